@@ -1,0 +1,1604 @@
+/* cli-dosing.c — parasol-cli dose, schedule, enrol, give, delay
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Scripts rely on the JSON printed here (issue 4); keys may be added, never renamed.
+ */
+
+#define G_LOG_DOMAIN "parasol-cli"
+
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "parasol-cli.h"
+#include "parasol-cli-commands.h"
+#include "parasol-dosing.h"
+#include "parasol-eligibility.h"
+#include "parasol-ics.h"
+#include "parasol-protocol.h"
+#include "parasol-schedule.h"
+
+/* ---- Shared helpers --------------------------------------------------------------------------- */
+
+/* Local aliases so that g_autoptr works whatever parasol-facts.h declares. */
+typedef ParasolAdministration CliAdministration;
+typedef ParasolCycleRecord CliCycleRecord;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliAdministration, parasol_administration_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliCycleRecord, parasol_cycle_record_free)
+
+static const char *
+fmt_date (const GDate *date,
+          char        *buf,
+          gsize        len)
+{
+  return parasol_schedule_format_date (date, buf, len);
+}
+
+static void
+json_member_date (ParasolJson *json,
+                  const char  *name,
+                  const GDate *date)
+{
+  char buf[16];
+
+  parasol_json_member (json, name);
+  if (date != NULL && g_date_valid (date))
+    parasol_json_string (json, fmt_date (date, buf, sizeof buf));
+  else
+    parasol_json_null (json);
+}
+
+static GDate
+today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  GDate date;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  return date;
+}
+
+static GDate
+date_plus (const GDate *date,
+           int          days)
+{
+  GDate d = *date;
+
+  if (days > 0)
+    g_date_add_days (&d, days);
+  else if (days < 0)
+    g_date_subtract_days (&d, -days);
+  return d;
+}
+
+/* "NAN" for an option not given */
+static gboolean
+parse_optional_double (const char  *str,
+                       const char  *option,
+                       double      *value,
+                       GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  *value = NAN;
+  if (str == NULL)
+    return TRUE;
+  if (!parasol_cli_parse_double (str, value, &local))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: %s", option, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The protocol for a command that needs no patient: the trial database's when there is one,
+ * else the built-in BUTTONS-001 definition. */
+static ParasolProtocol *
+load_standalone_protocol (GError **error)
+{
+  g_autofree char *path = NULL;
+
+  if (parasol_cli_options.database != NULL)
+    path = g_strdup (parasol_cli_options.database);
+  else
+    path = parasol_store_default_path ();
+
+  if (path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr(ParasolStore) store = NULL;
+      g_autoptr(GError) local = NULL;
+      ParasolStoreOpenFlags flags = PARASOL_STORE_OPEN_READ_ONLY;
+
+      if (parasol_cli_options.allow_network_fs)
+        flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
+      store = parasol_store_open (path, flags, &local);
+      if (store == NULL)
+        {
+          if (parasol_cli_options.database != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return NULL;
+            }
+        }
+      else if (parasol_store_has_trial (store))
+        return parasol_protocol_new_for_store (store, error);
+    }
+
+  return parasol_protocol_new_default (error);
+}
+
+typedef struct {
+  ParasolStore        *store;
+  ParasolProtocol     *protocol;
+  ParasolPatientFacts *facts;
+  gint64               id;
+  char                *key;       /* subject number, else screening number */
+} Patient;
+
+static void
+patient_clear (Patient *p)
+{
+  g_clear_object (&p->store);
+  g_clear_object (&p->protocol);
+  g_clear_pointer (&p->facts, parasol_patient_facts_free);
+  g_clear_pointer (&p->key, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Patient, patient_clear)
+
+static gboolean
+patient_open (Patient     *p,
+              const char  *key,
+              gboolean     writable,
+              GError     **error)
+{
+  memset (p, 0, sizeof *p);
+
+  p->store = parasol_cli_open_store (FALSE, error);
+  if (p->store == NULL)
+    return FALSE;
+  p->id = parasol_cli_find_patient (p->store, key, error);
+  if (p->id == 0)
+    return FALSE;
+  p->facts = parasol_store_load_patient (p->store, p->id, error);
+  if (p->facts == NULL)
+    return FALSE;
+  p->protocol = parasol_protocol_new_for_store (p->store, error);
+  if (p->protocol == NULL)
+    return FALSE;
+  p->key = g_strdup (p->facts->subject_number ? p->facts->subject_number
+                                              : p->facts->screening_number);
+  (void) writable;
+  return TRUE;
+}
+
+static gboolean
+patient_reload (Patient  *p,
+                GError  **error)
+{
+  ParasolPatientFacts *facts = parasol_store_load_patient (p->store, p->id, error);
+
+  if (facts == NULL)
+    return FALSE;
+  parasol_patient_facts_free (p->facts);
+  p->facts = facts;
+  return TRUE;
+}
+
+/* When weight_kg was last saved, from the audit trail; invalid date when unknown. */
+static GDate
+weight_date (Patient *p)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  GDate date;
+
+  g_date_clear (&date, 1);
+  entries = parasol_store_audit_list (p->store, "patient", p->id, 0, NULL);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      const ParasolAuditEntry *entry = g_ptr_array_index (entries, i);
+
+      if ((g_strcmp0 (entry->field, "weight_kg") == 0 || entry->field == NULL)
+          && entry->at != NULL && strlen (entry->at) >= 10)
+        {
+          g_autofree char *day = g_strndup (entry->at, 10);
+          GDate d;
+
+          if (parasol_cli_parse_date (day, &d, NULL))
+            date = d;
+        }
+    }
+  return date;
+}
+
+typedef struct {
+  ParasolDosingInput input;
+  double             current_weight_kg;
+  double             dose_weight_kg;
+  double             weight_change;
+  gboolean           recalculate;
+  GDate              on;
+} PatientDosing;
+
+/* The inputs for @p's doses on @on: weight (the dose weight unless it changed by the protocol's
+ * threshold or more), height, age on @on, sex, the newest creatinine on or before @on. */
+static gboolean
+patient_dosing_input (Patient              *p,
+                      const ParasolRegimen *regimen,
+                      const GDate          *on,
+                      PatientDosing        *pd,
+                      GError              **error)
+{
+  const ParasolPatientFacts *f = p->facts;
+  const ParasolLabResult *crea;
+
+  memset (pd, 0, sizeof *pd);
+  parasol_dosing_input_init (&pd->input);
+  pd->on = *on;
+  pd->current_weight_kg = f->weight_kg;
+  pd->dose_weight_kg = f->dose_weight_kg;
+  pd->weight_change = parasol_dosing_weight_change (f->dose_weight_kg, f->weight_kg);
+  pd->recalculate = parasol_dosing_needs_recalculation (f->dose_weight_kg, f->weight_kg,
+                                                        regimen->weight_change_recalc);
+
+  if (isnan (f->weight_kg) && isnan (f->dose_weight_kg))
+    {
+      g_set_error (error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_MISSING,
+                   _("Patient %s has no weight; record it with “parasol-cli patient set %s "
+                     "weight_kg KG”"), p->key, p->key);
+      return FALSE;
+    }
+  if (isnan (f->height_cm))
+    {
+      g_set_error (error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_MISSING,
+                   _("Patient %s has no height; record it with “parasol-cli patient set %s "
+                     "height_cm CM”"), p->key, p->key);
+      return FALSE;
+    }
+
+  /* Doses stay on the dose weight until the weight changes by the threshold */
+  if (!isnan (f->dose_weight_kg) && !isnan (f->weight_kg) && !pd->recalculate)
+    pd->input.weight_kg = f->dose_weight_kg;
+  else if (!isnan (f->weight_kg))
+    pd->input.weight_kg = f->weight_kg;
+  else
+    pd->input.weight_kg = f->dose_weight_kg;
+
+  pd->input.height_cm = f->height_cm;
+  pd->input.sex = f->sex;
+  pd->input.age_years = parasol_age_on (&f->birth_date, on);
+  pd->input.weight_date = weight_date (p);
+
+  crea = parasol_patient_facts_find_lab (f, "creatinine", on);
+  if (crea == NULL)
+    crea = parasol_patient_facts_find_lab (f, "creatinine", NULL);
+  if (crea != NULL)
+    {
+      if (!parasol_dosing_creatinine_to_umol_l (crea->value, crea->unit,
+                                                &pd->input.creatinine_umol_l, error))
+        return FALSE;
+      pd->input.creatinine_date = crea->date;
+    }
+
+  return TRUE;
+}
+
+static void
+json_dose_set (ParasolJson          *json,
+               const ParasolDoseSet *set,
+               const GDate          *cycle_start)
+{
+  parasol_json_member_double (json, "bsa_m2", set->bsa_m2);
+  parasol_json_member_double (json, "crcl_ml_min", set->crcl_ml_min);
+  parasol_json_member_double (json, "gfr_used_ml_min", set->gfr_used_ml_min);
+  parasol_json_member_double (json, "bsa_uncapped_m2", set->bsa_uncapped_m2);
+  parasol_json_member_double (json, "crcl_weight_kg", set->crcl_weight_kg);
+  parasol_json_member_int (json, "cycle", set->cycle);
+  parasol_json_member_string (json, "phase",
+                              set->phase == PARASOL_PHASE_MAINTENANCE ? "maintenance" : "induction");
+  parasol_json_member (json, "drugs");
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < set->doses->len; i++)
+    {
+      const ParasolDose *d = g_ptr_array_index (set->doses, i);
+
+      parasol_json_begin_object (json);
+      parasol_json_member_string (json, "drug", d->drug);
+      parasol_json_member_string (json, "name", d->name);
+      parasol_json_member_double (json, "dose", d->dose);
+      parasol_json_member_double (json, "dose_unrounded", d->dose_unrounded);
+      parasol_json_member_string (json, "unit", d->unit);
+      parasol_json_member (json, "days");
+      parasol_json_begin_array (json);
+      for (guint k = 0; k < d->days->len; k++)
+        parasol_json_int (json, g_array_index (d->days, int, k));
+      parasol_json_end_array (json);
+      if (cycle_start != NULL && g_date_valid (cycle_start))
+        {
+          parasol_json_member (json, "dates");
+          parasol_json_begin_array (json);
+          for (guint k = 0; k < d->days->len; k++)
+            {
+              GDate day = date_plus (cycle_start, g_array_index (d->days, int, k) - 1);
+              char buf[16];
+
+              parasol_json_string (json, fmt_date (&day, buf, sizeof buf));
+            }
+          parasol_json_end_array (json);
+        }
+      parasol_json_member_string (json, "working", d->working);
+      parasol_json_member_string (json, "route", d->route);
+      parasol_json_member_string (json, "tablets", d->tablets);
+      parasol_json_member_boolean (json, "rounded", d->rounded);
+      parasol_json_member_boolean (json, "capped", d->capped);
+      parasol_json_member_double (json, "dose_level", d->dose_level);
+      parasol_json_member_boolean (json, "configurable", d->configurable);
+      if (d->note != NULL)
+        parasol_json_member_string (json, "note", d->note);
+      parasol_json_end_object (json);
+    }
+  parasol_json_end_array (json);
+
+  parasol_json_member (json, "warnings");
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < set->warnings->len; i++)
+    parasol_json_string (json, g_ptr_array_index (set->warnings, i));
+  parasol_json_end_array (json);
+}
+
+static char *
+fmt_value (double      value,
+           const char *unit)
+{
+  if (!isfinite (value))
+    return g_strdup ("—");
+  if (fabs (value) >= 1e6)
+    return g_strdup_printf ("%.3g %s", value, unit ? unit : "");
+  return g_strdup_printf ("%.1f %s", value, unit ? unit : "");
+}
+
+static void
+print_dose_table (const ParasolDoseSet *set,
+                  const GDate          *cycle_start)
+{
+  char buf[16];
+
+  printf (_("Cycle %d (%s)\n"), set->cycle,
+          set->phase == PARASOL_PHASE_MAINTENANCE ? _("maintenance") : _("induction"));
+  if (cycle_start != NULL && g_date_valid (cycle_start))
+    printf (_("Day 1: %s\n"), fmt_date (cycle_start, buf, sizeof buf));
+  if (isfinite (set->bsa_m2))
+    printf (_("BSA: %.2f m²\n"), set->bsa_m2);
+  if (isfinite (set->crcl_ml_min))
+    printf (_("CrCl (Cockcroft-Gault): %.1f mL/min; GFR used for Calvert: %.1f mL/min\n"),
+            set->crcl_ml_min, set->gfr_used_ml_min);
+  printf ("\n%-22s %14s %14s  %s\n", _("Drug"), _("Dose"), _("Unrounded"), _("Days"));
+  for (guint i = 0; i < set->doses->len; i++)
+    {
+      const ParasolDose *d = g_ptr_array_index (set->doses, i);
+      g_autoptr(GString) days = g_string_new (NULL);
+      g_autofree char *dose = fmt_value (d->dose, d->unit);
+      g_autofree char *raw = fmt_value (d->dose_unrounded, d->unit);
+
+      for (guint k = 0; k < d->days->len; k++)
+        g_string_append_printf (days, "%s%d", k ? "," : "", g_array_index (d->days, int, k));
+      printf ("%-22s %14s %14s  %s\n", d->name, dose, raw, days->str);
+      printf ("    %s\n", d->working);
+    }
+  for (guint i = 0; i < set->warnings->len; i++)
+    printf (_("Warning: %s\n"), (const char *) g_ptr_array_index (set->warnings, i));
+}
+
+/* ---- dose --------------------------------------------------------------------------------- */
+
+int
+parasol_cli_dose (int    argc,
+                  char **argv)
+{
+  g_autofree char *height = NULL, *weight = NULL, *creatinine = NULL, *creatinine_mg = NULL;
+  g_autofree char *sex = NULL, *arm = NULL, *ici = NULL, *bsa_formula = NULL, *crcl_weight = NULL;
+  g_autofree char *bsa_cap = NULL;
+  int age = -1, cycle = 1, dose_level = 0;
+  const GOptionEntry entries[] = {
+    { "height-cm", 0, 0, G_OPTION_ARG_STRING, &height, N_("Height in centimetres"), N_("H") },
+    { "weight-kg", 0, 0, G_OPTION_ARG_STRING, &weight, N_("Weight in kilograms"), N_("W") },
+    { "age", 0, 0, G_OPTION_ARG_INT, &age, N_("Age in years"), N_("Y") },
+    { "sex", 0, 0, G_OPTION_ARG_STRING, &sex, N_("female or male"), N_("SEX") },
+    { "creatinine-umol-l", 0, 0, G_OPTION_ARG_STRING, &creatinine,
+      N_("Serum creatinine in µmol/L"), N_("C") },
+    { "creatinine-mg-dl", 0, 0, G_OPTION_ARG_STRING, &creatinine_mg,
+      N_("Serum creatinine in mg/dL (instead of µmol/L)"), N_("C") },
+    { "arm", 0, 0, G_OPTION_ARG_STRING, &arm, N_("Arm id (see “protocol show”)"), N_("ARM") },
+    { "ici", 0, 0, G_OPTION_ARG_STRING, &ici,
+      N_("Checkpoint inhibitor (default: the patient's, else the protocol's)"), N_("DRUG") },
+    { "cycle", 0, 0, G_OPTION_ARG_INT, &cycle, N_("Cycle number (default 1)"), N_("N") },
+    { "dose-level", 0, 0, G_OPTION_ARG_INT, &dose_level,
+      N_("Dose level: 0 full dose, 1 for level −1, ... (drugs without reductions stay full)"), N_("N") },
+    { "bsa-formula", 0, 0, G_OPTION_ARG_STRING, &bsa_formula,
+      N_("mosteller (default) or dubois"), N_("FORMULA") },
+    { "crcl-weight", 0, 0, G_OPTION_ARG_STRING, &crcl_weight,
+      N_("Weight for Cockcroft-Gault: actual (default), ideal, adjusted or lower"), N_("WEIGHT") },
+    { "bsa-cap", 0, 0, G_OPTION_ARG_STRING, &bsa_cap,
+      N_("Cap the BSA at this many m² (not advised by ASCO)"), N_("M2") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  g_autoptr(ParasolDoseSet) set = NULL;
+  g_auto(Patient) patient = { 0 };
+  const ParasolRegimen *regimen;
+  ParasolDosingInput input;
+  PatientDosing pd;
+  gboolean standalone;
+  GDate cycle_start;
+  double v;
+  int status;
+
+  status = parasol_cli_parse (&argc, &argv, entries, "[ID]",
+                              N_("Calculate the doses of a cycle, for a patient (ID) or from "
+                                 "measurements given as options (--height-cm, --weight-kg, --age, "
+                                 "--sex, --creatinine-umol-l, --arm)."), -1);
+  if (status != PARASOL_CLI_OK)
+    return status;
+  if (argc > 2)
+    return parasol_cli_usage_error (_("unexpected argument “%s”"), argv[2]);
+
+  standalone = argc == 1;
+  g_date_clear (&cycle_start, 1);
+  parasol_dosing_input_init (&input);
+
+  if (cycle < 1)
+    return parasol_cli_usage_error (_("--cycle must be 1 or more"));
+  if (dose_level < 0)
+    return parasol_cli_usage_error (_("--dose-level must be 0 or more"));
+  if (bsa_formula != NULL && !parasol_bsa_formula_from_string (bsa_formula, &input.bsa_formula))
+    return parasol_cli_usage_error (_("--bsa-formula must be mosteller or dubois"));
+  if (crcl_weight != NULL && !parasol_crcl_weight_from_string (crcl_weight, &input.crcl_weight))
+    return parasol_cli_usage_error (_("--crcl-weight must be actual, ideal, adjusted or lower"));
+  if (bsa_cap != NULL)
+    {
+      if (!parse_optional_double (bsa_cap, "--bsa-cap", &input.bsa_cap_m2, &error))
+        return parasol_cli_usage_error ("%s", error->message);
+      if (!(input.bsa_cap_m2 > 0))
+        return parasol_cli_usage_error (_("--bsa-cap must be a positive number of m²"));
+      input.bsa_cap = TRUE;
+    }
+  input.dose_level = dose_level;
+
+  if (standalone)
+    {
+      ParasolSex parsed_sex;
+
+      if (height == NULL || weight == NULL || age < 0 || sex == NULL || arm == NULL)
+        return parasol_cli_usage_error (_("without a patient ID, give --height-cm, --weight-kg, "
+                                          "--age, --sex, --creatinine-umol-l and --arm"));
+      if (creatinine != NULL && creatinine_mg != NULL)
+        return parasol_cli_usage_error (_("give the creatinine once, in µmol/L or in mg/dL"));
+
+      if (!parse_optional_double (height, "--height-cm", &input.height_cm, &error) ||
+          !parse_optional_double (weight, "--weight-kg", &input.weight_kg, &error))
+        return parasol_cli_usage_error ("%s", error->message);
+      if (creatinine != NULL &&
+          !parse_optional_double (creatinine, "--creatinine-umol-l", &input.creatinine_umol_l, &error))
+        return parasol_cli_usage_error ("%s", error->message);
+      if (creatinine_mg != NULL)
+        {
+          if (!parse_optional_double (creatinine_mg, "--creatinine-mg-dl", &v, &error))
+            return parasol_cli_usage_error ("%s", error->message);
+          parasol_dosing_creatinine_to_umol_l (v, "mg/dL", &input.creatinine_umol_l, NULL);
+        }
+      if (!parasol_sex_from_string (sex, &parsed_sex) || parsed_sex == PARASOL_SEX_UNKNOWN)
+        return parasol_cli_usage_error (_("--sex must be female or male"));
+      input.sex = parsed_sex;
+      input.age_years = age;
+
+      /* Physiological ranges, all of them, whatever the cycle needs */
+      if (!parasol_dosing_check_height (input.height_cm, &error) ||
+          !parasol_dosing_check_weight (input.weight_kg, &error) ||
+          !parasol_dosing_check_age (input.age_years, &error) ||
+          (!isnan (input.creatinine_umol_l) &&
+           !parasol_dosing_check_creatinine (input.creatinine_umol_l, &error)))
+        return parasol_cli_fail (error);
+
+      protocol = load_standalone_protocol (&error);
+      if (protocol == NULL)
+        return parasol_cli_fail (error);
+      regimen = parasol_protocol_get_regimen (protocol);
+      if (regimen == NULL)
+        {
+          g_set_error (&error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_INVALID,
+                       _("The protocol defines no regimens"));
+          return parasol_cli_fail (error);
+        }
+    }
+  else
+    {
+      const ParasolScheduleCycle *c = NULL;
+      g_autoptr(ParasolSchedule) schedule = NULL;
+      GDate on;
+
+      if (height || weight || age >= 0 || sex || creatinine || creatinine_mg)
+        return parasol_cli_usage_error (_("give either a patient ID or the measurements, not both"));
+
+      if (!patient_open (&patient, argv[1], FALSE, &error))
+        return parasol_cli_fail (error);
+      protocol = g_object_ref (patient.protocol);
+      regimen = parasol_protocol_get_regimen (protocol);
+      if (arm == NULL)
+        arm = g_strdup (patient.facts->arm);
+      if (ici == NULL)
+        ici = g_strdup (patient.facts->ici);
+
+      /* The date of the cycle, when the patient has a calendar */
+      if (g_date_valid (&patient.facts->c1d1))
+        {
+          ParasolScheduleOptions options;
+
+          parasol_schedule_options_init (&options);
+          options.max_maintenance_cycles = MAX (cycle - regimen->induction_cycles, 1);
+          schedule = parasol_schedule_build (regimen, arm, ici, &patient.facts->c1d1,
+                                             patient.facts, NULL, &options, NULL);
+          if (schedule != NULL)
+            c = parasol_schedule_get_cycle (schedule, cycle);
+        }
+      if (c != NULL)
+        cycle_start = c->start;
+      on = c != NULL ? c->start : today ();
+
+      if (!patient_dosing_input (&patient, regimen, &on, &pd, &error))
+        return parasol_cli_fail (error);
+      pd.input.bsa_formula = input.bsa_formula;
+      pd.input.crcl_weight = input.crcl_weight;
+      pd.input.bsa_cap = input.bsa_cap;
+      pd.input.bsa_cap_m2 = input.bsa_cap_m2;
+      pd.input.dose_level = input.dose_level;
+      input = pd.input;
+    }
+
+  set = parasol_dosing_compute (regimen, arm, ici, cycle, &input, &error);
+  if (set == NULL)
+    return parasol_cli_fail (error);
+
+  if (!standalone && pd.recalculate)
+    g_ptr_array_add (set->warnings,
+                     g_strdup_printf (_("Weight %.1f kg differs from the dose weight %.1f kg by "
+                                        "%.1f %% (≥ %.0f %%): doses recalculated on the current "
+                                        "weight; confirm and update dose_weight_kg"),
+                                      pd.current_weight_kg, pd.dose_weight_kg,
+                                      pd.weight_change * 100, regimen->weight_change_recalc * 100));
+
+  if (parasol_cli_options.json)
+    {
+      g_autoptr(ParasolJson) json = parasol_json_new ();
+
+      parasol_json_begin_object (json);
+      json_dose_set (json, set, &cycle_start);
+      parasol_json_member_string (json, "arm", arm);
+      parasol_json_member_string (json, "ici", ici ? ici : regimen->default_ici);
+      parasol_json_member_string (json, "bsa_formula", parasol_bsa_formula_to_string (input.bsa_formula));
+      parasol_json_member_string (json, "crcl_weight", parasol_crcl_weight_to_string (input.crcl_weight));
+      parasol_json_member_double (json, "weight_kg", input.weight_kg);
+      if (!standalone)
+        {
+          parasol_json_member_string (json, "patient", patient.key);
+          json_member_date (json, "cycle_start", &cycle_start);
+          parasol_json_member_double (json, "current_weight_kg", pd.current_weight_kg);
+          parasol_json_member_double (json, "dose_weight_kg", pd.dose_weight_kg);
+          parasol_json_member_double (json, "weight_change", pd.weight_change);
+          parasol_json_member_boolean (json, "recalculation_needed", pd.recalculate);
+          json_member_date (json, "weight_date", &input.weight_date);
+          json_member_date (json, "creatinine_date", &input.creatinine_date);
+        }
+      parasol_json_end_object (json);
+      parasol_cli_print_json (json);
+    }
+  else
+    {
+      if (!standalone)
+        printf (_("Patient %s, arm %s\n"), patient.key, arm ? arm : _("not assigned"));
+      print_dose_table (set, &cycle_start);
+    }
+
+  return PARASOL_CLI_OK;
+}
+
+/* ---- schedule ----------------------------------------------------------------------------- */
+
+typedef struct {
+  GHashTable *planned;     /* drug id -> double* (for the schedule's reduced/given marks) */
+  GPtrArray  *sets;        /* ParasolDoseSet* per cycle, index = cycle - 1; NULL entries */
+} CycleDoses;
+
+static void
+cycle_doses_clear (CycleDoses *cd)
+{
+  g_clear_pointer (&cd->planned, g_hash_table_unref);
+  g_clear_pointer (&cd->sets, g_ptr_array_unref);
+}
+
+static ParasolSchedule *
+build_patient_schedule (Patient                      *p,
+                        const ParasolScheduleOptions *options,
+                        CycleDoses                   *cd,
+                        GPtrArray                    *warnings,
+                        GError                      **error)
+{
+  const ParasolRegimen *regimen = parasol_protocol_get_regimen (p->protocol);
+  g_autoptr(ParasolSchedule) first = NULL;
+
+  if (!g_date_valid (&p->facts->c1d1))
+    {
+      g_set_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_INVALID,
+                   _("Patient %s has no cycle 1 day 1; enrol with “parasol-cli enrol %s --c1d1 "
+                     "YYYY-MM-DD”"), p->key, p->key);
+      return NULL;
+    }
+
+  first = parasol_schedule_build (regimen, p->facts->arm, p->facts->ici, &p->facts->c1d1,
+                                  p->facts, NULL, options, error);
+  if (first == NULL)
+    return NULL;
+
+  if (cd == NULL)
+    return g_steal_pointer (&first);
+
+  /* Doses per cycle (on each cycle's day 1), then the calendar again knowing them */
+  cd->planned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  cd->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_dose_set_free);
+  for (guint i = 0; i < first->cycles->len; i++)
+    {
+      const ParasolScheduleCycle *c = g_ptr_array_index (first->cycles, i);
+      g_autoptr(GError) local = NULL;
+      ParasolDoseSet *set = NULL;
+      PatientDosing pd;
+
+      if (patient_dosing_input (p, regimen, &c->start, &pd, &local))
+        set = parasol_dosing_compute (regimen, p->facts->arm, p->facts->ici, c->number,
+                                      &pd.input, &local);
+      if (set == NULL && warnings != NULL && i == 0)
+        g_ptr_array_add (warnings, g_strdup_printf (_("Doses not calculated: %s"), local->message));
+      g_ptr_array_add (cd->sets, set);
+
+      for (guint k = 0; set != NULL && k < set->doses->len; k++)
+        {
+          const ParasolDose *d = g_ptr_array_index (set->doses, k);
+
+          /* the newest cycle's dose stands for the drug's planned dose; the reduced mark
+           * compares against it */
+          if (c->status == PARASOL_CYCLE_STARTED || !g_hash_table_contains (cd->planned, d->drug))
+            g_hash_table_insert (cd->planned, g_strdup (d->drug), g_memdup2 (&d->dose, sizeof (double)));
+        }
+    }
+
+  return parasol_schedule_build (regimen, p->facts->arm, p->facts->ici, &p->facts->c1d1,
+                                 p->facts, cd->planned, options, error);
+}
+
+static void
+json_schedule (ParasolJson           *json,
+               Patient               *p,
+               const ParasolSchedule *s,
+               CycleDoses            *cd,
+               GPtrArray             *warnings)
+{
+  const ParasolRegimen *regimen = parasol_protocol_get_regimen (p->protocol);
+
+  parasol_json_begin_object (json);
+  parasol_json_member_string (json, "patient", p->key);
+  json_member_date (json, "c1d1", &s->c1d1);
+  parasol_json_member_string (json, "arm", s->arm);
+  parasol_json_member_string (json, "ici", s->ici);
+  parasol_json_member_int (json, "induction_cycles", regimen->induction_cycles);
+  parasol_json_member_int (json, "induction_cycle_days", s->induction_cycle_days);
+  parasol_json_member_int (json, "maintenance_cycle_days", s->maintenance_cycle_days);
+  parasol_json_member_int (json, "visit_window_days", regimen->visit_window_days);
+
+  parasol_json_member (json, "cycles");
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < s->cycles->len; i++)
+    {
+      const ParasolScheduleCycle *c = g_ptr_array_index (s->cycles, i);
+      const ParasolDoseSet *set = cd && i < cd->sets->len ? g_ptr_array_index (cd->sets, i) : NULL;
+
+      parasol_json_begin_object (json);
+      parasol_json_member_int (json, "number", c->number);
+      parasol_json_member_string (json, "phase",
+                                  c->phase == PARASOL_PHASE_MAINTENANCE ? "maintenance" : "induction");
+      parasol_json_member_int (json, "length_days", c->length_days);
+      json_member_date (json, "planned_start", &c->planned_start);
+      json_member_date (json, "window_start", &c->window_start);
+      json_member_date (json, "window_end", &c->window_end);
+      json_member_date (json, "start", &c->start);
+      json_member_date (json, "end", &c->end);
+      json_member_date (json, "labs_from", &c->labs_from);
+      json_member_date (json, "labs_to", &c->labs_to);
+      parasol_json_member_string (json, "status", parasol_cycle_status_to_string (c->status));
+      parasol_json_member_int (json, "delay_days", c->delay_days);
+      parasol_json_member_boolean (json, "deviation", c->deviation);
+      parasol_json_member_string (json, "reason", c->reason);
+      parasol_json_member (json, "doses");
+      parasol_json_begin_array (json);
+      for (guint k = 0; k < c->doses->len; k++)
+        {
+          const ParasolScheduledDose *d = g_ptr_array_index (c->doses, k);
+          const ParasolDose *calc = set ? parasol_dose_set_find (set, d->drug) : NULL;
+
+          parasol_json_begin_object (json);
+          parasol_json_member_string (json, "drug", d->drug);
+          parasol_json_member_string (json, "name", d->name);
+          parasol_json_member_int (json, "day", d->cycle_day);
+          json_member_date (json, "date", &d->date);
+          parasol_json_member_string (json, "status", parasol_dose_status_to_string (d->status));
+          parasol_json_member_double (json, "dose", calc ? calc->dose : NAN);
+          parasol_json_member_string (json, "unit", d->unit);
+          parasol_json_member_double (json, "given_dose", d->given_dose);
+          parasol_json_member_boolean (json, "flagged", d->flagged);
+          parasol_json_member_string (json, "reason", d->reason);
+          parasol_json_end_object (json);
+        }
+      parasol_json_end_array (json);
+      parasol_json_end_object (json);
+    }
+  parasol_json_end_array (json);
+
+  parasol_json_member (json, "visits");
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < s->visits->len; i++)
+    {
+      const ParasolScheduleVisit *v = g_ptr_array_index (s->visits, i);
+
+      parasol_json_begin_object (json);
+      parasol_json_member_string (json, "kind", parasol_visit_kind_to_string (v->kind));
+      parasol_json_member_int (json, "cycle", v->cycle);
+      json_member_date (json, "date", &v->date);
+      json_member_date (json, "window_start", &v->window_start);
+      json_member_date (json, "window_end", &v->window_end);
+      parasol_json_member_string (json, "summary", v->summary);
+      parasol_json_member_string (json, "description", v->description);
+      parasol_json_end_object (json);
+    }
+  parasol_json_end_array (json);
+
+  /* The start-of-cycle check for the next cycle that has not started */
+  for (guint i = 0; i < s->cycles->len; i++)
+    {
+      const ParasolScheduleCycle *c = g_ptr_array_index (s->cycles, i);
+      g_autofree char *message = NULL;
+      ParasolStartVerdict verdict;
+      static const char *verdicts[] = { "start", "delay", "labs_needed" };
+
+      if (c->status == PARASOL_CYCLE_STARTED || c->status == PARASOL_CYCLE_SKIPPED)
+        continue;
+      verdict = parasol_schedule_check_start (regimen, p->facts, &c->start, &message);
+      parasol_json_member (json, "start_check");
+      parasol_json_begin_object (json);
+      parasol_json_member_int (json, "cycle", c->number);
+      json_member_date (json, "day1", &c->start);
+      parasol_json_member_string (json, "verdict", verdicts[verdict]);
+      parasol_json_member_string (json, "message", message);
+      parasol_json_end_object (json);
+      break;
+    }
+
+  parasol_json_member_boolean (json, "discontinuation_proposed", s->discontinuation_proposed);
+  parasol_json_member_string (json, "discontinuation_reason", s->discontinuation_reason);
+  parasol_json_member (json, "warnings");
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < s->warnings->len; i++)
+    parasol_json_string (json, g_ptr_array_index (s->warnings, i));
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    parasol_json_string (json, g_ptr_array_index (warnings, i));
+  parasol_json_end_array (json);
+  parasol_json_end_object (json);
+}
+
+static void
+print_schedule (Patient               *p,
+                const ParasolSchedule *s,
+                CycleDoses            *cd,
+                GPtrArray             *warnings)
+{
+  const ParasolRegimen *regimen = parasol_protocol_get_regimen (p->protocol);
+  char a[16], b[16], c1[16];
+
+  printf (_("Patient %s — arm %s, checkpoint inhibitor %s, C1D1 %s\n"), p->key,
+          s->arm ? s->arm : _("not assigned"), s->ici ? s->ici : "—",
+          fmt_date (&s->c1d1, c1, sizeof c1));
+  printf ("\n%-6s %-12s %-11s %-25s %-9s %s\n", _("Cycle"), _("Phase"), _("Day 1"), _("Window"),
+          _("Status"), _("Treatment"));
+  for (guint i = 0; i < s->cycles->len; i++)
+    {
+      const ParasolScheduleCycle *c = g_ptr_array_index (s->cycles, i);
+      const ParasolDoseSet *set = cd && i < cd->sets->len ? g_ptr_array_index (cd->sets, i) : NULL;
+      g_autoptr(GString) drugs = g_string_new (NULL);
+      g_autofree char *window = g_strdup_printf ("%s – %s", fmt_date (&c->window_start, a, sizeof a),
+                                                 fmt_date (&c->window_end, b, sizeof b));
+      char d1[16];
+
+      for (guint k = 0; k < c->doses->len; k++)
+        {
+          const ParasolScheduledDose *d = g_ptr_array_index (c->doses, k);
+          const ParasolDose *calc = set ? parasol_dose_set_find (set, d->drug) : NULL;
+
+          if (strstr (drugs->str, d->name) != NULL)
+            continue;
+          if (drugs->len > 0)
+            g_string_append (drugs, "; ");
+          if (calc != NULL && calc->dose < 1e6)
+            g_string_append_printf (drugs, "%s %.0f %s", d->name, calc->dose, calc->unit);
+          else if (calc != NULL)
+            g_string_append_printf (drugs, "%s %.3g %s", d->name, calc->dose, calc->unit);
+          else
+            g_string_append (drugs, d->name);
+        }
+
+      printf ("%-6d %-12s %-11s %-25s %-9s %s%s\n", c->number,
+              c->phase == PARASOL_PHASE_MAINTENANCE ? _("maintenance") : _("induction"),
+              fmt_date (&c->start, d1, sizeof d1), window,
+              parasol_cycle_status_to_string (c->status), drugs->str,
+              c->deviation ? _("  [deviation]") : "");
+    }
+
+  printf ("\n%-11s %-16s %s\n", _("Date"), _("Visit"), _("Details"));
+  for (guint i = 0; i < s->visits->len; i++)
+    {
+      const ParasolScheduleVisit *v = g_ptr_array_index (s->visits, i);
+
+      printf ("%-11s %-16s %s\n", fmt_date (&v->date, a, sizeof a), v->summary, v->description);
+    }
+
+  for (guint i = 0; i < s->cycles->len; i++)
+    {
+      const ParasolScheduleCycle *c = g_ptr_array_index (s->cycles, i);
+      g_autofree char *message = NULL;
+
+      if (c->status == PARASOL_CYCLE_STARTED || c->status == PARASOL_CYCLE_SKIPPED)
+        continue;
+      parasol_schedule_check_start (regimen, p->facts, &c->start, &message);
+      printf (_("\nCycle %d start check: %s\n"), c->number, message);
+      break;
+    }
+
+  for (guint i = 0; i < s->warnings->len; i++)
+    printf (_("Warning: %s\n"), (const char *) g_ptr_array_index (s->warnings, i));
+  for (guint i = 0; warnings != NULL && i < warnings->len; i++)
+    printf (_("Warning: %s\n"), (const char *) g_ptr_array_index (warnings, i));
+}
+
+int
+parasol_cli_schedule (int    argc,
+                      char **argv)
+{
+  g_autofree char *ics_path = NULL;
+  int horizon_days = 0, maintenance_cycles = 0;
+  const GOptionEntry entries[] = {
+    { "ics", 0, 0, G_OPTION_ARG_FILENAME, &ics_path,
+      N_("Write the visits as an iCalendar file"), N_("FILE") },
+    { "horizon-days", 0, 0, G_OPTION_ARG_INT, &horizon_days,
+      N_("List maintenance cycles starting within this many days of C1D1 (default 365)"), N_("DAYS") },
+    { "maintenance-cycles", 0, 0, G_OPTION_ARG_INT, &maintenance_cycles,
+      N_("List this many maintenance cycles instead"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolSchedule) schedule = NULL;
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Patient) patient = { 0 };
+  CycleDoses cd = { 0 };
+  ParasolScheduleOptions options;
+  int status;
+
+  status = parasol_cli_parse (&argc, &argv, entries, "ID",
+                              N_("Show the patient's cycle calendar: cycles, treatment days, "
+                                 "visits, labs and imaging; or export it with --ics FILE."), 1);
+  if (status != PARASOL_CLI_OK)
+    return status;
+  if (horizon_days < 0 || maintenance_cycles < 0)
+    return parasol_cli_usage_error (_("--horizon-days and --maintenance-cycles must be positive"));
+
+  parasol_schedule_options_init (&options);
+  if (horizon_days > 0)
+    options.horizon_days = horizon_days;
+  options.max_maintenance_cycles = maintenance_cycles;
+
+  if (!patient_open (&patient, argv[1], FALSE, &error))
+    return parasol_cli_fail (error);
+
+  schedule = build_patient_schedule (&patient, &options, &cd, warnings, &error);
+  if (schedule == NULL)
+    {
+      cycle_doses_clear (&cd);
+      return parasol_cli_fail (error);
+    }
+
+  if (ics_path != NULL)
+    {
+      g_autofree char *ics = parasol_ics_from_schedule (schedule, patient.key, NULL);
+
+      /* temp file + rename: a reader never sees half a calendar */
+      if (!g_file_set_contents_full (ics_path, ics, -1,
+                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                     0644, &error))
+        {
+          cycle_doses_clear (&cd);
+          return parasol_cli_fail (error);
+        }
+
+      if (parasol_cli_options.json)
+        {
+          g_autoptr(ParasolJson) json = parasol_json_new ();
+
+          parasol_json_begin_object (json);
+          parasol_json_member_string (json, "patient", patient.key);
+          parasol_json_member_string (json, "ics", ics_path);
+          parasol_json_member_int (json, "events", schedule->visits->len);
+          parasol_json_member_int (json, "cycles", schedule->cycles->len);
+          parasol_json_end_object (json);
+          parasol_cli_print_json (json);
+        }
+      else
+        printf (_("Wrote %u calendar events for %s to %s.\n"), schedule->visits->len,
+                patient.key, ics_path);
+    }
+  else if (parasol_cli_options.json)
+    {
+      g_autoptr(ParasolJson) json = parasol_json_new ();
+
+      json_schedule (json, &patient, schedule, &cd, warnings);
+      parasol_cli_print_json (json);
+    }
+  else
+    print_schedule (&patient, schedule, &cd, warnings);
+
+  cycle_doses_clear (&cd);
+  return PARASOL_CLI_OK;
+}
+
+/* ---- enrol -------------------------------------------------------------------------------- */
+
+static char *
+next_subject_number (ParasolStore *store)
+{
+  for (int n = 1; n < 1000000; n++)
+    {
+      g_autofree char *candidate = g_strdup_printf ("BT-%03d", n);
+      g_autoptr(GError) error = NULL;
+
+      if (parasol_store_find_patient (store, candidate, &error) == 0 &&
+          g_error_matches (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND))
+        return g_steal_pointer (&candidate);
+    }
+  return NULL;
+}
+
+static gboolean
+set_field (Patient     *p,
+           const char  *field,
+           const char  *value,
+           const char  *reason,
+           GError     **error)
+{
+  return parasol_store_set_patient_field (p->store, p->id, field, value, 0, reason, error);
+}
+
+int
+parasol_cli_enrol (int    argc,
+                   char **argv)
+{
+  g_autofree char *c1d1_str = NULL, *ici = NULL, *subject = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+    { "c1d1", 0, 0, G_OPTION_ARG_STRING, &c1d1_str, N_("Cycle 1 day 1 (YYYY-MM-DD)"), N_("DATE") },
+    { "ici", 0, 0, G_OPTION_ARG_STRING, &ici,
+      N_("Checkpoint inhibitor (default: the protocol's)"), N_("DRUG") },
+    { "subject-number", 0, 0, G_OPTION_ARG_STRING, &subject,
+      N_("Subject number (default: the next free BT-NNN)"), N_("NUMBER") },
+    { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("Note for the audit trail"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolEligibility) eligibility = NULL;
+  g_autoptr(ParasolSchedule) schedule = NULL;
+  g_auto(Patient) patient = { 0 };
+  g_autofree char *audit_reason = NULL;
+  g_autofree char *dose_weight = NULL;
+  const ParasolRegimen *regimen;
+  const char *new_status;
+  GDate c1d1, now = today ();
+  char buf[16];
+  char weight_buf[G_ASCII_DTOSTR_BUF_SIZE];
+  int status;
+
+  status = parasol_cli_parse (&argc, &argv, entries, "ID",
+                              N_("Enrol an eligible patient: set cycle 1 day 1, the checkpoint "
+                                 "inhibitor and the dose weight, and assign a subject number."), 1);
+  if (status != PARASOL_CLI_OK)
+    return status;
+  if (c1d1_str == NULL)
+    return parasol_cli_usage_error (_("--c1d1 YYYY-MM-DD is required"));
+  if (!parasol_cli_parse_date (c1d1_str, &c1d1, &error))
+    return parasol_cli_usage_error ("%s", error->message);
+
+  if (!patient_open (&patient, argv[1], TRUE, &error))
+    return parasol_cli_fail (error);
+  regimen = parasol_protocol_get_regimen (patient.protocol);
+
+  if (g_strcmp0 (patient.facts->status, "enrolled") == 0 ||
+      g_strcmp0 (patient.facts->status, "on_treatment") == 0 ||
+      g_strcmp0 (patient.facts->status, "off_treatment") == 0)
+    {
+      g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
+                   _("Patient %s is already enrolled (status %s, C1D1 %s); to move cycle 1 use "
+                     "“parasol-cli delay %s --cycle 1 --to DATE --reason TEXT”"),
+                   patient.key, patient.facts->status,
+                   fmt_date (&patient.facts->c1d1, buf, sizeof buf), patient.key);
+      return parasol_cli_fail (error);
+    }
+
+  if (g_date_valid (&patient.facts->screening_date) &&
+      g_date_compare (&c1d1, &patient.facts->screening_date) < 0)
+    {
+      g_set_error (&error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER,
+                   _("C1D1 %s is before the screening date %s; the patient cannot start treatment "
+                     "before being screened eligible"),
+                   c1d1_str, fmt_date (&patient.facts->screening_date, buf, sizeof buf));
+      return parasol_cli_fail (error);
+    }
+
+  if (ici == NULL)
+    ici = g_strdup (patient.facts->ici ? patient.facts->ici : regimen->default_ici);
+  if (ici == NULL || parasol_regimen_find_ici (regimen, ici) == NULL)
+    {
+      g_autoptr(GString) ids = g_string_new (NULL);
+
+      for (guint i = 0; regimen->icis != NULL && i < regimen->icis->len; i++)
+        {
+          const ParasolDrug *d = g_ptr_array_index (regimen->icis, i);
+          g_string_append_printf (ids, "%s%s", i ? ", " : "", d->id);
+        }
+      g_set_error (&error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_UNKNOWN_DRUG,
+                   _("Unknown checkpoint inhibitor “%s”; the protocol allows: %s"),
+                   ici ? ici : "", ids->str);
+      return parasol_cli_fail (error);
+    }
+
+  /* Eligible on C1D1: every criterion met, with data still valid that day */
+  eligibility = parasol_eligibility_evaluate (patient.protocol, patient.facts, &c1d1);
+  if (eligibility->verdict != PARASOL_VERDICT_ELIGIBLE)
+    {
+      g_autoptr(GString) why = g_string_new (NULL);
+
+      for (guint i = 0; i < eligibility->criteria->len; i++)
+        {
+          const ParasolCriterionResult *r = g_ptr_array_index (eligibility->criteria, i);
+
+          if (r->status == PARASOL_STATUS_MET)
+            continue;
+          if (why->len > 0)
+            g_string_append (why, "; ");
+          g_string_append_printf (why, "%s %s: %s", r->id,
+                                  parasol_criterion_status_to_string (r->status), r->reason);
+        }
+      g_set_error (&error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_INVALID,
+                   _("Patient %s is not eligible on %s (%s): %s"), patient.key, c1d1_str,
+                   parasol_verdict_to_string (eligibility->verdict), why->str);
+      return parasol_cli_fail (error);
+    }
+
+  if (isnan (patient.facts->weight_kg))
+    {
+      g_set_error (&error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_MISSING,
+                   _("Patient %s has no weight; record it first (“parasol-cli patient set %s "
+                     "weight_kg KG”): doses are based on it"), patient.key, patient.key);
+      return parasol_cli_fail (error);
+    }
+
+  if (subject == NULL)
+    subject = g_strdup (patient.facts->subject_number);
+  if (subject == NULL)
+    {
+      subject = next_subject_number (patient.store);
+      if (subject == NULL)
+        {
+          g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_FAILED,
+                       _("No free subject number; give one with --subject-number"));
+          return parasol_cli_fail (error);
+        }
+    }
+
+  audit_reason = reason ? g_strdup (reason)
+                        : g_strdup_printf (_("Enrolment with C1D1 %s"), c1d1_str);
+  dose_weight = g_strdup (g_ascii_formatd (weight_buf, sizeof weight_buf, "%.17g",
+                                           patient.facts->weight_kg));
+  new_status = g_date_compare (&c1d1, &now) <= 0 ? "on_treatment" : "enrolled";
+
+  if (!parasol_store_begin (patient.store, &error))
+    return parasol_cli_fail (error);
+  if (!set_field (&patient, "subject_number", subject, audit_reason, &error) ||
+      !set_field (&patient, "ici", ici, audit_reason, &error) ||
+      !set_field (&patient, "c1d1", c1d1_str, audit_reason, &error) ||
+      !set_field (&patient, "dose_weight_kg", dose_weight, audit_reason, &error) ||
+      !set_field (&patient, "status", new_status, audit_reason, &error) ||
+      !parasol_store_commit (patient.store, &error))
+    {
+      parasol_store_rollback (patient.store);
+      return parasol_cli_fail (error);
+    }
+
+  g_free (patient.key);
+  patient.key = g_strdup (subject);
+  if (!patient_reload (&patient, &error))
+    return parasol_cli_fail (error);
+  schedule = build_patient_schedule (&patient, NULL, NULL, NULL, NULL);
+
+  if (parasol_cli_options.json)
+    {
+      g_autoptr(ParasolJson) json = parasol_json_new ();
+
+      parasol_json_begin_object (json);
+      parasol_json_member_int (json, "id", patient.id);
+      parasol_json_member_string (json, "subject_number", subject);
+      parasol_json_member_string (json, "status", new_status);
+      parasol_json_member_string (json, "c1d1", c1d1_str);
+      parasol_json_member_string (json, "arm", patient.facts->arm);
+      parasol_json_member_string (json, "ici", ici);
+      parasol_json_member_double (json, "dose_weight_kg", patient.facts->weight_kg);
+      parasol_json_member_string (json, "verdict", parasol_verdict_to_string (eligibility->verdict));
+      parasol_json_member (json, "warnings");
+      parasol_json_begin_array (json);
+      if (patient.facts->arm == NULL)
+        parasol_json_string (json, _("No arm confirmed yet: confirm it with “parasol-cli assign ID "
+                                     "--confirm ARM” before the first dose"));
+      for (guint i = 0; i < eligibility->warnings->len; i++)
+        parasol_json_string (json, g_ptr_array_index (eligibility->warnings, i));
+      parasol_json_end_array (json);
+      if (schedule != NULL && schedule->cycles->len > 1)
+        json_member_date (json, "c2d1",
+                          &((ParasolScheduleCycle *) g_ptr_array_index (schedule->cycles, 1))->start);
+      parasol_json_end_object (json);
+      parasol_cli_print_json (json);
+    }
+  else
+    {
+      printf (_("Enrolled %s as %s: C1D1 %s, checkpoint inhibitor %s, dose weight %.1f kg.\n"),
+              argv[1], subject, c1d1_str, ici, patient.facts->weight_kg);
+      if (patient.facts->arm == NULL)
+        printf (_("No arm confirmed yet: confirm it with “parasol-cli assign %s --confirm ARM” "
+                  "before the first dose.\n"), subject);
+    }
+
+  return PARASOL_CLI_OK;
+}
+
+/* ---- give --------------------------------------------------------------------------------- */
+
+static const ParasolDrug *
+patient_drug (const ParasolRegimen      *regimen,
+              const ParasolPatientFacts *facts,
+              const char                *drug_id)
+{
+  const ParasolArmRegimen *arm;
+  const char *ici = facts->ici ? facts->ici : regimen->default_ici;
+
+  for (guint i = 0; regimen->backbone != NULL && i < regimen->backbone->len; i++)
+    {
+      const ParasolDrug *d = g_ptr_array_index (regimen->backbone, i);
+      if (g_strcmp0 (d->id, drug_id) == 0)
+        return d;
+    }
+  if (g_strcmp0 (ici, drug_id) == 0)
+    return parasol_regimen_find_ici (regimen, ici);
+  arm = facts->arm ? parasol_regimen_find_arm (regimen, facts->arm) : NULL;
+  for (guint i = 0; arm != NULL && arm->drugs != NULL && i < arm->drugs->len; i++)
+    {
+      const ParasolDrug *d = g_ptr_array_index (arm->drugs, i);
+      if (g_strcmp0 (d->id, drug_id) == 0)
+        return d;
+    }
+  return NULL;
+}
+
+static gboolean
+has_day_one (GArray *days)
+{
+  for (guint i = 0; days != NULL && i < days->len; i++)
+    if (g_array_index (days, int, i) == 1)
+      return TRUE;
+  return FALSE;
+}
+
+int
+parasol_cli_give (int    argc,
+                  char **argv)
+{
+  g_autofree char *date_str = NULL, *dose_str = NULL, *reason = NULL, *given_by = NULL;
+  int cycle_number = 0;
+  const GOptionEntry entries[] = {
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_str, N_("Date given (YYYY-MM-DD)"), N_("DATE") },
+    { "dose", 0, 0, G_OPTION_ARG_STRING, &dose_str,
+      N_("Dose given, in the drug's unit (0: not given)"), N_("X") },
+    { "cycle", 0, 0, G_OPTION_ARG_INT, &cycle_number,
+      N_("Cycle (default: the cycle the date falls in)"), N_("N") },
+    { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
+      N_("Why the dose differs from the calculated one, or was not given (required then)"), N_("TEXT") },
+    { "given-by", 0, 0, G_OPTION_ARG_STRING, &given_by, N_("Who gave it (default: you)"), N_("NAME") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolSchedule) schedule = NULL;
+  g_autoptr(ParasolDoseSet) set = NULL;
+  g_autoptr(CliAdministration) admin = NULL;
+  g_auto(Patient) patient = { 0 };
+  const ParasolRegimen *regimen;
+  const ParasolDrug *drug;
+  const ParasolScheduleCycle *cycle;
+  const ParasolDose *calculated = NULL;
+  PatientDosing pd;
+  gboolean within = TRUE, start_cycle = FALSE, outside_window = FALSE;
+  const char *drug_id;
+  GDate date;
+  double dose;
+  gint64 admin_id;
+  char buf[16], b2[16], b3[16];
+  int status;
+
+  status = parasol_cli_parse (&argc, &argv, entries, "ID DRUG",
+                              N_("Record a dose given. A dose outside the tolerance of the "
+                                 "calculated one is recorded only with --reason, and flagged."), 2);
+  if (status != PARASOL_CLI_OK)
+    return status;
+  if (date_str == NULL || dose_str == NULL)
+    return parasol_cli_usage_error (_("--date YYYY-MM-DD and --dose X are required"));
+  if (!parasol_cli_parse_date (date_str, &date, &error) ||
+      !parasol_cli_parse_double (dose_str, &dose, &error))
+    return parasol_cli_usage_error ("%s", error->message);
+  if (dose < 0)
+    return parasol_cli_usage_error (_("--dose cannot be negative"));
+  if (cycle_number < 0)
+    return parasol_cli_usage_error (_("--cycle must be 1 or more"));
+  if (reason != NULL && *reason == '\0')
+    g_clear_pointer (&reason, g_free);
+  drug_id = argv[2];
+
+  if (!patient_open (&patient, argv[1], TRUE, &error))
+    return parasol_cli_fail (error);
+  regimen = parasol_protocol_get_regimen (patient.protocol);
+
+  drug = patient_drug (regimen, patient.facts, drug_id);
+  if (drug == NULL)
+    {
+      g_set_error (&error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_UNKNOWN_DRUG,
+                   _("“%s” is not part of patient %s's regimen (arm %s, checkpoint inhibitor %s)"),
+                   drug_id, patient.key, patient.facts->arm ? patient.facts->arm : _("not assigned"),
+                   patient.facts->ici ? patient.facts->ici : regimen->default_ici);
+      return parasol_cli_fail (error);
+    }
+
+  schedule = build_patient_schedule (&patient, NULL, NULL, NULL, &error);
+  if (schedule == NULL)
+    return parasol_cli_fail (error);
+
+  if (cycle_number > 0)
+    {
+      ParasolScheduleOptions options;
+
+      parasol_schedule_options_init (&options);
+      options.max_maintenance_cycles = MAX (cycle_number - regimen->induction_cycles, 1);
+      g_clear_pointer (&schedule, parasol_schedule_free);
+      schedule = build_patient_schedule (&patient, &options, NULL, NULL, &error);
+      if (schedule == NULL)
+        return parasol_cli_fail (error);
+      cycle = parasol_schedule_get_cycle (schedule, cycle_number);
+    }
+  else
+    cycle = parasol_schedule_cycle_for_date (schedule, &date);
+
+  if (cycle == NULL)
+    {
+      g_set_error (&error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_INVALID,
+                   _("%s is not in patient %s's calendar (C1D1 %s); check the date or give --cycle"),
+                   date_str, patient.key, fmt_date (&patient.facts->c1d1, buf, sizeof buf));
+      return parasol_cli_fail (error);
+    }
+
+  if (cycle->status == PARASOL_CYCLE_SKIPPED)
+    {
+      g_set_error (&error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_INVALID,
+                   _("Cycle %d was recorded as skipped; a dose cannot be given in it"), cycle->number);
+      return parasol_cli_fail (error);
+    }
+
+  /* The calculated dose of that cycle */
+  if (!patient_dosing_input (&patient, regimen, &cycle->start, &pd, &error))
+    return parasol_cli_fail (error);
+  set = parasol_dosing_compute (regimen, patient.facts->arm, patient.facts->ici, cycle->number,
+                                &pd.input, &error);
+  if (set == NULL)
+    {
+      g_prefix_error (&error, _("Cannot check the dose against the calculated one: "));
+      return parasol_cli_fail (error);
+    }
+  calculated = parasol_dose_set_find (set, drug->id);
+
+  admin = parasol_administration_new ();
+  admin->cycle = cycle->number;
+  admin->drug = g_strdup (drug->id);
+  admin->date = date;
+  admin->dose = dose;
+  admin->unit = g_strdup (drug->unit ? drug->unit : "mg");
+  admin->given_by = g_strdup (given_by ? given_by : g_get_user_name ());
+  admin->reason = g_strdup (reason);
+
+  if (calculated == NULL)
+    {
+      if (reason == NULL)
+        {
+          g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                       _("%s is not planned in cycle %d (%s); record it with --reason TEXT"),
+                       drug->id, cycle->number,
+                       cycle->phase == PARASOL_PHASE_MAINTENANCE ? _("maintenance") : _("induction"));
+          return parasol_cli_fail (error);
+        }
+      within = FALSE;
+      admin->flagged = TRUE;
+    }
+  else if (dose == 0)
+    {
+      if (reason == NULL)
+        {
+          g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                       _("A dose of 0 records %s as not given; say why with --reason TEXT"), drug->id);
+          return parasol_cli_fail (error);
+        }
+      within = FALSE;
+    }
+  else
+    {
+      within = parasol_dosing_within_tolerance (drug, calculated->dose, dose);
+      if (!within)
+        {
+          double tol = drug->tolerance > 0 ? drug->tolerance : 0.10;
+
+          if (reason == NULL)
+            {
+              g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                           _("%s %s %s is outside %.0f %% of the calculated dose %.6g %s "
+                             "(accepted %.6g–%.6g); record it with --reason TEXT (it will be "
+                             "flagged)"),
+                           drug->id, dose_str, admin->unit, tol * 100, calculated->dose,
+                           admin->unit, calculated->dose * (1 - tol), calculated->dose * (1 + tol));
+              return parasol_cli_fail (error);
+            }
+          admin->flagged = TRUE;
+        }
+    }
+
+  /* The first day-1 drug of a cycle that has not started starts it */
+  if (cycle->status != PARASOL_CYCLE_STARTED &&
+      has_day_one (parasol_dosing_drug_days (drug, cycle->phase)) && dose > 0)
+    {
+      int window = (int) g_date_days_between (&cycle->window_start, &cycle->planned_start);
+      GDate from = date_plus (&cycle->start, -window);
+      GDate to = date_plus (&cycle->start, window);
+
+      start_cycle = TRUE;
+      outside_window = g_date_compare (&date, &from) < 0 || g_date_compare (&date, &to) > 0;
+      if (outside_window && reason == NULL)
+        {
+          g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                       _("Cycle %d day 1 on %s is outside its window %s to %s: record the "
+                         "deviation with --reason TEXT, or reschedule first with “parasol-cli "
+                         "delay %s --cycle %d --to DATE --reason TEXT”"),
+                       cycle->number, date_str, fmt_date (&from, b2, sizeof b2),
+                       fmt_date (&to, b3, sizeof b3), patient.key, cycle->number);
+          return parasol_cli_fail (error);
+        }
+      if (!parasol_schedule_check_order (schedule, cycle->number, &date, &error))
+        return parasol_cli_fail (error);
+    }
+
+  if (!parasol_store_begin (patient.store, &error))
+    return parasol_cli_fail (error);
+  if (start_cycle)
+    {
+      g_autoptr(CliCycleRecord) rec = parasol_cycle_record_new ();
+
+      rec->number = cycle->number;
+      rec->start = date;
+      rec->status = g_strdup ("started");
+      rec->reason = g_strdup (outside_window ? reason : cycle->reason);
+      if (parasol_store_set_cycle (patient.store, patient.id, rec,
+                                   reason ? reason : _("Cycle started with its first dose"),
+                                   &error) == 0)
+        {
+          parasol_store_rollback (patient.store);
+          return parasol_cli_fail (error);
+        }
+    }
+  admin_id = parasol_store_add_administration (patient.store, patient.id, admin, &error);
+  if (admin_id == 0)
+    {
+      parasol_store_rollback (patient.store);
+      return parasol_cli_fail (error);
+    }
+  if (cycle->number == 1 && start_cycle && g_strcmp0 (patient.facts->status, "enrolled") == 0 &&
+      !set_field (&patient, "status", "on_treatment", _("First dose given"), &error))
+    {
+      parasol_store_rollback (patient.store);
+      return parasol_cli_fail (error);
+    }
+  if (!parasol_store_commit (patient.store, &error))
+    {
+      parasol_store_rollback (patient.store);
+      return parasol_cli_fail (error);
+    }
+
+  if (parasol_cli_options.json)
+    {
+      g_autoptr(ParasolJson) json = parasol_json_new ();
+
+      parasol_json_begin_object (json);
+      parasol_json_member_int (json, "id", admin_id);
+      parasol_json_member_string (json, "patient", patient.key);
+      parasol_json_member_string (json, "drug", drug->id);
+      parasol_json_member_int (json, "cycle", cycle->number);
+      parasol_json_member_string (json, "date", date_str);
+      parasol_json_member_double (json, "dose", dose);
+      parasol_json_member_string (json, "unit", admin->unit);
+      parasol_json_member_double (json, "calculated_dose", calculated ? calculated->dose : NAN);
+      parasol_json_member_boolean (json, "within_tolerance", within);
+      parasol_json_member_boolean (json, "flagged", admin->flagged);
+      parasol_json_member_boolean (json, "skipped", dose == 0);
+      parasol_json_member_string (json, "reason", reason);
+      parasol_json_member_boolean (json, "cycle_started", start_cycle);
+      parasol_json_member_boolean (json, "deviation", outside_window);
+      parasol_json_end_object (json);
+      parasol_cli_print_json (json);
+    }
+  else
+    {
+      if (dose == 0)
+        printf (_("Recorded %s as not given in cycle %d on %s: %s.\n"), drug->id, cycle->number,
+                date_str, reason);
+      else
+        printf (_("Recorded %s %s %s in cycle %d on %s%s.\n"), drug->id, dose_str, admin->unit,
+                cycle->number, date_str, admin->flagged ? _(" (flagged: outside the tolerance)") : "");
+      if (start_cycle)
+        printf (_("Cycle %d started on %s%s.\n"), cycle->number, date_str,
+                outside_window ? _(" (deviation: outside its window)") : "");
+    }
+
+  return PARASOL_CLI_OK;
+}
+
+/* ---- delay -------------------------------------------------------------------------------- */
+
+int
+parasol_cli_delay (int    argc,
+                   char **argv)
+{
+  g_autofree char *to_str = NULL, *reason = NULL;
+  int cycle_number = 0;
+  const GOptionEntry entries[] = {
+    { "cycle", 0, 0, G_OPTION_ARG_INT, &cycle_number, N_("Cycle to delay"), N_("N") },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to_str, N_("New day 1 (YYYY-MM-DD)"), N_("DATE") },
+    { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("Why (required)"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolSchedule) schedule = NULL;
+  g_autoptr(ParasolSchedule) after = NULL;
+  g_autoptr(CliCycleRecord) rec = NULL;
+  g_auto(Patient) patient = { 0 };
+  ParasolScheduleOptions options;
+  const ParasolScheduleCycle *cycle;
+  const ParasolRegimen *regimen;
+  GDate to;
+  char buf[16];
+  int delay_days;
+  int status;
+
+  status = parasol_cli_parse (&argc, &argv, entries, "ID",
+                              N_("Move a cycle's day 1 later; the cycles after it move with it."), 1);
+  if (status != PARASOL_CLI_OK)
+    return status;
+  if (cycle_number < 1 || to_str == NULL || reason == NULL || *reason == '\0')
+    return parasol_cli_usage_error (_("--cycle N, --to YYYY-MM-DD and --reason TEXT are required"));
+  if (!parasol_cli_parse_date (to_str, &to, &error))
+    return parasol_cli_usage_error ("%s", error->message);
+
+  if (!patient_open (&patient, argv[1], TRUE, &error))
+    return parasol_cli_fail (error);
+  regimen = parasol_protocol_get_regimen (patient.protocol);
+
+  parasol_schedule_options_init (&options);
+  options.max_maintenance_cycles = MAX (cycle_number + 1 - regimen->induction_cycles, 1);
+  schedule = build_patient_schedule (&patient, &options, NULL, NULL, &error);
+  if (schedule == NULL)
+    return parasol_cli_fail (error);
+
+  cycle = parasol_schedule_get_cycle (schedule, cycle_number);
+  if (cycle == NULL)
+    {
+      g_set_error (&error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_INVALID,
+                   _("Cycle %d is not in the calendar"), cycle_number);
+      return parasol_cli_fail (error);
+    }
+  if (cycle->status == PARASOL_CYCLE_STARTED || cycle->status == PARASOL_CYCLE_SKIPPED)
+    {
+      g_set_error (&error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER,
+                   _("Cycle %d already %s on %s; it cannot be delayed"), cycle_number,
+                   parasol_cycle_status_to_string (cycle->status),
+                   fmt_date (&cycle->start, buf, sizeof buf));
+      return parasol_cli_fail (error);
+    }
+  if (!parasol_schedule_check_order (schedule, cycle_number, &to, &error))
+    return parasol_cli_fail (error);
+
+  rec = parasol_cycle_record_new ();
+  rec->number = cycle_number;
+  rec->start = to;
+  rec->status = g_strdup ("delayed");
+  rec->reason = g_strdup (reason);
+  if (parasol_store_set_cycle (patient.store, patient.id, rec, reason, &error) == 0)
+    return parasol_cli_fail (error);
+
+  if (!patient_reload (&patient, &error))
+    return parasol_cli_fail (error);
+  options.max_maintenance_cycles = MAX (cycle_number + 3 - regimen->induction_cycles, 1);
+  after = build_patient_schedule (&patient, &options, NULL, NULL, &error);
+  if (after == NULL)
+    return parasol_cli_fail (error);
+  cycle = parasol_schedule_get_cycle (after, cycle_number);
+  delay_days = cycle->delay_days;
+
+  if (parasol_cli_options.json)
+    {
+      g_autoptr(ParasolJson) json = parasol_json_new ();
+
+      parasol_json_begin_object (json);
+      parasol_json_member_string (json, "patient", patient.key);
+      parasol_json_member_int (json, "cycle", cycle_number);
+      json_member_date (json, "planned_start", &cycle->planned_start);
+      parasol_json_member_string (json, "start", to_str);
+      parasol_json_member_int (json, "delay_days", delay_days);
+      parasol_json_member_boolean (json, "deviation", cycle->deviation);
+      parasol_json_member_string (json, "reason", reason);
+      parasol_json_member_boolean (json, "discontinuation_proposed", after->discontinuation_proposed);
+      parasol_json_member_string (json, "discontinuation_reason", after->discontinuation_reason);
+      parasol_json_member (json, "following");
+      parasol_json_begin_array (json);
+      for (guint i = cycle_number; i < after->cycles->len; i++)
+        {
+          const ParasolScheduleCycle *c = g_ptr_array_index (after->cycles, i);
+
+          parasol_json_begin_object (json);
+          parasol_json_member_int (json, "number", c->number);
+          json_member_date (json, "start", &c->start);
+          parasol_json_end_object (json);
+        }
+      parasol_json_end_array (json);
+      parasol_json_end_object (json);
+      parasol_cli_print_json (json);
+    }
+  else
+    {
+      printf (_("Cycle %d of %s now starts on %s (%+d days from %s).\n"), cycle_number, patient.key,
+              to_str, delay_days, fmt_date (&cycle->planned_start, buf, sizeof buf));
+      for (guint i = cycle_number; i < after->cycles->len; i++)
+        {
+          const ParasolScheduleCycle *c = g_ptr_array_index (after->cycles, i);
+          printf (_("  cycle %d: %s\n"), c->number, fmt_date (&c->start, buf, sizeof buf));
+        }
+      if (after->discontinuation_proposed)
+        printf (_("Warning: %s\n"), after->discontinuation_reason);
+    }
+
+  return PARASOL_CLI_OK;
+}

@@ -1,0 +1,37 @@
+/* parasol-cli-commands.h — every parasol-cli subcommand, by the file that implements it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+G_BEGIN_DECLS
+
+/* cli-store.c: the trial database, patients, audit trail */
+int parasol_cli_init          (int argc, char **argv);
+int parasol_cli_demo          (int argc, char **argv);
+int parasol_cli_patient_add   (int argc, char **argv);
+int parasol_cli_patient_list  (int argc, char **argv);
+int parasol_cli_patient_show  (int argc, char **argv);
+int parasol_cli_patient_set   (int argc, char **argv);
+int parasol_cli_audit_verify  (int argc, char **argv);
+int parasol_cli_audit_show    (int argc, char **argv);
+int parasol_cli_backup        (int argc, char **argv);
+
+/* cli-protocol.c: protocol, screening data, eligibility and assignment */
+int parasol_cli_protocol_validate (int argc, char **argv);
+int parasol_cli_protocol_show     (int argc, char **argv);
+int parasol_cli_lab_add           (int argc, char **argv);
+int parasol_cli_lab_import        (int argc, char **argv);
+int parasol_cli_attest            (int argc, char **argv);
+int parasol_cli_biomarker_add     (int argc, char **argv);
+int parasol_cli_screen            (int argc, char **argv);
+int parasol_cli_assign            (int argc, char **argv);
+
+/* cli-dosing.c: doses, enrolment, the cycle calendar and administrations */
+int parasol_cli_dose              (int argc, char **argv);
+int parasol_cli_schedule          (int argc, char **argv);
+int parasol_cli_enrol             (int argc, char **argv);
+int parasol_cli_give              (int argc, char **argv);
+int parasol_cli_delay             (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,304 @@
+/* parasol-cli.c — the headless Parasol: subcommand dispatch and shared plumbing
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "parasol-cli"
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parasol-cli.h"
+#include "parasol-cli-commands.h"
+
+ParasolCliOptions parasol_cli_options;
+
+typedef struct {
+  const char *group;    /* "patient", or the command itself */
+  const char *name;     /* "add", or NULL for a one-word command */
+  int       (*run) (int argc, char **argv);
+  const char *summary;
+} Command;
+
+static const Command commands[] = {
+  { "init", NULL, parasol_cli_init, N_("Create a new trial database from a protocol") },
+  { "demo", NULL, parasol_cli_demo, N_("Create a database holding a synthetic demo trial") },
+  { "patient", "add", parasol_cli_patient_add, N_("Register a patient for screening") },
+  { "patient", "list", parasol_cli_patient_list, N_("List the patients") },
+  { "patient", "show", parasol_cli_patient_show, N_("Show everything recorded for a patient") },
+  { "patient", "set", parasol_cli_patient_set, N_("Change one fact about a patient") },
+  { "protocol", "validate", parasol_cli_protocol_validate, N_("Check a protocol definition file") },
+  { "protocol", "show", parasol_cli_protocol_show, N_("Show the trial's protocol") },
+  { "lab", "add", parasol_cli_lab_add, N_("Record a laboratory result") },
+  { "lab", "import", parasol_cli_lab_import, N_("Import laboratory results from a CSV export") },
+  { "attest", NULL, parasol_cli_attest, N_("Record the investigator's judgement of a criterion") },
+  { "biomarker", "add", parasol_cli_biomarker_add, N_("Record a biomarker result") },
+  { "screen", NULL, parasol_cli_screen, N_("Evaluate every eligibility criterion for a patient") },
+  { "assign", NULL, parasol_cli_assign, N_("Propose or confirm the patient's arm") },
+  { "dose", NULL, parasol_cli_dose, N_("Calculate doses") },
+  { "enrol", NULL, parasol_cli_enrol, N_("Enrol an eligible patient and set cycle 1 day 1") },
+  { "schedule", NULL, parasol_cli_schedule, N_("Show or export the patient's cycle calendar") },
+  { "give", NULL, parasol_cli_give, N_("Record an administered dose") },
+  { "delay", NULL, parasol_cli_delay, N_("Delay a cycle") },
+  { "audit", "verify", parasol_cli_audit_verify, N_("Verify the audit trail's hash chain") },
+  { "audit", "show", parasol_cli_audit_show, N_("Show audit trail entries") },
+  { "backup", NULL, parasol_cli_backup, N_("Write a consistent copy of the database") },
+};
+
+static GOptionEntry common_entries[] = {
+  { "database", 'd', 0, G_OPTION_ARG_FILENAME, &parasol_cli_options.database,
+    N_("The trial database (default: ~/.local/share/parasol/parasol.db)"), N_("PATH") },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &parasol_cli_options.json,
+    N_("Print machine-readable JSON"), NULL },
+  { "allow-network-filesystem", 0, 0, G_OPTION_ARG_NONE, &parasol_cli_options.allow_network_fs,
+    N_("Open a database on NFS or SMB although SQLite's locking is unsafe there"), NULL },
+  { NULL }
+};
+
+int
+parasol_cli_parse (int                *argc,
+                   char             ***argv,
+                   const GOptionEntry *entries,
+                   const char         *parameter_string,
+                   const char         *summary,
+                   int                 n_positional)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("parasol-cli %s", (*argv)[0]);
+
+  context = g_option_context_new (parameter_string);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (summary != NULL)
+    g_option_context_set_summary (context, _(summary));
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
+
+  g_set_prgname (prgname);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    return parasol_cli_usage_error ("%s", error->message);
+
+  /* (*argv)[0] is the command; the rest are positionals. */
+  if (n_positional >= 0 && *argc - 1 != n_positional)
+    {
+      if (*argc - 1 < n_positional)
+        return parasol_cli_usage_error (_("missing arguments: expected %s"), parameter_string);
+      return parasol_cli_usage_error (_("unexpected argument “%s”"), (*argv)[n_positional + 1]);
+    }
+
+  return PARASOL_CLI_OK;
+}
+
+int
+parasol_cli_usage_error (const char *format,
+                         ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("%s: %s\n", g_get_prgname (), message);
+  g_printerr (_("Try “%s --help” for more information.\n"), g_get_prgname ());
+  return PARASOL_CLI_USAGE;
+}
+
+int
+parasol_cli_fail (const GError *error)
+{
+  g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+
+  if (parasol_cli_options.json)
+    {
+      g_autoptr(ParasolJson) json = parasol_json_new ();
+
+      parasol_json_begin_object (json);
+      parasol_json_member_string (json, "error", error->message);
+      parasol_json_member_string (json, "domain", g_quark_to_string (error->domain));
+      parasol_json_member_int (json, "code", error->code);
+      parasol_json_end_object (json);
+      parasol_cli_print_json (json);
+    }
+
+  return PARASOL_CLI_ERROR;
+}
+
+ParasolStore *
+parasol_cli_open_store (gboolean  create,
+                        GError  **error)
+{
+  ParasolStoreOpenFlags flags = PARASOL_STORE_OPEN_DEFAULT;
+
+  if (create)
+    flags |= PARASOL_STORE_OPEN_CREATE;
+  if (parasol_cli_options.allow_network_fs)
+    flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
+
+  return parasol_store_open (parasol_cli_options.database, flags, error);
+}
+
+gint64
+parasol_cli_find_patient (ParasolStore *store,
+                          const char   *key,
+                          GError      **error)
+{
+  return parasol_store_find_patient (store, key, error);
+}
+
+gboolean
+parasol_cli_parse_date (const char *str,
+                        GDate      *date,
+                        GError    **error)
+{
+  unsigned y, m, d;
+  char tail;
+
+  g_date_clear (date, 1);
+  if (str != NULL && strlen (str) == 10 && str[4] == '-' && str[7] == '-' &&
+      sscanf (str, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && g_date_valid_dmy (d, m, y))
+    {
+      g_date_set_dmy (date, d, m, y);
+      return TRUE;
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("“%s” is not a valid date; write it as YYYY-MM-DD."), str ? str : "");
+  return FALSE;
+}
+
+gboolean
+parasol_cli_parse_double (const char *str,
+                          double     *value,
+                          GError    **error)
+{
+  char *end = NULL;
+  double v;
+
+  if (str != NULL && *str != '\0')
+    {
+      v = g_ascii_strtod (str, &end);
+      if (end != str && *end == '\0' && isfinite (v))
+        {
+          *value = v;
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("“%s” is not a number."), str ? str : "");
+  return FALSE;
+}
+
+void
+parasol_cli_print_json (ParasolJson *json)
+{
+  fputs (parasol_json_get (json), stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: parasol-cli COMMAND [OPTION…]"));
+  fprintf (out, "%s\n", _("Parasol keeps the data of a biomarker-driven umbrella trial."));
+  fprintf (out, "\n%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *name = commands[i].name
+                                ? g_strdup_printf ("%s %s", commands[i].group, commands[i].name)
+                                : g_strdup (commands[i].group);
+      fprintf (out, "  %-20s %s\n", name, _(commands[i].summary));
+    }
+  fprintf (out, "\n%s\n", _("Run “parasol-cli COMMAND --help” for the options of a command."));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *group;
+  const char *name;
+  gboolean group_known = FALSE;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("parasol-cli");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return PARASOL_CLI_USAGE;
+    }
+
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return PARASOL_CLI_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("parasol-cli %s\n", PACKAGE_VERSION);
+      return PARASOL_CLI_OK;
+    }
+
+  group = argv[1];
+  name = argc > 2 ? argv[2] : NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      const Command *c = &commands[i];
+
+      if (!g_str_equal (c->group, group))
+        continue;
+      group_known = TRUE;
+
+      if (c->name == NULL)
+        {
+          /* argv[0] becomes the command name for GOption's messages. */
+          argv[1] = (char *) c->group;
+          return c->run (argc - 1, argv + 1);
+        }
+      if (name != NULL && g_str_equal (c->name, name))
+        {
+          g_autofree char *path = g_strdup_printf ("%s %s", c->group, c->name);
+          int status;
+
+          argv[2] = path;
+          status = c->run (argc - 2, argv + 2);
+          return status;
+        }
+    }
+
+  if (group_known)
+    {
+      g_autoptr(GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+        if (g_str_equal (commands[i].group, group))
+          g_string_append_printf (names, "%s%s", names->len ? ", " : "", commands[i].name);
+      if (name == NULL || g_str_equal (name, "--help") || g_str_equal (name, "-h"))
+        {
+          FILE *out = name != NULL ? stdout : stderr;
+          fprintf (out, _("Usage: parasol-cli %s {%s} [OPTION…]\n"), group, names->str);
+          return name != NULL ? PARASOL_CLI_OK : PARASOL_CLI_USAGE;
+        }
+      g_printerr (_("parasol-cli: “%s %s” is not a command; “%s” takes one of: %s.\n"),
+                  group, name, group, names->str);
+      return PARASOL_CLI_USAGE;
+    }
+
+  g_printerr (_("parasol-cli: unknown command “%s”.\n"), group);
+  print_usage (stderr);
+  return PARASOL_CLI_USAGE;
+}

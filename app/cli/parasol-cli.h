@@ -1,0 +1,74 @@
+/* parasol-cli.h — shared plumbing for parasol-cli subcommands
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each subcommand is `int cmd (int argc, char **argv)` where argv[0] is the command path
+ * ("patient add").  It parses its options with parasol_cli_parse(), which adds the common
+ * options (--database, --json, --allow-network-filesystem) and handles --help.
+ * Exit status: 0 ok, 1 error, 2 usage.
+ */
+#pragma once
+
+#include <glib.h>
+#include <glib/gi18n-lib.h>
+
+#include "parasol-store.h"
+#include "parasol-json.h"
+
+G_BEGIN_DECLS
+
+enum {
+  PARASOL_CLI_OK    = 0,
+  PARASOL_CLI_ERROR = 1,
+  PARASOL_CLI_USAGE = 2,
+};
+
+typedef struct {
+  char     *database;          /* --database PATH, NULL = default */
+  gboolean  json;              /* --json */
+  gboolean  allow_network_fs;  /* --allow-network-filesystem */
+} ParasolCliOptions;
+
+/* The options common to every subcommand, filled by parasol_cli_parse(). */
+extern ParasolCliOptions parasol_cli_options;
+
+/* Parses @argv (in place) with @entries plus the common options.  @parameter_string describes
+ * positionals ("ID FIELD VALUE"); exactly @n_positional of them are required (-1: any number).
+ * Returns PARASOL_CLI_OK, or PARASOL_CLI_USAGE after printing the error.
+ * On --help prints help and exits 0. */
+int           parasol_cli_parse         (int          *argc,
+                                         char       ***argv,
+                                         const GOptionEntry *entries,
+                                         const char   *parameter_string,
+                                         const char   *summary,
+                                         int           n_positional);
+
+/* Opens the database chosen by --database (or the default).  With @create, creates it. */
+ParasolStore *parasol_cli_open_store    (gboolean      create,
+                                         GError      **error);
+
+/* Finds a patient by id, screening number or subject number. */
+gint64        parasol_cli_find_patient  (ParasolStore *store,
+                                         const char   *key,
+                                         GError      **error);
+
+/* Prints "parasol-cli: MESSAGE" to stderr (and {"error": ...} on stdout with --json);
+ * returns PARASOL_CLI_ERROR. */
+int           parasol_cli_fail          (const GError *error);
+/* Prints a usage error; returns PARASOL_CLI_USAGE. */
+int           parasol_cli_usage_error   (const char *format,
+                                         ...) G_GNUC_PRINTF (1, 2);
+
+/* Parses YYYY-MM-DD strictly. */
+gboolean      parasol_cli_parse_date    (const char   *str,
+                                         GDate        *date,
+                                         GError      **error);
+/* Parses a finite double strictly (the whole string, C locale). */
+gboolean      parasol_cli_parse_double  (const char   *str,
+                                         double       *value,
+                                         GError      **error);
+
+/* Prints @json (a finished ParasolJson) followed by a newline. */
+void          parasol_cli_print_json    (ParasolJson *json);
+
+G_END_DECLS

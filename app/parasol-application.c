@@ -1,0 +1,359 @@
+/* parasol-application.c — the Parasol desktop application
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "parasol-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parasol-application.h"
+#include "parasol-store.h"
+#include "parasol-window.h"
+
+struct _ParasolApplication
+{
+  AdwApplication  parent_instance;
+
+  gint64          started_at;        /* monotonic, on entry to main() */
+  gboolean        allow_network_fs;  /* --allow-network-filesystem was given */
+  gboolean        bench_startup;     /* PARASOL_BENCH_STARTUP=1 */
+  gulong          after_paint_id;
+  GdkFrameClock  *bench_clock;
+};
+
+G_DEFINE_FINAL_TYPE (ParasolApplication, parasol_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "database", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open the trial database at PATH instead of the default"), N_("PATH") },
+  { "allow-network-filesystem", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Open a database on NFS or SMB although SQLite cannot lock it safely there"), NULL },
+  { "version", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+/* Milliseconds since the kernel started this process (/proc/self/stat "starttime", in clock
+ * ticks since boot, against CLOCK_BOOTTIME), or -1 where that is not available. */
+static double
+ms_since_process_start (void)
+{
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_comm;
+  struct timespec now;
+  long ticks_per_second;
+  guint64 start_ticks;
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL))
+    return -1;
+
+  /* The command name (field 2) may hold spaces and parentheses: skip past the last ')'. */
+  after_comm = strrchr (stat, ')');
+  if (after_comm == NULL)
+    return -1;
+
+  /* Fields from 3 (state) on; starttime is field 22. */
+  fields = g_strsplit (after_comm + 2, " ", 0);
+  if (g_strv_length (fields) < 20)
+    return -1;
+
+  ticks_per_second = sysconf (_SC_CLK_TCK);
+  if (ticks_per_second <= 0 || clock_gettime (CLOCK_BOOTTIME, &now) != 0)
+    return -1;
+
+  start_ticks = g_ascii_strtoull (fields[22 - 3], NULL, 10);
+
+  return (now.tv_sec * 1000.0 + now.tv_nsec / 1e6) - (start_ticks * 1000.0 / ticks_per_second);
+}
+
+static void
+on_after_paint (GdkFrameClock      *clock,
+                ParasolApplication *self)
+{
+  double since_main = (g_get_monotonic_time () - self->started_at) / 1000.0;
+  double since_start = ms_since_process_start ();
+  char startup[G_ASCII_DTOSTR_BUF_SIZE];
+  char main_ms[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* The kernel's start time has clock-tick resolution; never report less than we measured. */
+  if (since_start < since_main)
+    since_start = since_main;
+
+  g_clear_signal_handler (&self->after_paint_id, clock);
+  g_clear_object (&self->bench_clock);
+
+  g_ascii_formatd (startup, sizeof startup, "%.1f", since_start);
+  g_ascii_formatd (main_ms, sizeof main_ms, "%.1f", since_main);
+  g_print ("{\"startup_ms\": %s, \"main_to_paint_ms\": %s}\n", startup, main_ms);
+  fflush (stdout);
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+bench_watch_first_frame (ParasolApplication *self,
+                         GtkWindow          *window)
+{
+  GdkFrameClock *clock;
+
+  if (!self->bench_startup || self->after_paint_id != 0 || self->bench_clock != NULL)
+    return;
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (clock == NULL)
+    {
+      g_warning ("PARASOL_BENCH_STARTUP: the window has no frame clock");
+      return;
+    }
+
+  self->bench_clock = g_object_ref (clock);
+  self->after_paint_id = g_signal_connect (clock, "after-paint",
+                                           G_CALLBACK (on_after_paint), self);
+}
+
+static ParasolWindow *
+find_window (ParasolApplication *self,
+             const char         *path)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (PARASOL_IS_WINDOW (l->data) &&
+        g_strcmp0 (parasol_window_get_database_path (l->data), path) == 0)
+      return l->data;
+
+  return NULL;
+}
+
+/* Opens @path into @window, or shows in the window why it cannot be opened. */
+static void
+open_into_window (ParasolApplication *self,
+                  ParasolWindow      *window,
+                  const char         *path)
+{
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  ParasolStoreOpenFlags flags = PARASOL_STORE_OPEN_DEFAULT;
+
+  if (self->allow_network_fs)
+    flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
+
+  store = parasol_store_open (path, flags, &error);
+  if (store == NULL)
+    {
+      g_debug ("Cannot open %s: %s", path, error->message);
+      parasol_window_show_open_error (window, path, error);
+      return;
+    }
+
+  parasol_window_set_store (window, store);
+}
+
+static void
+open_database (ParasolApplication *self,
+               const char         *database)
+{
+  g_autofree char *path = database != NULL ? g_strdup (database) : parasol_store_default_path ();
+  ParasolWindow *window;
+
+  window = find_window (self, path);
+  if (window == NULL)
+    {
+      window = parasol_window_new (GTK_APPLICATION (self), NULL);
+      open_into_window (self, window, path);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+  bench_watch_first_frame (self, GTK_WINDOW (window));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+reopen_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  ParasolApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *path = NULL;
+
+  if (!PARASOL_IS_WINDOW (window))
+    return;
+
+  path = g_strdup (parasol_window_get_database_path (PARASOL_WINDOW (window)));
+  if (path == NULL)
+    path = parasol_store_default_path ();
+
+  open_into_window (self, PARASOL_WINDOW (window), path);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  ParasolApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "The Parasol developers", NULL };
+
+  adw_show_about_window (window,
+                         "application-name", _("Parasol"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("The Parasol developers"),
+                         "developers", developers,
+                         "comments", _("Screening, arm assignment and treatment schedules for "
+                                       "biomarker-integrated umbrella trials, starting with "
+                                       "BUTTONS-001 (NCT07172412) in extensive-stage small "
+                                       "cell lung cancer."),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_action },
+  { "reopen", reopen_action },
+  { "about", about_action },
+};
+
+static void
+parasol_application_startup (GApplication *application)
+{
+  ParasolApplication *self = PARASOL_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *search_accels[] = { "<Control>f", NULL };
+
+  G_APPLICATION_CLASS (parasol_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+}
+
+static void
+parasol_application_activate (GApplication *application)
+{
+  ParasolApplication *self = PARASOL_APPLICATION (application);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  /* Launched without a command line (D-Bus activation, the desktop file): the default
+   * database, or whatever window is already open. */
+  if (window != NULL)
+    gtk_window_present (window);
+  else
+    open_database (self, NULL);
+}
+
+static int
+parasol_application_command_line (GApplication            *application,
+                                  GApplicationCommandLine *command_line)
+{
+  ParasolApplication *self = PARASOL_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  const char *database = NULL;
+  g_autofree char *path = NULL;
+
+  if (g_variant_dict_contains (options, "allow-network-filesystem"))
+    self->allow_network_fs = TRUE;
+
+  if (g_variant_dict_lookup (options, "database", "^&ay", &database) && database[0] != '\0')
+    {
+      /* Relative to the directory the command was run in, which for a second invocation
+       * is not ours. */
+      g_autoptr(GFile) file = g_application_command_line_create_file_for_arg (command_line,
+                                                                             database);
+      path = g_file_get_path (file);
+    }
+
+  open_database (self, path);
+
+  return EXIT_SUCCESS;
+}
+
+static int
+parasol_application_handle_local_options (GApplication *application,
+                                          GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("parasol %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  return -1;
+}
+
+static void
+parasol_application_dispose (GObject *object)
+{
+  ParasolApplication *self = PARASOL_APPLICATION (object);
+
+  if (self->bench_clock != NULL)
+    g_clear_signal_handler (&self->after_paint_id, self->bench_clock);
+  g_clear_object (&self->bench_clock);
+
+  G_OBJECT_CLASS (parasol_application_parent_class)->dispose (object);
+}
+
+static void
+parasol_application_class_init (ParasolApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = parasol_application_dispose;
+
+  app_class->startup = parasol_application_startup;
+  app_class->activate = parasol_application_activate;
+  app_class->command_line = parasol_application_command_line;
+  app_class->handle_local_options = parasol_application_handle_local_options;
+}
+
+static void
+parasol_application_init (ParasolApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Screening, arm assignment and treatment "
+                                              "schedules for an umbrella trial."));
+}
+
+ParasolApplication *
+parasol_application_new (gint64 started_at)
+{
+  ParasolApplication *self;
+  GApplicationFlags flags = G_APPLICATION_HANDLES_COMMAND_LINE;
+  gboolean bench = g_strcmp0 (g_getenv ("PARASOL_BENCH_STARTUP"), "1") == 0;
+
+  /* A benchmark run must measure a cold start, not hand its command line to a running
+   * instance (nor wait for the session bus). */
+  if (bench)
+    flags |= G_APPLICATION_NON_UNIQUE;
+
+  self = g_object_new (PARASOL_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", flags,
+                       "resource-base-path", "/org/parasol/Parasol",
+                       NULL);
+  self->started_at = started_at;
+  self->bench_startup = bench;
+
+  return self;
+}

@@ -1,0 +1,319 @@
+/* parasol-facts.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "parasol-facts"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "parasol-facts.h"
+
+ParasolLabResult *
+parasol_lab_result_new (void)
+{
+  ParasolLabResult *lab = g_new0 (ParasolLabResult, 1);
+
+  lab->value = NAN;
+  lab->value_entered = NAN;
+  lab->uln = NAN;
+  g_date_clear (&lab->date, 1);
+  return lab;
+}
+
+void
+parasol_lab_result_free (ParasolLabResult *lab)
+{
+  if (lab == NULL)
+    return;
+  g_free (lab->lab);
+  g_free (lab->unit);
+  g_free (lab->unit_entered);
+  g_free (lab);
+}
+
+ParasolBiomarkerResult *
+parasol_biomarker_result_new (void)
+{
+  ParasolBiomarkerResult *marker = g_new0 (ParasolBiomarkerResult, 1);
+
+  marker->value = NAN;
+  for (guint i = 0; i < G_N_ELEMENTS (marker->intensity); i++)
+    marker->intensity[i] = NAN;
+  g_date_clear (&marker->date, 1);
+  return marker;
+}
+
+void
+parasol_biomarker_result_free (ParasolBiomarkerResult *marker)
+{
+  if (marker == NULL)
+    return;
+  g_free (marker->marker);
+  g_free (marker);
+}
+
+ParasolAttestation *
+parasol_attestation_new (void)
+{
+  ParasolAttestation *attestation = g_new0 (ParasolAttestation, 1);
+
+  g_date_clear (&attestation->date, 1);
+  return attestation;
+}
+
+void
+parasol_attestation_free (ParasolAttestation *attestation)
+{
+  if (attestation == NULL)
+    return;
+  g_free (attestation->criterion);
+  g_free (attestation->note);
+  g_free (attestation->source);
+  g_free (attestation);
+}
+
+ParasolCycleRecord *
+parasol_cycle_record_new (void)
+{
+  ParasolCycleRecord *cycle = g_new0 (ParasolCycleRecord, 1);
+
+  g_date_clear (&cycle->start, 1);
+  return cycle;
+}
+
+void
+parasol_cycle_record_free (ParasolCycleRecord *cycle)
+{
+  if (cycle == NULL)
+    return;
+  g_free (cycle->status);
+  g_free (cycle->reason);
+  g_free (cycle);
+}
+
+ParasolAdministration *
+parasol_administration_new (void)
+{
+  ParasolAdministration *admin = g_new0 (ParasolAdministration, 1);
+
+  admin->dose = NAN;
+  g_date_clear (&admin->date, 1);
+  return admin;
+}
+
+void
+parasol_administration_free (ParasolAdministration *admin)
+{
+  if (admin == NULL)
+    return;
+  g_free (admin->drug);
+  g_free (admin->unit);
+  g_free (admin->given_by);
+  g_free (admin->reason);
+  g_free (admin);
+}
+
+ParasolResponse *
+parasol_response_new (void)
+{
+  ParasolResponse *response = g_new0 (ParasolResponse, 1);
+
+  g_date_clear (&response->date, 1);
+  return response;
+}
+
+void
+parasol_response_free (ParasolResponse *response)
+{
+  if (response == NULL)
+    return;
+  g_free (response->response);
+  g_free (response);
+}
+
+ParasolEvent *
+parasol_event_new (void)
+{
+  ParasolEvent *event = g_new0 (ParasolEvent, 1);
+
+  g_date_clear (&event->date, 1);
+  return event;
+}
+
+void
+parasol_event_free (ParasolEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_free (event->kind);
+  g_free (event->reason);
+  g_free (event);
+}
+
+ParasolPatientFacts *
+parasol_patient_facts_new (void)
+{
+  ParasolPatientFacts *facts = g_new0 (ParasolPatientFacts, 1);
+
+  g_date_clear (&facts->birth_date, 1);
+  g_date_clear (&facts->screening_date, 1);
+  g_date_clear (&facts->c1d1, 1);
+  facts->ecog = -1;
+  facts->liver_metastases = PARASOL_TRI_UNKNOWN;
+  facts->liver_infiltration = PARASOL_TRI_UNKNOWN;
+  facts->height_cm = NAN;
+  facts->weight_kg = NAN;
+  facts->dose_weight_kg = NAN;
+  facts->labs = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_lab_result_free);
+  facts->biomarkers = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_biomarker_result_free);
+  facts->attestations = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_attestation_free);
+  facts->cycles = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_cycle_record_free);
+  facts->administrations = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_administration_free);
+  facts->responses = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_response_free);
+  facts->events = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_event_free);
+  return facts;
+}
+
+void
+parasol_patient_facts_free (ParasolPatientFacts *facts)
+{
+  if (facts == NULL)
+    return;
+  g_free (facts->screening_number);
+  g_free (facts->subject_number);
+  g_free (facts->initials);
+  g_free (facts->site);
+  g_free (facts->status);
+  g_free (facts->arm);
+  g_free (facts->ici);
+  g_clear_pointer (&facts->labs, g_ptr_array_unref);
+  g_clear_pointer (&facts->biomarkers, g_ptr_array_unref);
+  g_clear_pointer (&facts->attestations, g_ptr_array_unref);
+  g_clear_pointer (&facts->cycles, g_ptr_array_unref);
+  g_clear_pointer (&facts->administrations, g_ptr_array_unref);
+  g_clear_pointer (&facts->responses, g_ptr_array_unref);
+  g_clear_pointer (&facts->events, g_ptr_array_unref);
+  g_free (facts);
+}
+
+/* The newest result on or before @on; among results of the same day the last stored wins. */
+const ParasolLabResult *
+parasol_patient_facts_find_lab (const ParasolPatientFacts *facts,
+                                const char                *lab,
+                                const GDate               *on)
+{
+  const ParasolLabResult *best = NULL;
+  gboolean bounded = on != NULL && g_date_valid (on);
+
+  g_return_val_if_fail (facts != NULL, NULL);
+  g_return_val_if_fail (lab != NULL, NULL);
+
+  for (guint i = 0; i < facts->labs->len; i++)
+    {
+      const ParasolLabResult *r = g_ptr_array_index (facts->labs, i);
+
+      if (g_strcmp0 (r->lab, lab) != 0)
+        continue;
+      if (bounded && g_date_valid (&r->date) && g_date_compare (&r->date, on) > 0)
+        continue;
+      if (best == NULL)
+        best = r;
+      else if (g_date_valid (&r->date) && g_date_valid (&best->date))
+        {
+          int cmp = g_date_compare (&r->date, &best->date);
+          if (cmp > 0 || (cmp == 0 && r->id > best->id))
+            best = r;
+        }
+      else if (g_date_valid (&r->date))
+        best = r;
+    }
+
+  return best;
+}
+
+const ParasolBiomarkerResult *
+parasol_patient_facts_find_biomarker (const ParasolPatientFacts *facts,
+                                      const char                *marker)
+{
+  const ParasolBiomarkerResult *best = NULL;
+
+  g_return_val_if_fail (facts != NULL, NULL);
+
+  for (guint i = 0; i < facts->biomarkers->len; i++)
+    {
+      const ParasolBiomarkerResult *r = g_ptr_array_index (facts->biomarkers, i);
+
+      if (g_strcmp0 (r->marker, marker) != 0)
+        continue;
+      if (best == NULL || r->id > best->id)
+        best = r;
+    }
+
+  return best;
+}
+
+const ParasolAttestation *
+parasol_patient_facts_find_attestation (const ParasolPatientFacts *facts,
+                                        const char                *criterion)
+{
+  g_return_val_if_fail (facts != NULL, NULL);
+
+  for (guint i = 0; i < facts->attestations->len; i++)
+    {
+      const ParasolAttestation *a = g_ptr_array_index (facts->attestations, i);
+
+      if (g_strcmp0 (a->criterion, criterion) == 0)
+        return a;
+    }
+
+  return NULL;
+}
+
+int
+parasol_age_on (const GDate *birth_date,
+                const GDate *on)
+{
+  int age;
+
+  if (birth_date == NULL || on == NULL || !g_date_valid (birth_date) || !g_date_valid (on))
+    return -1;
+
+  age = g_date_get_year (on) - g_date_get_year (birth_date);
+  if (g_date_get_month (on) < g_date_get_month (birth_date) ||
+      (g_date_get_month (on) == g_date_get_month (birth_date) &&
+       g_date_get_day (on) < g_date_get_day (birth_date)))
+    age--;
+
+  return age;
+}
+
+const char *
+parasol_sex_to_string (ParasolSex sex)
+{
+  switch (sex)
+    {
+    case PARASOL_SEX_FEMALE:
+      return "female";
+    case PARASOL_SEX_MALE:
+      return "male";
+    case PARASOL_SEX_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+parasol_sex_from_string (const char *str,
+                         ParasolSex *sex)
+{
+  if (g_strcmp0 (str, "female") == 0 || g_strcmp0 (str, "F") == 0)
+    *sex = PARASOL_SEX_FEMALE;
+  else if (g_strcmp0 (str, "male") == 0 || g_strcmp0 (str, "M") == 0)
+    *sex = PARASOL_SEX_MALE;
+  else
+    return FALSE;
+  return TRUE;
+}

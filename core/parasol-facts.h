@@ -1,0 +1,169 @@
+/* parasol-facts.h — what the store knows about one patient, as plain data for the engines
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The store fills a ParasolPatientFacts from the database; the eligibility, assignment,
+ * dosing and schedule engines read it and never touch SQLite.  Values are in the protocol's
+ * canonical units (the store converts on entry).  Unknown numbers are NAN, unknown dates are
+ * invalid GDates (g_date_valid() == FALSE), unknown tri-states are PARASOL_TRI_UNKNOWN.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  PARASOL_SEX_UNKNOWN = 0,
+  PARASOL_SEX_FEMALE,
+  PARASOL_SEX_MALE,
+} ParasolSex;
+
+typedef enum {
+  PARASOL_TRI_UNKNOWN = -1,
+  PARASOL_TRI_NO = 0,
+  PARASOL_TRI_YES = 1,
+} ParasolTri;
+
+typedef enum {
+  PARASOL_MARKER_METHOD_PERCENT,   /* IHC, % of tumour cells */
+  PARASOL_MARKER_METHOD_HSCORE,    /* H-score 0..300 */
+  PARASOL_MARKER_METHOD_AMPLIFIED, /* amplification yes/no */
+} ParasolMarkerMethod;
+
+typedef struct {
+  gint64  id;           /* row id in the store, 0 when not stored */
+  char   *lab;          /* protocol lab id: "anc", "creatinine", ... */
+  double  value;        /* in the lab's canonical unit */
+  char   *unit;         /* the canonical unit, e.g. "10^9/L" */
+  double  value_entered;/* as typed, for display */
+  char   *unit_entered;
+  double  uln;          /* upper limit of normal in the canonical unit, NAN if none */
+  GDate   date;         /* sample date */
+} ParasolLabResult;
+
+typedef struct {
+  gint64              id;
+  char               *marker;     /* "dll3", "ascl1", ... */
+  ParasolMarkerMethod method;
+  double              value;      /* percent or H-score; 1/0 for amplified */
+  double              intensity[3]; /* weak, moderate, strong %, NAN when not given */
+  gboolean            pending;    /* sample sent, no result yet */
+  GDate               date;
+} ParasolBiomarkerResult;
+
+typedef struct {
+  gint64    id;
+  char     *criterion;  /* protocol criterion id */
+  gboolean  met;        /* for an exclusion: TRUE means free of the condition */
+  char     *note;
+  char     *source;
+  GDate     date;
+} ParasolAttestation;
+
+typedef struct {
+  gint64    id;
+  int       number;        /* cycle number, 1-based */
+  GDate     start;         /* day 1 as rescheduled (delay) or as it happened */
+  char     *status;        /* "delayed", "started", "skipped" */
+  char     *reason;        /* why delayed, or why started outside its window */
+} ParasolCycleRecord;
+
+typedef struct {
+  gint64    id;
+  int       cycle;         /* cycle number the dose belongs to */
+  char     *drug;          /* protocol drug id */
+  GDate     date;
+  double    dose;
+  char     *unit;
+  char     *given_by;
+  char     *reason;        /* required when outside tolerance, skipped or reduced */
+  gboolean  flagged;       /* outside the tolerance of the calculated dose */
+} ParasolAdministration;
+
+typedef struct {
+  gint64    id;
+  GDate     date;
+  char     *response;      /* RECIST 1.1: CR, PR, SD, PD, NE */
+} ParasolResponse;
+
+typedef struct {
+  gint64    id;
+  char     *kind;          /* "death", "discontinuation", "progression" */
+  GDate     date;
+  char     *reason;
+} ParasolEvent;
+
+typedef struct {
+  gint64      id;
+  gint64      version;            /* row version, for "changed elsewhere" checks */
+  char       *screening_number;
+  char       *subject_number;     /* NULL until enrolled */
+  char       *initials;
+  char       *site;
+  char       *status;             /* screening, screen_failed, enrolled, on_treatment, off_treatment */
+  char       *arm;                /* protocol arm id, NULL until assigned */
+  char       *ici;                /* checkpoint inhibitor drug id, NULL until chosen */
+  ParasolSex  sex;
+  GDate       birth_date;
+  GDate       screening_date;
+  GDate       c1d1;
+  int         ecog;               /* -1 unknown */
+  ParasolTri  liver_metastases;
+  ParasolTri  liver_infiltration;
+  double      height_cm;          /* NAN unknown */
+  double      weight_kg;
+  double      dose_weight_kg;     /* weight the current doses were based on, NAN if none */
+  GPtrArray  *labs;               /* ParasolLabResult*, newest first per lab */
+  GPtrArray  *biomarkers;         /* ParasolBiomarkerResult*, newest first per marker */
+  GPtrArray  *attestations;       /* ParasolAttestation* */
+  GPtrArray  *cycles;             /* ParasolCycleRecord*, by number */
+  GPtrArray  *administrations;    /* ParasolAdministration*, by date */
+  GPtrArray  *responses;          /* ParasolResponse*, by date */
+  GPtrArray  *events;             /* ParasolEvent*, by date */
+} ParasolPatientFacts;
+
+ParasolPatientFacts     *parasol_patient_facts_new              (void);
+void                     parasol_patient_facts_free             (ParasolPatientFacts *facts);
+ParasolLabResult        *parasol_lab_result_new                 (void);
+void                     parasol_lab_result_free                (ParasolLabResult *lab);
+ParasolBiomarkerResult  *parasol_biomarker_result_new           (void);
+void                     parasol_biomarker_result_free          (ParasolBiomarkerResult *marker);
+ParasolAttestation      *parasol_attestation_new                (void);
+void                     parasol_attestation_free               (ParasolAttestation *attestation);
+ParasolCycleRecord      *parasol_cycle_record_new               (void);
+void                     parasol_cycle_record_free              (ParasolCycleRecord *cycle);
+ParasolAdministration   *parasol_administration_new             (void);
+void                     parasol_administration_free            (ParasolAdministration *admin);
+ParasolResponse         *parasol_response_new                   (void);
+void                     parasol_response_free                  (ParasolResponse *response);
+ParasolEvent            *parasol_event_new                      (void);
+void                     parasol_event_free                     (ParasolEvent *event);
+
+/* The newest result for @lab (or @marker) on or before @on (any date if @on is NULL or invalid). */
+const ParasolLabResult       *parasol_patient_facts_find_lab        (const ParasolPatientFacts *facts,
+                                                                     const char                *lab,
+                                                                     const GDate               *on);
+const ParasolBiomarkerResult *parasol_patient_facts_find_biomarker  (const ParasolPatientFacts *facts,
+                                                                     const char                *marker);
+const ParasolAttestation     *parasol_patient_facts_find_attestation(const ParasolPatientFacts *facts,
+                                                                     const char                *criterion);
+
+/* Age in whole years on @on; a birthday on @on counts.  -1 if either date is unknown. */
+int                      parasol_age_on                         (const GDate *birth_date,
+                                                                 const GDate *on);
+
+const char              *parasol_sex_to_string                  (ParasolSex  sex);
+gboolean                 parasol_sex_from_string                (const char *str,
+                                                                 ParasolSex *sex);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolPatientFacts, parasol_patient_facts_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolLabResult, parasol_lab_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolBiomarkerResult, parasol_biomarker_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolAttestation, parasol_attestation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolCycleRecord, parasol_cycle_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolAdministration, parasol_administration_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolResponse, parasol_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolEvent, parasol_event_free)
+
+G_END_DECLS

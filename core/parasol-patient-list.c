@@ -1,0 +1,433 @@
+/* parasol-patient-list.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Rows are kept as compact structs whose strings live in a GStringChunk (one allocation per
+ * few kilobytes instead of ten per patient); GObjects are made only for the rows a view asks
+ * for.  A changed row's old strings stay in the chunk until the next reload: bounded by the
+ * number of edits, and freed in one go.
+ */
+#define G_LOG_DOMAIN "parasol-patient-list"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "parasol-patient-list.h"
+#include "parasol-patient-private.h"
+
+typedef struct {
+  ParasolPatientRow row;         /* strings point into self->strings */
+  char             *search_text; /* casefolded, built on first filter; g_free'd */
+  ParasolPatient   *item;        /* created on demand */
+} Row;
+
+struct _ParasolPatientList
+{
+  GObject       parent_instance;
+
+  ParasolStore *store;
+  GArray       *rows;       /* Row, ordered by screening number */
+  GStringChunk *strings;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ParasolPatientList, parasol_patient_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+row_clear (Row *row)
+{
+  g_clear_pointer (&row->search_text, g_free);
+  g_clear_object (&row->item);
+}
+
+static const char *
+intern (GStringChunk *chunk,
+        const char   *str)
+{
+  return str != NULL ? g_string_chunk_insert (chunk, str) : NULL;
+}
+
+static void
+row_fill (ParasolPatientList      *self,
+          Row                     *dst,
+          const ParasolPatientRow *src)
+{
+  memset (dst, 0, sizeof *dst);
+  dst->row.id = src->id;
+  dst->row.version = src->version;
+  dst->row.screening_number = intern (self->strings, src->screening_number);
+  dst->row.subject_number = intern (self->strings, src->subject_number);
+  dst->row.initials = intern (self->strings, src->initials);
+  dst->row.sex = intern (self->strings, src->sex);
+  dst->row.birth_date = intern (self->strings, src->birth_date);
+  dst->row.site = intern (self->strings, src->site);
+  dst->row.status = intern (self->strings, src->status);
+  dst->row.arm = intern (self->strings, src->arm);
+  dst->row.screening_date = intern (self->strings, src->screening_date);
+  dst->row.c1d1 = intern (self->strings, src->c1d1);
+}
+
+static void
+append_row_cb (const ParasolPatientRow *src,
+               gpointer                 user_data)
+{
+  ParasolPatientList *self = user_data;
+  Row row;
+
+  row_fill (self, &row, src);
+  g_array_append_val (self->rows, row);
+}
+
+/* Where a row with @screening_number belongs (binary search; SQLite's BINARY order). */
+static guint
+insertion_position (ParasolPatientList *self,
+                    const char         *screening_number)
+{
+  guint lo = 0, hi = self->rows->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const Row *r = &g_array_index (self->rows, Row, mid);
+
+      if (strcmp (r->row.screening_number, screening_number) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+guint
+parasol_patient_list_find (ParasolPatientList *self,
+                           gint64              patient_id)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), G_MAXUINT);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    if (g_array_index (self->rows, Row, i).row.id == patient_id)
+      return i;
+  return G_MAXUINT;
+}
+
+typedef struct {
+  gboolean          found;
+  ParasolPatientRow row;
+  GStringChunk     *chunk;
+} FetchOne;
+
+static void
+fetch_one_cb (const ParasolPatientRow *src,
+              gpointer                 user_data)
+{
+  FetchOne *f = user_data;
+
+  f->found = TRUE;
+  f->row = *src;
+  f->row.screening_number = intern (f->chunk, src->screening_number);
+  f->row.subject_number = intern (f->chunk, src->subject_number);
+  f->row.initials = intern (f->chunk, src->initials);
+  f->row.sex = intern (f->chunk, src->sex);
+  f->row.birth_date = intern (f->chunk, src->birth_date);
+  f->row.site = intern (f->chunk, src->site);
+  f->row.status = intern (f->chunk, src->status);
+  f->row.arm = intern (f->chunk, src->arm);
+  f->row.screening_date = intern (f->chunk, src->screening_date);
+  f->row.c1d1 = intern (f->chunk, src->c1d1);
+}
+
+static void
+emit_items_changed (ParasolPatientList *self,
+                    guint               position,
+                    guint               removed,
+                    guint               added)
+{
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+  if (removed != added)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static void
+update_patient (ParasolPatientList *self,
+                gint64              patient_id)
+{
+  g_autoptr(GStringChunk) tmp = g_string_chunk_new (256);
+  FetchOne fetched = { FALSE, { 0 }, tmp };
+  guint old_pos = parasol_patient_list_find (self, patient_id);
+  guint new_pos;
+  Row row;
+
+  if (!parasol_store_foreach_patient (self->store, patient_id, fetch_one_cb, &fetched, NULL))
+    return;
+
+  if (!fetched.found)
+    {
+      if (old_pos != G_MAXUINT)
+        {
+          row_clear (&g_array_index (self->rows, Row, old_pos));
+          g_array_remove_index (self->rows, old_pos);
+          emit_items_changed (self, old_pos, 1, 0);
+        }
+      return;
+    }
+
+  if (old_pos != G_MAXUINT)
+    {
+      Row *old = &g_array_index (self->rows, Row, old_pos);
+
+      /* Records of the patient changed (a lab, say), not the summary row. */
+      if (old->row.version == fetched.row.version)
+        return;
+
+      if (g_strcmp0 (old->row.screening_number, fetched.row.screening_number) == 0)
+        {
+          row_clear (old);
+          row_fill (self, old, &fetched.row);
+          emit_items_changed (self, old_pos, 1, 1);
+          return;
+        }
+
+      /* The sort key changed: the row moves. */
+      row_clear (old);
+      g_array_remove_index (self->rows, old_pos);
+      emit_items_changed (self, old_pos, 1, 0);
+    }
+
+  row_fill (self, &row, &fetched.row);
+  new_pos = insertion_position (self, row.row.screening_number);
+  g_array_insert_val (self->rows, new_pos, row);
+  emit_items_changed (self, new_pos, 0, 1);
+}
+
+static void
+load_all (ParasolPatientList *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    row_clear (&g_array_index (self->rows, Row, i));
+  g_array_set_size (self->rows, 0);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  self->strings = g_string_chunk_new (64 * 1024);
+
+  if (!parasol_store_foreach_patient (self->store, 0, append_row_cb, self, NULL))
+    g_warning ("Could not read the patient list");
+}
+
+void
+parasol_patient_list_reload (ParasolPatientList *self)
+{
+  guint old_n;
+
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST (self));
+
+  old_n = self->rows->len;
+  load_all (self);
+  if (old_n > 0 || self->rows->len > 0)
+    emit_items_changed (self, 0, old_n, self->rows->len);
+}
+
+static void
+store_changed_cb (ParasolPatientList *self,
+                  const char         *table,
+                  gint64              record,
+                  gint64              patient_id,
+                  ParasolStoreChange  kind,
+                  ParasolStore       *store)
+{
+  if (kind == PARASOL_STORE_CHANGE_RELOAD)
+    {
+      parasol_patient_list_reload (self);
+      return;
+    }
+
+  if (g_strcmp0 (table, "patient") == 0)
+    update_patient (self, record);
+}
+
+guint
+parasol_patient_list_filter (ParasolPatientList *self,
+                             const char         *query,
+                             GArray             *positions)
+{
+  g_autofree char *folded = NULL;
+  guint n = 0;
+
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), 0);
+
+  folded = g_utf8_casefold (query != NULL ? query : "", -1);
+  if (positions != NULL)
+    g_array_set_size (positions, 0);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = &g_array_index (self->rows, Row, i);
+
+      if (row->search_text == NULL)
+        row->search_text = parasol_patient_build_search_text (&row->row);
+
+      if (parasol_search_text_matches (row->search_text, folded))
+        {
+          if (positions != NULL)
+            g_array_append_val (positions, i);
+          n++;
+        }
+    }
+
+  return n;
+}
+
+ParasolStore *
+parasol_patient_list_get_store (ParasolPatientList *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), NULL);
+  return self->store;
+}
+
+ParasolPatientList *
+parasol_patient_list_new (ParasolStore *store)
+{
+  g_return_val_if_fail (PARASOL_IS_STORE (store), NULL);
+  return g_object_new (PARASOL_TYPE_PATIENT_LIST, "store", store, NULL);
+}
+
+/* GListModel */
+
+static GType
+parasol_patient_list_get_item_type (GListModel *model)
+{
+  return PARASOL_TYPE_PATIENT;
+}
+
+static guint
+parasol_patient_list_get_n_items (GListModel *model)
+{
+  return PARASOL_PATIENT_LIST (model)->rows->len;
+}
+
+static gpointer
+parasol_patient_list_get_item (GListModel *model,
+                               guint       position)
+{
+  ParasolPatientList *self = PARASOL_PATIENT_LIST (model);
+  Row *row;
+
+  if (position >= self->rows->len)
+    return NULL;
+
+  row = &g_array_index (self->rows, Row, position);
+  if (row->item == NULL)
+    row->item = parasol_patient_new_from_row (&row->row, row->search_text);
+  return g_object_ref (row->item);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = parasol_patient_list_get_item_type;
+  iface->get_n_items = parasol_patient_list_get_n_items;
+  iface->get_item = parasol_patient_list_get_item;
+}
+
+/* GObject */
+
+static void
+parasol_patient_list_constructed (GObject *object)
+{
+  ParasolPatientList *self = PARASOL_PATIENT_LIST (object);
+
+  G_OBJECT_CLASS (parasol_patient_list_parent_class)->constructed (object);
+
+  g_return_if_fail (self->store != NULL);
+  load_all (self);
+  g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+parasol_patient_list_finalize (GObject *object)
+{
+  ParasolPatientList *self = PARASOL_PATIENT_LIST (object);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    row_clear (&g_array_index (self->rows, Row, i));
+  g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (parasol_patient_list_parent_class)->finalize (object);
+}
+
+static void
+parasol_patient_list_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  ParasolPatientList *self = PARASOL_PATIENT_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->rows->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+parasol_patient_list_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  ParasolPatientList *self = PARASOL_PATIENT_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+parasol_patient_list_class_init (ParasolPatientListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = parasol_patient_list_constructed;
+  object_class->finalize = parasol_patient_list_finalize;
+  object_class->get_property = parasol_patient_list_get_property;
+  object_class->set_property = parasol_patient_list_set_property;
+
+  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, PARASOL_TYPE_STORE,
+                                                G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                                G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+parasol_patient_list_init (ParasolPatientList *self)
+{
+  self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  self->strings = g_string_chunk_new (64 * 1024);
+}

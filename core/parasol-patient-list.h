@@ -1,0 +1,37 @@
+/* parasol-patient-list.h — the patients of a store as a GListModel of ParasolPatient
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Ordered by screening number.  Follows the store's ::changed signal and emits exact
+ * items-changed: an added patient is one insertion at its position, a changed patient one
+ * replacement, a reload (import, another process) one whole-list replacement.  Items are
+ * created lazily from a compact row array, so a list of 100 000 patients is cheap.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "parasol-patient.h"
+#include "parasol-store.h"
+
+G_BEGIN_DECLS
+
+#define PARASOL_TYPE_PATIENT_LIST (parasol_patient_list_get_type ())
+G_DECLARE_FINAL_TYPE (ParasolPatientList, parasol_patient_list, PARASOL, PATIENT_LIST, GObject)
+
+ParasolPatientList *parasol_patient_list_new        (ParasolStore       *store);
+ParasolStore       *parasol_patient_list_get_store  (ParasolPatientList *self);
+/* Position of the patient with @patient_id, or G_MAXUINT. */
+guint               parasol_patient_list_find       (ParasolPatientList *self,
+                                                     gint64              patient_id);
+/* Re-reads every row (after an external change); emits one items-changed. */
+void                parasol_patient_list_reload     (ParasolPatientList *self);
+
+/* Model-level filtering without creating items: fills @positions (guint) with the positions of
+ * the rows matching @query (words, casefolded internally; status ids match too).  Returns the
+ * number of matches. */
+guint               parasol_patient_list_filter     (ParasolPatientList *self,
+                                                     const char         *query,
+                                                     GArray             *positions);
+
+G_END_DECLS

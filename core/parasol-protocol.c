@@ -1,0 +1,2185 @@
+/* parasol-protocol.c — load, validate and expose a protocol definition
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Three gates, each reporting "FILE:LINE: reason":
+ *   1. well-formed XML, read without DTD, entities or network (XXE and billion laughs are refused
+ *      before libxml2 sees the text), at most PARASOL_PROTOCOL_MAX_SIZE bytes;
+ *   2. the RELAX NG schema (parasol-protocol.rng, from the core GResource);
+ *   3. the semantic checks a schema cannot express.
+ */
+#define G_LOG_DOMAIN "parasol-protocol"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <gio/gio.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/relaxng.h>
+#include <libxml/xmlerror.h>
+
+#include "parasol-core-resources.h"
+#include "parasol-protocol.h"
+
+#define RESOURCE_DIR     "/org/parasol/Parasol/core/protocols/"
+#define DEFAULT_RESOURCE RESOURCE_DIR "buttons-001.xml"
+#define SCHEMA_RESOURCE  RESOURCE_DIR "parasol-protocol.rng"
+
+struct _ParasolProtocol
+{
+  GObject          parent_instance;
+
+  char            *filename;
+  char            *source;
+
+  char            *id;
+  char            *registry_id;
+  char            *title;
+  char            *sponsor;
+  char            *version;
+  char            *effective_date;
+  char            *trial_note;
+
+  ParasolValidity  validity;
+  GPtrArray       *labs;
+  GPtrArray       *criteria;
+  GPtrArray       *biomarkers;
+  GPtrArray       *arms;
+  GPtrArray       *rules;
+  ParasolRegimen  *regimen;
+};
+
+G_DEFINE_FINAL_TYPE (ParasolProtocol, parasol_protocol, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (parasol-protocol-error-quark, parasol_protocol_error)
+
+/* ---- Plain data ------------------------------------------------------------------------------ */
+
+static void
+rule_free (ParasolRule *rule)
+{
+  if (rule == NULL)
+    return;
+  g_clear_pointer (&rule->children, g_ptr_array_unref);
+  g_free (rule->ref);
+  g_free (rule->relaxed_when);
+  g_free (rule);
+}
+
+static ParasolRule *
+rule_new (ParasolRuleType type,
+          int             line)
+{
+  ParasolRule *rule = g_new0 (ParasolRule, 1);
+
+  rule->type = type;
+  rule->line = line;
+  rule->value = NAN;
+  rule->times_uln = NAN;
+  rule->relaxed_times_uln = NAN;
+  rule->min = NAN;
+  rule->max = NAN;
+  rule->required = TRUE;
+  if (type == PARASOL_RULE_ALL || type == PARASOL_RULE_ANY)
+    rule->children = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
+  return rule;
+}
+
+static void
+criterion_free (ParasolCriterion *c)
+{
+  g_free (c->id);
+  g_free (c->title);
+  g_free (c->text);
+  rule_free (c->rule);
+  g_free (c->attest_text);
+  g_free (c->note);
+  g_free (c);
+}
+
+static void
+unit_def_free (ParasolUnitDef *u)
+{
+  g_free (u->unit);
+  g_free (u);
+}
+
+static void
+lab_def_free (ParasolLabDef *lab)
+{
+  g_free (lab->id);
+  g_free (lab->name);
+  g_free (lab->long_name);
+  g_free (lab->unit);
+  g_free (lab->display_unit);
+  g_clear_pointer (&lab->units, g_ptr_array_unref);
+  g_clear_pointer (&lab->codes, g_ptr_array_unref);
+  g_free (lab);
+}
+
+static void
+biomarker_def_free (ParasolBiomarkerDef *m)
+{
+  g_free (m->id);
+  g_free (m->name);
+  g_clear_pointer (&m->thresholds, g_array_unref);
+  g_free (m->note);
+  g_free (m);
+}
+
+static void
+arm_def_free (ParasolArmDef *arm)
+{
+  g_free (arm->id);
+  g_free (arm->name);
+  g_free (arm->description);
+  g_free (arm);
+}
+
+static void
+assignment_rule_free (ParasolAssignmentRule *r)
+{
+  g_free (r->arm);
+  rule_free (r->rule);
+  g_free (r->note);
+  g_free (r);
+}
+
+/* ---- GObject --------------------------------------------------------------------------------- */
+
+static void
+parasol_protocol_finalize (GObject *object)
+{
+  ParasolProtocol *self = PARASOL_PROTOCOL (object);
+
+  g_free (self->filename);
+  g_free (self->source);
+  g_free (self->id);
+  g_free (self->registry_id);
+  g_free (self->title);
+  g_free (self->sponsor);
+  g_free (self->version);
+  g_free (self->effective_date);
+  g_free (self->trial_note);
+  g_free (self->validity.note);
+  g_clear_pointer (&self->labs, g_ptr_array_unref);
+  g_clear_pointer (&self->criteria, g_ptr_array_unref);
+  g_clear_pointer (&self->biomarkers, g_ptr_array_unref);
+  g_clear_pointer (&self->arms, g_ptr_array_unref);
+  g_clear_pointer (&self->rules, g_ptr_array_unref);
+  g_clear_pointer (&self->regimen, parasol_regimen_free);
+
+  G_OBJECT_CLASS (parasol_protocol_parent_class)->finalize (object);
+}
+
+static void
+parasol_protocol_class_init (ParasolProtocolClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = parasol_protocol_finalize;
+}
+
+static void
+parasol_protocol_init (ParasolProtocol *self)
+{
+  self->labs = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_def_free);
+  self->criteria = g_ptr_array_new_with_free_func ((GDestroyNotify) criterion_free);
+  self->biomarkers = g_ptr_array_new_with_free_func ((GDestroyNotify) biomarker_def_free);
+  self->arms = g_ptr_array_new_with_free_func ((GDestroyNotify) arm_def_free);
+  self->rules = g_ptr_array_new_with_free_func ((GDestroyNotify) assignment_rule_free);
+}
+
+/* ---- Error collection ------------------------------------------------------------------------ */
+
+typedef struct {
+  const char *filename;
+  GString    *messages;
+  guint       count;
+} Problems;
+
+#define MAX_PROBLEMS 50
+
+static void
+problem_add (Problems   *p,
+             int         line,
+             const char *format,
+             ...) G_GNUC_PRINTF (3, 4);
+
+static void
+problem_add (Problems   *p,
+             int         line,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  p->count++;
+  if (p->count > MAX_PROBLEMS)
+    return;
+  if (p->messages->len > 0)
+    g_string_append_c (p->messages, '\n');
+  if (line > 0)
+    g_string_append_printf (p->messages, "%s:%d: ", p->filename, line);
+  else
+    g_string_append_printf (p->messages, "%s: ", p->filename);
+  va_start (args, format);
+  g_string_append_vprintf (p->messages, format, args);
+  va_end (args);
+}
+
+static void
+problems_to_error (Problems  *p,
+                   GQuark     domain,
+                   int        code,
+                   GError   **error)
+{
+  if (p->count > MAX_PROBLEMS)
+    g_string_append_printf (p->messages, "\n%s: %s", p->filename,
+                            _("… and more problems not shown"));
+  g_set_error_literal (error, domain, code, p->messages->str);
+}
+
+static void
+structured_error_cb (void        *user_data,
+                     xmlErrorPtr  err)
+{
+  Problems *p = user_data;
+  g_autofree char *msg = NULL;
+  int line;
+
+  if (err == NULL || err->level == XML_ERR_WARNING)
+    return;
+  msg = g_strchomp (g_strdup (err->message ? err->message : "error"));
+  line = err->line;
+  if (line <= 0 && err->node != NULL)
+    line = xmlGetLineNo ((xmlNode *) err->node);
+  problem_add (p, line, "%s", msg);
+}
+
+/* ---- XML helpers ------------------------------------------------------------------------------ */
+
+static gboolean
+is_element (xmlNode    *node,
+            const char *name)
+{
+  return node != NULL && node->type == XML_ELEMENT_NODE &&
+         (name == NULL || xmlStrcmp (node->name, (const xmlChar *) name) == 0);
+}
+
+static xmlNode *
+first_child (xmlNode    *parent,
+             const char *name)
+{
+  for (xmlNode *n = parent ? parent->children : NULL; n != NULL; n = n->next)
+    if (is_element (n, name))
+      return n;
+  return NULL;
+}
+
+static int
+line_of (xmlNode *node)
+{
+  return node ? (int) xmlGetLineNo (node) : 0;
+}
+
+/* Attribute as a newly allocated string, or NULL. */
+static char *
+prop (xmlNode    *node,
+      const char *name)
+{
+  xmlChar *value = xmlGetProp (node, (const xmlChar *) name);
+  char *ret;
+
+  if (value == NULL)
+    return NULL;
+  ret = g_strdup ((const char *) value);
+  xmlFree (value);
+  return ret;
+}
+
+/* Collapses runs of white space (pretty-printed XML) into single spaces. */
+static char *
+collapse_space (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+
+  for (const char *s = text; *s; s++)
+    {
+      if (g_ascii_isspace (*s))
+        {
+          space = TRUE;
+          continue;
+        }
+      if (space && out->len > 0)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_c (out, *s);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+node_text (xmlNode *node)
+{
+  xmlChar *content;
+  char *ret;
+
+  if (node == NULL)
+    return NULL;
+  content = xmlNodeGetContent (node);
+  ret = collapse_space (content ? (const char *) content : "");
+  xmlFree (content);
+  return ret;
+}
+
+static char *
+child_text (xmlNode    *parent,
+            const char *name)
+{
+  return node_text (first_child (parent, name));
+}
+
+static gboolean
+parse_double_str (const char *str,
+                  double     *out)
+{
+  char *end = NULL;
+  double v;
+
+  if (str == NULL || *str == '\0')
+    return FALSE;
+  while (g_ascii_isspace (*str))
+    str++;
+  v = g_ascii_strtod (str, &end);
+  if (end == str)
+    return FALSE;
+  while (g_ascii_isspace (*end))
+    end++;
+  if (*end != '\0' || !isfinite (v))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+/* A numeric attribute; a missing one yields @fallback, an unreadable one a problem. */
+static double
+prop_double (Problems   *p,
+             xmlNode    *node,
+             const char *name,
+             double      fallback)
+{
+  g_autofree char *str = prop (node, name);
+  double v;
+
+  if (str == NULL)
+    return fallback;
+  if (!parse_double_str (str, &v))
+    {
+      problem_add (p, line_of (node), _("“%s” in %s=\"%s\" is not a finite number"),
+                   str, name, str);
+      return fallback;
+    }
+  return v;
+}
+
+static int
+prop_int (Problems   *p,
+          xmlNode    *node,
+          const char *name,
+          int         fallback)
+{
+  double v = prop_double (p, node, name, NAN);
+
+  if (isnan (v))
+    return fallback;
+  if (v != floor (v) || v < G_MININT || v > G_MAXINT)
+    {
+      problem_add (p, line_of (node), _("%s must be a whole number"), name);
+      return fallback;
+    }
+  return (int) v;
+}
+
+static gboolean
+prop_bool (xmlNode    *node,
+           const char *name,
+           gboolean    fallback)
+{
+  g_autofree char *str = prop (node, name);
+
+  if (str == NULL)
+    return fallback;
+  return g_str_equal (str, "true") || g_str_equal (str, "1");
+}
+
+static GArray *
+prop_list (Problems   *p,
+           xmlNode    *node,
+           const char *name,
+           gboolean    integers)
+{
+  g_autofree char *str = prop (node, name);
+  g_auto(GStrv) parts = NULL;
+  GArray *array;
+
+  if (str == NULL)
+    return NULL;
+  array = integers ? g_array_new (FALSE, FALSE, sizeof (int))
+                   : g_array_new (FALSE, FALSE, sizeof (double));
+  parts = g_strsplit_set (g_strstrip (str), " \t\r\n", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      double v;
+
+      if (parts[i][0] == '\0')
+        continue;
+      if (!parse_double_str (parts[i], &v) || (integers && v != floor (v)))
+        {
+          problem_add (p, line_of (node), _("“%s” in %s is not a valid number"), parts[i], name);
+          continue;
+        }
+      if (integers)
+        {
+          int iv = (int) v;
+          g_array_append_val (array, iv);
+        }
+      else
+        g_array_append_val (array, v);
+    }
+  return array;
+}
+
+static gboolean
+compare_from_string (const char     *str,
+                     ParasolCompare *op)
+{
+  if (g_strcmp0 (str, "lt") == 0)
+    *op = PARASOL_COMPARE_LT;
+  else if (g_strcmp0 (str, "le") == 0)
+    *op = PARASOL_COMPARE_LE;
+  else if (g_strcmp0 (str, "gt") == 0)
+    *op = PARASOL_COMPARE_GT;
+  else if (g_strcmp0 (str, "ge") == 0)
+    *op = PARASOL_COMPARE_GE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+static ParasolWindowKind
+window_from_string (const char *str)
+{
+  if (g_strcmp0 (str, "lab") == 0)
+    return PARASOL_WINDOW_LAB;
+  if (g_strcmp0 (str, "imaging") == 0)
+    return PARASOL_WINDOW_IMAGING;
+  return PARASOL_WINDOW_NONE;
+}
+
+/* ---- Units ------------------------------------------------------------------------------------ */
+
+/* A lenient key for matching units as laboratories write them. */
+static char *
+unit_key (const char *unit)
+{
+  GString *s = g_string_new (NULL);
+  const char *p = unit ? unit : "";
+  char *ret;
+
+  while (*p)
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        break;
+      p = g_utf8_next_char (p);
+      if (g_unichar_isspace (c))
+        continue;
+      switch (c)
+        {
+        case 0x00B5: /* µ micro sign */
+        case 0x03BC: /* μ greek mu */
+          g_string_append_c (s, 'u');
+          break;
+        case 0x00D7: /* × */
+          g_string_append_c (s, 'x');
+          break;
+        case 0x2079: /* ⁹ */
+          g_string_append (s, "^9");
+          break;
+        case 0x2076: /* ⁶ */
+          g_string_append (s, "^6");
+          break;
+        case 0x00B3: /* ³ */
+          g_string_append_c (s, '3');
+          break;
+        default:
+          g_string_append_unichar (s, g_unichar_tolower (c));
+        }
+    }
+
+  /* 10*9, 10e9, 10E9 -> 10^9; a leading "x" before 10^ is dropped */
+  for (char *q; (q = strstr (s->str, "10*")) != NULL; )
+    q[2] = '^';
+  for (char *q; (q = strstr (s->str, "10e")) != NULL && g_ascii_isdigit (q[3]); )
+    q[2] = '^';
+  if (g_str_has_prefix (s->str, "x10^"))
+    g_string_erase (s, 0, 1);
+  if (g_str_has_prefix (s->str, "*10^"))
+    g_string_erase (s, 0, 1);
+  /* cells/mm3 == /mm3, cells/ul == /ul */
+  if (g_str_has_prefix (s->str, "cells/"))
+    g_string_erase (s, 0, 5);
+
+  ret = g_string_free (s, FALSE);
+  return ret;
+}
+
+static const ParasolUnitDef *
+lab_find_unit (const ParasolLabDef *lab,
+               const char          *unit)
+{
+  g_autofree char *key = unit_key (unit);
+
+  for (guint i = 0; i < lab->units->len; i++)
+    {
+      const ParasolUnitDef *u = g_ptr_array_index (lab->units, i);
+      g_autofree char *k = unit_key (u->unit);
+
+      if (g_str_equal (k, key))
+        return u;
+    }
+  return NULL;
+}
+
+char *
+parasol_lab_def_accepted_units (const ParasolLabDef *lab)
+{
+  GString *s = g_string_new (NULL);
+
+  g_return_val_if_fail (lab != NULL, NULL);
+
+  for (guint i = 0; i < lab->units->len; i++)
+    {
+      const ParasolUnitDef *u = g_ptr_array_index (lab->units, i);
+
+      if (i > 0)
+        g_string_append (s, ", ");
+      g_string_append (s, u->unit);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+unknown_unit (const ParasolLabDef  *lab,
+              const char           *unit,
+              GError              **error)
+{
+  g_autofree char *accepted = parasol_lab_def_accepted_units (lab);
+
+  g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNIT,
+               _("Unknown unit '%s' for %s; accepted: %s"),
+               unit ? unit : "", lab->id, accepted);
+  return FALSE;
+}
+
+gboolean
+parasol_lab_def_convert (const ParasolLabDef  *lab,
+                         double                value,
+                         const char           *from_unit,
+                         const char           *to_unit,
+                         double               *result,
+                         GError              **error)
+{
+  const ParasolUnitDef *from;
+  const ParasolUnitDef *to;
+
+  g_return_val_if_fail (lab != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  from = lab_find_unit (lab, from_unit);
+  if (from == NULL)
+    return unknown_unit (lab, from_unit, error);
+  to = to_unit ? lab_find_unit (lab, to_unit) : g_ptr_array_index (lab->units, 0);
+  if (to == NULL)
+    return unknown_unit (lab, to_unit, error);
+
+  *result = value * from->factor / to->factor;
+  return TRUE;
+}
+
+gboolean
+parasol_lab_def_to_canonical (const ParasolLabDef  *lab,
+                              double                value,
+                              const char           *unit,
+                              double               *canonical,
+                              GError              **error)
+{
+  double v;
+
+  g_return_val_if_fail (lab != NULL, FALSE);
+  g_return_val_if_fail (canonical != NULL, FALSE);
+
+  if (!isfinite (value))
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                   _("%s: the value is not a number"), lab->name);
+      return FALSE;
+    }
+  if (!parasol_lab_def_convert (lab, value, unit, lab->unit, &v, error))
+    return FALSE;
+
+  if (v < lab->plausible_min || v > lab->plausible_max)
+    {
+      g_autofree char *val = parasol_protocol_format_number (value);
+      g_autofree char *cval = parasol_protocol_format_number (v);
+      g_autofree char *lo = parasol_protocol_format_number (lab->plausible_min);
+      g_autofree char *hi = parasol_protocol_format_number (lab->plausible_max);
+      const ParasolUnitDef *from = lab_find_unit (lab, unit);
+
+      if (from != NULL && from->factor != 1.0)
+        g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                     /* Translators: "ANC 150000 /mm3 (150 10^9/L) is outside the plausible
+                      * range 0–100 10^9/L; check for a typo" */
+                     _("%s %s %s (%s %s) is outside the plausible range %s–%s %s; check for a typo"),
+                     lab->name, val, unit, cval, lab->unit, lo, hi, lab->unit);
+      else
+        g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                     /* Translators: "ANC 150 10^9/L is outside the plausible range 0–100
+                      * 10^9/L; check for a typo" */
+                     _("%s %s %s is outside the plausible range %s–%s %s; check for a typo"),
+                     lab->name, val, lab->unit, lo, hi, lab->unit);
+      return FALSE;
+    }
+
+  *canonical = v;
+  return TRUE;
+}
+
+/* ---- Biomarkers ------------------------------------------------------------------------------- */
+
+double
+parasol_hscore_from_intensities (double weak,
+                                 double moderate,
+                                 double strong)
+{
+  return 1.0 * weak + 2.0 * moderate + 3.0 * strong;
+}
+
+static const ParasolMarkerThreshold *
+marker_threshold (const ParasolBiomarkerDef *marker,
+                  ParasolMarkerMethod        method)
+{
+  for (guint i = 0; i < marker->thresholds->len; i++)
+    {
+      const ParasolMarkerThreshold *t = &g_array_index (marker->thresholds,
+                                                        ParasolMarkerThreshold, i);
+      if (t->method == method)
+        return t;
+    }
+  return NULL;
+}
+
+gboolean
+parasol_biomarker_def_check (const ParasolBiomarkerDef  *marker,
+                             ParasolMarkerMethod         method,
+                             double                      value,
+                             GError                    **error)
+{
+  g_return_val_if_fail (marker != NULL, FALSE);
+
+  if (marker_threshold (marker, method) == NULL)
+    {
+      GString *methods = g_string_new (NULL);
+
+      for (guint i = 0; i < marker->thresholds->len; i++)
+        {
+          const ParasolMarkerThreshold *t = &g_array_index (marker->thresholds,
+                                                            ParasolMarkerThreshold, i);
+          if (methods->len)
+            g_string_append (methods, ", ");
+          g_string_append (methods, parasol_marker_method_to_string (t->method));
+        }
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNIT,
+                   _("%s is not assessed by %s in this protocol; accepted: %s"),
+                   marker->name, parasol_marker_method_to_string (method), methods->str);
+      g_string_free (methods, TRUE);
+      return FALSE;
+    }
+
+  switch (method)
+    {
+    case PARASOL_MARKER_METHOD_PERCENT:
+      if (!(value >= 0 && value <= 100))
+        {
+          g_autofree char *v = parasol_protocol_format_number (value);
+          g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                       _("%s %s %% is outside 0–100 %% of tumour cells"), marker->name, v);
+          return FALSE;
+        }
+      break;
+    case PARASOL_MARKER_METHOD_HSCORE:
+      if (!(value >= 0 && value <= 300))
+        {
+          g_autofree char *v = parasol_protocol_format_number (value);
+          g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                       _("%s H-score %s is outside 0–300"), marker->name, v);
+          return FALSE;
+        }
+      break;
+    case PARASOL_MARKER_METHOD_AMPLIFIED:
+      if (value != 0 && value != 1)
+        {
+          g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                       _("%s amplification is yes or no"), marker->name);
+          return FALSE;
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return TRUE;
+}
+
+gboolean
+parasol_biomarker_def_is_positive (const ParasolBiomarkerDef    *marker,
+                                   const ParasolBiomarkerResult *result)
+{
+  const ParasolMarkerThreshold *t;
+
+  g_return_val_if_fail (marker != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  if (result->pending)
+    return FALSE;
+  t = marker_threshold (marker, result->method);
+  if (t == NULL)
+    return FALSE;
+  if (t->method == PARASOL_MARKER_METHOD_AMPLIFIED)
+    return result->value >= 0.5;
+  return parasol_compare_holds (t->op, result->value, t->value);
+}
+
+/* ---- Strings ---------------------------------------------------------------------------------- */
+
+const char *
+parasol_criterion_kind_to_string (ParasolCriterionKind kind)
+{
+  return kind == PARASOL_CRITERION_EXCLUSION ? "exclusion" : "inclusion";
+}
+
+const char *
+parasol_evaluation_to_string (ParasolEvaluation evaluation)
+{
+  return evaluation == PARASOL_EVALUATION_ATTESTED ? "attested" : "computed";
+}
+
+const char *
+parasol_marker_method_to_string (ParasolMarkerMethod method)
+{
+  switch (method)
+    {
+    case PARASOL_MARKER_METHOD_PERCENT:
+      return "percent";
+    case PARASOL_MARKER_METHOD_HSCORE:
+      return "hscore";
+    case PARASOL_MARKER_METHOD_AMPLIFIED:
+      return "amplified";
+    default:
+      return "unknown";
+    }
+}
+
+const char *
+parasol_compare_to_symbol (ParasolCompare op)
+{
+  switch (op)
+    {
+    case PARASOL_COMPARE_LT:
+      return "<";
+    case PARASOL_COMPARE_LE:
+      return "≤";
+    case PARASOL_COMPARE_GT:
+      return ">";
+    case PARASOL_COMPARE_GE:
+    default:
+      return "≥";
+    }
+}
+
+const char *
+parasol_compare_to_ascii (ParasolCompare op)
+{
+  switch (op)
+    {
+    case PARASOL_COMPARE_LT:
+      return "<";
+    case PARASOL_COMPARE_LE:
+      return "<=";
+    case PARASOL_COMPARE_GT:
+      return ">";
+    case PARASOL_COMPARE_GE:
+    default:
+      return ">=";
+    }
+}
+
+gboolean
+parasol_compare_holds (ParasolCompare op,
+                       double         value,
+                       double         limit)
+{
+  double eps = 1e-9 * MAX (1.0, fabs (limit));
+
+  if (isnan (value) || isnan (limit))
+    return FALSE;
+  switch (op)
+    {
+    case PARASOL_COMPARE_LT:
+      return value < limit - eps;
+    case PARASOL_COMPARE_LE:
+      return value <= limit + eps;
+    case PARASOL_COMPARE_GT:
+      return value > limit + eps;
+    case PARASOL_COMPARE_GE:
+    default:
+      return value >= limit - eps;
+    }
+}
+
+char *
+parasol_protocol_format_number (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  char *s;
+  gsize len;
+
+  if (isnan (value))
+    return g_strdup ("—");
+  if (fabs (value) >= 1e6)
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.3g", value));
+  if (value == floor (value))
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.0f", value));
+  if (fabs (value) < 0.01)
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.3g", value));
+
+  s = g_strdup (g_ascii_formatd (buf, sizeof buf, "%.3f", value));
+  len = strlen (s);
+  while (len > 0 && s[len - 1] == '0')
+    s[--len] = '\0';
+  if (len > 0 && s[len - 1] == '.')
+    s[--len] = '\0';
+  return s;
+}
+
+const char *
+parasol_protocol_translate (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return text;
+  return g_dgettext (GETTEXT_PACKAGE, text);
+}
+
+/* ---- Loading: safety gate --------------------------------------------------------------------- */
+
+static int
+line_at (const char *xml,
+         gsize       offset)
+{
+  int line = 1;
+
+  for (gsize i = 0; i < offset; i++)
+    if (xml[i] == '\n')
+      line++;
+  return line;
+}
+
+static const char *
+memfind (const char *hay,
+         gsize       len,
+         const char *needle)
+{
+  gsize n = strlen (needle);
+
+  if (n > len)
+    return NULL;
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (hay + i, needle, n) == 0)
+      return hay + i;
+  return NULL;
+}
+
+static gboolean
+safety_gate (const char  *xml,
+             gsize        len,
+             Problems    *p,
+             GError     **error)
+{
+  static const char *forbidden[] = { "<!DOCTYPE", "<!ENTITY", "<!ELEMENT", "<!ATTLIST" };
+
+  if (len == 0)
+    {
+      problem_add (p, 0, _("the file is empty"));
+      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
+      return FALSE;
+    }
+  if (len > PARASOL_PROTOCOL_MAX_SIZE)
+    {
+      problem_add (p, 0, _("the file is %" G_GSIZE_FORMAT " bytes; protocol files are limited to %d bytes"),
+                   len, PARASOL_PROTOCOL_MAX_SIZE);
+      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
+      return FALSE;
+    }
+  if (memchr (xml, '\0', len) != NULL)
+    {
+      problem_add (p, line_at (xml, (const char *) memchr (xml, '\0', len) - xml),
+                   _("the file contains a NUL byte; it is not a text XML file"));
+      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (forbidden); i++)
+    {
+      const char *hit = memfind (xml, len, forbidden[i]);
+
+      if (hit != NULL)
+        {
+          problem_add (p, line_at (xml, hit - xml),
+                       _("document type declarations and entities (%s) are not allowed in a protocol file"),
+                       forbidden[i]);
+          problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static xmlDoc *
+parse_xml (const char  *xml,
+           gsize        len,
+           Problems    *p,
+           GError     **error)
+{
+  xmlParserCtxt *ctxt;
+  xmlDoc *doc;
+
+  ctxt = xmlNewParserCtxt ();
+  if (ctxt == NULL)
+    {
+      g_set_error_literal (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
+                           "out of memory");
+      return NULL;
+    }
+
+  xmlSetStructuredErrorFunc (p, structured_error_cb);
+  /* No XML_PARSE_NOENT (no entity substitution), no DTDLOAD/DTDATTR/DTDVALID, no network. */
+  doc = xmlCtxtReadMemory (ctxt, xml, (int) len, p->filename, "UTF-8",
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                           XML_PARSE_NOCDATA);
+  xmlSetStructuredErrorFunc (NULL, NULL);
+
+  if (doc == NULL || !ctxt->wellFormed || p->count > 0)
+    {
+      if (p->count == 0)
+        problem_add (p, 0, _("not a well-formed XML document"));
+      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
+      g_clear_pointer (&doc, xmlFreeDoc);
+      xmlFreeParserCtxt (ctxt);
+      return NULL;
+    }
+  xmlFreeParserCtxt (ctxt);
+
+  if (doc->intSubset != NULL || doc->extSubset != NULL)
+    {
+      problem_add (p, 1, _("document type declarations are not allowed in a protocol file"));
+      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+  return doc;
+}
+
+static GBytes *
+lookup_resource (const char  *path,
+                 GError     **error)
+{
+  /* Referencing the resource object keeps it (and its constructor) linked from the static
+   * library, and works whether or not it has been registered. */
+  return g_resource_lookup_data (parasol_core_get_resource (), path,
+                                 G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
+static gboolean
+validate_schema (xmlDoc     *doc,
+                 Problems   *p,
+                 GError    **error)
+{
+  g_autoptr(GBytes) rng = NULL;
+  g_autoptr(GError) local_error = NULL;
+  xmlRelaxNGParserCtxt *pctxt;
+  xmlRelaxNG *schema;
+  xmlRelaxNGValidCtxt *vctxt;
+  gsize rng_len;
+  const char *rng_data;
+  int ret;
+
+  rng = lookup_resource (SCHEMA_RESOURCE, &local_error);
+  if (rng == NULL)
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
+                   _("The protocol schema is missing from this build: %s"), local_error->message);
+      return FALSE;
+    }
+  rng_data = g_bytes_get_data (rng, &rng_len);
+
+  pctxt = xmlRelaxNGNewMemParserCtxt (rng_data, (int) rng_len);
+  schema = xmlRelaxNGParse (pctxt);
+  xmlRelaxNGFreeParserCtxt (pctxt);
+  if (schema == NULL)
+    {
+      g_set_error_literal (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_SCHEMA,
+                           _("The protocol schema of this build does not compile"));
+      return FALSE;
+    }
+
+  vctxt = xmlRelaxNGNewValidCtxt (schema);
+  xmlRelaxNGSetValidStructuredErrors (vctxt, structured_error_cb, p);
+  ret = xmlRelaxNGValidateDoc (vctxt, doc);
+  xmlRelaxNGFreeValidCtxt (vctxt);
+  xmlRelaxNGFree (schema);
+
+  if (ret != 0)
+    {
+      if (p->count == 0)
+        problem_add (p, 0, _("the file does not follow the protocol schema"));
+      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_SCHEMA, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- Loading: model --------------------------------------------------------------------------- */
+
+static void
+check_unique (Problems    *p,
+              GHashTable  *seen,
+              const char  *what,
+              const char  *id,
+              int          line)
+{
+  gpointer first;
+
+  if (id == NULL)
+    return;
+  first = g_hash_table_lookup (seen, id);
+  if (first != NULL)
+    problem_add (p, line, _("duplicate %s id “%s” (first defined on line %d)"),
+                 what, id, GPOINTER_TO_INT (first));
+  else
+    g_hash_table_insert (seen, g_strdup (id), GINT_TO_POINTER (MAX (line, 1)));
+}
+
+static void
+require_note (Problems   *p,
+              xmlNode    *node,
+              const char *what)
+{
+  if (prop_bool (node, "configurable", FALSE) && first_child (node, "note") == NULL)
+    problem_add (p, line_of (node),
+                 _("%s is marked configurable but has no <note> saying why"), what);
+}
+
+static void
+parse_labs (ParasolProtocol *self,
+            xmlNode         *labs,
+            Problems        *p)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (xmlNode *n = labs ? labs->children : NULL; n != NULL; n = n->next)
+    {
+      ParasolLabDef *lab;
+      ParasolUnitDef *canonical;
+      g_autofree char *window = NULL;
+
+      if (!is_element (n, "lab"))
+        continue;
+
+      lab = g_new0 (ParasolLabDef, 1);
+      lab->line = line_of (n);
+      lab->id = prop (n, "id");
+      lab->name = prop (n, "name");
+      lab->long_name = prop (n, "long-name");
+      lab->unit = prop (n, "unit");
+      lab->display_unit = prop (n, "display-unit");
+      if (lab->display_unit == NULL)
+        lab->display_unit = g_strdup (lab->unit);
+      lab->plausible_min = prop_double (p, n, "plausible-min", 0);
+      lab->plausible_max = prop_double (p, n, "plausible-max", 0);
+      lab->needs_uln = prop_bool (n, "needs-uln", FALSE);
+      window = prop (n, "window");
+      lab->window = window ? window_from_string (window) : PARASOL_WINDOW_LAB;
+      lab->units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_def_free);
+      lab->codes = g_ptr_array_new_with_free_func (g_free);
+
+      check_unique (p, seen, "lab", lab->id, lab->line);
+      if (!(lab->plausible_min < lab->plausible_max))
+        problem_add (p, lab->line, _("lab “%s”: plausible-min must be below plausible-max"), lab->id);
+
+      canonical = g_new0 (ParasolUnitDef, 1);
+      canonical->unit = g_strdup (lab->unit);
+      canonical->factor = 1.0;
+      g_ptr_array_add (lab->units, canonical);
+
+      for (xmlNode *c = n->children; c != NULL; c = c->next)
+        {
+          if (is_element (c, "accept"))
+            {
+              ParasolUnitDef *u = g_new0 (ParasolUnitDef, 1);
+
+              u->unit = prop (c, "unit");
+              u->factor = prop_double (p, c, "factor", 1.0);
+              if (lab_find_unit (lab, u->unit) != NULL)
+                problem_add (p, line_of (c), _("lab “%s” lists the unit “%s” twice"),
+                             lab->id, u->unit);
+              if (!(u->factor > 0))
+                problem_add (p, line_of (c), _("a unit factor must be positive"));
+              g_ptr_array_add (lab->units, u);
+            }
+          else if (is_element (c, "code"))
+            {
+              char *code = node_text (c);
+              g_autofree char *key = g_utf8_casefold (code, -1);
+
+              if (g_hash_table_contains (codes, key))
+                problem_add (p, line_of (c), _("test code “%s” is used by two labs"), code);
+              else
+                g_hash_table_add (codes, g_steal_pointer (&key));
+              g_ptr_array_add (lab->codes, code);
+            }
+        }
+
+      g_ptr_array_add (self->labs, lab);
+    }
+}
+
+static ParasolRule *parse_rule (ParasolProtocol *self,
+                                xmlNode         *node,
+                                Problems        *p,
+                                gboolean         markers);
+
+static ParasolRule *
+parse_rule_children (ParasolProtocol *self,
+                     ParasolRuleType  type,
+                     xmlNode         *node,
+                     Problems        *p,
+                     gboolean         markers)
+{
+  ParasolRule *rule = rule_new (type, line_of (node));
+
+  for (xmlNode *c = node->children; c != NULL; c = c->next)
+    {
+      ParasolRule *child;
+
+      if (!is_element (c, NULL))
+        continue;
+      child = parse_rule (self, c, p, markers);
+      if (child != NULL)
+        g_ptr_array_add (rule->children, child);
+    }
+  if (rule->children->len == 0)
+    problem_add (p, rule->line, _("<%s> needs at least one check"), (const char *) node->name);
+  return rule;
+}
+
+static ParasolRule *
+parse_rule (ParasolProtocol *self,
+            xmlNode         *node,
+            Problems        *p,
+            gboolean         markers)
+{
+  const char *name = (const char *) node->name;
+  int line = line_of (node);
+  ParasolRule *rule;
+
+  if (g_str_equal (name, "all"))
+    return parse_rule_children (self, PARASOL_RULE_ALL, node, p, markers);
+  if (g_str_equal (name, "any"))
+    return parse_rule_children (self, PARASOL_RULE_ANY, node, p, markers);
+
+  if (markers)
+    {
+      if (g_str_equal (name, "marker"))
+        {
+          rule = rule_new (PARASOL_RULE_MARKER, line);
+          rule->ref = prop (node, "ref");
+          if (parasol_protocol_find_biomarker (self, rule->ref) == NULL)
+            problem_add (p, line, _("unknown biomarker “%s”"), rule->ref);
+          return rule;
+        }
+      if (g_str_equal (name, "otherwise"))
+        return rule_new (PARASOL_RULE_OTHERWISE, line);
+      problem_add (p, line, _("<%s> is not an assignment check"), name);
+      return NULL;
+    }
+
+  if (g_str_equal (name, "age"))
+    {
+      rule = rule_new (PARASOL_RULE_AGE, line);
+      rule->min = prop_double (p, node, "min", NAN);
+      rule->max = prop_double (p, node, "max", NAN);
+      if (isnan (rule->min) && isnan (rule->max))
+        problem_add (p, line, _("<age> needs min or max"));
+      if (!isnan (rule->min) && !isnan (rule->max) && rule->min > rule->max)
+        problem_add (p, line, _("<age>: min is above max"));
+      return rule;
+    }
+  if (g_str_equal (name, "ecog"))
+    {
+      rule = rule_new (PARASOL_RULE_ECOG, line);
+      rule->min = prop_double (p, node, "min", NAN);
+      rule->max = prop_double (p, node, "max", NAN);
+      return rule;
+    }
+  if (g_str_equal (name, "crcl"))
+    {
+      g_autofree char *op = prop (node, "op");
+      g_autofree char *unit = prop (node, "unit");
+
+      rule = rule_new (PARASOL_RULE_CRCL, line);
+      if (!compare_from_string (op, &rule->op))
+        problem_add (p, line, _("unknown comparison “%s”"), op ? op : "");
+      rule->value = prop_double (p, node, "value", NAN);
+      if (unit == NULL)
+        problem_add (p, line, _("the threshold has no unit"));
+      else if (!g_str_equal (unit, "mL/min"))
+        problem_add (p, line, _("creatinine clearance is in mL/min, not “%s”"), unit);
+      return rule;
+    }
+  if (g_str_equal (name, "lab"))
+    {
+      g_autofree char *op = prop (node, "op");
+      g_autofree char *unit = prop (node, "unit");
+      const ParasolLabDef *lab;
+      double value;
+
+      rule = rule_new (PARASOL_RULE_LAB, line);
+      rule->ref = prop (node, "ref");
+      rule->required = prop_bool (node, "required", TRUE);
+      if (!compare_from_string (op, &rule->op))
+        problem_add (p, line, _("unknown comparison “%s”"), op ? op : "");
+      lab = parasol_protocol_find_lab (self, rule->ref);
+      if (lab == NULL)
+        {
+          problem_add (p, line, _("unknown lab “%s”; define it under <labs>"),
+                       rule->ref ? rule->ref : "");
+          return rule;
+        }
+
+      value = prop_double (p, node, "value", NAN);
+      rule->times_uln = prop_double (p, node, "times-uln", NAN);
+      if (!isnan (value) && !isnan (rule->times_uln))
+        problem_add (p, line, _("a lab threshold is either value+unit or times-uln, not both"));
+      else if (isnan (value) && isnan (rule->times_uln))
+        problem_add (p, line, _("the lab threshold needs value and unit, or times-uln"));
+      else if (!isnan (value))
+        {
+          g_autoptr(GError) local_error = NULL;
+
+          if (unit == NULL)
+            {
+              g_autofree char *v = parasol_protocol_format_number (value);
+              problem_add (p, line, _("the threshold %s for lab “%s” has no unit"), v, lab->id);
+            }
+          else if (!parasol_lab_def_convert (lab, value, unit, lab->unit, &rule->value, &local_error))
+            problem_add (p, line, "%s", local_error->message);
+        }
+      else if (!lab->needs_uln)
+        problem_add (p, line, _("lab “%s” is compared to its ULN but does not declare needs-uln=\"true\""),
+                     lab->id);
+
+      for (xmlNode *c = node->children; c != NULL; c = c->next)
+        {
+          if (!is_element (c, "relaxed"))
+            continue;
+          if (rule->relaxed_when != NULL)
+            problem_add (p, line_of (c), _("only one <relaxed> per lab check"));
+          g_free (rule->relaxed_when);
+          rule->relaxed_when = prop (c, "when");
+          rule->relaxed_times_uln = prop_double (p, c, "times-uln", NAN);
+          if (isnan (rule->times_uln))
+            problem_add (p, line_of (c), _("<relaxed> applies to a times-uln threshold only"));
+        }
+      return rule;
+    }
+
+  problem_add (p, line, _("<%s> is not a criterion check"), name);
+  return NULL;
+}
+
+static void
+parse_criteria (ParasolProtocol *self,
+                xmlNode         *criteria,
+                Problems        *p)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (xmlNode *n = criteria ? criteria->children : NULL; n != NULL; n = n->next)
+    {
+      ParasolCriterion *c;
+      g_autofree char *kind = NULL;
+      g_autofree char *evaluation = NULL;
+      g_autofree char *window = NULL;
+      xmlNode *rule_node;
+      xmlNode *attest_node;
+
+      if (!is_element (n, "criterion"))
+        continue;
+
+      c = g_new0 (ParasolCriterion, 1);
+      c->line = line_of (n);
+      c->id = prop (n, "id");
+      kind = prop (n, "kind");
+      evaluation = prop (n, "evaluation");
+      window = prop (n, "window");
+      c->kind = g_strcmp0 (kind, "exclusion") == 0 ? PARASOL_CRITERION_EXCLUSION
+                                                   : PARASOL_CRITERION_INCLUSION;
+      c->evaluation = g_strcmp0 (evaluation, "attested") == 0 ? PARASOL_EVALUATION_ATTESTED
+                                                              : PARASOL_EVALUATION_COMPUTED;
+      c->window = window_from_string (window);
+      c->title = prop (n, "title");
+      c->text = child_text (n, "text");
+      c->note = child_text (n, "note");
+      check_unique (p, seen, "criterion", c->id, c->line);
+
+      rule_node = first_child (n, "rule");
+      if (rule_node != NULL)
+        {
+          xmlNode *check = first_child (rule_node, NULL);
+
+          if (check != NULL)
+            c->rule = parse_rule (self, check, p, FALSE);
+        }
+      attest_node = first_child (n, "attest");
+      if (attest_node != NULL)
+        {
+          c->attest_text = node_text (attest_node);
+          c->attest_required = prop_bool (attest_node, "required", TRUE);
+        }
+
+      if (c->evaluation == PARASOL_EVALUATION_COMPUTED && c->rule == NULL)
+        problem_add (p, c->line, _("criterion “%s” is computed but has no <rule>"), c->id);
+      if (c->evaluation == PARASOL_EVALUATION_ATTESTED && attest_node != NULL)
+        problem_add (p, line_of (attest_node),
+                     _("criterion “%s” is attested as a whole; <attest> is for computed criteria"),
+                     c->id);
+
+      g_ptr_array_add (self->criteria, c);
+    }
+}
+
+static void
+parse_biomarkers (ParasolProtocol *self,
+                  xmlNode         *biomarkers,
+                  Problems        *p)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (xmlNode *n = biomarkers ? biomarkers->children : NULL; n != NULL; n = n->next)
+    {
+      ParasolBiomarkerDef *m;
+
+      if (!is_element (n, "biomarker"))
+        continue;
+
+      m = g_new0 (ParasolBiomarkerDef, 1);
+      m->line = line_of (n);
+      m->id = prop (n, "id");
+      m->name = prop (n, "name");
+      m->configurable = prop_bool (n, "configurable", FALSE);
+      m->note = child_text (n, "note");
+      m->thresholds = g_array_new (FALSE, TRUE, sizeof (ParasolMarkerThreshold));
+      check_unique (p, seen, "biomarker", m->id, m->line);
+      require_note (p, n, m->id);
+
+      for (xmlNode *t = n->children; t != NULL; t = t->next)
+        {
+          ParasolMarkerThreshold th = { 0, };
+          g_autofree char *method = NULL;
+          g_autofree char *op = NULL;
+          g_autofree char *unit = NULL;
+
+          if (!is_element (t, "threshold"))
+            continue;
+          method = prop (t, "method");
+          op = prop (t, "op");
+          unit = prop (t, "unit");
+          if (g_strcmp0 (method, "percent") == 0)
+            th.method = PARASOL_MARKER_METHOD_PERCENT;
+          else if (g_strcmp0 (method, "hscore") == 0)
+            th.method = PARASOL_MARKER_METHOD_HSCORE;
+          else if (g_strcmp0 (method, "amplified") == 0)
+            th.method = PARASOL_MARKER_METHOD_AMPLIFIED;
+          else
+            {
+              problem_add (p, line_of (t), _("unknown biomarker method “%s”"), method ? method : "");
+              continue;
+            }
+          if (th.method != PARASOL_MARKER_METHOD_AMPLIFIED)
+            {
+              if (!compare_from_string (op, &th.op))
+                problem_add (p, line_of (t), _("unknown comparison “%s”"), op ? op : "");
+              th.value = prop_double (p, t, "value", NAN);
+              if (unit == NULL)
+                problem_add (p, line_of (t), _("the threshold has no unit"));
+            }
+          if (marker_threshold (m, th.method) != NULL)
+            problem_add (p, line_of (t), _("biomarker “%s” has two %s thresholds"),
+                         m->id, method);
+          g_array_append_val (m->thresholds, th);
+        }
+
+      g_ptr_array_add (self->biomarkers, m);
+    }
+}
+
+static void
+parse_arms (ParasolProtocol *self,
+            xmlNode         *arms,
+            xmlNode         *assignment,
+            Problems        *p)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) reached = g_hash_table_new (g_str_hash, g_str_equal);
+  guint otherwise = 0;
+
+  for (xmlNode *n = arms ? arms->children : NULL; n != NULL; n = n->next)
+    {
+      ParasolArmDef *arm;
+
+      if (!is_element (n, "arm"))
+        continue;
+      arm = g_new0 (ParasolArmDef, 1);
+      arm->line = line_of (n);
+      arm->id = prop (n, "id");
+      arm->name = prop (n, "name");
+      arm->description = prop (n, "description");
+      check_unique (p, seen, "arm", arm->id, arm->line);
+      g_ptr_array_add (self->arms, arm);
+    }
+
+  for (xmlNode *n = assignment ? assignment->children : NULL; n != NULL; n = n->next)
+    {
+      ParasolAssignmentRule *r;
+
+      if (!is_element (n, "rule"))
+        continue;
+      r = g_new0 (ParasolAssignmentRule, 1);
+      r->line = line_of (n);
+      r->arm = prop (n, "arm");
+      r->note = child_text (n, "note");
+      for (xmlNode *c = n->children; c != NULL; c = c->next)
+        if (is_element (c, NULL) && !is_element (c, "note"))
+          {
+            r->rule = parse_rule (self, c, p, TRUE);
+            break;
+          }
+      if (parasol_protocol_find_arm (self, r->arm) == NULL)
+        problem_add (p, r->line, _("assignment rule for unknown arm “%s”"), r->arm ? r->arm : "");
+      if (r->rule == NULL)
+        problem_add (p, r->line, _("assignment rule for arm “%s” has no check"), r->arm);
+      else if (r->rule->type == PARASOL_RULE_OTHERWISE)
+        {
+          otherwise++;
+          if (otherwise > 1)
+            problem_add (p, r->line, _("only one assignment rule may be <otherwise/>"));
+        }
+      if (r->arm != NULL)
+        g_hash_table_add (reached, r->arm);
+      g_ptr_array_add (self->rules, r);
+    }
+
+  for (guint i = 0; i < self->arms->len; i++)
+    {
+      ParasolArmDef *arm = g_ptr_array_index (self->arms, i);
+
+      if (!g_hash_table_contains (reached, arm->id))
+        problem_add (p, arm->line,
+                     _("arm “%s” is not reached by any assignment rule; add a <rule arm=\"%s\"> or remove the arm"),
+                     arm->id, arm->id);
+    }
+}
+
+static ParasolPhase
+phases_from_string (const char *str)
+{
+  if (g_strcmp0 (str, "induction") == 0)
+    return PARASOL_PHASE_INDUCTION;
+  if (g_strcmp0 (str, "maintenance") == 0)
+    return PARASOL_PHASE_MAINTENANCE;
+  return PARASOL_PHASE_BOTH;
+}
+
+static ParasolDrug *
+parse_drug (xmlNode    *n,
+            Problems   *p,
+            GHashTable *seen,
+            int         cycle_days)
+{
+  ParasolDrug *drug = g_new0 (ParasolDrug, 1);
+  g_autofree char *basis = prop (n, "basis");
+  g_autofree char *phases = prop (n, "phases");
+
+  drug->id = prop (n, "id");
+  drug->name = prop (n, "name");
+  drug->route = prop (n, "route");
+  drug->unit = prop (n, "unit");
+  check_unique (p, seen, "drug", drug->id, line_of (n));
+  require_note (p, n, drug->id);
+
+  if (g_strcmp0 (basis, "mg/m2") == 0)
+    drug->basis = PARASOL_DOSE_BASIS_MG_PER_M2;
+  else if (g_strcmp0 (basis, "auc") == 0)
+    drug->basis = PARASOL_DOSE_BASIS_AUC;
+  else if (g_strcmp0 (basis, "mg/kg") == 0)
+    drug->basis = PARASOL_DOSE_BASIS_MG_PER_KG;
+  else if (g_strcmp0 (basis, "cells") == 0)
+    drug->basis = PARASOL_DOSE_BASIS_CELLS;
+  else
+    drug->basis = PARASOL_DOSE_BASIS_FLAT;
+
+  drug->amount = prop_double (p, n, "amount", 0);
+  drug->phases = phases_from_string (phases);
+  drug->days = prop_list (p, n, "days", TRUE);
+  if (drug->days == NULL)
+    drug->days = g_array_new (FALSE, FALSE, sizeof (int));
+  drug->maintenance_days = prop_list (p, n, "maintenance-days", TRUE);
+  drug->maintenance_cycle_days = prop_int (p, n, "maintenance-cycle-days", 0);
+  drug->every_n_cycles = prop_int (p, n, "every-n-cycles", 1);
+  drug->round_to = prop_double (p, n, "round-to", 0);
+  drug->strengths = prop_list (p, n, "strengths", FALSE);
+  drug->tolerance = prop_double (p, n, "tolerance", 0.10);
+  drug->max_dose = prop_double (p, n, "max-dose", 0);
+  drug->dose_levels = prop_list (p, n, "dose-levels", FALSE);
+  if (drug->dose_levels == NULL)
+    {
+      double one = 1.0;
+      drug->dose_levels = g_array_new (FALSE, FALSE, sizeof (double));
+      g_array_append_val (drug->dose_levels, one);
+    }
+  drug->configurable = prop_bool (n, "configurable", FALSE);
+  drug->note = child_text (n, "note");
+
+  if (drug->basis == PARASOL_DOSE_BASIS_CELLS && g_strcmp0 (drug->unit, "cells") != 0)
+    problem_add (p, line_of (n), _("drug “%s” is dosed in cells; its unit must be “cells”"), drug->id);
+  for (guint i = 0; i < drug->days->len; i++)
+    {
+      int day = g_array_index (drug->days, int, i);
+      if (day > cycle_days && drug->maintenance_cycle_days == 0)
+        problem_add (p, line_of (n), _("drug “%s”: day %d is beyond the %d-day cycle"),
+                     drug->id, day, cycle_days);
+    }
+  return drug;
+}
+
+static void
+parse_regimens (ParasolProtocol *self,
+                xmlNode         *node,
+                Problems        *p)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) arms_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ParasolRegimen *r = g_new0 (ParasolRegimen, 1);
+  xmlNode *visits, *start, *dosing, *backbone, *icis;
+
+  self->regimen = r;
+  r->backbone = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_drug_free);
+  r->icis = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_drug_free);
+  r->arms = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_arm_regimen_free);
+  if (node == NULL)
+    return;
+
+  r->cycle_days = prop_int (p, node, "cycle-days", 21);
+  r->induction_cycles = prop_int (p, node, "induction-cycles", 4);
+  r->maintenance_cycle_days = prop_int (p, node, "maintenance-cycle-days", r->cycle_days);
+  require_note (p, node, "regimens");
+
+  visits = first_child (node, "visits");
+  r->visit_window_days = prop_int (p, visits, "window-days", 3);
+  r->imaging_every_days = prop_int (p, visits, "imaging-every-days", 42);
+  r->imaging_window_days = prop_int (p, visits, "imaging-window-days", 7);
+  r->labs_before_days = prop_int (p, visits, "labs-before-days", 3);
+  r->max_delay_days = prop_int (p, visits, "max-delay-days", 42);
+
+  start = first_child (node, "start");
+  r->start_anc_min = prop_double (p, start, "anc-min", 1.5);
+  r->start_plt_min = prop_double (p, start, "plt-min", 100);
+
+  dosing = first_child (node, "dosing");
+  r->weight_change_recalc = prop_double (p, dosing, "weight-change", 0.10);
+  r->gfr_cap_ml_min = prop_double (p, dosing, "gfr-cap", 125);
+  r->bsa_cap_enabled = prop_bool (dosing, "bsa-cap", FALSE);
+  r->bsa_cap_m2 = prop_double (p, dosing, "bsa-cap-m2", 2.0);
+
+  backbone = first_child (node, "backbone");
+  for (xmlNode *n = backbone ? backbone->children : NULL; n != NULL; n = n->next)
+    if (is_element (n, "drug"))
+      g_ptr_array_add (r->backbone, parse_drug (n, p, seen, r->cycle_days));
+
+  icis = first_child (node, "icis");
+  r->default_ici = prop (icis, "default");
+  for (xmlNode *n = icis ? icis->children : NULL; n != NULL; n = n->next)
+    if (is_element (n, "drug"))
+      g_ptr_array_add (r->icis, parse_drug (n, p, seen, r->cycle_days));
+  if (icis != NULL && parasol_regimen_find_ici (r, r->default_ici) == NULL)
+    problem_add (p, line_of (icis), _("the default checkpoint inhibitor “%s” is not listed"),
+                 r->default_ici ? r->default_ici : "");
+
+  for (xmlNode *n = node->children; n != NULL; n = n->next)
+    {
+      ParasolArmRegimen *arm;
+
+      if (!is_element (n, "arm-regimen"))
+        continue;
+      arm = g_new0 (ParasolArmRegimen, 1);
+      arm->id = prop (n, "arm");
+      arm->drugs = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_drug_free);
+      check_unique (p, arms_seen, "arm-regimen", arm->id, line_of (n));
+      if (parasol_protocol_find_arm (self, arm->id) == NULL)
+        problem_add (p, line_of (n), _("regimen for unknown arm “%s”"), arm->id ? arm->id : "");
+      for (xmlNode *d = n->children; d != NULL; d = d->next)
+        if (is_element (d, "drug"))
+          g_ptr_array_add (arm->drugs, parse_drug (d, p, seen, r->cycle_days));
+      g_ptr_array_add (r->arms, arm);
+    }
+
+  for (guint i = 0; i < self->arms->len; i++)
+    {
+      ParasolArmDef *arm = g_ptr_array_index (self->arms, i);
+
+      if (parasol_regimen_find_arm (r, arm->id) == NULL)
+        problem_add (p, arm->line, _("arm “%s” has no <arm-regimen> (use an empty one for the control arm)"),
+                     arm->id);
+    }
+}
+
+static gboolean
+build_model (ParasolProtocol *self,
+             xmlDoc          *doc,
+             Problems        *p,
+             GError         **error)
+{
+  xmlNode *root = xmlDocGetRootElement (doc);
+  xmlNode *trial = first_child (root, "trial");
+  xmlNode *validity = first_child (root, "validity");
+
+  self->id = prop (trial, "id");
+  self->registry_id = prop (trial, "registry");
+  self->version = prop (trial, "version");
+  self->effective_date = prop (trial, "effective-date");
+  self->title = child_text (trial, "title");
+  self->sponsor = child_text (trial, "sponsor");
+  self->trial_note = child_text (trial, "note");
+
+  self->validity.lab_days = prop_int (p, validity, "lab-days", 14);
+  self->validity.imaging_days = prop_int (p, validity, "imaging-days", 28);
+  self->validity.configurable = prop_bool (validity, "configurable", FALSE);
+  self->validity.note = child_text (validity, "note");
+  if (validity != NULL)
+    require_note (p, validity, "validity");
+
+  {
+    GDate d;
+    g_date_clear (&d, 1);
+    if (self->effective_date != NULL)
+      g_date_set_parse (&d, self->effective_date);
+    if (!g_date_valid (&d))
+      problem_add (p, line_of (trial), _("effective-date “%s” is not a date"),
+                   self->effective_date ? self->effective_date : "");
+  }
+
+  parse_labs (self, first_child (root, "labs"), p);
+  parse_biomarkers (self, first_child (root, "biomarkers"), p);
+  parse_criteria (self, first_child (root, "criteria"), p);
+  parse_arms (self, first_child (root, "arms"), first_child (root, "assignment"), p);
+  parse_regimens (self, first_child (root, "regimens"), p);
+
+  if (self->criteria->len == 0)
+    problem_add (p, line_of (root), _("the protocol defines no criteria"));
+
+  if (p->count > 0)
+    {
+      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_SEMANTIC, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- Constructors ----------------------------------------------------------------------------- */
+
+ParasolProtocol *
+parasol_protocol_new_from_data (const char  *xml,
+                                gsize        len,
+                                const char  *filename_for_messages,
+                                GError     **error)
+{
+  g_autoptr(ParasolProtocol) self = NULL;
+  g_autoptr(GString) messages = g_string_new (NULL);
+  Problems p = { 0, };
+  xmlDoc *doc;
+  gboolean ok;
+
+  g_return_val_if_fail (xml != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len == (gsize) -1)
+    len = strlen (xml);
+
+  p.filename = filename_for_messages ? filename_for_messages : "protocol";
+  p.messages = messages;
+
+  if (!safety_gate (xml, len, &p, error))
+    return NULL;
+  if (!g_utf8_validate (xml, len, NULL))
+    {
+      const char *end;
+      g_utf8_validate (xml, len, &end);
+      problem_add (&p, line_at (xml, end - xml), _("the file is not valid UTF-8"));
+      problems_to_error (&p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
+      return NULL;
+    }
+
+  doc = parse_xml (xml, len, &p, error);
+  if (doc == NULL)
+    return NULL;
+
+  if (!validate_schema (doc, &p, error))
+    {
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  self = g_object_new (PARASOL_TYPE_PROTOCOL, NULL);
+  self->filename = g_strdup (p.filename);
+  self->source = g_strndup (xml, len);
+  ok = build_model (self, doc, &p, error);
+  xmlFreeDoc (doc);
+  if (!ok)
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+ParasolProtocol *
+parasol_protocol_new_from_file (const char  *path,
+                                GError     **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  file = g_file_new_for_commandline_arg (path);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
+  if (info == NULL)
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
+                   _("%s: cannot read the protocol file: %s"), path, local_error->message);
+      return NULL;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
+                   _("%s: not a regular file"), path);
+      return NULL;
+    }
+  if (g_file_info_get_size (info) > PARASOL_PROTOCOL_MAX_SIZE)
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
+                   _("%s: the file is %" G_GOFFSET_FORMAT " bytes; protocol files are limited to %d bytes"),
+                   path, g_file_info_get_size (info), PARASOL_PROTOCOL_MAX_SIZE);
+      return NULL;
+    }
+  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, &local_error))
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
+                   _("%s: cannot read the protocol file: %s"), path, local_error->message);
+      return NULL;
+    }
+
+  return parasol_protocol_new_from_data (contents, len, path, error);
+}
+
+ParasolProtocol *
+parasol_protocol_new_default (GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+  const char *data;
+
+  bytes = lookup_resource (DEFAULT_RESOURCE, &local_error);
+  if (bytes == NULL)
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
+                   _("The built-in protocol is missing from this build: %s"), local_error->message);
+      return NULL;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  return parasol_protocol_new_from_data (data, len, "buttons-001.xml", error);
+}
+
+ParasolProtocol *
+parasol_protocol_new_for_store (ParasolStore  *store,
+                                GError       **error)
+{
+  g_autofree char *xml = NULL;
+  g_autofree char *trial_id = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (store), NULL);
+
+  if (!parasol_store_get_trial (store, &trial_id, NULL, NULL, NULL, &xml, error))
+    return NULL;
+  if (xml == NULL || *xml == '\0')
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
+                   _("The database %s holds no protocol; create the trial with “parasol-cli init”"),
+                   parasol_store_get_path (store));
+      return NULL;
+    }
+  name = g_strdup_printf ("%s (protocol of %s)", parasol_store_get_path (store),
+                          trial_id ? trial_id : "trial");
+  return parasol_protocol_new_from_data (xml, strlen (xml), name, error);
+}
+
+/* ---- Getters ---------------------------------------------------------------------------------- */
+
+const char *
+parasol_protocol_get_id (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->id;
+}
+
+const char *
+parasol_protocol_get_registry_id (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->registry_id;
+}
+
+const char *
+parasol_protocol_get_title (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->title;
+}
+
+const char *
+parasol_protocol_get_sponsor (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->sponsor;
+}
+
+const char *
+parasol_protocol_get_version (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->version;
+}
+
+const char *
+parasol_protocol_get_effective_date (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->effective_date;
+}
+
+const char *
+parasol_protocol_get_note (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->trial_note;
+}
+
+const char *
+parasol_protocol_get_source (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->source;
+}
+
+const char *
+parasol_protocol_get_filename (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->filename;
+}
+
+const ParasolValidity *
+parasol_protocol_get_validity (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return &self->validity;
+}
+
+int
+parasol_protocol_get_window_days (ParasolProtocol   *self,
+                                  ParasolWindowKind  window)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), 0);
+  switch (window)
+    {
+    case PARASOL_WINDOW_LAB:
+      return self->validity.lab_days;
+    case PARASOL_WINDOW_IMAGING:
+      return self->validity.imaging_days;
+    case PARASOL_WINDOW_NONE:
+    default:
+      return 0;
+    }
+}
+
+GPtrArray *
+parasol_protocol_get_criteria (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->criteria;
+}
+
+GPtrArray *
+parasol_protocol_get_labs (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->labs;
+}
+
+GPtrArray *
+parasol_protocol_get_biomarkers (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->biomarkers;
+}
+
+GPtrArray *
+parasol_protocol_get_arms (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->arms;
+}
+
+GPtrArray *
+parasol_protocol_get_assignment_rules (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->rules;
+}
+
+const ParasolRegimen *
+parasol_protocol_get_regimen (ParasolProtocol *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  return self->regimen;
+}
+
+const ParasolCriterion *
+parasol_protocol_find_criterion (ParasolProtocol *self,
+                                 const char      *id)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  for (guint i = 0; id && i < self->criteria->len; i++)
+    {
+      const ParasolCriterion *c = g_ptr_array_index (self->criteria, i);
+      if (g_strcmp0 (c->id, id) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+const ParasolLabDef *
+parasol_protocol_find_lab (ParasolProtocol *self,
+                           const char      *id)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  for (guint i = 0; id && i < self->labs->len; i++)
+    {
+      const ParasolLabDef *lab = g_ptr_array_index (self->labs, i);
+      if (g_strcmp0 (lab->id, id) == 0)
+        return lab;
+    }
+  return NULL;
+}
+
+const ParasolLabDef *
+parasol_protocol_find_lab_by_code (ParasolProtocol *self,
+                                   const char      *code)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  if (code == NULL)
+    return NULL;
+  key = g_utf8_casefold (code, -1);
+  g_strstrip (key);
+
+  for (guint i = 0; i < self->labs->len; i++)
+    {
+      const ParasolLabDef *lab = g_ptr_array_index (self->labs, i);
+      g_autofree char *id = g_utf8_casefold (lab->id, -1);
+      g_autofree char *name = g_utf8_casefold (lab->name, -1);
+      g_autofree char *long_name = lab->long_name ? g_utf8_casefold (lab->long_name, -1) : NULL;
+
+      if (g_str_equal (key, id) || g_str_equal (key, name) || g_strcmp0 (key, long_name) == 0)
+        return lab;
+      for (guint j = 0; j < lab->codes->len; j++)
+        {
+          g_autofree char *c = g_utf8_casefold (g_ptr_array_index (lab->codes, j), -1);
+          if (g_str_equal (key, c))
+            return lab;
+        }
+    }
+  return NULL;
+}
+
+const ParasolBiomarkerDef *
+parasol_protocol_find_biomarker (ParasolProtocol *self,
+                                 const char      *id)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  for (guint i = 0; id && i < self->biomarkers->len; i++)
+    {
+      const ParasolBiomarkerDef *m = g_ptr_array_index (self->biomarkers, i);
+      if (g_ascii_strcasecmp (m->id, id) == 0)
+        return m;
+    }
+  return NULL;
+}
+
+const ParasolArmDef *
+parasol_protocol_find_arm (ParasolProtocol *self,
+                           const char      *id)
+{
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  for (guint i = 0; id && i < self->arms->len; i++)
+    {
+      const ParasolArmDef *arm = g_ptr_array_index (self->arms, i);
+      if (g_strcmp0 (arm->id, id) == 0)
+        return arm;
+    }
+  return NULL;
+}
+
+/* ---- Describing rules ------------------------------------------------------------------------- */
+
+static void
+describe_into (ParasolProtocol   *self,
+               const ParasolRule *rule,
+               GString           *out,
+               gboolean           nested)
+{
+  switch (rule->type)
+    {
+    case PARASOL_RULE_ALL:
+    case PARASOL_RULE_ANY:
+      if (nested)
+        g_string_append_c (out, '(');
+      for (guint i = 0; i < rule->children->len; i++)
+        {
+          if (i > 0)
+            g_string_append (out, rule->type == PARASOL_RULE_ALL ? _(" and ") : _(" or "));
+          describe_into (self, g_ptr_array_index (rule->children, i), out, TRUE);
+        }
+      if (nested)
+        g_string_append_c (out, ')');
+      break;
+
+    case PARASOL_RULE_AGE:
+      if (!isnan (rule->min) && !isnan (rule->max))
+        g_string_append_printf (out, _("age %d–%d years"), (int) rule->min, (int) rule->max);
+      else if (!isnan (rule->min))
+        g_string_append_printf (out, _("age ≥ %d years"), (int) rule->min);
+      else
+        g_string_append_printf (out, _("age ≤ %d years"), (int) rule->max);
+      break;
+
+    case PARASOL_RULE_ECOG:
+      if (!isnan (rule->min))
+        g_string_append_printf (out, _("ECOG %d–%d"), (int) rule->min, (int) rule->max);
+      else
+        g_string_append_printf (out, _("ECOG ≤ %d"), (int) rule->max);
+      break;
+
+    case PARASOL_RULE_LAB:
+      {
+        const ParasolLabDef *lab = parasol_protocol_find_lab (self, rule->ref);
+        const char *name = lab ? lab->name : rule->ref;
+
+        if (isnan (rule->times_uln))
+          {
+            g_autofree char *v = parasol_protocol_format_number (rule->value);
+            g_string_append_printf (out, "%s %s %s %s", name, parasol_compare_to_symbol (rule->op),
+                                    v, lab ? lab->display_unit : "");
+          }
+        else
+          {
+            g_autofree char *v = parasol_protocol_format_number (rule->times_uln);
+            g_string_append_printf (out, "%s %s %s × ULN", name,
+                                    parasol_compare_to_symbol (rule->op), v);
+            if (rule->relaxed_when != NULL)
+              {
+                g_autofree char *r = parasol_protocol_format_number (rule->relaxed_times_uln);
+                g_string_append_printf (out, _(" (%s × ULN with %s)"), r,
+                                        g_str_equal (rule->relaxed_when, "liver_metastases")
+                                        ? _("liver metastases") : _("tumour infiltration of the liver"));
+              }
+          }
+        if (!rule->required)
+          g_string_append (out, _(" (when measured)"));
+      }
+      break;
+
+    case PARASOL_RULE_CRCL:
+      {
+        g_autofree char *v = parasol_protocol_format_number (rule->value);
+        g_string_append_printf (out, _("Cockcroft-Gault CrCl %s %s mL/min"),
+                                parasol_compare_to_symbol (rule->op), v);
+      }
+      break;
+
+    case PARASOL_RULE_MARKER:
+      {
+        const ParasolBiomarkerDef *m = parasol_protocol_find_biomarker (self, rule->ref);
+        g_string_append_printf (out, _("%s high"), m ? m->name : rule->ref);
+      }
+      break;
+
+    case PARASOL_RULE_OTHERWISE:
+    default:
+      g_string_append (out, _("no other arm’s rule holds"));
+      break;
+    }
+}
+
+char *
+parasol_rule_describe (ParasolProtocol   *self,
+                       const ParasolRule *rule)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (self), NULL);
+  if (rule != NULL)
+    describe_into (self, rule, out, FALSE);
+  return g_string_free (out, FALSE);
+}

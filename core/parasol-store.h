@@ -1,0 +1,240 @@
+/* parasol-store.h — the trial database: one SQLite file, every change audited
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every write goes through a function here.  Each one runs in a single transaction that also
+ * appends the audit rows (UTC time, who, table, record, field, old value, new value, reason) to
+ * the hash-chained, append-only audit table, then emits ::changed.  When a caller already holds
+ * a transaction (parasol_store_begin()), the write joins it through a savepoint.
+ *
+ * Values are text at this boundary where the field is generic ("ecog" -> "1"); the engines read
+ * typed data through parasol_store_load_patient().
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "parasol-facts.h"
+
+G_BEGIN_DECLS
+
+#define PARASOL_STORE_ERROR (parasol_store_error_quark ())
+
+typedef enum {
+  PARASOL_STORE_ERROR_FAILED,
+  PARASOL_STORE_ERROR_NOT_FOUND,       /* no such database, patient or record */
+  PARASOL_STORE_ERROR_NO_FOLDER,       /* the folder for the database does not exist */
+  PARASOL_STORE_ERROR_NOT_PARASOL,     /* a file that is not a Parasol database */
+  PARASOL_STORE_ERROR_CORRUPT,         /* quick_check failed / malformed */
+  PARASOL_STORE_ERROR_READ_ONLY,       /* cannot write the file or its folder */
+  PARASOL_STORE_ERROR_NETWORK_FS,      /* on NFS / SMB: refused unless overridden */
+  PARASOL_STORE_ERROR_NEWER_SCHEMA,    /* written by a newer Parasol */
+  PARASOL_STORE_ERROR_BUSY,            /* locked by another process beyond the busy timeout */
+  PARASOL_STORE_ERROR_CONFLICT,        /* changed elsewhere: reload */
+  PARASOL_STORE_ERROR_INVALID,         /* a value the field does not accept */
+  PARASOL_STORE_ERROR_REASON_REQUIRED, /* changing a saved value needs a reason */
+  PARASOL_STORE_ERROR_EXISTS,          /* a duplicate (screening number, ...) */
+  PARASOL_STORE_ERROR_FULL,            /* the disk is full */
+  PARASOL_STORE_ERROR_AUDIT,           /* the audit chain does not verify */
+} ParasolStoreError;
+
+typedef enum {
+  PARASOL_STORE_OPEN_DEFAULT           = 0,
+  PARASOL_STORE_OPEN_CREATE            = 1 << 0, /* create the file if missing */
+  PARASOL_STORE_OPEN_ALLOW_NETWORK_FS  = 1 << 1, /* "I know what I am doing" */
+  PARASOL_STORE_OPEN_READ_ONLY         = 1 << 2,
+} ParasolStoreOpenFlags;
+
+typedef enum {
+  PARASOL_STORE_CHANGE_ADDED,
+  PARASOL_STORE_CHANGE_MODIFIED,
+  PARASOL_STORE_CHANGE_REMOVED,
+  PARASOL_STORE_CHANGE_RELOAD,         /* many rows changed (import, demo, another process) */
+} ParasolStoreChange;
+
+/* Latest schema version this build writes. */
+#define PARASOL_STORE_SCHEMA_VERSION 3
+
+#define PARASOL_TYPE_STORE (parasol_store_get_type ())
+G_DECLARE_FINAL_TYPE (ParasolStore, parasol_store, PARASOL, STORE, GObject)
+
+typedef struct {
+  gint64  seq;
+  char   *at;          /* UTC, ISO 8601 */
+  char   *who;         /* OS account */
+  char   *who_name;    /* display name */
+  char   *table_name;
+  gint64  record;
+  char   *field;       /* NULL for a whole-record insert */
+  char   *old_value;
+  char   *new_value;
+  char   *reason;
+  char   *prev_hash;
+  char   *hash;
+} ParasolAuditEntry;
+
+void          parasol_audit_entry_free             (ParasolAuditEntry *entry);
+
+GQuark        parasol_store_error_quark            (void);
+
+/* $XDG_DATA_HOME/parasol/parasol.db */
+char         *parasol_store_default_path           (void);
+/* Creates the default folder 0700 if missing. */
+gboolean      parasol_store_ensure_default_folder  (GError **error);
+
+ParasolStore *parasol_store_open                   (const char            *path,
+                                                    ParasolStoreOpenFlags  flags,
+                                                    GError               **error);
+const char   *parasol_store_get_path               (ParasolStore *self);
+int           parasol_store_get_schema_version     (ParasolStore *self);
+/* Re-reads after a change by another process; TRUE if anything changed since the last call. */
+gboolean      parasol_store_poll_external_change   (ParasolStore *self);
+
+/* Who is writing: defaults to the OS account and its display name. */
+void          parasol_store_set_actor              (ParasolStore *self,
+                                                    const char   *account,
+                                                    const char   *display_name);
+
+/* Group many writes into one transaction (BEGIN IMMEDIATE).  Nested writes use savepoints. */
+gboolean      parasol_store_begin                  (ParasolStore *self,
+                                                    GError      **error);
+gboolean      parasol_store_commit                 (ParasolStore *self,
+                                                    GError      **error);
+void          parasol_store_rollback               (ParasolStore *self);
+
+/* Online backup (SQLite backup API) into a new file at @dest_path; refuses to overwrite. */
+gboolean      parasol_store_backup                 (ParasolStore *self,
+                                                    const char   *dest_path,
+                                                    GError      **error);
+
+/* Trial */
+gboolean      parasol_store_has_trial              (ParasolStore *self);
+gboolean      parasol_store_init_trial             (ParasolStore *self,
+                                                    const char   *trial_id,
+                                                    const char   *registry_id,
+                                                    const char   *title,
+                                                    const char   *protocol_version,
+                                                    const char   *protocol_xml,
+                                                    GError      **error);
+/* Any out argument may be NULL. */
+gboolean      parasol_store_get_trial              (ParasolStore *self,
+                                                    char        **trial_id,
+                                                    char        **registry_id,
+                                                    char        **title,
+                                                    char        **protocol_version,
+                                                    char        **protocol_xml,
+                                                    GError      **error);
+
+/* Patients.  A patient is found by id, screening number or subject number. */
+gint64        parasol_store_add_patient            (ParasolStore              *self,
+                                                    const ParasolPatientFacts *patient,
+                                                    GError                   **error);
+gint64        parasol_store_find_patient           (ParasolStore *self,
+                                                    const char   *key,
+                                                    GError      **error);
+ParasolPatientFacts *
+              parasol_store_load_patient           (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    GError      **error);
+/* Fields: screening_number, subject_number, initials, sex, birth_date, site, status, arm, ici,
+ * screening_date, c1d1, ecog, liver_metastases, liver_infiltration, height_cm, weight_kg,
+ * dose_weight_kg.  @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
+ * A reason is required when a saved (non-NULL) value changes. */
+gboolean      parasol_store_set_patient_field      (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    const char   *field,
+                                                    const char   *value,
+                                                    gint64        expected_version,
+                                                    const char   *reason,
+                                                    GError      **error);
+gint64        parasol_store_count_patients         (ParasolStore *self);
+
+/* Records belonging to a patient: each returns the new row id, or 0 with @error set. */
+gint64        parasol_store_add_lab                (ParasolStore           *self,
+                                                    gint64                  patient_id,
+                                                    const ParasolLabResult *lab,
+                                                    const char             *reason,
+                                                    GError                **error);
+gint64        parasol_store_add_biomarker          (ParasolStore                 *self,
+                                                    gint64                        patient_id,
+                                                    const ParasolBiomarkerResult *marker,
+                                                    const char                   *reason,
+                                                    GError                      **error);
+/* Insert or replace the attestation of @attestation->criterion (reason required on change). */
+gint64        parasol_store_set_attestation        (ParasolStore             *self,
+                                                    gint64                    patient_id,
+                                                    const ParasolAttestation *attestation,
+                                                    const char               *reason,
+                                                    GError                  **error);
+/* Insert or replace cycle @cycle->number. */
+gint64        parasol_store_set_cycle              (ParasolStore             *self,
+                                                    gint64                    patient_id,
+                                                    const ParasolCycleRecord *cycle,
+                                                    const char               *reason,
+                                                    GError                  **error);
+gint64        parasol_store_add_administration     (ParasolStore                *self,
+                                                    gint64                       patient_id,
+                                                    const ParasolAdministration *admin,
+                                                    GError                     **error);
+gint64        parasol_store_add_response           (ParasolStore          *self,
+                                                    gint64                 patient_id,
+                                                    const ParasolResponse *response,
+                                                    GError               **error);
+gint64        parasol_store_add_event              (ParasolStore       *self,
+                                                    gint64              patient_id,
+                                                    const ParasolEvent *event,
+                                                    GError            **error);
+/* The investigator's arm decision: stores the proposal, the chosen arm and the reason. */
+gint64        parasol_store_record_assignment      (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    const char   *proposed,
+                                                    const char   *arm,
+                                                    const char   *protocol_version,
+                                                    const char   *reason,
+                                                    GError      **error);
+
+/* Audit trail */
+/* Recomputes the chain.  Returns TRUE if intact; else FALSE with *first_bad set to the seq of
+ * the first row that does not verify (and @error describing it). */
+gboolean      parasol_store_audit_verify           (ParasolStore *self,
+                                                    gint64       *n_rows,
+                                                    gint64       *first_bad,
+                                                    GError      **error);
+/* Entries, oldest first; @table/@record filter when non-NULL/non-zero; @limit 0 = all. */
+GPtrArray    *parasol_store_audit_list             (ParasolStore *self,
+                                                    const char   *table_name,
+                                                    gint64        record,
+                                                    guint         limit,
+                                                    GError      **error);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* A patient's summary row, for list models.  Strings are valid only during the callback. */
+typedef struct {
+  gint64      id;
+  gint64      version;
+  const char *screening_number;
+  const char *subject_number;
+  const char *initials;
+  const char *sex;
+  const char *birth_date;
+  const char *site;
+  const char *status;
+  const char *arm;
+  const char *screening_date;
+  const char *c1d1;
+} ParasolPatientRow;
+
+typedef void (*ParasolPatientRowFunc) (const ParasolPatientRow *row,
+                                       gpointer                 user_data);
+
+/* Every patient ordered by screening number (or just @patient_id when > 0). */
+gboolean      parasol_store_foreach_patient        (ParasolStore          *self,
+                                                    gint64                 patient_id,
+                                                    ParasolPatientRowFunc  func,
+                                                    gpointer               user_data,
+                                                    GError               **error);
+
+G_END_DECLS

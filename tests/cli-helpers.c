@@ -1,0 +1,116 @@
+/* cli-helpers.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "cli-helpers.h"
+
+void
+cli_result_free (CliResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->out);
+  g_free (result->err);
+  g_free (result);
+}
+
+CliResult *
+cli_runv (const char        *db,
+          const char *const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("PARASOL_CLI");
+  CliResult *result = g_new0 (CliResult, 1);
+  int wait_status = 0;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  if (db != NULL)
+    {
+      g_ptr_array_add (argv, (char *) "--database");
+      g_ptr_array_add (argv, (char *) db);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     &result->out, &result->err, &wait_status, &error))
+    g_error ("Could not run %s: %s", cli, error->message);
+
+  result->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  if (g_test_verbose ())
+    g_printerr ("$ parasol-cli %s -> %d\n%s%s", args[0], result->status, result->out, result->err);
+  return result;
+}
+
+CliResult *
+cli_run (const char *db,
+         const char *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first_arg);
+  for (const char *a = first_arg; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  return cli_runv (db, (const char *const *) args->pdata);
+}
+
+char *
+cli_make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("parasol-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+cli_rm_rf (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (path == NULL)
+    return;
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_unlink (path);
+      return;
+    }
+  g_chmod (path, 0700);
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      cli_rm_rf (child);
+    }
+  g_rmdir (path);
+}
+
+char *
+cli_make_demo (const char *dir,
+               int         n)
+{
+  char *db = g_build_filename (dir, "demo.db", NULL);
+  g_autofree char *count = g_strdup_printf ("%d", n);
+  g_autoptr(CliResult) r = cli_run (db, "demo", "--patients", count, NULL);
+
+  if (r->status != 0)
+    g_error ("parasol-cli demo failed (%d): %s", r->status, r->err);
+  return db;
+}

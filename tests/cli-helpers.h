@@ -1,0 +1,44 @@
+/* cli-helpers.h — running parasol-cli from tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  int   status;   /* exit status, or -1 if it did not exit normally */
+  char *out;
+  char *err;
+} CliResult;
+
+void       cli_result_free   (CliResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CliResult, cli_result_free)
+
+/* Runs $PARASOL_CLI with the NULL-terminated arguments; "--database", @db is appended when
+ * @db is not NULL.  Never fails the test by itself. */
+CliResult *cli_run           (const char *db,
+                              const char *first_arg,
+                              ...) G_GNUC_NULL_TERMINATED;
+CliResult *cli_runv          (const char  *db,
+                              const char *const *args);
+
+/* A fresh temporary folder, removed (recursively) at test teardown. */
+char      *cli_make_tmpdir   (void);
+void       cli_rm_rf         (const char *path);
+
+/* Creates a demo database with @n patients in @dir; returns its path. */
+char      *cli_make_demo     (const char *dir,
+                              int         n);
+
+/* Asserts @haystack contains @needle, printing both otherwise. */
+#define cli_assert_contains(haystack, needle) \
+  G_STMT_START { \
+    const char *__h = (haystack), *__n = (needle); \
+    if (__h == NULL || strstr (__h, __n) == NULL) \
+      g_error ("%s:%d: expected “%s” in:\n%s", __FILE__, __LINE__, __n, __h ? __h : "(null)"); \
+  } G_STMT_END
+
+G_END_DECLS

@@ -1,0 +1,397 @@
+/* test-cli-dosing.c — the parasol-cli contract for dose, schedule, enrol, give and delay
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Expected numbers are computed here from the published formulas, not copied from the output.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli-helpers.h"
+
+typedef struct {
+  char *dir;
+  char *db;
+} Fixture;
+
+static void
+set_up (Fixture *f, gconstpointer data)
+{
+  f->dir = cli_make_tmpdir ();
+  f->db = g_build_filename (f->dir, "trial.db", NULL);
+}
+
+static void
+tear_down (Fixture *f, gconstpointer data)
+{
+  cli_rm_rf (f->dir);
+  g_free (f->dir);
+  g_free (f->db);
+}
+
+/* The number after "key": at or after @from (NULL: the start). NAN if absent or null. */
+static double
+json_number (const char *json,
+             const char *from,
+             const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\": ", key);
+  const char *start = from ? strstr (json, from) : json;
+  const char *p;
+  char *end = NULL;
+  double v;
+
+  if (start == NULL || (p = strstr (start, needle)) == NULL)
+    return NAN;
+  p += strlen (needle);
+  v = g_ascii_strtod (p, &end);
+  return end == p ? NAN : v;
+}
+
+/* The string value after "key": at or after @from. */
+static char *
+json_string (const char *json,
+             const char *from,
+             const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\": \"", key);
+  const char *start = from ? strstr (json, from) : json;
+  const char *p, *q;
+
+  if (start == NULL || (p = strstr (start, needle)) == NULL)
+    return NULL;
+  p += strlen (needle);
+  q = strchr (p, '"');
+  return q ? g_strndup (p, q - p) : NULL;
+}
+
+static double
+mosteller (double h, double w)
+{
+  return sqrt (h * w / 3600);
+}
+
+static double
+cockcroft_gault (int age, gboolean female, double w, double scr_umol)
+{
+  return (140 - age) * w / (72 * scr_umol / 88.42) * (female ? 0.85 : 1.0);
+}
+
+static void
+test_dose_standalone (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing_db = g_build_filename (f->dir, "none.db", NULL);
+  g_autoptr(CliResult) r = NULL;
+  double crcl = cockcroft_gault (60, FALSE, 70, 80);
+  double bsa = mosteller (170, 70);
+  const char *carbo = "\"drug\": \"carboplatin\"";
+  const char *eto = "\"drug\": \"etoposide\"";
+
+  r = cli_run (missing_db, "dose", "--height-cm", "170", "--weight-kg", "70", "--age", "60",
+               "--sex", "male", "--creatinine-umol-l", "80", "--arm", "control", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, NULL, "bsa_m2"), bsa, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, NULL, "crcl_ml_min"), crcl, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, NULL, "gfr_used_ml_min"), crcl, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, eto, "dose_unrounded"), 100 * bsa, 1e-9);
+  g_assert_cmpfloat (json_number (r->out, eto, "dose"), ==, 180);
+  cli_assert_contains (r->out, "\"days\": [1, 2, 3]");
+  cli_assert_contains (r->out, "\"unit\": \"mg\"");
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, carbo, "dose_unrounded"), 5 * (crcl + 25), 1e-9);
+  g_assert_cmpfloat (json_number (r->out, carbo, "dose"), ==, 550);
+  /* the default checkpoint inhibitor is listed */
+  cli_assert_contains (r->out, "\"drug\": \"tislelizumab\"");
+  {
+    g_autofree char *working = json_string (r->out, carbo, "working");
+    cli_assert_contains (working, "Calvert");
+    cli_assert_contains (working, "Cockcroft-Gault");
+    cli_assert_contains (working, "actual body weight");
+  }
+  /* no database was created by a stand-alone calculation */
+  g_assert_false (g_file_test (missing_db, G_FILE_TEST_EXISTS));
+
+  /* readable table without --json */
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (missing_db, "dose", "--height-cm", "170", "--weight-kg", "70", "--age", "60",
+               "--sex", "male", "--creatinine-umol-l", "80", "--arm", "control", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_contains (r->out, "carboplatin");
+  cli_assert_contains (r->out, "BSA");
+}
+
+static void
+test_dose_gfr_cap_and_women (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing_db = g_build_filename (f->dir, "none.db", NULL);
+  g_autoptr(CliResult) capped = NULL;
+  g_autoptr(CliResult) woman = NULL;
+  const char *carbo = "\"drug\": \"carboplatin\"";
+  double crcl;
+
+  /* CrCl 110 x 80 / (72 x 50 / 88.42) = 216 mL/min -> capped at 125: 5 x 150 = 750 mg */
+  capped = cli_run (missing_db, "dose", "--height-cm", "180", "--weight-kg", "80", "--age", "30",
+                    "--sex", "male", "--creatinine-umol-l", "50", "--arm", "control", "--json", NULL);
+  g_assert_cmpint (capped->status, ==, 0);
+  g_assert_cmpfloat (json_number (capped->out, NULL, "crcl_ml_min"), >, 125);
+  g_assert_cmpfloat (json_number (capped->out, NULL, "gfr_used_ml_min"), ==, 125);
+  g_assert_cmpfloat (json_number (capped->out, carbo, "dose"), ==, 750);
+  g_assert_cmpfloat (json_number (capped->out, carbo, "dose_unrounded"), ==, 750);
+
+  crcl = cockcroft_gault (65, TRUE, 58, 70);
+  woman = cli_run (missing_db, "dose", "--height-cm", "158", "--weight-kg", "58", "--age", "65",
+                   "--sex", "female", "--creatinine-umol-l", "70", "--arm", "anlotinib",
+                   "--ici", "serplulimab", "--json", NULL);
+  g_assert_cmpint (woman->status, ==, 0);
+  g_assert_cmpfloat_with_epsilon (json_number (woman->out, NULL, "crcl_ml_min"), crcl, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (woman->out, carbo, "dose_unrounded"), 5 * (crcl + 25), 1e-9);
+  /* serplulimab 4.5 mg/kg x 58 kg = 261 mg -> 260 */
+  g_assert_cmpfloat_with_epsilon (json_number (woman->out, "\"drug\": \"serplulimab\"", "dose_unrounded"),
+                                  261, 1e-9);
+  g_assert_cmpfloat (json_number (woman->out, "\"drug\": \"serplulimab\"", "dose"), ==, 260);
+  g_assert_cmpfloat (json_number (woman->out, "\"drug\": \"anlotinib\"", "dose"), ==, 12);
+  cli_assert_contains (woman->out, "\"days\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]");
+}
+
+static void
+test_dose_maintenance (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing_db = g_build_filename (f->dir, "none.db", NULL);
+  g_autoptr(CliResult) r = NULL;
+
+  r = cli_run (missing_db, "dose", "--height-cm", "170", "--weight-kg", "70", "--age", "60",
+               "--sex", "male", "--creatinine-umol-l", "80", "--arm", "xpo1", "--ici", "durvalumab",
+               "--cycle", "5", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_null (strstr (r->out, "\"drug\": \"etoposide\""));
+  g_assert_null (strstr (r->out, "\"drug\": \"carboplatin\""));
+  g_assert_cmpfloat (json_number (r->out, "\"drug\": \"durvalumab\"", "dose"), ==, 1500);
+  g_assert_cmpfloat (json_number (r->out, "\"drug\": \"selinexor\"", "dose"), ==, 60);
+  cli_assert_contains (r->out, "\"days\": [1, 3, 8, 10, 15, 17]");
+  cli_assert_contains (r->out, "\"phase\": \"maintenance\"");
+}
+
+static void
+test_dose_bad_input (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing_db = g_build_filename (f->dir, "none.db", NULL);
+  struct {
+    const char *height, *weight, *age, *creatinine, *arm;
+    int status;
+    const char *message;
+  } cases[] = {
+    { "1.7", "70", "60", "80", "control", 1, "100–250 cm" },
+    { "170", "7000", "60", "80", "control", 1, "25–300 kg" },
+    { "170", "70", "60", "0.9", "control", 1, "20–1500 µmol/L" },
+    { "170", "70", "12", "80", "control", 1, "18–120" },
+    { "170", "70", "60", "80", "nonsense", 1, "xpo1" },
+    { "170", "abc", "60", "80", "control", 2, "not a number" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CliResult) r = cli_run (missing_db, "dose", "--height-cm", cases[i].height,
+                                        "--weight-kg", cases[i].weight, "--age", cases[i].age,
+                                        "--sex", "female", "--creatinine-umol-l", cases[i].creatinine,
+                                        "--arm", cases[i].arm, "--json", NULL);
+
+      g_assert_cmpint (r->status, ==, cases[i].status);
+      cli_assert_contains (r->err, cases[i].message);
+    }
+
+  {
+    g_autoptr(CliResult) r = cli_run (missing_db, "dose", "--height-cm", "170", "--json", NULL);
+    g_assert_cmpint (r->status, ==, 2);
+  }
+}
+
+/* The first patient of @status in the demo database, by subject number (else screening). */
+static char *
+demo_patient (const char *db,
+              const char *status)
+{
+  g_autoptr(CliResult) list = cli_run (db, "patient", "list", "--json", NULL);
+  g_autofree char *needle = g_strdup_printf ("\"status\": \"%s\"", status);
+  const char *p;
+  const char *obj;
+
+  g_assert_cmpint (list->status, ==, 0);
+  p = strstr (list->out, needle);
+  if (p == NULL)
+    return NULL;
+  for (obj = p; obj > list->out && *obj != '{'; obj--)
+    ;
+  {
+    g_autofree char *chunk = g_strndup (obj, p - obj);
+    char *key = json_string (chunk, NULL, "subject_number");
+
+    if (key == NULL)
+      key = json_string (chunk, NULL, "screening_number");
+    return key;
+  }
+}
+
+static void
+test_patient_schedule_delay_give (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = cli_make_demo (f->dir, 40);
+  g_autofree char *key = demo_patient (db, "enrolled");
+  g_autofree char *ics_path = g_build_filename (f->dir, "calendar.ics", NULL);
+  g_autofree char *ics = NULL;
+  g_autoptr(CliResult) schedule = NULL;
+  g_autoptr(CliResult) dose = NULL;
+  g_autoptr(CliResult) export = NULL;
+  g_autoptr(CliResult) delay = NULL;
+  g_autoptr(CliResult) bad_delay = NULL;
+  g_autoptr(CliResult) after = NULL;
+  g_autoptr(CliResult) give_bad = NULL;
+  g_autoptr(CliResult) give_reason = NULL;
+  g_autofree char *first_planned = NULL;
+  g_autofree char *prev_start = NULL;
+  int n = 0;
+
+  if (key == NULL)
+    key = demo_patient (db, "on_treatment");
+  g_assert_nonnull (key);
+
+  schedule = cli_run (db, "schedule", key, "--json", NULL);
+  g_assert_cmpint (schedule->status, ==, 0);
+  cli_assert_contains (schedule->out, "\"cycles\": [");
+  cli_assert_contains (schedule->out, "\"visits\": [");
+  cli_assert_contains (schedule->out, "\"kind\": \"imaging\"");
+
+  dose = cli_run (db, "dose", key, "--json", NULL);
+  g_assert_cmpint (dose->status, ==, 0);
+  g_assert_false (isnan (json_number (dose->out, NULL, "bsa_m2")));
+  cli_assert_contains (dose->out, "\"drugs\": [");
+  cli_assert_contains (dose->out, "\"working\": ");
+
+  export = cli_run (db, "schedule", key, "--ics", ics_path, NULL);
+  g_assert_cmpint (export->status, ==, 0);
+  g_assert_true (g_file_get_contents (ics_path, &ics, NULL, NULL));
+  g_assert_true (g_str_has_prefix (ics, "BEGIN:VCALENDAR\r\n"));
+  g_assert_true (g_str_has_suffix (ics, "END:VCALENDAR\r\n"));
+  cli_assert_contains (ics, "DTSTART;VALUE=DATE:");
+
+  /* The first planned cycle (not started) */
+  for (n = 1; n < 60; n++)
+    {
+      g_autofree char *num = g_strdup_printf ("{\"number\": %d,", n);
+      g_autofree char *status = json_string (schedule->out, num, "status");
+
+      if (g_strcmp0 (status, "planned") == 0)
+        {
+          first_planned = json_string (schedule->out, num, "start");
+          break;
+        }
+      g_free (prev_start);
+      prev_start = json_string (schedule->out, num, "start");
+    }
+  g_assert_nonnull (first_planned);
+  g_assert_cmpint (n, >, 1);
+
+  /* A start before the previous cycle's: refused */
+  {
+    g_autofree char *cycle = g_strdup_printf ("%d", n);
+
+    bad_delay = cli_run (db, "delay", key, "--cycle", cycle, "--to", prev_start,
+                         "--reason", "test", NULL);
+    g_assert_cmpint (bad_delay->status, ==, 1);
+    cli_assert_contains (bad_delay->err, "previous");
+
+    /* A week's delay moves the next cycle a week */
+    {
+      GDate d, next;
+      char to[16], expected_next[16];
+      g_autofree char *next_anchor = g_strdup_printf ("{\"number\": %d,", n + 1);
+      g_autofree char *old_next = json_string (schedule->out, next_anchor, "start");
+
+      g_assert_nonnull (old_next);
+      g_date_clear (&d, 1);
+      g_date_set_dmy (&d, atoi (first_planned + 8), atoi (first_planned + 5), atoi (first_planned));
+      g_date_add_days (&d, 7);
+      g_snprintf (to, sizeof to, "%04d-%02d-%02d", g_date_get_year (&d), g_date_get_month (&d),
+                  g_date_get_day (&d));
+      g_date_clear (&next, 1);
+      g_date_set_dmy (&next, atoi (old_next + 8), atoi (old_next + 5), atoi (old_next));
+      g_date_add_days (&next, 7);
+      g_snprintf (expected_next, sizeof expected_next, "%04d-%02d-%02d", g_date_get_year (&next),
+                  g_date_get_month (&next), g_date_get_day (&next));
+
+      delay = cli_run (db, "delay", key, "--cycle", cycle, "--to", to, "--reason",
+                       "ANC 0.9", "--json", NULL);
+      g_assert_cmpint (delay->status, ==, 0);
+      g_assert_cmpfloat (json_number (delay->out, NULL, "delay_days"), ==, 7);
+      cli_assert_contains (delay->out, "\"deviation\": true");
+
+      after = cli_run (db, "schedule", key, "--json", NULL);
+      g_assert_cmpint (after->status, ==, 0);
+      {
+        g_autofree char *new_next = json_string (after->out, next_anchor, "start");
+        g_autofree char *this_anchor = g_strdup_printf ("{\"number\": %d,", n);
+        g_autofree char *status = json_string (after->out, this_anchor, "status");
+
+        g_assert_cmpstr (new_next, ==, expected_next);
+        g_assert_cmpstr (status, ==, "delayed");
+      }
+
+      /* Giving the checkpoint inhibitor far above its dose needs a reason, then is flagged */
+      {
+        g_autofree char *ici = json_string (after->out, NULL, "ici");
+
+        give_bad = cli_run (db, "give", key, ici, "--date", to, "--dose", "99999", NULL);
+        g_assert_cmpint (give_bad->status, ==, 1);
+        cli_assert_contains (give_bad->err, "--reason");
+
+        give_reason = cli_run (db, "give", key, ici, "--date", to, "--dose", "99999",
+                               "--reason", "test overdose entry", "--json", NULL);
+        g_assert_cmpint (give_reason->status, ==, 0);
+        cli_assert_contains (give_reason->out, "\"flagged\": true");
+        cli_assert_contains (give_reason->out, "\"cycle_started\": true");
+      }
+    }
+  }
+}
+
+static void
+test_enrol_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CliResult) init = cli_run (f->db, "init", NULL);
+  g_autoptr(CliResult) add = NULL;
+  g_autoptr(CliResult) enrol = NULL;
+  g_autoptr(CliResult) sched = NULL;
+
+  g_assert_cmpint (init->status, ==, 0);
+  add = cli_run (f->db, "patient", "add", "--screening-id", "S-0201", "--sex", "male",
+                 "--birth-date", "1960-01-15", "--screening-date", "2026-11-02", NULL);
+  g_assert_cmpint (add->status, ==, 0);
+
+  /* nothing recorded: not eligible */
+  enrol = cli_run (f->db, "enrol", "S-0201", "--c1d1", "2026-11-16", NULL);
+  g_assert_cmpint (enrol->status, ==, 1);
+  cli_assert_contains (enrol->err, "not eligible");
+
+  /* and no calendar */
+  sched = cli_run (f->db, "schedule", "S-0201", "--json", NULL);
+  g_assert_cmpint (sched->status, ==, 1);
+  cli_assert_contains (sched->err, "enrol");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, set_up, fn, tear_down)
+  ADD ("/cli/dose/standalone", test_dose_standalone);
+  ADD ("/cli/dose/gfr-cap-and-women", test_dose_gfr_cap_and_women);
+  ADD ("/cli/dose/maintenance", test_dose_maintenance);
+  ADD ("/cli/dose/bad-input", test_dose_bad_input);
+  ADD ("/cli/schedule/delay-give", test_patient_schedule_delay_give);
+  ADD ("/cli/enrol/refused", test_enrol_refused);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,665 @@
+/* parasol-patient-list-view.c — the patients of the trial as a sortable, filterable table
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "parasol-patient-list-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "parasol-patient.h"
+#include "parasol-patient-list-view.h"
+#include "parasol-protocol.h"
+#include "parasol-status-pill.h"
+
+struct _ParasolPatientListView
+{
+  GtkWidget           parent_instance;
+
+  /* template */
+  GtkWidget          *filter_bar;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *status_filter;
+  GtkLabel           *count_label;
+  GtkStack           *stack;
+  GtkColumnView      *column_view;
+  GtkSingleSelection *selection;
+  GtkSortListModel   *sort_model;
+  GtkFilterListModel *filter_model;
+  AdwStatusPage      *empty_page;
+  GtkColumnViewColumn *arm_column;
+
+  GListModel         *model;
+  ParasolProtocol    *protocol;
+  GtkCustomFilter    *filter;
+  char               *query;       /* casefolded, NULL when empty */
+  const char         *status;      /* status id to keep, NULL for all */
+};
+
+G_DEFINE_FINAL_TYPE (ParasolPatientListView, parasol_patient_list_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_MODEL,
+  PROP_PROTOCOL,
+  PROP_N_VISIBLE,
+  PROP_VISIBLE_PAGE,
+  N_PROPS
+};
+
+enum {
+  PATIENT_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* Indexed by ParasolStatusFilter. */
+static const char * const status_filter_ids[] = {
+  NULL,
+  "screening",
+  "enrolled",
+  "on_treatment",
+  "off_treatment",
+  "screen_failed",
+};
+
+/* Workflow order, for sorting the Status column. */
+static const char * const status_order[] = {
+  "screening",
+  "screen_failed",
+  "enrolled",
+  "on_treatment",
+  "off_treatment",
+};
+
+/* Template closures: presentation only, the values come from ParasolPatient. */
+
+static char *
+dash_if_empty (gpointer    this_,
+               const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return g_strdup ("—");
+
+  return g_strdup (value);
+}
+
+/* GtkStringSorter in GTK 4.8 casefolds without a NULL check: sort missing values as "". */
+static char *
+sort_key (gpointer    this_,
+          const char *value)
+{
+  return g_strdup (value != NULL ? value : "");
+}
+
+/* Placeholders ("—") are drawn faint so the values stand out. */
+static double
+dim_if_empty (gpointer    this_,
+              const char *value)
+{
+  return value == NULL || *value == '\0' ? 0.45 : 1.0;
+}
+
+static char *
+sex_label (gpointer    this_,
+           const char *sex)
+{
+  if (sex == NULL || *sex == '\0')
+    return g_strdup ("—");
+  if (g_ascii_strcasecmp (sex, "F") == 0 || g_ascii_strcasecmp (sex, "female") == 0)
+    /* Translators: sex in the patient table, keep it short */
+    return g_strdup (C_("sex", "Female"));
+  if (g_ascii_strcasecmp (sex, "M") == 0 || g_ascii_strcasecmp (sex, "male") == 0)
+    /* Translators: sex in the patient table, keep it short */
+    return g_strdup (C_("sex", "Male"));
+  if (g_ascii_strcasecmp (sex, "U") == 0 || g_ascii_strcasecmp (sex, "unknown") == 0)
+    /* Translators: sex in the patient table, keep it short */
+    return g_strdup (C_("sex", "Unknown"));
+
+  return g_strdup (sex);
+}
+
+static int
+status_rank (gpointer    this_,
+             const char *status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (status_order); i++)
+    if (g_strcmp0 (status, status_order[i]) == 0)
+      return i;
+
+  return G_N_ELEMENTS (status_order);
+}
+
+/* The Arm column: the protocol's name for the arm ("DLL3 arm"), the id without a protocol. */
+
+static void
+arm_cell_setup (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+arm_cell_bind (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  ParasolPatientListView *self = user_data;
+  ParasolPatient *patient = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  const char *arm = parasol_patient_get_arm (patient);
+  const char *text = arm;
+
+  if (arm == NULL || *arm == '\0')
+    text = "—";
+  else if (self->protocol != NULL)
+    {
+      const ParasolArmDef *def = parasol_protocol_find_arm (self->protocol, arm);
+
+      if (def != NULL && def->name != NULL)
+        text = parasol_protocol_translate (def->name);
+    }
+
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_widget_set_opacity (label, dim_if_empty (NULL, arm));
+}
+
+static void
+update_arm_factory (ParasolPatientListView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (arm_cell_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (arm_cell_bind), self);
+
+  /* A new factory rebinds every visible cell. */
+  gtk_column_view_column_set_factory (self->arm_column, factory);
+}
+
+static gboolean
+patient_filter_func (gpointer item,
+                     gpointer user_data)
+{
+  ParasolPatientListView *self = user_data;
+  ParasolPatient *patient = item;
+
+  if (self->status != NULL && g_strcmp0 (parasol_patient_get_status (patient), self->status) != 0)
+    return FALSE;
+
+  if (self->query != NULL && !parasol_patient_matches (patient, self->query))
+    return FALSE;
+
+  return TRUE;
+}
+
+static void
+update_state (ParasolPatientListView *self)
+{
+  guint n_total = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
+  guint n_visible = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  const char *old_page = gtk_stack_get_visible_child_name (self->stack);
+  const char *page;
+  g_autofree char *count = NULL;
+
+  if (n_total == 0)
+    page = "empty";
+  else if (n_visible == 0)
+    page = "no-matches";
+  else
+    page = "patients";
+
+  if (n_visible == n_total)
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u patient", "%u patients", n_total),
+                             n_total);
+  else
+    /* Translators: "12 of 40 patients", shown while a search or status filter is active */
+    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u patient", "%u of %u patients",
+                                          n_total),
+                             n_visible, n_total);
+  gtk_label_set_label (self->count_label, count);
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), n_total > 0);
+  /* Nothing to search in an empty trial; keep the bar in place so the layout does not jump. */
+  gtk_widget_set_sensitive (self->filter_bar, n_total > 0);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "list.clear-filters",
+                                 self->query != NULL || self->status != NULL);
+
+  if (g_strcmp0 (old_page, page) != 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, page);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_PAGE]);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
+}
+
+/* Setting the function emits GtkFilter::changed; without a function the filter matches
+ * everything and GtkFilterListModel does not look at the items at all. */
+static void
+refilter (ParasolPatientListView *self)
+{
+  if (self->query == NULL && self->status == NULL)
+    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+  else
+    gtk_custom_filter_set_filter_func (self->filter, patient_filter_func, self, NULL);
+
+  update_state (self);
+}
+
+static void
+on_search_changed (ParasolPatientListView *self,
+                   GtkSearchEntry         *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  g_autofree char *query = *stripped != '\0' ? g_utf8_casefold (stripped, -1) : NULL;
+
+  if (g_strcmp0 (query, self->query) == 0)
+    return;
+
+  g_free (self->query);
+  self->query = g_steal_pointer (&query);
+  refilter (self);
+}
+
+static void
+on_stop_search (ParasolPatientListView *self,
+                GtkSearchEntry         *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+on_status_filter_changed (ParasolPatientListView *self,
+                          GParamSpec             *pspec,
+                          GtkDropDown            *drop_down)
+{
+  guint selected = gtk_drop_down_get_selected (drop_down);
+
+  if (selected >= G_N_ELEMENTS (status_filter_ids))
+    selected = PARASOL_STATUS_FILTER_ALL;
+
+  if (self->status == status_filter_ids[selected])
+    return;
+
+  self->status = status_filter_ids[selected];
+  refilter (self);
+}
+
+static void
+on_column_view_activate (ParasolPatientListView *self,
+                         guint                   position,
+                         GtkColumnView          *column_view)
+{
+  g_autoptr(ParasolPatient) patient = NULL;
+
+  patient = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  if (patient != NULL)
+    g_signal_emit (self, signals[PATIENT_ACTIVATED], 0, patient);
+}
+
+static void
+on_filter_items_changed (ParasolPatientListView *self,
+                         guint                   position,
+                         guint                   removed,
+                         guint                   added,
+                         GListModel             *model)
+{
+  update_state (self);
+}
+
+static void
+on_model_items_changed (ParasolPatientListView *self,
+                        guint                   position,
+                        guint                   removed,
+                        guint                   added,
+                        GListModel             *model)
+{
+  /* The filtered count may be unchanged while the total moved ("12 of 41"). */
+  update_state (self);
+}
+
+static void
+clear_filters_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  parasol_patient_list_view_clear_filters (PARASOL_PATIENT_LIST_VIEW (widget));
+}
+
+static void
+parasol_patient_list_view_dispose (GObject *object)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (object);
+  GtkWidget *child;
+
+  if (self->filter != NULL)
+    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_PATIENT_LIST_VIEW);
+
+  /* Children without an id (the separator) are not template children. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->model);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->protocol);
+
+  G_OBJECT_CLASS (parasol_patient_list_view_parent_class)->dispose (object);
+}
+
+static void
+parasol_patient_list_view_finalize (GObject *object)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (object);
+
+  g_clear_pointer (&self->query, g_free);
+
+  G_OBJECT_CLASS (parasol_patient_list_view_parent_class)->finalize (object);
+}
+
+static void
+parasol_patient_list_view_get_property (GObject    *object,
+                                        guint       prop_id,
+                                        GValue     *value,
+                                        GParamSpec *pspec)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      g_value_set_object (value, self->model);
+      break;
+
+    case PROP_PROTOCOL:
+      g_value_set_object (value, self->protocol);
+      break;
+
+    case PROP_N_VISIBLE:
+      g_value_set_uint (value, parasol_patient_list_view_get_n_visible (self));
+      break;
+
+    case PROP_VISIBLE_PAGE:
+      g_value_set_string (value, parasol_patient_list_view_get_visible_page (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+parasol_patient_list_view_set_property (GObject      *object,
+                                        guint         prop_id,
+                                        const GValue *value,
+                                        GParamSpec   *pspec)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODEL:
+      parasol_patient_list_view_set_model (self, g_value_get_object (value));
+      break;
+
+    case PROP_PROTOCOL:
+      parasol_patient_list_view_set_protocol (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static gboolean
+parasol_patient_list_view_grab_focus (GtkWidget *widget)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (widget);
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+static void
+parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = parasol_patient_list_view_dispose;
+  object_class->finalize = parasol_patient_list_view_finalize;
+  object_class->get_property = parasol_patient_list_view_get_property;
+  object_class->set_property = parasol_patient_list_view_set_property;
+
+  widget_class->grab_focus = parasol_patient_list_view_grab_focus;
+
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PROTOCOL] =
+    g_param_spec_object ("protocol", NULL, NULL, PARASOL_TYPE_PROTOCOL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_N_VISIBLE] =
+    g_param_spec_uint ("n-visible", NULL, NULL, 0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_VISIBLE_PAGE] =
+    g_param_spec_string ("visible-page", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ParasolPatientListView::patient-activated:
+   * @patient: the ParasolPatient of the activated row
+   */
+  signals[PATIENT_ACTIVATED] =
+    g_signal_new ("patient-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_OBJECT);
+
+  g_type_ensure (PARASOL_TYPE_PATIENT);
+  g_type_ensure (PARASOL_TYPE_STATUS_PILL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/parasol/Parasol/ui/parasol-patient-list-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, filter_bar);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, stack);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, selection);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, sort_model);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, filter_model);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, arm_column);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
+  gtk_widget_class_bind_template_callback (widget_class, on_status_filter_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate);
+  gtk_widget_class_bind_template_callback (widget_class, dash_if_empty);
+  gtk_widget_class_bind_template_callback (widget_class, dim_if_empty);
+  gtk_widget_class_bind_template_callback (widget_class, sort_key);
+  gtk_widget_class_bind_template_callback (widget_class, sex_label);
+  gtk_widget_class_bind_template_callback (widget_class, status_rank);
+
+  gtk_widget_class_install_action (widget_class, "list.clear-filters", NULL, clear_filters_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "patientlistview");
+}
+
+static void
+parasol_patient_list_view_init (ParasolPatientListView *self)
+{
+  GtkLayoutManager *layout;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
+
+  /* No filter function means "match all": GtkFilterListModel then skips the items entirely,
+   * which keeps a 100 000-patient list cheap until someone actually searches. */
+  self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
+  gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
+  gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
+
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (on_filter_items_changed), self, G_CONNECT_SWAPPED);
+
+  update_arm_factory (self);
+  update_state (self);
+}
+
+GtkWidget *
+parasol_patient_list_view_new (void)
+{
+  return g_object_new (PARASOL_TYPE_PATIENT_LIST_VIEW, NULL);
+}
+
+GListModel *
+parasol_patient_list_view_get_model (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return self->model;
+}
+
+void
+parasol_patient_list_view_set_model (ParasolPatientListView *self,
+                                     GListModel             *model)
+{
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+
+  if (self->model == model)
+    return;
+
+  if (model != NULL)
+    g_return_if_fail (g_type_is_a (g_list_model_get_item_type (model), PARASOL_TYPE_PATIENT));
+
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+
+  g_set_object (&self->model, model);
+
+  if (self->model != NULL)
+    g_signal_connect_object (self->model, "items-changed",
+                             G_CALLBACK (on_model_items_changed), self, G_CONNECT_SWAPPED);
+
+  gtk_filter_list_model_set_model (self->filter_model, model);
+  update_state (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
+}
+
+ParasolProtocol *
+parasol_patient_list_view_get_protocol (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return self->protocol;
+}
+
+void
+parasol_patient_list_view_set_protocol (ParasolPatientListView *self,
+                                        ParasolProtocol        *protocol)
+{
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self));
+  g_return_if_fail (protocol == NULL || PARASOL_IS_PROTOCOL (protocol));
+
+  if (!g_set_object (&self->protocol, protocol))
+    return;
+
+  update_arm_factory (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL]);
+}
+
+void
+parasol_patient_list_view_focus_search (ParasolPatientListView *self)
+{
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->search_entry), 0, -1);
+}
+
+void
+parasol_patient_list_view_clear_filters (ParasolPatientListView *self)
+{
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_drop_down_set_selected (self->status_filter, PARASOL_STATUS_FILTER_ALL);
+
+  /* Do not wait for the search entry's delay. */
+  if (self->query != NULL)
+    {
+      g_clear_pointer (&self->query, g_free);
+      refilter (self);
+    }
+}
+
+guint
+parasol_patient_list_view_get_n_visible (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), 0);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+}
+
+const char *
+parasol_patient_list_view_get_visible_page (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+GtkColumnView *
+parasol_patient_list_view_get_column_view (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return self->column_view;
+}
+
+GtkEditable *
+parasol_patient_list_view_get_search_entry (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return GTK_EDITABLE (self->search_entry);
+}
+
+GtkDropDown *
+parasol_patient_list_view_get_status_filter (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return self->status_filter;
+}
+
+GtkLabel *
+parasol_patient_list_view_get_count_label (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return self->count_label;
+}

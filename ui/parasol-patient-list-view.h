@@ -1,0 +1,60 @@
+/* parasol-patient-list-view.h — the patients of the trial as a sortable, filterable table
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A search entry, a status filter, a count and a GtkColumnView over
+ * GtkSortListModel (GtkFilterListModel (model)).  The view holds no trial data of its own:
+ * "model" is a GListModel of ParasolPatient (a ParasolPatientList), and every row is read
+ * from it.  When the model is empty or nothing matches, an AdwStatusPage says so.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* From core/parasol-protocol.h */
+typedef struct _ParasolProtocol ParasolProtocol;
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+#define PARASOL_TYPE_PATIENT_LIST_VIEW (parasol_patient_list_view_get_type ())
+G_DECLARE_FINAL_TYPE (ParasolPatientListView, parasol_patient_list_view,
+                      PARASOL, PATIENT_LIST_VIEW, GtkWidget)
+
+/* Status filter choices, in the order the drop-down shows them. */
+typedef enum {
+  PARASOL_STATUS_FILTER_ALL,
+  PARASOL_STATUS_FILTER_SCREENING,
+  PARASOL_STATUS_FILTER_ENROLLED,
+  PARASOL_STATUS_FILTER_ON_TREATMENT,
+  PARASOL_STATUS_FILTER_OFF_TREATMENT,
+  PARASOL_STATUS_FILTER_SCREEN_FAILED,
+} ParasolStatusFilter;
+
+GtkWidget     *parasol_patient_list_view_new               (void);
+GListModel    *parasol_patient_list_view_get_model         (ParasolPatientListView *self);
+void           parasol_patient_list_view_set_model         (ParasolPatientListView *self,
+                                                            GListModel             *model);
+/* The trial's protocol, for arm names; NULL shows arm ids. */
+ParasolProtocol *parasol_patient_list_view_get_protocol    (ParasolPatientListView *self);
+void           parasol_patient_list_view_set_protocol      (ParasolPatientListView *self,
+                                                            ParasolProtocol        *protocol);
+/* Focuses the search entry and selects its text. */
+void           parasol_patient_list_view_focus_search      (ParasolPatientListView *self);
+/* Clears the search text and the status filter. */
+void           parasol_patient_list_view_clear_filters     (ParasolPatientListView *self);
+/* Number of patients shown after filtering. */
+guint          parasol_patient_list_view_get_n_visible     (ParasolPatientListView *self);
+/* "patients", "empty" (no patients at all) or "no-matches". */
+const char    *parasol_patient_list_view_get_visible_page  (ParasolPatientListView *self);
+
+/* The inner widgets, for the window (key capture) and the UI tests. */
+GtkColumnView *parasol_patient_list_view_get_column_view   (ParasolPatientListView *self);
+GtkEditable   *parasol_patient_list_view_get_search_entry  (ParasolPatientListView *self);
+GtkDropDown   *parasol_patient_list_view_get_status_filter (ParasolPatientListView *self);
+GtkLabel      *parasol_patient_list_view_get_count_label   (ParasolPatientListView *self);
+
+G_END_DECLS

@@ -1,0 +1,41 @@
+/* parasol-window.h — the main window: the patients of the open trial database
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * With a "store" the window lists its patients (ParasolPatientListView over a
+ * ParasolPatientList) and shows the trial in the header bar.  Without one it shows why:
+ * parasol_window_show_open_error() turns the GError from parasol_store_open() into a page
+ * a person can act on (no database yet, locked, damaged, on a network filesystem, ...).
+ *
+ * Window actions: win.search (focus the search entry), win.copy-text (s: put text on the
+ * clipboard).  The application provides app.about, app.quit and app.reopen.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "parasol-store.h"
+#include "parasol-patient-list-view.h"
+
+G_BEGIN_DECLS
+
+#define PARASOL_TYPE_WINDOW (parasol_window_get_type ())
+G_DECLARE_FINAL_TYPE (ParasolWindow, parasol_window, PARASOL, WINDOW, AdwApplicationWindow)
+
+ParasolWindow          *parasol_window_new                 (GtkApplication *application,
+                                                            ParasolStore   *store);
+ParasolStore           *parasol_window_get_store           (ParasolWindow  *self);
+void                    parasol_window_set_store           (ParasolWindow  *self,
+                                                            ParasolStore   *store);
+/* Shows why the database at @path could not be opened (@error from parasol_store_open()),
+ * and drops the store, if any. */
+void                    parasol_window_show_open_error     (ParasolWindow  *self,
+                                                            const char     *path,
+                                                            const GError   *error);
+/* The database path this window was asked to show (the store's, or the one that failed). */
+const char             *parasol_window_get_database_path   (ParasolWindow  *self);
+/* "patients" or "message". */
+const char             *parasol_window_get_visible_page    (ParasolWindow  *self);
+ParasolPatientListView *parasol_window_get_patient_list_view (ParasolWindow *self);
+
+G_END_DECLS
