@@ -12,6 +12,7 @@
 set -euo pipefail
 
 root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+export GETTEXTDATADIRS="$root/data${GETTEXTDATADIRS:+:$GETTEXTDATADIRS}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -8,6 +8,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+export GETTEXTDATADIRS="$root/data${GETTEXTDATADIRS:+:$GETTEXTDATADIRS}"
 build=${1:-$root/_build}
 
 if [ ! -f "$build/build.ninja" ]; then

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "parasol-assignment.h"
@@ -147,7 +149,8 @@ eval_group (Ctx               *ctx,
       const ParasolRule *child = g_ptr_array_index (rule->children, i);
 
       /* Parenthesise nested groups so "a and (b or c)" reads right */
-      if (child->type == PARASOL_RULE_ALL || child->type == PARASOL_RULE_ANY)
+      if ((child->type == PARASOL_RULE_ALL || child->type == PARASOL_RULE_ANY) &&
+          strstr (text, _(" and ")) != NULL)
         {
           char *wrapped = g_strdup_printf ("(%s)", text);
           g_free (text);
@@ -455,7 +458,10 @@ parasol_assignment_check_choice (ParasolProtocol          *protocol,
       return FALSE;
     }
 
-  has_reason = reason != NULL && *g_strstrip (g_strdupa (reason)) != '\0';
+  {
+    g_autofree char *trimmed = g_strstrip (g_strdup (reason ? reason : ""));
+    has_reason = *trimmed != '\0';
+  }
   proposed = contains (assignment->proposed, arm);
   if (is_override)
     *is_override = !proposed;

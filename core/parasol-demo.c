@@ -18,6 +18,13 @@
 
 #define DEMO_BATCH 500
 
+/* Patients past this many get a lighter record (the summary row and the screening labs, no
+ * attestations, biomarkers or treatment history): every record costs an audited insert (about
+ * 20 us with its SHA-256 link), and a full patient holds about 65 of them, so 100 000 full
+ * patients would take minutes.  The first DEMO_FULL_DETAIL cover every screen and benchmark
+ * that reads clinical detail. */
+#define DEMO_FULL_DETAIL 5000
+
 /* The demo's "today": results and cycles stop here. */
 #define DATA_CUT_YEAR 2026
 #define DATA_CUT_MONTH 11
@@ -414,16 +421,22 @@ add_patient (Demo    *demo,
     }
   else if (fate == DEMO_TREATED)
     {
+      gboolean light = index >= DEMO_FULL_DETAIL;
+
       const ParasolArmDef *arm = g_ptr_array_index (arms, g_rand_int_range (demo->rand, 0, arms->len));
       const ParasolDrug *ici = g_ptr_array_index (icis, g_rand_int_range (demo->rand, 0, icis->len));
 
       p->arm = g_strdup (arm->id);
       p->ici = g_strdup (ici->id);
       p->subject_number = g_strdup_printf ("BT-%0*d", demo->width, ++demo->next_subject);
-      p->status = g_strdup ("enrolled");
       p->c1d1 = p->screening_date;
       g_date_add_days (&p->c1d1, g_rand_int_range (demo->rand, 7, 14));
       p->dose_weight_kg = p->weight_kg;
+      if (light)
+        p->status = g_strdup (g_rand_double (demo->rand) < 0.85 - 0.6 * index / demo->n_patients
+                                ? "off_treatment" : "on_treatment");
+      else
+        p->status = g_strdup ("enrolled");
     }
   else
     p->status = g_strdup ("screening");
@@ -437,12 +450,14 @@ add_patient (Demo    *demo,
   g_date_subtract_days (&sample, g_rand_int_range (demo->rand, 0, 5));
   if (fate != DEMO_SCREENING || g_rand_boolean (demo->rand))
     {
-      if (!add_labs (demo, id, &sample, failing_lab, error) ||
+      if (!add_labs (demo, id, &sample, failing_lab, error))
+        return FALSE;
+      if (index < DEMO_FULL_DETAIL &&
           !add_attestations (demo, id, &p->screening_date, failing_criterion, error))
         return FALSE;
     }
 
-  if (fate == DEMO_SCREEN_FAILED)
+  if (fate == DEMO_SCREEN_FAILED || index >= DEMO_FULL_DETAIL)
     return TRUE;
 
   if (!add_biomarkers (demo, id, &sample, p->arm, fate == DEMO_SCREENING && g_rand_boolean (demo->rand),

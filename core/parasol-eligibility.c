@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -519,9 +520,15 @@ eval_group (Ctx               *ctx,
       if (is_all && o->status != PARASOL_STATUS_MET && c->status != o->status)
         continue;
       if (reason->len > 0)
-        g_string_append (reason, is_all ? "; " : _("; or "));
+        g_string_append (reason, is_all ? "; " : _(", or "));
       g_string_append (reason, c->reason ? c->reason : "");
       merge_lapse (&o->lapses_on, &c->lapses_on);
+    }
+  if (!is_all && strchr (reason->str, ';') == NULL && rule->children->len > 1 &&
+      o->status != PARASOL_STATUS_MET)
+    {
+      g_string_prepend_c (reason, '(');
+      g_string_append_c (reason, ')');
     }
   o->reason = g_string_free (reason, FALSE);
 }

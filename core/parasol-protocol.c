@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -931,8 +932,8 @@ safety_gate (const char  *xml,
     }
   if (len > PARASOL_PROTOCOL_MAX_SIZE)
     {
-      problem_add (p, 0, _("the file is %" G_GSIZE_FORMAT " bytes; protocol files are limited to %d bytes"),
-                   len, PARASOL_PROTOCOL_MAX_SIZE);
+      problem_add (p, 0, _("the file is %" PRIu64 " bytes; protocol files are limited to %d bytes"),
+                   (guint64) len, PARASOL_PROTOCOL_MAX_SIZE);
       problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
       return FALSE;
     }
@@ -1014,6 +1015,28 @@ lookup_resource (const char  *path,
                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 }
 
+/* Thresholds without units are the error people make most; name it plainly before the schema's
+ * more general "failed to validate attributes". */
+static void
+check_units_present (xmlNode  *node,
+                     Problems *p)
+{
+  for (xmlNode *n = node; n != NULL; n = n->next)
+    {
+      if (is_element (n, "lab") || is_element (n, "crcl") || is_element (n, "threshold"))
+        {
+          g_autofree char *value = prop (n, "value");
+          g_autofree char *unit = prop (n, "unit");
+
+          if (value != NULL && unit == NULL && n->parent && !is_element (n->parent, "labs"))
+            problem_add (p, line_of (n), _("the threshold value=\"%s\" has no unit; add a unit=\"…\" attribute"),
+                         value);
+        }
+      if (n->children != NULL)
+        check_units_present (n->children, p);
+    }
+}
+
 static gboolean
 validate_schema (xmlDoc     *doc,
                  Problems   *p,
@@ -1046,6 +1069,8 @@ validate_schema (xmlDoc     *doc,
                            _("The protocol schema of this build does not compile"));
       return FALSE;
     }
+
+  check_units_present (xmlDocGetRootElement (doc), p);
 
   vctxt = xmlRelaxNGNewValidCtxt (schema);
   xmlRelaxNGSetValidStructuredErrors (vctxt, structured_error_cb, p);
@@ -1145,9 +1170,11 @@ parse_labs (ParasolProtocol *self,
 
               u->unit = prop (c, "unit");
               u->factor = prop_double (p, c, "factor", 1.0);
-              if (lab_find_unit (lab, u->unit) != NULL)
-                problem_add (p, line_of (c), _("lab “%s” lists the unit “%s” twice"),
-                             lab->id, u->unit);
+              for (guint k = 0; k < lab->units->len; k++)
+                if (g_ascii_strcasecmp (((ParasolUnitDef *) g_ptr_array_index (lab->units, k))->unit,
+                                        u->unit ? u->unit : "") == 0)
+                  problem_add (p, line_of (c), _("lab “%s” lists the unit “%s” twice"),
+                               lab->id, u->unit);
               if (!(u->factor > 0))
                 problem_add (p, line_of (c), _("a unit factor must be positive"));
               g_ptr_array_add (lab->units, u);
@@ -1806,8 +1833,8 @@ parasol_protocol_new_from_file (const char  *path,
   if (g_file_info_get_size (info) > PARASOL_PROTOCOL_MAX_SIZE)
     {
       g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
-                   _("%s: the file is %" G_GOFFSET_FORMAT " bytes; protocol files are limited to %d bytes"),
-                   path, g_file_info_get_size (info), PARASOL_PROTOCOL_MAX_SIZE);
+                   _("%s: the file is %" PRIu64 " bytes; protocol files are limited to %d bytes"),
+                   path, (guint64) g_file_info_get_size (info), PARASOL_PROTOCOL_MAX_SIZE);
       return NULL;
     }
   if (!g_file_load_contents (file, NULL, &contents, &len, NULL, &local_error))

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A ParasolProtocol is loaded from an XML file (data/protocols/*.xml), validated against the
+ * A ParasolProtocol is loaded from an XML file (data/protocols/NAME.xml), validated against the
  * RELAX NG schema shipped in the core GResource (parasol-protocol.rng) and then checked for
  * what a schema cannot say (unique ids, references, units, reachable arms).  Every problem is
  * reported as "FILE:LINE: reason", one per line of the GError message.  The parser never loads

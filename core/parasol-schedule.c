@@ -464,6 +464,7 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
   const ParasolArmRegimen *arm = NULL;
   const ParasolDrug *ici = NULL;
   GDate end_of_treatment;
+  GDate horizon_anchor;
   gboolean has_end;
   int last_recorded;
   GDate prev_start;
@@ -530,6 +531,14 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
 
   has_end = find_end_of_treatment (facts, &end_of_treatment);
   last_recorded = max_recorded_cycle (facts);
+  horizon_anchor = *c1d1;
+  for (guint i = 0; facts != NULL && facts->cycles != NULL && i < facts->cycles->len; i++)
+    {
+      const ParasolCycleRecord *rec = g_ptr_array_index (facts->cycles, i);
+
+      if (g_date_valid (&rec->start) && g_date_compare (&rec->start, &horizon_anchor) > 0)
+        horizon_anchor = rec->start;
+    }
   g_date_clear (&prev_start, 1);
 
   for (int n = 1; n < 1000; n++)
@@ -569,10 +578,12 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
         {
           gboolean beyond;
 
+          /* The horizon runs from C1D1, or from the last cycle recorded when that is later,
+           * so that a patient on long maintenance always sees what comes next. */
           if (options->max_maintenance_cycles > 0)
-            beyond = n - regimen->induction_cycles > options->max_maintenance_cycles;
+            beyond = n - MAX (regimen->induction_cycles, last_recorded) > options->max_maintenance_cycles;
           else
-            beyond = g_date_days_between (c1d1, &cycle->start) >= MAX (options->horizon_days, 1);
+            beyond = g_date_days_between (&horizon_anchor, &cycle->start) >= MAX (options->horizon_days, 1);
 
           if (beyond)
             {

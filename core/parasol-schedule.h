@@ -97,9 +97,13 @@ typedef struct {
   char             *description;   /* translated: drugs, window */
 } ParasolScheduleVisit;
 
+/* How far ahead to list cycles.  Induction and every recorded cycle are always listed; after
+ * them, planned cycles starting within horizon_days of C1D1 (or of the last recorded cycle's day
+ * 1, when later), or, when max_maintenance_cycles > 0, that many cycles after induction (or after
+ * the last recorded cycle, when later). */
 typedef struct {
-  int   horizon_days;             /* list cycles starting within this many days of C1D1: 365 */
-  int   max_maintenance_cycles;   /* > 0: at most this many maintenance cycles (overrides horizon) */
+  int   horizon_days;             /* 365 */
+  int   max_maintenance_cycles;   /* 0 = use horizon_days */
 } ParasolScheduleOptions;
 
 typedef struct {

@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "parasol-store.h"
@@ -49,6 +52,9 @@ struct _ParasolStore
 
   guint       depth;        /* transaction nesting */
   char       *last_hash;    /* chain head, valid while depth > 0 */
+  gint64      next_seq;     /* next audit seq, valid while depth > 0 */
+  char       *tx_time;      /* UTC time of the current transaction, for its audit rows */
+  gboolean    doomed;       /* a write inside the transaction failed: it can only roll back */
   GArray     *pending;      /* PendingChange, emitted after the outermost commit */
   gint64      data_version;
   gboolean    read_only;
@@ -236,6 +242,8 @@ set_sqlite_error (ParasolStore *self,
 {
   const char *detail = self != NULL && self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
 
+  doing = _(doing);
+
   switch (rc & 0xff)
     {
     case SQLITE_FULL:
@@ -272,7 +280,10 @@ set_sqlite_error (ParasolStore *self,
                    detail, doing);
       break;
     case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+      if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                     _("The patient does not exist (any more); %s failed."), doing);
+      else if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
         g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
                      _("That record already exists (%s); %s failed."), detail, doing);
       else
@@ -324,6 +335,28 @@ exec (ParasolStore *self,
 
   sqlite3_free (msg);
   if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, rc, doing);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Runs a constant statement through the statement cache (no re-parsing). */
+static gboolean
+run_cached (ParasolStore *self,
+            const char   *sql,
+            const char   *doing,
+            GError      **error)
+{
+  sqlite3_stmt *stmt = prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
       set_sqlite_error (self, error, rc, doing);
       return FALSE;
@@ -417,6 +450,54 @@ format_double (double value)
 
 /* --- Transactions and the audit chain ------------------------------------------------------ */
 
+static char *
+utc_now_iso (void)
+{
+  gint64 now = g_get_real_time ();
+  time_t secs = (time_t) (now / G_USEC_PER_SEC);
+  struct tm tm;
+
+  gmtime_r (&secs, &tm);
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                          (int) (now % G_USEC_PER_SEC));
+}
+
+/* Reads the chain head: the hash and seq the next audit row links to. */
+static gboolean
+read_chain_head (ParasolStore *self,
+                 GError      **error)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  g_clear_pointer (&self->last_hash, g_free);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      self->next_seq = sqlite3_column_int64 (stmt, 0) + 1;
+      self->last_hash = column_strdup (stmt, 1);
+    }
+  else
+    {
+      self->next_seq = 1;
+      self->last_hash = g_strdup (GENESIS_HASH);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, rc, _("reading the audit trail"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The outermost level takes the write lock at once (BEGIN IMMEDIATE), so the chain head read
+ * here cannot move under us.  Inner levels only count: a write that fails inside a larger
+ * transaction dooms it, and the outermost commit then rolls everything back and says so.  No
+ * partial change ever commits, and there are no savepoints on the hot path. */
 static gboolean
 write_begin (ParasolStore *self,
              GError      **error)
@@ -428,37 +509,30 @@ write_begin (ParasolStore *self,
       return FALSE;
     }
 
-  if (self->depth == 0)
+  if (self->depth > 0)
     {
-      sqlite3_stmt *stmt;
-
-      if (!exec (self, "BEGIN IMMEDIATE", _("starting a change"), error))
-        return FALSE;
-      self->depth = 1;
-
-      stmt = prepare (self, "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", error);
-      if (stmt == NULL)
+      if (self->doomed)
         {
-          parasol_store_rollback (self);
+          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_FAILED,
+                       _("An earlier change in this transaction failed; roll it back first."));
           return FALSE;
         }
-      g_clear_pointer (&self->last_hash, g_free);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        self->last_hash = column_strdup (stmt, 0);
-      else
-        self->last_hash = g_strdup (GENESIS_HASH);
-      sqlite3_reset (stmt);
-      return TRUE;
-    }
-  else
-    {
-      g_autofree char *sql = g_strdup_printf ("SAVEPOINT s%u", self->depth);
-
-      if (!exec (self, sql, _("starting a change"), error))
-        return FALSE;
       self->depth++;
       return TRUE;
     }
+
+  if (!run_cached (self, "BEGIN IMMEDIATE", N_("starting a change"), error))
+    return FALSE;
+  self->depth = 1;
+  self->doomed = FALSE;
+  g_free (self->tx_time);
+  self->tx_time = utc_now_iso ();
+  if (!read_chain_head (self, error))
+    {
+      parasol_store_rollback (self);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -483,68 +557,66 @@ emit_pending (ParasolStore *self)
     }
 }
 
+static void
+write_rollback (ParasolStore *self)
+{
+  g_return_if_fail (self->depth > 0);
+
+  if (self->depth > 1)
+    {
+      self->depth--;
+      self->doomed = TRUE;
+      return;
+    }
+
+  /* After SQLITE_FULL or an I/O error SQLite may have rolled back already. */
+  if (!sqlite3_get_autocommit (self->db))
+    run_cached (self, "ROLLBACK", N_("undoing a change"), NULL);
+  self->depth = 0;
+  self->doomed = FALSE;
+  g_clear_pointer (&self->last_hash, g_free);
+  g_array_set_size (self->pending, 0);
+}
+
+/* Leaves a level that wrote nothing: no commit needed, and nothing to doom. */
+static void
+write_leave_unchanged (ParasolStore *self)
+{
+  if (self->depth > 1)
+    self->depth--;
+  else
+    write_rollback (self);
+}
+
 static gboolean
 write_commit (ParasolStore *self,
               GError      **error)
 {
   g_return_val_if_fail (self->depth > 0, FALSE);
 
-  if (self->depth == 1)
+  if (self->depth > 1)
     {
-      int rc = sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
-
-      if (rc != SQLITE_OK)
-        {
-          set_sqlite_error (self, error, rc, _("saving the change"));
-          parasol_store_rollback (self);
-          return FALSE;
-        }
-      self->depth = 0;
-      g_clear_pointer (&self->last_hash, g_free);
-      emit_pending (self);
-      return TRUE;
-    }
-  else
-    {
-      g_autofree char *sql = g_strdup_printf ("RELEASE s%u", self->depth - 1);
-
-      if (!exec (self, sql, _("saving the change"), error))
-        return FALSE;
       self->depth--;
       return TRUE;
     }
-}
 
-static void
-write_rollback (ParasolStore *self)
-{
-  g_return_if_fail (self->depth > 0);
-
-  if (self->depth == 1)
+  if (self->doomed)
     {
-      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
-      self->depth = 0;
-      g_clear_pointer (&self->last_hash, g_free);
-      g_array_set_size (self->pending, 0);
+      write_rollback (self);
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_FAILED,
+                   _("A change in this transaction failed, so none of it was saved."));
+      return FALSE;
     }
-  else
-    {
-      g_autofree char *sql = g_strdup_printf ("ROLLBACK TO s%u; RELEASE s%u",
-                                              self->depth - 1, self->depth - 1);
-      sqlite3_stmt *stmt;
 
-      sqlite3_exec (self->db, sql, NULL, NULL, NULL);
-      self->depth--;
-      /* The chain head may have moved back. */
-      stmt = prepare (self, "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", NULL);
-      g_clear_pointer (&self->last_hash, g_free);
-      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        self->last_hash = column_strdup (stmt, 0);
-      else
-        self->last_hash = g_strdup (GENESIS_HASH);
-      if (stmt != NULL)
-        sqlite3_reset (stmt);
+  if (!run_cached (self, "COMMIT", N_("saving the change"), error))
+    {
+      write_rollback (self);
+      return FALSE;
     }
+  self->depth = 0;
+  g_clear_pointer (&self->last_hash, g_free);
+  emit_pending (self);
+  return TRUE;
 }
 
 gboolean
@@ -588,10 +660,18 @@ static void
 canonical_append (GString    *out,
                   const char *value)
 {
+  char len[24];
+  gsize n;
+
   if (value == NULL)
-    g_string_append (out, "-|");
-  else
-    g_string_append_printf (out, "%zu:%s|", strlen (value), value);
+    {
+      g_string_append_len (out, "-|", 2);
+      return;
+    }
+  n = strlen (value);
+  g_string_append_len (out, len, g_snprintf (len, sizeof len, "%" G_GSIZE_FORMAT ":", n));
+  g_string_append_len (out, value, n);
+  g_string_append_c (out, '|');
 }
 
 /* The exact bytes the chain hashes: every column of the row, length-prefixed, NULL distinct
@@ -629,13 +709,6 @@ parasol_store_audit_hash (const char *prev_hash,
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) canon->str, canon->len);
 }
 
-static char *
-utc_now_iso (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
-}
 
 static gboolean
 audit_append (ParasolStore *self,
@@ -647,7 +720,7 @@ audit_append (ParasolStore *self,
               const char   *reason,
               GError      **error)
 {
-  g_autofree char *at = utc_now_iso ();
+  const char *at = self->tx_time;
   g_autofree char *hash = NULL;
   sqlite3_stmt *stmt;
   gint64 seq;
@@ -655,16 +728,7 @@ audit_append (ParasolStore *self,
 
   g_assert (self->depth > 0 && self->last_hash != NULL);
 
-  stmt = prepare (self, "SELECT COALESCE (MAX (seq), 0) + 1 FROM audit", error);
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      set_sqlite_error (self, error, sqlite3_errcode (self->db), _("writing the audit trail"));
-      return FALSE;
-    }
-  seq = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  seq = self->next_seq;
 
   if (reason != NULL && reason[0] == '\0')
     reason = NULL;
@@ -700,6 +764,7 @@ audit_append (ParasolStore *self,
 
   g_free (self->last_hash);
   self->last_hash = g_steal_pointer (&hash);
+  self->next_seq = seq + 1;
   return TRUE;
 }
 
@@ -731,8 +796,10 @@ col_to_json (GString   *json,
   g_autofree char *num = NULL;
 
   if (json->len > 1)
-    g_string_append (json, ", ");
-  g_string_append_printf (json, "\"%s\": ", col->name);
+    g_string_append_len (json, ", ", 2);
+  g_string_append_c (json, '"');
+  g_string_append (json, col->name);
+  g_string_append_len (json, "\": ", 3);
   switch (col->type)
     {
     case COL_TEXT:
@@ -784,13 +851,18 @@ insert_record (ParasolStore *self,
   gint64 id;
   int rc;
 
-  g_string_append_printf (sql, "%s (", table);
+  g_string_append (sql, table);
+  g_string_append_len (sql, " (", 2);
   for (guint i = 0; i < n_cols; i++)
-    g_string_append_printf (sql, "%s%s", i ? ", " : "", cols[i].name);
+    {
+      if (i > 0)
+        g_string_append_len (sql, ", ", 2);
+      g_string_append (sql, cols[i].name);
+    }
   g_string_append (sql, ") VALUES (");
   for (guint i = 0; i < n_cols; i++)
-    g_string_append_printf (sql, "%s?%u", i ? ", " : "", i + 1);
-  g_string_append (sql, ")");
+    g_string_append (sql, i > 0 ? ", ?" : "?");
+  g_string_append_c (sql, ')');
 
   if (!write_begin (self, error))
     return 0;
@@ -844,25 +916,6 @@ insert_record (ParasolStore *self,
 fail:
   write_rollback (self);
   return 0;
-}
-
-static gboolean
-check_patient_exists (ParasolStore *self,
-                      gint64        patient_id,
-                      GError      **error)
-{
-  sqlite3_stmt *stmt = prepare (self, "SELECT 1 FROM patient WHERE id = ?1", error);
-  gboolean found;
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, patient_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  if (!found)
-    g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
-                 _("There is no patient with id %" G_GINT64_FORMAT "."), patient_id);
-  return found;
 }
 
 /* --- Opening ----------------------------------------------------------------------------- */
@@ -937,7 +990,7 @@ check_filesystem (const char *dir,
     return TRUE;
 
   g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NETWORK_FS,
-               _("The database folder %s is on a network filesystem (type 0x%" G_GINT64_MODIFIER "x). "
+               _("The database folder %s is on a network filesystem (type 0x%" PRIx64 "). "
                  "SQLite's file locking is not reliable there, and two computers writing at once "
                  "can corrupt the trial data. Keep the database on a local disk; if you are sure "
                  "only one computer uses it, pass --allow-network-filesystem."),
@@ -1071,7 +1124,7 @@ migrate (ParasolStore *self,
   if (version > PARASOL_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NEWER_SCHEMA,
-                   _("%s was written by a newer Parasol (schema %" G_GINT64_FORMAT ", this "
+                   _("%s was written by a newer Parasol (schema %" PRId64 ", this "
                      "version reads up to %d). Update Parasol to open it."),
                    self->path, version, PARASOL_STORE_SCHEMA_VERSION);
       return FALSE;
@@ -1878,7 +1931,7 @@ parasol_store_set_patient_field (ParasolStore *self,
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE)
         g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
-                     _("There is no patient with id %" G_GINT64_FORMAT "."), patient_id);
+                     _("There is no patient with id %" PRId64 "."), patient_id);
       else
         set_sqlite_error (self, error, rc, _("reading the patient"));
       goto fail;
@@ -1902,7 +1955,7 @@ parasol_store_set_patient_field (ParasolStore *self,
   if (g_strcmp0 (old_value, normalised) == 0)
     {
       /* Nothing changes: no write, no audit row. */
-      write_rollback (self);
+      write_leave_unchanged (self);
       return TRUE;
     }
 
@@ -2035,7 +2088,7 @@ parasol_store_load_patient (ParasolStore *self,
       sqlite3_reset (stmt);
       if (rc == SQLITE_DONE)
         g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
-                     _("There is no patient with id %" G_GINT64_FORMAT "."), patient_id);
+                     _("There is no patient with id %" PRId64 "."), patient_id);
       else
         set_sqlite_error (self, error, rc, _("reading the patient"));
       return NULL;
@@ -2269,8 +2322,7 @@ parasol_store_add_lab (ParasolStore           *self,
                    _("The upper limit of normal for %s must be above zero."), lab->lab);
       return 0;
     }
-  if (!require_date (&lab->date, _("lab result"), error) ||
-      !check_patient_exists (self, patient_id, error))
+  if (!require_date (&lab->date, _("lab result"), error))
     return 0;
 
   return insert_record (self, "lab", patient_id, cols, G_N_ELEMENTS (cols), reason, error);
@@ -2306,9 +2358,6 @@ parasol_store_add_biomarker (ParasolStore                 *self,
                    _("A biomarker result needs a marker and a value (or must be pending)."));
       return 0;
     }
-  if (!check_patient_exists (self, patient_id, error))
-    return 0;
-
   return insert_record (self, "biomarker", patient_id, cols, G_N_ELEMENTS (cols), reason, error);
 }
 
@@ -2335,9 +2384,6 @@ parasol_store_set_attestation (ParasolStore             *self,
                    _("An attestation needs a criterion."));
       return 0;
     }
-  if (!check_patient_exists (self, patient_id, error))
-    return 0;
-
   if (!write_begin (self, error))
     return 0;
 
@@ -2382,7 +2428,7 @@ parasol_store_set_attestation (ParasolStore             *self,
 
       if (!met_changed && !note_changed && !source_changed)
         {
-          write_rollback (self);
+          write_leave_unchanged (self);
           return id;
         }
       if (reason == NULL || *reason == '\0')
@@ -2452,8 +2498,7 @@ parasol_store_set_cycle (ParasolStore             *self,
                    _("A cycle needs a number from 1 and a status (delayed, started or skipped)."));
       return 0;
     }
-  if (!require_date (&cycle->start, _("cycle"), error) ||
-      !check_patient_exists (self, patient_id, error))
+  if (!require_date (&cycle->start, _("cycle"), error))
     return 0;
 
   if (!write_begin (self, error))
@@ -2497,7 +2542,7 @@ parasol_store_set_cycle (ParasolStore             *self,
 
       if (!date_changed && !status_changed && !reason_changed)
         {
-          write_rollback (self);
+          write_leave_unchanged (self);
           return id;
         }
       if (reason == NULL || *reason == '\0')
@@ -2576,8 +2621,7 @@ parasol_store_add_administration (ParasolStore                *self,
                      "dose); recording it needs a reason."), admin->drug);
       return 0;
     }
-  if (!require_date (&admin->date, _("administration"), error) ||
-      !check_patient_exists (self, patient_id, error))
+  if (!require_date (&admin->date, _("administration"), error))
     return 0;
 
   return insert_record (self, "administration", patient_id, cols, G_N_ELEMENTS (cols),
@@ -2607,8 +2651,7 @@ parasol_store_add_response (ParasolStore          *self,
                    response->response ? response->response : "");
       return 0;
     }
-  if (!require_date (&response->date, _("response assessment"), error) ||
-      !check_patient_exists (self, patient_id, error))
+  if (!require_date (&response->date, _("response assessment"), error))
     return 0;
 
   return insert_record (self, "response", patient_id, cols, G_N_ELEMENTS (cols), NULL, error);
@@ -2645,8 +2688,7 @@ parasol_store_add_event (ParasolStore       *self,
                    _("A discontinuation needs a reason."));
       return 0;
     }
-  if (!require_date (&event->date, _("event"), error) ||
-      !check_patient_exists (self, patient_id, error))
+  if (!require_date (&event->date, _("event"), error))
     return 0;
 
   return insert_record (self, "event", patient_id, cols, G_N_ELEMENTS (cols), event->reason, error);
@@ -2680,9 +2722,6 @@ parasol_store_record_assignment (ParasolStore *self,
                    _("An assignment needs an arm."));
       return 0;
     }
-  if (!check_patient_exists (self, patient_id, error))
-    return 0;
-
   if (!write_begin (self, error))
     return 0;
   id = insert_record (self, "assignment", patient_id, cols, G_N_ELEMENTS (cols), reason, error);
@@ -2775,15 +2814,15 @@ parasol_store_audit_verify (ParasolStore *self,
 
       if (e->seq != expected_seq)
         g_set_error (&local, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
-                     _("Audit row %" G_GINT64_FORMAT " follows row %" G_GINT64_FORMAT
+                     _("Audit row %" PRId64 " follows row %" PRId64
                        ": rows are missing from the audit trail."), e->seq, expected_seq - 1);
       else if (g_strcmp0 (e->prev_hash, expected_prev) != 0)
         g_set_error (&local, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
-                     _("Audit row %" G_GINT64_FORMAT " does not link to the row before it: "
+                     _("Audit row %" PRId64 " does not link to the row before it: "
                        "the trail was altered at or before this row."), e->seq);
       else if (g_strcmp0 (e->hash, hash) != 0)
         g_set_error (&local, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
-                     _("Audit row %" G_GINT64_FORMAT " was altered: its contents no longer "
+                     _("Audit row %" PRId64 " was altered: its contents no longer "
                        "match its hash."), e->seq);
 
       if (local != NULL)
@@ -2874,6 +2913,7 @@ parasol_store_finalize (GObject *object)
   g_clear_pointer (&self->actor, g_free);
   g_clear_pointer (&self->actor_name, g_free);
   g_clear_pointer (&self->last_hash, g_free);
+  g_clear_pointer (&self->tx_time, g_free);
   g_clear_pointer (&self->pending, g_array_unref);
 
   G_OBJECT_CLASS (parasol_store_parent_class)->finalize (object);

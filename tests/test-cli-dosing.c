@@ -118,8 +118,26 @@ test_dose_standalone (Fixture *f, gconstpointer data)
   r = cli_run (missing_db, "dose", "--height-cm", "170", "--weight-kg", "70", "--age", "60",
                "--sex", "male", "--creatinine-umol-l", "80", "--arm", "control", NULL);
   g_assert_cmpint (r->status, ==, 0);
-  cli_assert_contains (r->out, "carboplatin");
+  cli_assert_contains (r->out, "Carboplatin");
+  cli_assert_contains (r->out, "Calvert");
   cli_assert_contains (r->out, "BSA");
+}
+
+static void
+test_dose_published_example (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing_db = g_build_filename (f->dir, "none.db", NULL);
+  g_autoptr(CliResult) r = NULL;
+  const char *carbo = "\"drug\": \"carboplatin\"";
+
+  /* man, 50 y, 72 kg, SCr 88.42 umol/L (1 mg/dL): CrCl 90 -> AUC 5 x (90 + 25) = 575 mg */
+  r = cli_run (missing_db, "dose", "--height-cm", "175", "--weight-kg", "72", "--age", "50",
+               "--sex", "male", "--creatinine-umol-l", "88.42", "--arm", "control", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, NULL, "crcl_ml_min"), 90, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, NULL, "gfr_used_ml_min"), 90, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, carbo, "dose_unrounded"), 575, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (r->out, carbo, "dose"), 575, 575 * 0.10);
 }
 
 static void
@@ -379,6 +397,205 @@ test_enrol_refused (Fixture *f, gconstpointer data)
   cli_assert_contains (sched->err, "enrol");
 }
 
+/* A screened, eligible patient built through the CLI, as a coordinator would. */
+static void
+make_eligible_patient (const char *db)
+{
+  static const char *labs[][4] = {
+    { "anc", "3.2", "10^9/L", NULL }, { "plt", "210", "10^9/L", NULL },
+    { "hgb", "128", "g/L", NULL }, { "ast", "25", "U/L", "40" }, { "alt", "22", "U/L", "40" },
+    { "tbil", "12", "umol/L", "21" }, { "creatinine", "70", "umol/L", "90" },
+    { "inr", "1.0", "ratio", "1.2" }, { "aptt", "30", "s", "40" },
+  };
+  g_autoptr(CliResult) init = cli_run (db, "init", NULL);
+  g_autoptr(CliResult) add = NULL;
+  g_autoptr(CliResult) show = NULL;
+  g_autoptr(CliResult) screen = NULL;
+  const char *sets[][2] = {
+    { "ecog", "1" }, { "height_cm", "162" }, { "weight_kg", "60" },
+    { "liver_metastases", "no" }, { "liver_infiltration", "no" },
+  };
+  const char *p;
+
+  g_assert_cmpint (init->status, ==, 0);
+  add = cli_run (db, "patient", "add", "--screening-id", "S-0301", "--sex", "female",
+                 "--birth-date", "1962-03-04", "--screening-date", "2026-11-02", NULL);
+  g_assert_cmpint (add->status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
+    {
+      g_autoptr(CliResult) r = cli_run (db, "patient", "set", "S-0301", sets[i][0], sets[i][1], NULL);
+      g_assert_cmpint (r->status, ==, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (labs); i++)
+    {
+      g_autoptr(CliResult) r = NULL;
+
+      if (labs[i][3] != NULL)
+        r = cli_run (db, "lab", "add", "S-0301", labs[i][0], labs[i][1], "--unit", labs[i][2],
+                     "--date", "2026-11-02", "--uln", labs[i][3], NULL);
+      else
+        r = cli_run (db, "lab", "add", "S-0301", labs[i][0], labs[i][1], "--unit", labs[i][2],
+                     "--date", "2026-11-02", NULL);
+      g_assert_cmpint (r->status, ==, 0);
+    }
+
+  /* attest every criterion the protocol lists */
+  show = cli_run (db, "protocol", "show", "--json", NULL);
+  g_assert_cmpint (show->status, ==, 0);
+  p = strstr (show->out, "\"criteria\": [");
+  g_assert_nonnull (p);
+  while ((p = strstr (p, "{\"id\": \"")) != NULL)
+    {
+      g_autofree char *id = NULL;
+      const char *q;
+
+      p += strlen ("{\"id\": \"");
+      q = strchr (p, '"');
+      id = g_strndup (p, q - p);
+      if (!g_str_has_prefix (id, "inc-") && !g_str_has_prefix (id, "exc-"))
+        break;
+      {
+        g_autoptr(CliResult) r = cli_run (db, "attest", "S-0301", id, "met", "--note", "checked", NULL);
+        g_assert_cmpint (r->status, ==, 0);
+      }
+    }
+
+  screen = cli_run (db, "screen", "S-0301", "--json", NULL);
+  g_assert_cmpint (screen->status, ==, 0);
+  cli_assert_contains (screen->out, "\"verdict\": \"eligible\"");
+}
+
+static void
+test_enrol_give_delay (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CliResult) early = NULL;
+  g_autoptr(CliResult) lapsed = NULL;
+  g_autoptr(CliResult) bad_ici = NULL;
+  g_autoptr(CliResult) assign = NULL;
+  g_autoptr(CliResult) enrol = NULL;
+  g_autoptr(CliResult) again = NULL;
+  g_autoptr(CliResult) dose = NULL;
+  g_autoptr(CliResult) schedule = NULL;
+  g_autoptr(CliResult) give = NULL;
+  g_autoptr(CliResult) give_low = NULL;
+  g_autoptr(CliResult) give_low_reason = NULL;
+  g_autoptr(CliResult) give_foreign = NULL;
+  g_autoptr(CliResult) delay_before = NULL;
+  g_autoptr(CliResult) delay = NULL;
+  g_autoptr(CliResult) long_delay = NULL;
+  g_autoptr(CliResult) after = NULL;
+  g_autoptr(CliResult) verify = NULL;
+  g_autofree char *subject = NULL;
+  double bsa = mosteller (162, 60);
+  double crcl = cockcroft_gault (64, TRUE, 60, 70);   /* 64 years on 2026-11-10 */
+  const char *carbo = "\"drug\": \"carboplatin\"";
+  char carbo_dose[32];
+
+  make_eligible_patient (f->db);
+
+  /* C1D1 before screening, or after the labs lapse (14 days): refused */
+  early = cli_run (f->db, "enrol", "S-0301", "--c1d1", "2026-10-20", NULL);
+  g_assert_cmpint (early->status, ==, 1);
+  cli_assert_contains (early->err, "screening date");
+  lapsed = cli_run (f->db, "enrol", "S-0301", "--c1d1", "2026-11-20", NULL);
+  g_assert_cmpint (lapsed->status, ==, 1);
+  cli_assert_contains (lapsed->err, "not eligible");
+  bad_ici = cli_run (f->db, "enrol", "S-0301", "--c1d1", "2026-11-10", "--ici", "nivolumab", NULL);
+  g_assert_cmpint (bad_ici->status, ==, 1);
+  cli_assert_contains (bad_ici->err, "durvalumab");
+
+  assign = cli_run (f->db, "assign", "S-0301", "--confirm", "anlotinib", "--reason", "VIM high", NULL);
+  g_assert_cmpint (assign->status, ==, 0);
+
+  enrol = cli_run (f->db, "enrol", "S-0301", "--c1d1", "2026-11-10", "--ici", "durvalumab", "--json", NULL);
+  g_assert_cmpint (enrol->status, ==, 0);
+  subject = json_string (enrol->out, NULL, "subject_number");
+  g_assert_nonnull (subject);
+  cli_assert_contains (enrol->out, "\"c1d1\": \"2026-11-10\"");
+  cli_assert_contains (enrol->out, "\"c2d1\": \"2026-12-01\"");
+  g_assert_cmpfloat (json_number (enrol->out, NULL, "dose_weight_kg"), ==, 60);
+  again = cli_run (f->db, "enrol", subject, "--c1d1", "2026-11-12", NULL);
+  g_assert_cmpint (again->status, ==, 1);
+  cli_assert_contains (again->err, "already enrolled");
+
+  /* doses from the stored data, found by subject number */
+  dose = cli_run (f->db, "dose", subject, "--json", NULL);
+  g_assert_cmpint (dose->status, ==, 0);
+  g_assert_cmpfloat_with_epsilon (json_number (dose->out, NULL, "bsa_m2"), bsa, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (dose->out, NULL, "crcl_ml_min"), crcl, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_number (dose->out, carbo, "dose_unrounded"), 5 * (crcl + 25), 1e-9);
+  g_assert_cmpfloat (json_number (dose->out, "\"drug\": \"durvalumab\"", "dose"), ==, 1500);
+  g_assert_cmpfloat (json_number (dose->out, "\"drug\": \"anlotinib\"", "dose"), ==, 12);
+  {
+    g_autofree char *working = json_string (dose->out, carbo, "working");
+    cli_assert_contains (working, "2026-11-02");   /* the creatinine's date */
+  }
+  g_snprintf (carbo_dose, sizeof carbo_dose, "%g", json_number (dose->out, carbo, "dose"));
+
+  /* the calendar: induction q21d, maintenance q28d with durvalumab */
+  schedule = cli_run (f->db, "schedule", subject, "--json", NULL);
+  g_assert_cmpint (schedule->status, ==, 0);
+  g_assert_cmpfloat (json_number (schedule->out, NULL, "maintenance_cycle_days"), ==, 28);
+  {
+    g_autofree char *c5 = json_string (schedule->out, "{\"number\": 5,", "start");
+    g_autofree char *c6 = json_string (schedule->out, "{\"number\": 6,", "start");
+
+    g_assert_cmpstr (c5, ==, "2027-02-02");   /* 2026-11-10 + 4 x 21 */
+    g_assert_cmpstr (c6, ==, "2027-03-02");   /* + 28, across February */
+  }
+
+  /* the calculated carboplatin dose: recorded, starts cycle 1 */
+  give = cli_run (f->db, "give", subject, "carboplatin", "--date", "2026-11-10", "--dose", carbo_dose,
+                  "--json", NULL);
+  g_assert_cmpint (give->status, ==, 0);
+  cli_assert_contains (give->out, "\"flagged\": false");
+  cli_assert_contains (give->out, "\"cycle\": 1");
+  cli_assert_contains (give->out, "\"cycle_started\": true");
+
+  /* 20 % low: needs a reason, then flagged */
+  give_low = cli_run (f->db, "give", subject, "etoposide", "--date", "2026-11-10", "--dose", "130", NULL);
+  g_assert_cmpint (give_low->status, ==, 1);
+  cli_assert_contains (give_low->err, "--reason");
+  give_low_reason = cli_run (f->db, "give", subject, "etoposide", "--date", "2026-11-10",
+                             "--dose", "130", "--reason", "mucositis", "--json", NULL);
+  g_assert_cmpint (give_low_reason->status, ==, 0);
+  cli_assert_contains (give_low_reason->out, "\"flagged\": true");
+
+  /* a drug of another arm */
+  give_foreign = cli_run (f->db, "give", subject, "selinexor", "--date", "2026-11-10", "--dose", "60", NULL);
+  g_assert_cmpint (give_foreign->status, ==, 1);
+
+  /* cycle 2 cannot start on or before cycle 1's day 1 */
+  delay_before = cli_run (f->db, "delay", subject, "--cycle", "2", "--to", "2026-11-10",
+                          "--reason", "typo", NULL);
+  g_assert_cmpint (delay_before->status, ==, 1);
+  cli_assert_contains (delay_before->err, "previous");
+
+  /* a week's delay of cycle 2 (year end) moves cycle 3 a week */
+  delay = cli_run (f->db, "delay", subject, "--cycle", "2", "--to", "2026-12-08", "--reason",
+                   "PLT 82", "--json", NULL);
+  g_assert_cmpint (delay->status, ==, 0);
+  g_assert_cmpfloat (json_number (delay->out, NULL, "delay_days"), ==, 7);
+  cli_assert_contains (delay->out, "\"discontinuation_proposed\": false");
+  after = cli_run (f->db, "schedule", subject, "--json", NULL);
+  {
+    g_autofree char *c3 = json_string (after->out, "{\"number\": 3,", "start");
+    g_autofree char *c2status = json_string (after->out, "{\"number\": 2,", "status");
+
+    g_assert_cmpstr (c3, ==, "2026-12-29");
+    g_assert_cmpstr (c2status, ==, "delayed");
+  }
+
+  /* more than 42 days: discontinuation proposed */
+  long_delay = cli_run (f->db, "delay", subject, "--cycle", "2", "--to", "2027-01-14", "--reason",
+                        "PLT still low", "--json", NULL);
+  g_assert_cmpint (long_delay->status, ==, 0);
+  cli_assert_contains (long_delay->out, "\"discontinuation_proposed\": true");
+
+  verify = cli_run (f->db, "audit", "verify", NULL);
+  g_assert_cmpint (verify->status, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -386,11 +603,13 @@ main (int argc, char *argv[])
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, set_up, fn, tear_down)
   ADD ("/cli/dose/standalone", test_dose_standalone);
+  ADD ("/cli/dose/published-example", test_dose_published_example);
   ADD ("/cli/dose/gfr-cap-and-women", test_dose_gfr_cap_and_women);
   ADD ("/cli/dose/maintenance", test_dose_maintenance);
   ADD ("/cli/dose/bad-input", test_dose_bad_input);
   ADD ("/cli/schedule/delay-give", test_patient_schedule_delay_give);
   ADD ("/cli/enrol/refused", test_enrol_refused);
+  ADD ("/cli/enrol/give-delay", test_enrol_give_delay);
 #undef ADD
 
   return g_test_run ();

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "parasol-dosing.h"
+#include "parasol-protocol.h"
+#include "parasol-schedule.h"
 #include "dosing-fixture.h"
 
 #define EPS 1e-4
@@ -438,6 +440,68 @@ test_bsa_cap (void)
   g_assert_cmpfloat (parasol_dose_set_find (set, "etoposide")->dose, ==, 200);
 }
 
+/* The shipped BUTTONS-001 regimen, as the protocol loader reads it */
+static void
+test_buttons_001 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolProtocol) protocol = parasol_protocol_new_default (&error);
+  g_autoptr(ParasolDoseSet) set = NULL;
+  g_autoptr(ParasolSchedule) schedule = NULL;
+  const ParasolRegimen *r;
+  const ParasolDose *d;
+  ParasolDosingInput in;
+  GDate c1d1 = fixture_date (2026, 12, 28);
+
+  g_assert_no_error (error);
+  r = parasol_protocol_get_regimen (protocol);
+  g_assert_nonnull (r);
+
+  /* man, 50 y, 72 kg, creatinine 88.42 umol/L = 1 mg/dL: CrCl = 90 x 72 / 72 = 90 mL/min */
+  parasol_dosing_input_init (&in);
+  in.height_cm = 175;
+  in.weight_kg = 72;
+  in.age_years = 50;
+  in.sex = PARASOL_SEX_MALE;
+  in.creatinine_umol_l = 88.42;
+  set = parasol_dosing_compute (r, "control", NULL, 1, &in, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (set->crcl_ml_min, 90, 1e-9);
+  d = parasol_dose_set_find (set, "carboplatin");
+  g_assert_cmpfloat_with_epsilon (d->dose_unrounded, 575, 1e-9);   /* the published example */
+  g_assert_cmpfloat (d->dose, ==, 580);                              /* nearest 10 mg, +0.9 % */
+  g_clear_pointer (&set, parasol_dose_set_free);
+
+  /* GFR 140 -> capped at 125: 750 mg */
+  in.age_years = 20;
+  in.creatinine_umol_l = 88.42 * 120.0 / 140.0;   /* (140 - 20) x 72 / (72 x SCr) = 140 */
+  set = parasol_dosing_compute (r, "control", NULL, 1, &in, &error);
+  g_assert_cmpfloat_with_epsilon (set->crcl_ml_min, 140, 1e-9);
+  g_assert_cmpfloat (set->gfr_used_ml_min, ==, 125);
+  g_assert_cmpfloat (parasol_dose_set_find (set, "carboplatin")->dose, ==, 750);
+  g_clear_pointer (&set, parasol_dose_set_free);
+
+  /* every arm and checkpoint inhibitor computes */
+  for (guint a = 0; a < r->arms->len; a++)
+    for (guint i = 0; i < r->icis->len; i++)
+      for (int cycle = 1; cycle <= 6; cycle++)
+        {
+          const ParasolArmRegimen *arm = g_ptr_array_index (r->arms, a);
+          const ParasolDrug *ici = g_ptr_array_index (r->icis, i);
+
+          set = parasol_dosing_compute (r, arm->id, ici->id, cycle, &in, &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (parasol_dose_set_find (set, ici->id));
+          g_clear_pointer (&set, parasol_dose_set_free);
+        }
+
+  /* durvalumab: maintenance in 28-day cycles, across the year end */
+  schedule = parasol_schedule_build (r, "control", "durvalumab", &c1d1, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (parasol_schedule_get_cycle (schedule, 4)->length_days, ==, 21);
+  g_assert_cmpint (parasol_schedule_get_cycle (schedule, 5)->length_days, ==, 28);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -452,6 +516,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/dosing/regimen", test_regimen_doses);
   g_test_add_func ("/dosing/arms-and-cycles", test_regimen_arms_and_cycles);
   g_test_add_func ("/dosing/bsa-cap", test_bsa_cap);
+  g_test_add_func ("/dosing/buttons-001", test_buttons_001);
 
   return g_test_run ();
 }

@@ -339,9 +339,12 @@ test_window_status_filter (void)
       total += expected;
     }
 
-  /* The demo trial has patients in every state, and the states cover everyone. */
-  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
-    g_assert_cmpuint (count_status (all, cases[c].status), >, 0);
+  /* The demo trial screens, fails, treats and stops treating patients (enrolled is a short
+   * step before cycle 1 and may be empty), and the states cover everyone. */
+  g_assert_cmpuint (count_status (all, "screening"), >, 0);
+  g_assert_cmpuint (count_status (all, "screen_failed"), >, 0);
+  g_assert_cmpuint (count_status (all, "on_treatment"), >, 0);
+  g_assert_cmpuint (count_status (all, "off_treatment"), >, 0);
   g_assert_cmpuint (total, ==, n_all);
 
   /* Status and search together: screen-failed patients matching the first one's site. */
@@ -546,6 +549,13 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   int ret;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("test-ui-window needs a display: run the ui suite under "
+                  "“dbus-run-session -- xvfb-run -a meson test --suite ui”.\n");
+      return 1;
+    }
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

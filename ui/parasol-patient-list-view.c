@@ -15,26 +15,33 @@
 
 struct _ParasolPatientListView
 {
-  GtkWidget           parent_instance;
+  GtkWidget            parent_instance;
 
   /* template */
-  GtkWidget          *filter_bar;
-  GtkSearchEntry     *search_entry;
-  GtkDropDown        *status_filter;
-  GtkLabel           *count_label;
-  GtkStack           *stack;
-  GtkColumnView      *column_view;
-  GtkSingleSelection *selection;
-  GtkSortListModel   *sort_model;
-  GtkFilterListModel *filter_model;
-  AdwStatusPage      *empty_page;
+  GtkWidget           *filter_bar;
+  GtkSearchEntry      *search_entry;
+  GtkDropDown         *status_filter;
+  GtkLabel            *count_label;
+  GtkStack            *stack;
+  GtkColumnView       *column_view;
+  GtkSingleSelection  *selection;
+  GtkSortListModel    *sort_model;
+  GtkFilterListModel  *filter_model;
+  GtkColumnViewColumn *screening_column;
+  GtkColumnViewColumn *subject_column;
+  GtkColumnViewColumn *initials_column;
+  GtkColumnViewColumn *sex_column;
+  GtkColumnViewColumn *birth_date_column;
+  GtkColumnViewColumn *site_column;
+  GtkColumnViewColumn *status_column;
   GtkColumnViewColumn *arm_column;
 
-  GListModel         *model;
-  ParasolProtocol    *protocol;
-  GtkCustomFilter    *filter;
-  char               *query;       /* casefolded, NULL when empty */
-  const char         *status;      /* status id to keep, NULL for all */
+  GListModel          *model;
+  ParasolProtocol     *protocol;
+  GtkCustomFilter     *filter;
+  char                *query;       /* casefolded, NULL when empty */
+  const char          *status;      /* status id to keep, NULL for all */
+  guint                n_visible;   /* last notified */
 };
 
 G_DEFINE_FINAL_TYPE (ParasolPatientListView, parasol_patient_list_view, GTK_TYPE_WIDGET)
@@ -75,19 +82,33 @@ static const char * const status_order[] = {
   "off_treatment",
 };
 
-/* Template closures: presentation only, the values come from ParasolPatient. */
+/* Presentation only: the values come from ParasolPatient. */
 
-static char *
-dash_if_empty (gpointer    this_,
-               const char *value)
+#define PLACEHOLDER "—"
+
+static gboolean
+is_empty (const char *value)
 {
-  if (value == NULL || *value == '\0')
-    return g_strdup ("—");
-
-  return g_strdup (value);
+  return value == NULL || *value == '\0';
 }
 
-/* GtkStringSorter in GTK 4.8 casefolds without a NULL check: sort missing values as "". */
+static const char *
+sex_label (const char *sex)
+{
+  if (is_empty (sex))
+    return PLACEHOLDER;
+  if (g_ascii_strcasecmp (sex, "female") == 0 || g_ascii_strcasecmp (sex, "F") == 0)
+    /* Translators: sex in the patient table, keep it short */
+    return C_("sex", "Female");
+  if (g_ascii_strcasecmp (sex, "male") == 0 || g_ascii_strcasecmp (sex, "M") == 0)
+    /* Translators: sex in the patient table, keep it short */
+    return C_("sex", "Male");
+
+  return sex;
+}
+
+/* Template closure for the sorters.  GtkStringSorter in GTK 4.8 casefolds the value without
+ * a NULL check: sort a missing value as "". */
 static char *
 sort_key (gpointer    this_,
           const char *value)
@@ -95,33 +116,7 @@ sort_key (gpointer    this_,
   return g_strdup (value != NULL ? value : "");
 }
 
-/* Placeholders ("—") are drawn faint so the values stand out. */
-static double
-dim_if_empty (gpointer    this_,
-              const char *value)
-{
-  return value == NULL || *value == '\0' ? 0.45 : 1.0;
-}
-
-static char *
-sex_label (gpointer    this_,
-           const char *sex)
-{
-  if (sex == NULL || *sex == '\0')
-    return g_strdup ("—");
-  if (g_ascii_strcasecmp (sex, "F") == 0 || g_ascii_strcasecmp (sex, "female") == 0)
-    /* Translators: sex in the patient table, keep it short */
-    return g_strdup (C_("sex", "Female"));
-  if (g_ascii_strcasecmp (sex, "M") == 0 || g_ascii_strcasecmp (sex, "male") == 0)
-    /* Translators: sex in the patient table, keep it short */
-    return g_strdup (C_("sex", "Male"));
-  if (g_ascii_strcasecmp (sex, "U") == 0 || g_ascii_strcasecmp (sex, "unknown") == 0)
-    /* Translators: sex in the patient table, keep it short */
-    return g_strdup (C_("sex", "Unknown"));
-
-  return g_strdup (sex);
-}
-
+/* Template closure for the Status sorter: workflow order. */
 static int
 status_rank (gpointer    this_,
              const char *status)
@@ -133,56 +128,131 @@ status_rank (gpointer    this_,
   return G_N_ELEMENTS (status_order);
 }
 
-/* The Arm column: the protocol's name for the arm ("DLL3 arm"), the id without a protocol. */
+/* Cells.  Each column has a GtkSignalListItemFactory: a label (or a status pill) filled on
+ * bind from the row's ParasolPatient.  Items are immutable snapshots; a changed patient is a
+ * new item, so there is nothing to watch and bind is all it takes. */
+
+typedef enum {
+  CELL_TEXT,      /* the value as it is */
+  CELL_OPTIONAL,  /* the value, or a faint dash */
+  CELL_SEX,       /* translated, or a faint dash */
+  CELL_ARM,       /* the protocol's arm name, or a faint dash */
+} CellKind;
+
+typedef struct {
+  CellKind     kind;
+  const char *(*get) (ParasolPatient *patient);
+  gboolean     numeric;
+} CellSpec;
+
+static const CellSpec screening_cell = { CELL_TEXT, parasol_patient_get_screening_number, TRUE };
+static const CellSpec subject_cell = { CELL_OPTIONAL, parasol_patient_get_subject_number, TRUE };
+static const CellSpec initials_cell = { CELL_TEXT, parasol_patient_get_initials, FALSE };
+static const CellSpec sex_cell = { CELL_SEX, parasol_patient_get_sex, FALSE };
+static const CellSpec birth_date_cell = { CELL_OPTIONAL, parasol_patient_get_birth_date, TRUE };
+static const CellSpec site_cell = { CELL_OPTIONAL, parasol_patient_get_site, FALSE };
+static const CellSpec arm_cell = { CELL_ARM, parasol_patient_get_arm, FALSE };
 
 static void
-arm_cell_setup (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                gpointer                  user_data)
+label_cell_setup (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  user_data)
 {
+  const CellSpec *spec = g_object_get_data (G_OBJECT (factory), "cell-spec");
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  if (spec->numeric)
+    gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (list_item, label);
 }
 
 static void
-arm_cell_bind (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               gpointer                  user_data)
+label_cell_bind (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 ParasolPatientListView   *self)
 {
-  ParasolPatientListView *self = user_data;
+  const CellSpec *spec = g_object_get_data (G_OBJECT (factory), "cell-spec");
   ParasolPatient *patient = gtk_list_item_get_item (list_item);
   GtkWidget *label = gtk_list_item_get_child (list_item);
-  const char *arm = parasol_patient_get_arm (patient);
-  const char *text = arm;
+  const char *value = spec->get (patient);
+  const char *text = value;
 
-  if (arm == NULL || *arm == '\0')
-    text = "—";
-  else if (self->protocol != NULL)
+  if (spec->kind == CELL_SEX)
+    text = sex_label (value);
+  else if (spec->kind == CELL_ARM && !is_empty (value) && self->protocol != NULL)
     {
-      const ParasolArmDef *def = parasol_protocol_find_arm (self->protocol, arm);
+      const ParasolArmDef *def = parasol_protocol_find_arm (self->protocol, value);
 
       if (def != NULL && def->name != NULL)
         text = parasol_protocol_translate (def->name);
     }
 
-  gtk_label_set_label (GTK_LABEL (label), text);
-  gtk_widget_set_opacity (label, dim_if_empty (NULL, arm));
+  if (spec->kind != CELL_TEXT && is_empty (value))
+    {
+      /* A faint dash, so that the values stand out. */
+      gtk_label_set_label (GTK_LABEL (label), PLACEHOLDER);
+      gtk_widget_set_opacity (label, 0.45);
+    }
+  else
+    {
+      gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
+      gtk_widget_set_opacity (label, 1.0);
+    }
 }
 
 static void
-update_arm_factory (ParasolPatientListView *self)
+status_cell_setup (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item,
+                   gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, parasol_status_pill_new ());
+}
+
+static void
+status_cell_bind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  gpointer                  user_data)
+{
+  ParasolPatient *patient = gtk_list_item_get_item (list_item);
+  ParasolStatusPill *pill = PARASOL_STATUS_PILL (gtk_list_item_get_child (list_item));
+
+  parasol_status_pill_set_status (pill, parasol_patient_get_status (patient));
+  parasol_status_pill_set_label (pill, parasol_patient_get_status_label (patient));
+}
+
+/* Setting a factory (again) rebinds every visible cell of the column. */
+static void
+set_label_factory (ParasolPatientListView *self,
+                   GtkColumnViewColumn    *column,
+                   const CellSpec         *spec)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
-  g_signal_connect (factory, "setup", G_CALLBACK (arm_cell_setup), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (arm_cell_bind), self);
+  g_object_set_data (G_OBJECT (factory), "cell-spec", (gpointer) spec);
+  g_signal_connect (factory, "setup", G_CALLBACK (label_cell_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (label_cell_bind), self);
+  gtk_column_view_column_set_factory (column, factory);
+}
 
-  /* A new factory rebinds every visible cell. */
-  gtk_column_view_column_set_factory (self->arm_column, factory);
+static void
+set_cell_factories (ParasolPatientListView *self)
+{
+  g_autoptr(GtkListItemFactory) status_factory = gtk_signal_list_item_factory_new ();
+
+  set_label_factory (self, self->screening_column, &screening_cell);
+  set_label_factory (self, self->subject_column, &subject_cell);
+  set_label_factory (self, self->initials_column, &initials_cell);
+  set_label_factory (self, self->sex_column, &sex_cell);
+  set_label_factory (self, self->birth_date_column, &birth_date_cell);
+  set_label_factory (self, self->site_column, &site_cell);
+  set_label_factory (self, self->arm_column, &arm_cell);
+
+  g_signal_connect (status_factory, "setup", G_CALLBACK (status_cell_setup), NULL);
+  g_signal_connect (status_factory, "bind", G_CALLBACK (status_cell_bind), NULL);
+  gtk_column_view_column_set_factory (self->status_column, status_factory);
 }
 
 static gboolean
@@ -239,7 +309,11 @@ update_state (ParasolPatientListView *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_PAGE]);
     }
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
+  if (self->n_visible != n_visible)
+    {
+      self->n_visible = n_visible;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_VISIBLE]);
+    }
 }
 
 /* Setting the function emits GtkFilter::changed; without a function the filter matches
@@ -470,7 +544,7 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_OBJECT);
+                  G_TYPE_NONE, 1, PARASOL_TYPE_PATIENT);
 
   g_type_ensure (PARASOL_TYPE_PATIENT);
   g_type_ensure (PARASOL_TYPE_STATUS_PILL);
@@ -486,16 +560,19 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, selection);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, sort_model);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, filter_model);
-  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, screening_column);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, subject_column);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, initials_column);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, sex_column);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, birth_date_column);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, site_column);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, status_column);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, arm_column);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
   gtk_widget_class_bind_template_callback (widget_class, on_status_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate);
-  gtk_widget_class_bind_template_callback (widget_class, dash_if_empty);
-  gtk_widget_class_bind_template_callback (widget_class, dim_if_empty);
   gtk_widget_class_bind_template_callback (widget_class, sort_key);
-  gtk_widget_class_bind_template_callback (widget_class, sex_label);
   gtk_widget_class_bind_template_callback (widget_class, status_rank);
 
   gtk_widget_class_install_action (widget_class, "list.clear-filters", NULL, clear_filters_action);
@@ -523,7 +600,7 @@ parasol_patient_list_view_init (ParasolPatientListView *self)
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (on_filter_items_changed), self, G_CONNECT_SWAPPED);
 
-  update_arm_factory (self);
+  set_cell_factories (self);
   update_state (self);
 }
 
@@ -587,7 +664,8 @@ parasol_patient_list_view_set_protocol (ParasolPatientListView *self,
   if (!g_set_object (&self->protocol, protocol))
     return;
 
-  update_arm_factory (self);
+  /* Rebinds the visible arm cells with the names. */
+  set_label_factory (self, self->arm_column, &arm_cell);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL]);
 }
 

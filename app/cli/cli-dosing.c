@@ -156,7 +156,6 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Patient, patient_clear)
 static gboolean
 patient_open (Patient     *p,
               const char  *key,
-              gboolean     writable,
               GError     **error)
 {
   memset (p, 0, sizeof *p);
@@ -175,7 +174,6 @@ patient_open (Patient     *p,
     return FALSE;
   p->key = g_strdup (p->facts->subject_number ? p->facts->subject_number
                                               : p->facts->screening_number);
-  (void) writable;
   return TRUE;
 }
 
@@ -527,7 +525,7 @@ parasol_cli_dose (int    argc,
       if (height || weight || age >= 0 || sex || creatinine || creatinine_mg)
         return parasol_cli_usage_error (_("give either a patient ID or the measurements, not both"));
 
-      if (!patient_open (&patient, argv[1], FALSE, &error))
+      if (!patient_open (&patient, argv[1], &error))
         return parasol_cli_fail (error);
       protocol = g_object_ref (patient.protocol);
       regimen = parasol_protocol_get_regimen (protocol);
@@ -846,12 +844,12 @@ print_schedule (Patient               *p,
               c->deviation ? _("  [deviation]") : "");
     }
 
-  printf ("\n%-11s %-16s %s\n", _("Date"), _("Visit"), _("Details"));
+  printf ("\n%-11s %-24s %s\n", _("Date"), _("Visit"), _("Details"));
   for (guint i = 0; i < s->visits->len; i++)
     {
       const ParasolScheduleVisit *v = g_ptr_array_index (s->visits, i);
 
-      printf ("%-11s %-16s %s\n", fmt_date (&v->date, a, sizeof a), v->summary, v->description);
+      printf ("%-11s %-24s %s\n", fmt_date (&v->date, a, sizeof a), v->summary, v->description);
     }
 
   for (guint i = 0; i < s->cycles->len; i++)
@@ -908,7 +906,7 @@ parasol_cli_schedule (int    argc,
     options.horizon_days = horizon_days;
   options.max_maintenance_cycles = maintenance_cycles;
 
-  if (!patient_open (&patient, argv[1], FALSE, &error))
+  if (!patient_open (&patient, argv[1], &error))
     return parasol_cli_fail (error);
 
   schedule = build_patient_schedule (&patient, &options, &cd, warnings, &error);
@@ -968,7 +966,7 @@ next_subject_number (ParasolStore *store)
 {
   for (int n = 1; n < 1000000; n++)
     {
-      g_autofree char *candidate = g_strdup_printf ("BT-%03d", n);
+      g_autofree char *candidate = g_strdup_printf ("BT-%04d", n);
       g_autoptr(GError) error = NULL;
 
       if (parasol_store_find_patient (store, candidate, &error) == 0 &&
@@ -998,7 +996,7 @@ parasol_cli_enrol (int    argc,
     { "ici", 0, 0, G_OPTION_ARG_STRING, &ici,
       N_("Checkpoint inhibitor (default: the protocol's)"), N_("DRUG") },
     { "subject-number", 0, 0, G_OPTION_ARG_STRING, &subject,
-      N_("Subject number (default: the next free BT-NNN)"), N_("NUMBER") },
+      N_("Subject number (default: the next free BT-NNNN)"), N_("NUMBER") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("Note for the audit trail"), N_("TEXT") },
     { NULL }
   };
@@ -1025,7 +1023,7 @@ parasol_cli_enrol (int    argc,
   if (!parasol_cli_parse_date (c1d1_str, &c1d1, &error))
     return parasol_cli_usage_error ("%s", error->message);
 
-  if (!patient_open (&patient, argv[1], TRUE, &error))
+  if (!patient_open (&patient, argv[1], &error))
     return parasol_cli_fail (error);
   regimen = parasol_protocol_get_regimen (patient.protocol);
 
@@ -1091,14 +1089,6 @@ parasol_cli_enrol (int    argc,
       return parasol_cli_fail (error);
     }
 
-  if (isnan (patient.facts->weight_kg))
-    {
-      g_set_error (&error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_MISSING,
-                   _("Patient %s has no weight; record it first (“parasol-cli patient set %s "
-                     "weight_kg KG”): doses are based on it"), patient.key, patient.key);
-      return parasol_cli_fail (error);
-    }
-
   if (subject == NULL)
     subject = g_strdup (patient.facts->subject_number);
   if (subject == NULL)
@@ -1114,8 +1104,11 @@ parasol_cli_enrol (int    argc,
 
   audit_reason = reason ? g_strdup (reason)
                         : g_strdup_printf (_("Enrolment with C1D1 %s"), c1d1_str);
-  dose_weight = g_strdup (g_ascii_formatd (weight_buf, sizeof weight_buf, "%.17g",
-                                           patient.facts->weight_kg));
+  /* The doses are based on the weight at enrolment (none yet: the first dose calculation uses
+   * the weight recorded then) */
+  if (!isnan (patient.facts->weight_kg))
+    dose_weight = g_strdup (g_ascii_formatd (weight_buf, sizeof weight_buf, "%.17g",
+                                             patient.facts->weight_kg));
   new_status = g_date_compare (&c1d1, &now) <= 0 ? "on_treatment" : "enrolled";
 
   if (!parasol_store_begin (patient.store, &error))
@@ -1123,7 +1116,8 @@ parasol_cli_enrol (int    argc,
   if (!set_field (&patient, "subject_number", subject, audit_reason, &error) ||
       !set_field (&patient, "ici", ici, audit_reason, &error) ||
       !set_field (&patient, "c1d1", c1d1_str, audit_reason, &error) ||
-      !set_field (&patient, "dose_weight_kg", dose_weight, audit_reason, &error) ||
+      (dose_weight != NULL &&
+       !set_field (&patient, "dose_weight_kg", dose_weight, audit_reason, &error)) ||
       !set_field (&patient, "status", new_status, audit_reason, &error) ||
       !parasol_store_commit (patient.store, &error))
     {
@@ -1148,13 +1142,16 @@ parasol_cli_enrol (int    argc,
       parasol_json_member_string (json, "c1d1", c1d1_str);
       parasol_json_member_string (json, "arm", patient.facts->arm);
       parasol_json_member_string (json, "ici", ici);
-      parasol_json_member_double (json, "dose_weight_kg", patient.facts->weight_kg);
+      parasol_json_member_double (json, "dose_weight_kg", patient.facts->dose_weight_kg);
       parasol_json_member_string (json, "verdict", parasol_verdict_to_string (eligibility->verdict));
       parasol_json_member (json, "warnings");
       parasol_json_begin_array (json);
       if (patient.facts->arm == NULL)
         parasol_json_string (json, _("No arm confirmed yet: confirm it with “parasol-cli assign ID "
                                      "--confirm ARM” before the first dose"));
+      if (dose_weight == NULL)
+        parasol_json_string (json, _("No weight recorded: no dose weight was stored; record "
+                                     "weight_kg before the first dose"));
       for (guint i = 0; i < eligibility->warnings->len; i++)
         parasol_json_string (json, g_ptr_array_index (eligibility->warnings, i));
       parasol_json_end_array (json);
@@ -1167,7 +1164,9 @@ parasol_cli_enrol (int    argc,
   else
     {
       printf (_("Enrolled %s as %s: C1D1 %s, checkpoint inhibitor %s, dose weight %.1f kg.\n"),
-              argv[1], subject, c1d1_str, ici, patient.facts->weight_kg);
+              argv[1], subject, c1d1_str, ici, patient.facts->dose_weight_kg);
+      if (dose_weight == NULL)
+        printf (_("No weight recorded: record weight_kg before the first dose.\n"));
       if (patient.facts->arm == NULL)
         printf (_("No arm confirmed yet: confirm it with “parasol-cli assign %s --confirm ARM” "
                   "before the first dose.\n"), subject);
@@ -1266,7 +1265,7 @@ parasol_cli_give (int    argc,
     g_clear_pointer (&reason, g_free);
   drug_id = argv[2];
 
-  if (!patient_open (&patient, argv[1], TRUE, &error))
+  if (!patient_open (&patient, argv[1], &error))
     return parasol_cli_fail (error);
   regimen = parasol_protocol_get_regimen (patient.protocol);
 
@@ -1513,7 +1512,7 @@ parasol_cli_delay (int    argc,
   if (!parasol_cli_parse_date (to_str, &to, &error))
     return parasol_cli_usage_error ("%s", error->message);
 
-  if (!patient_open (&patient, argv[1], TRUE, &error))
+  if (!patient_open (&patient, argv[1], &error))
     return parasol_cli_fail (error);
   regimen = parasol_protocol_get_regimen (patient.protocol);
 

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdio.h>
 
@@ -254,7 +256,7 @@ parasol_cli_patient_add (int    argc,
       parasol_cli_print_json (json);
     }
   else
-    printf (_("Added patient %s (id %" G_GINT64_FORMAT ").\n"), screening_id, id);
+    printf (_("Added patient %s (id %" PRId64 ").\n"), screening_id, id);
 
   return PARASOL_CLI_OK;
 }
@@ -631,14 +633,14 @@ parasol_cli_audit_verify (int    argc,
       parasol_cli_print_json (json);
     }
   else if (ok)
-    printf (g_dngettext (GETTEXT_PACKAGE, "Audit trail intact: %" G_GINT64_FORMAT " row verified.\n",
-                         "Audit trail intact: %" G_GINT64_FORMAT " rows verified.\n", n_rows),
+    printf (g_dngettext (GETTEXT_PACKAGE, "Audit trail intact: %" PRId64 " row verified.\n",
+                         "Audit trail intact: %" PRId64 " rows verified.\n", n_rows),
             n_rows);
   else
-    printf (_("Audit trail BROKEN at row %" G_GINT64_FORMAT ": %s\n"), first_bad, error->message);
+    printf (_("Audit trail BROKEN at row %" PRId64 ": %s\n"), first_bad, error->message);
 
   if (!ok)
-    g_printerr (_("parasol-cli: the audit trail does not verify from row %" G_GINT64_FORMAT ".\n"),
+    g_printerr (_("parasol-cli: the audit trail does not verify from row %" PRId64 ".\n"),
                 first_bad);
   return ok ? PARASOL_CLI_OK : PARASOL_CLI_ERROR;
 }

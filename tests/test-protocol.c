@@ -1,0 +1,425 @@
+/* test-protocol.c — loading, validating and querying protocol definitions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "parasol-protocol.h"
+
+static ParasolProtocol *
+load_default (void)
+{
+  g_autoptr(GError) error = NULL;
+  ParasolProtocol *protocol = parasol_protocol_new_default (&error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (protocol);
+  return protocol;
+}
+
+static void
+test_default_trial (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+
+  g_assert_cmpstr (parasol_protocol_get_id (p), ==, "BUTTONS-001");
+  g_assert_cmpstr (parasol_protocol_get_registry_id (p), ==, "NCT07172412");
+  g_assert_cmpstr (parasol_protocol_get_version (p), ==, "1.0");
+  g_assert_cmpstr (parasol_protocol_get_effective_date (p), ==, "2025-09-15");
+  g_assert_true (g_str_has_prefix (parasol_protocol_get_title (p), "Open-Label, Biomarker-Integrated"));
+  g_assert_nonnull (strstr (parasol_protocol_get_source (p), "<protocol"));
+  g_assert_cmpint (parasol_protocol_get_validity (p)->lab_days, ==, 14);
+  g_assert_cmpint (parasol_protocol_get_validity (p)->imaging_days, ==, 28);
+}
+
+static void
+test_default_criteria (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  GPtrArray *criteria = parasol_protocol_get_criteria (p);
+  guint inc = 0, exc = 0;
+
+  g_assert_cmpuint (criteria->len, ==, 27);
+  for (guint i = 0; i < criteria->len; i++)
+    {
+      const ParasolCriterion *c = g_ptr_array_index (criteria, i);
+      g_autofree char *expected = NULL;
+
+      if (c->kind == PARASOL_CRITERION_INCLUSION)
+        expected = g_strdup_printf ("inc-%02u", ++inc);
+      else
+        expected = g_strdup_printf ("exc-%02u", ++exc);
+      /* In the listing's order: all inclusions first */
+      g_assert_cmpstr (c->id, ==, expected);
+      g_assert_true (c->kind == PARASOL_CRITERION_INCLUSION ? exc == 0 : TRUE);
+      g_assert_nonnull (c->text);
+      g_assert_cmpuint (strlen (c->text), >, 20);
+      if (c->evaluation == PARASOL_EVALUATION_COMPUTED)
+        g_assert_nonnull (c->rule);
+    }
+  g_assert_cmpuint (inc, ==, 8);
+  g_assert_cmpuint (exc, ==, 19);
+
+  g_assert_cmpint (parasol_protocol_find_criterion (p, "inc-05")->evaluation, ==, PARASOL_EVALUATION_COMPUTED);
+  g_assert_cmpint (parasol_protocol_find_criterion (p, "inc-08")->rule->type, ==, PARASOL_RULE_AGE);
+  g_assert_nonnull (parasol_protocol_find_criterion (p, "inc-07")->attest_text);
+  g_assert_nonnull (parasol_protocol_find_criterion (p, "exc-11")->rule);
+  g_assert_cmpint (parasol_protocol_find_criterion (p, "exc-11")->evaluation, ==, PARASOL_EVALUATION_ATTESTED);
+  g_assert_null (parasol_protocol_find_criterion (p, "inc-09"));
+}
+
+static void
+test_default_labs_markers_arms (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  const char *labs[] = { "anc", "plt", "hgb", "ast", "alt", "tbil", "creatinine", "inr", "aptt" };
+  const char *uln[] = { "ast", "alt", "tbil", "creatinine", "inr", "aptt" };
+  const char *markers[] = { "ascl1", "neurod1", "dll3", "myc", "vim", "axl" };
+  const char *arms[] = { "dll3", "xpo1", "anlotinib", "control" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labs); i++)
+    g_assert_nonnull (parasol_protocol_find_lab (p, labs[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (uln); i++)
+    g_assert_true (parasol_protocol_find_lab (p, uln[i])->needs_uln);
+  g_assert_false (parasol_protocol_find_lab (p, "anc")->needs_uln);
+  g_assert_cmpstr (parasol_protocol_find_lab (p, "creatinine")->unit, ==, "umol/L");
+  g_assert_cmpstr (parasol_protocol_find_lab (p, "hgb")->unit, ==, "g/L");
+  g_assert_cmpstr (parasol_protocol_find_lab (p, "anc")->unit, ==, "10^9/L");
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    {
+      const ParasolBiomarkerDef *m = parasol_protocol_find_biomarker (p, markers[i]);
+      g_assert_nonnull (m);
+      g_assert_true (m->configurable);
+      g_assert_nonnull (m->note);
+    }
+  g_assert_cmpuint (parasol_protocol_get_arms (p)->len, ==, G_N_ELEMENTS (arms));
+  for (guint i = 0; i < G_N_ELEMENTS (arms); i++)
+    g_assert_nonnull (parasol_protocol_find_arm (p, arms[i]));
+
+  /* Test codes from laboratory exports */
+  g_assert_cmpstr (parasol_protocol_find_lab_by_code (p, "NEUT#")->id, ==, "anc");
+  g_assert_cmpstr (parasol_protocol_find_lab_by_code (p, "crea")->id, ==, "creatinine");
+  g_assert_null (parasol_protocol_find_lab_by_code (p, "NA"));
+}
+
+static const ParasolDrug *
+find_drug (GPtrArray  *drugs,
+           const char *id)
+{
+  for (guint i = 0; i < drugs->len; i++)
+    {
+      const ParasolDrug *d = g_ptr_array_index (drugs, i);
+      if (g_str_equal (d->id, id))
+        return d;
+    }
+  return NULL;
+}
+
+static void
+test_default_regimen (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  const ParasolRegimen *r = parasol_protocol_get_regimen (p);
+  const ParasolDrug *d;
+  const char *icis[] = { "tislelizumab", "atezolizumab", "durvalumab", "benmelstobart",
+                         "toripalimab", "serplulimab" };
+
+  g_assert_cmpint (r->cycle_days, ==, 21);
+  g_assert_cmpint (r->induction_cycles, ==, 4);
+  g_assert_cmpint (r->maintenance_cycle_days, ==, 21);
+  g_assert_cmpint (r->visit_window_days, ==, 3);
+  g_assert_cmpint (r->imaging_every_days, ==, 42);
+  g_assert_cmpint (r->imaging_window_days, ==, 7);
+  g_assert_cmpint (r->labs_before_days, ==, 3);
+  g_assert_cmpint (r->max_delay_days, ==, 42);
+  g_assert_cmpfloat (r->start_anc_min, ==, 1.5);
+  g_assert_cmpfloat (r->start_plt_min, ==, 100);
+  g_assert_cmpfloat (r->gfr_cap_ml_min, ==, 125);
+  g_assert_cmpfloat_with_epsilon (r->weight_change_recalc, 0.10, 1e-12);
+  g_assert_false (r->bsa_cap_enabled);
+
+  d = find_drug (r->backbone, "etoposide");
+  g_assert_cmpint (d->basis, ==, PARASOL_DOSE_BASIS_MG_PER_M2);
+  g_assert_cmpfloat (d->amount, ==, 100);
+  g_assert_cmpint (d->phases, ==, PARASOL_PHASE_INDUCTION);
+  g_assert_cmpuint (d->days->len, ==, 3);
+  g_assert_cmpint (g_array_index (d->days, int, 2), ==, 3);
+  d = find_drug (r->backbone, "carboplatin");
+  g_assert_cmpint (d->basis, ==, PARASOL_DOSE_BASIS_AUC);
+  g_assert_cmpfloat (d->amount, ==, 5);
+  g_assert_cmpfloat (d->max_dose, ==, 750);
+
+  g_assert_cmpuint (r->icis->len, ==, G_N_ELEMENTS (icis));
+  for (guint i = 0; i < G_N_ELEMENTS (icis); i++)
+    {
+      d = parasol_regimen_find_ici (r, icis[i]);
+      g_assert_nonnull (d);
+      g_assert_cmpint (d->phases, ==, PARASOL_PHASE_BOTH);
+    }
+  g_assert_cmpint (parasol_regimen_find_ici (r, "durvalumab")->maintenance_cycle_days, ==, 28);
+  g_assert_cmpint (parasol_regimen_find_ici (r, "serplulimab")->basis, ==, PARASOL_DOSE_BASIS_MG_PER_KG);
+  g_assert_cmpfloat (parasol_regimen_find_ici (r, "serplulimab")->amount, ==, 4.5);
+  g_assert_nonnull (parasol_regimen_find_ici (r, r->default_ici));
+
+  d = find_drug (parasol_regimen_find_arm (r, "dll3")->drugs, "dll3-car-nk");
+  g_assert_cmpint (d->basis, ==, PARASOL_DOSE_BASIS_CELLS);
+  g_assert_cmpfloat (d->amount, ==, 8.0e8);
+  g_assert_true (d->configurable);
+  g_assert_nonnull (strstr (d->note, "1.0 × 10⁹"));
+  d = find_drug (parasol_regimen_find_arm (r, "xpo1")->drugs, "selinexor");
+  g_assert_cmpuint (d->days->len, ==, 6);
+  g_assert_cmpint (g_array_index (d->days, int, 5), ==, 17);
+  g_assert_cmpfloat (g_array_index (d->strengths, double, 0), ==, 20);
+  d = find_drug (parasol_regimen_find_arm (r, "anlotinib")->drugs, "anlotinib");
+  g_assert_cmpuint (d->days->len, ==, 14);
+  g_assert_cmpuint (d->strengths->len, ==, 3);
+  g_assert_cmpuint (parasol_regimen_find_arm (r, "control")->drugs->len, ==, 0);
+  g_assert_null (parasol_regimen_find_arm (r, "nope"));
+}
+
+typedef struct {
+  const char *lab;
+  double      value;
+  const char *unit;
+  double      canonical;
+} Conversion;
+
+static const Conversion conversions[] = {
+  { "creatinine", 1.0,    "mg/dL",    88.42 },
+  { "creatinine", 88.42,  "umol/L",   88.42 },
+  { "creatinine", 88.42,  "µmol/L",   88.42 },
+  { "hgb",        9.0,    "g/dL",     90 },
+  { "hgb",        90,     "g/L",      90 },
+  { "anc",        1500,   "/mm3",     1.5 },
+  { "anc",        1.5,    "x10^9/L",  1.5 },
+  { "anc",        1.5,    "×10⁹/L",   1.5 },
+  { "anc",        1.5,    "10*9/L",   1.5 },
+  { "anc",        1.5,    "G/L",      1.5 },
+  { "plt",        100000, "cells/uL", 100 },
+  { "plt",        100,    "10^3/uL",  100 },
+  { "tbil",       1.0,    "mg/dL",    17.1 },
+  { "ast",        40,     "IU/L",     40 },
+};
+
+static void
+test_unit_conversions (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (conversions); i++)
+    {
+      const Conversion *c = &conversions[i];
+      const ParasolLabDef *lab = parasol_protocol_find_lab (p, c->lab);
+      g_autoptr(GError) error = NULL;
+      double canonical = NAN, back = NAN;
+
+      g_test_message ("%s %g %s", c->lab, c->value, c->unit);
+      g_assert_true (parasol_lab_def_to_canonical (lab, c->value, c->unit, &canonical, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat_with_epsilon (canonical, c->canonical, 1e-9);
+      /* and back */
+      g_assert_true (parasol_lab_def_convert (lab, canonical, lab->unit, c->unit, &back, &error));
+      g_assert_cmpfloat_with_epsilon (back, c->value, 1e-9 * MAX (1, c->value));
+    }
+}
+
+typedef struct {
+  const char *lab;
+  double      value;
+  const char *unit;
+  int         code;
+  const char *message;
+} Refusal;
+
+static const Refusal refusals[] = {
+  { "anc",        150,    "10^9/L", PARASOL_PROTOCOL_ERROR_RANGE,
+    "ANC 150 10^9/L is outside the plausible range 0–100 10^9/L; check for a typo" },
+  { "anc",        150000, "/mm3",   PARASOL_PROTOCOL_ERROR_RANGE, "outside the plausible range 0–100" },
+  { "anc",        -1,     "10^9/L", PARASOL_PROTOCOL_ERROR_RANGE, "plausible range" },
+  { "creatinine", 1,      "mmol",   PARASOL_PROTOCOL_ERROR_UNIT,
+    "Unknown unit 'mmol' for creatinine; accepted: umol/L, mg/dL" },
+  { "hgb",        9,      "mg/dL",  PARASOL_PROTOCOL_ERROR_UNIT, "accepted: g/L, g/dL" },
+  { "hgb",        900,    "g/L",    PARASOL_PROTOCOL_ERROR_RANGE, "20–250" },
+};
+
+static void
+test_unit_refusals (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (refusals); i++)
+    {
+      const Refusal *r = &refusals[i];
+      g_autoptr(GError) error = NULL;
+      double canonical = -42;
+
+      g_assert_false (parasol_lab_def_to_canonical (parasol_protocol_find_lab (p, r->lab), r->value,
+                                                    r->unit, &canonical, &error));
+      g_assert_error (error, PARASOL_PROTOCOL_ERROR, r->code);
+      g_assert_nonnull (strstr (error->message, r->message));
+      g_assert_cmpfloat (canonical, ==, -42);
+    }
+}
+
+static void
+test_biomarkers (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  const ParasolBiomarkerDef *dll3 = parasol_protocol_find_biomarker (p, "dll3");
+  const ParasolBiomarkerDef *myc = parasol_protocol_find_biomarker (p, "myc");
+  const ParasolBiomarkerDef *vim = parasol_protocol_find_biomarker (p, "vim");
+  ParasolBiomarkerResult r = { 0, };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpfloat (parasol_hscore_from_intensities (10, 20, 30), ==, 140);
+  g_assert_cmpfloat (parasol_hscore_from_intensities (0, 0, 100), ==, 300);
+
+  r.method = PARASOL_MARKER_METHOD_PERCENT;
+  r.value = 50;
+  g_assert_true (parasol_biomarker_def_is_positive (dll3, &r));
+  r.value = 49.9;
+  g_assert_false (parasol_biomarker_def_is_positive (dll3, &r));
+  r.method = PARASOL_MARKER_METHOD_AMPLIFIED;
+  r.value = 1;
+  g_assert_true (parasol_biomarker_def_is_positive (myc, &r));
+  r.method = PARASOL_MARKER_METHOD_HSCORE;
+  r.value = 150;
+  g_assert_true (parasol_biomarker_def_is_positive (vim, &r));
+  r.value = 149;
+  g_assert_false (parasol_biomarker_def_is_positive (vim, &r));
+
+  g_assert_false (parasol_biomarker_def_check (dll3, PARASOL_MARKER_METHOD_HSCORE, 100, &error));
+  g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNIT);
+  g_clear_error (&error);
+  g_assert_false (parasol_biomarker_def_check (dll3, PARASOL_MARKER_METHOD_PERCENT, 101, &error));
+  g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE);
+  g_clear_error (&error);
+  g_assert_false (parasol_biomarker_def_check (vim, PARASOL_MARKER_METHOD_HSCORE, 301, &error));
+  g_clear_error (&error);
+  g_assert_true (parasol_biomarker_def_check (myc, PARASOL_MARKER_METHOD_AMPLIFIED, 0, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct {
+  const char *file;
+  int         code;
+  const char *message;   /* expected in the error, after "FILE:LINE: " */
+} Broken;
+
+static const Broken broken[] = {
+  { "malformed.xml",                 PARASOL_PROTOCOL_ERROR_MALFORMED, "tag mismatch" },
+  { "xxe.xml",                       PARASOL_PROTOCOL_ERROR_MALFORMED, "not allowed" },
+  { "billion-laughs.xml",            PARASOL_PROTOCOL_ERROR_MALFORMED, "not allowed" },
+  { "bad-kind.xml",                  PARASOL_PROTOCOL_ERROR_SCHEMA,    "kind" },
+  { "bad-number.xml",                PARASOL_PROTOCOL_ERROR_SCHEMA,    "fourteen" },
+  { "threshold-without-unit.xml",    PARASOL_PROTOCOL_ERROR_SCHEMA,    "has no unit" },
+  { "threshold-wrong-unit.xml",      PARASOL_PROTOCOL_ERROR_SEMANTIC,  "Unknown unit 'mg/m2' for hgb" },
+  { "unreachable-arm.xml",           PARASOL_PROTOCOL_ERROR_SEMANTIC,  "arm “extra” is not reached" },
+  { "unknown-lab.xml",               PARASOL_PROTOCOL_ERROR_SEMANTIC,  "unknown lab “ptt”" },
+  { "duplicate-id.xml",              PARASOL_PROTOCOL_ERROR_SEMANTIC,  "duplicate criterion id “exc-18”" },
+  { "configurable-without-note.xml", PARASOL_PROTOCOL_ERROR_SEMANTIC,  "has no <note>" },
+};
+
+static void
+test_broken_files (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "protocols", broken[i].file, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ParasolProtocol) p = NULL;
+      g_autofree char *prefix = g_strdup_printf ("%s:", path);
+      g_autoptr(GRegex) with_line = g_regex_new ("^.+:[0-9]+: ", G_REGEX_MULTILINE, 0, NULL);
+
+      g_test_message ("%s", broken[i].file);
+      p = parasol_protocol_new_from_file (path, &error);
+      g_assert_null (p);
+      g_assert_error (error, PARASOL_PROTOCOL_ERROR, broken[i].code);
+      if (strstr (error->message, broken[i].message) == NULL)
+        g_error ("%s: expected “%s” in:\n%s", broken[i].file, broken[i].message, error->message);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+      g_assert_true (g_regex_match (with_line, error->message, 0, NULL));
+    }
+}
+
+static void
+test_hostile_data (void)
+{
+  const char *cases[] = {
+    "",
+    "not xml at all",
+    "<?xml version=\"1.0\"?><protocol format=\"1\"/>",
+    "<?xml version=\"1.0\"?>\n<!DOCTYPE p SYSTEM \"http://example.org/p.dtd\">\n<protocol/>",
+    "<protocol format=\"1\"><trial id=\"x\"",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ParasolProtocol) p = parasol_protocol_new_from_data (cases[i], strlen (cases[i]),
+                                                                     "case.xml", &error);
+      g_assert_null (p);
+      g_assert_nonnull (error);
+      g_assert_true (g_str_has_prefix (error->message, "case.xml"));
+    }
+
+  /* Too large */
+  {
+    gsize len = PARASOL_PROTOCOL_MAX_SIZE + 1;
+    g_autofree char *big = g_malloc (len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ParasolProtocol) p = NULL;
+
+    memset (big, ' ', len);
+    p = parasol_protocol_new_from_data (big, len, "big.xml", &error);
+    g_assert_null (p);
+    g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED);
+  }
+
+  /* The shipped file round-trips through new_from_file */
+  {
+    g_autofree char *path = g_build_filename (g_getenv ("PARASOL_SOURCE_ROOT") ?: ".", "data",
+                                              "protocols", "buttons-001.xml", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ParasolProtocol) p = parasol_protocol_new_from_file (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (parasol_protocol_get_criteria (p)->len, ==, 27);
+  }
+}
+
+static void
+test_describe (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  g_autofree char *inc06 = parasol_rule_describe (p, parasol_protocol_find_criterion (p, "inc-06")->rule);
+  g_autofree char *dll3 = NULL;
+  GPtrArray *rules = parasol_protocol_get_assignment_rules (p);
+
+  g_assert_nonnull (strstr (inc06, "ANC ≥ 1.5 × 10^9/L"));
+  dll3 = parasol_rule_describe (p, ((ParasolAssignmentRule *) g_ptr_array_index (rules, 0))->rule);
+  g_assert_cmpstr (dll3, ==, "DLL3 high and (ASCL1 high or NEUROD1 high)");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/protocol/default/trial", test_default_trial);
+  g_test_add_func ("/protocol/default/criteria", test_default_criteria);
+  g_test_add_func ("/protocol/default/labs-markers-arms", test_default_labs_markers_arms);
+  g_test_add_func ("/protocol/default/regimen", test_default_regimen);
+  g_test_add_func ("/protocol/units/conversions", test_unit_conversions);
+  g_test_add_func ("/protocol/units/refusals", test_unit_refusals);
+  g_test_add_func ("/protocol/biomarkers", test_biomarkers);
+  g_test_add_func ("/protocol/broken-files", test_broken_files);
+  g_test_add_func ("/protocol/hostile-data", test_hostile_data);
+  g_test_add_func ("/protocol/describe", test_describe);
+
+  return g_test_run ();
+}
