@@ -724,7 +724,7 @@ test_two_cli_loops (Fixture       *f,
   script = g_strdup (
     "ok=0; bad=0; i=0\n"
     "while [ $i -lt \"$N\" ]; do\n"
-    "  if \"$CLI\" --database \"$DB\" patient set \"$PATIENT\" site \"$TAG-$i\" --reason loop "
+    "  if \"$CLI\" patient set \"$PATIENT\" site \"$TAG-$i\" --reason loop --database \"$DB\" "
     ">/dev/null 2>\"$OUT.err\"; then ok=$((ok+1)); else\n"
     "    grep -qiE 'busy|changed elsewhere' \"$OUT.err\" || bad=$((bad+1)); fi\n"
     "  i=$((i+1))\n"

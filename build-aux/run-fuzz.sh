@@ -1,0 +1,58 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Builds Parasol's libFuzzer targets with clang, ASan and UBSan, and runs each for a bounded time.
+#
+#   build-aux/run-fuzz.sh [SECONDS] [TARGET...]     (default: 60 s, every target)
+#
+# Logs: BUILD_DIR/fuzz-logs/TARGET/.  Environment: BUILD_DIR (default _build-fuzz), JOBS (default: the number of CPUs).
+# New inputs found are kept in BUILD_DIR/fuzz-corpus/TARGET (the seed corpus in the repository
+# is read, never written).  A crash leaves BUILD_DIR/fuzz-artifacts/TARGET/crash-* and makes this
+# script exit 1: copy the file to tests/data/protocols/fuzz-NAME.xml so that the fuzz-replay
+# test of the reliability suite keeps it harmless, and fix the loader.
+set -eu
+
+seconds=${1:-60}
+[ $# -gt 0 ] && shift
+targets=${*:-protocol}
+src=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$src/_build-fuzz}
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+command -v clang >/dev/null || { echo "run-fuzz.sh: clang is needed (apt-get install clang)" >&2; exit 2; }
+
+if [ ! -f "$build/build.ninja" ]; then
+  CC=clang meson setup "$build" "$src" -Dfuzzing=true -Dgui=false \
+    -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
+fi
+ninja -C "$build" $(for t in $targets; do printf 'tests/fuzz/fuzz-%s ' "$t"; done)
+
+status=0
+for t in $targets; do
+  corpus="$build/fuzz-corpus/$t"
+  artifacts="$build/fuzz-artifacts/$t"
+  mkdir -p "$corpus" "$artifacts"
+  dict=""
+  [ -f "$src/tests/fuzz/$t.dict" ] && dict="-dict=$src/tests/fuzz/$t.dict"
+  echo "run-fuzz.sh: fuzz-$t for $seconds s ($jobs jobs)"
+  # halt_on_error: the first ASan/UBSan report is a finding; detect_leaks: so is a leak.
+  # With -jobs, libFuzzer writes fuzz-JOB.log into the current folder: run in $logs.
+  logs="$build/fuzz-logs/$t"
+  rm -rf "$logs" && mkdir -p "$logs"
+  (cd "$logs" &&
+   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1} \
+   UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
+   "$build/tests/fuzz/fuzz-$t" "$corpus" "$src/tests/fuzz/corpus/$t" $dict \
+     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+     -jobs="$jobs" -workers="$jobs" -artifact_prefix="$artifacts/" -print_final_stats=1 \
+     >"$logs/main.txt" 2>&1) || status=1
+  for log in "$logs"/fuzz-*.log; do
+    [ -f "$log" ] && { echo "== $log"; grep -E "^#[0-9]+ *(DONE|pulse)|stat::|ERROR|SUMMARY" "$log" | tail -n 8; }
+  done
+  if ls "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artifacts"/oom-* >/dev/null 2>&1; then
+    echo "run-fuzz.sh: fuzz-$t found problems:" >&2
+    ls -l "$artifacts" >&2
+    status=1
+  fi
+done
+exit $status
