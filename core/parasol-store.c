@@ -1031,9 +1031,13 @@ configure_connection (ParasolStore *self,
                       GError      **error)
 {
   int enabled = 0;
+  const char *timeout;
 
   sqlite3_extended_result_codes (self->db, 1);
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  timeout = g_getenv ("PARASOL_BUSY_TIMEOUT_MS");
+  /* How long to wait for another process's write lock before saying "busy". */
+  sqlite3_busy_timeout (self->db, timeout != NULL ? (int) g_ascii_strtoll (timeout, NULL, 10)
+                                                  : BUSY_TIMEOUT_MS);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_DEFENSIVE, 1, &enabled);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &enabled);
   sqlite3_db_config (self->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &enabled);

@@ -647,6 +647,35 @@ test_conflict (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* Another process holds the write lock: a clear "busy" error, nothing half-written, and the
+ * write goes through once the lock is released. */
+static void
+test_locked (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(GError) error = NULL;
+  gint64 id = add_patient (store, "S-0001");
+  gint64 rows_before = 0, rows_after = 0;
+  sqlite3 *other = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  parasol_store_audit_verify (store, &rows_before, NULL, NULL);
+  g_assert_false (parasol_store_set_patient_field (store, id, "ecog", "1", 0, NULL, &error));
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "another program"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+
+  parasol_store_audit_verify (store, &rows_after, NULL, NULL);
+  g_assert_cmpint (rows_before, ==, rows_after);
+  g_assert_true (parasol_store_set_patient_field (store, id, "ecog", "1", 0, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_backup (Fixture *f, gconstpointer data)
 {
@@ -871,6 +900,7 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_setenv ("PARASOL_BUSY_TIMEOUT_MS", "200", TRUE);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/store/open/create", test_create);
@@ -890,6 +920,7 @@ main (int argc, char *argv[])
   ADD ("/store/audit/append-only", test_audit_append_only);
   ADD ("/store/audit/tamper", test_audit_tamper);
   ADD ("/store/conflict", test_conflict);
+  ADD ("/store/locked", test_locked);
   ADD ("/store/backup", test_backup);
   ADD ("/store/patient-list", test_patient_list);
   ADD ("/store/crash", test_crash);
