@@ -46,18 +46,58 @@ contains (GPtrArray  *array,
   return FALSE;
 }
 
+static const char *
+negate_ascii (ParasolCompare op)
+{
+  return op == PARASOL_COMPARE_GE ? "<" :
+         op == PARASOL_COMPARE_GT ? "<=" :
+         op == PARASOL_COMPARE_LE ? ">" : ">=";
+}
+
 /* "DLL3 62 % of tumour cells >= 50 %", "VIM H-score 180 >= 150", "MYC amplified" */
+static char *
+explain_result (const ParasolBiomarkerDef    *def,
+                const ParasolMarkerThreshold *t,
+                const ParasolBiomarkerResult *r,
+                gboolean                      positive)
+{
+  g_autofree char *value = parasol_protocol_format_number (r->value);
+  g_autofree char *limit = parasol_protocol_format_number (t->value);
+
+  switch (t->method)
+    {
+    case PARASOL_MARKER_METHOD_PERCENT:
+      /* Translators: "DLL3 62 % of tumour cells >= 50 %" */
+      return g_strdup_printf (_("%s %s %% of tumour cells %s %s %%"), def->name, value,
+                              positive ? parasol_compare_to_ascii (t->op) : negate_ascii (t->op),
+                              limit);
+    case PARASOL_MARKER_METHOD_HSCORE:
+      /* Translators: "VIM H-score 180 >= 150" */
+      return g_strdup_printf (_("%s H-score %s %s %s"), def->name, value,
+                              positive ? parasol_compare_to_ascii (t->op) : negate_ascii (t->op),
+                              limit);
+    case PARASOL_MARKER_METHOD_AMPLIFIED:
+    default:
+      return positive ? g_strdup_printf (_("%s amplified"), def->name)
+                      : g_strdup_printf (_("%s not amplified"), def->name);
+    }
+}
+
+/* A marker may have a cut-off for several methods (MYC: nuclear % or amplification); it is
+ * positive when the newest result of any of them is, negative when every newest result is
+ * negative, and undecided while its newest result is pending or it has no usable result. */
 static Tri
 eval_marker (Ctx               *ctx,
              const ParasolRule *rule,
              char             **explain)
 {
   const ParasolBiomarkerDef *def = parasol_protocol_find_biomarker (ctx->protocol, rule->ref);
-  const ParasolBiomarkerResult *r;
-  const ParasolMarkerThreshold *t = NULL;
-  g_autofree char *value = NULL;
-  g_autofree char *limit = NULL;
-  gboolean positive;
+  const ParasolBiomarkerResult *newest;
+  g_autoptr(GPtrArray) positives = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) negatives = g_ptr_array_new_with_free_func (g_free);
+  const ParasolBiomarkerResult *uncut = NULL;
+  GPtrArray *out;
+  GString *text;
 
   if (def == NULL)
     {
@@ -65,67 +105,64 @@ eval_marker (Ctx               *ctx,
       return TRI_UNKNOWN;
     }
 
-  r = parasol_patient_facts_find_biomarker (ctx->facts, def->id);
-  if (r == NULL)
+  newest = parasol_patient_facts_find_biomarker (ctx->facts, def->id);
+  if (newest == NULL)
     {
       add_unique (ctx->a->missing, def->id);
       *explain = g_strdup_printf (_("%s not tested"), def->name);
       return TRI_UNKNOWN;
     }
-  if (r->pending)
+  if (newest->pending)
     {
       add_unique (ctx->a->pending, def->id);
       *explain = g_strdup_printf (_("%s pending"), def->name);
       return TRI_UNKNOWN;
     }
 
+  /* The newest decided result of each method that has a cut-off */
   for (guint i = 0; i < def->thresholds->len; i++)
     {
-      const ParasolMarkerThreshold *th = &g_array_index (def->thresholds, ParasolMarkerThreshold, i);
-      if (th->method == r->method)
-        t = th;
+      const ParasolMarkerThreshold *t = &g_array_index (def->thresholds, ParasolMarkerThreshold, i);
+      const ParasolBiomarkerResult *best = NULL;
+      gboolean positive;
+
+      for (guint j = 0; j < ctx->facts->biomarkers->len; j++)
+        {
+          const ParasolBiomarkerResult *r = g_ptr_array_index (ctx->facts->biomarkers, j);
+
+          if (g_strcmp0 (r->marker, def->id) != 0 || r->pending || r->method != t->method)
+            continue;
+          if (best == NULL || r->id > best->id)
+            best = r;
+        }
+      if (best == NULL)
+        continue;
+      positive = parasol_biomarker_def_is_positive (def, best);
+      g_ptr_array_add (positive ? positives : negatives,
+                       explain_result (def, t, best, positive));
     }
-  value = parasol_protocol_format_number (r->value);
-  if (t == NULL)
+
+  if (positives->len == 0 && negatives->len == 0)
     {
+      uncut = newest;
       add_unique (ctx->a->missing, def->id);
       *explain = g_strdup_printf (_("%s: a %s result has no cut-off in this protocol"),
-                                  def->name, parasol_marker_method_to_string (r->method));
+                                  def->name, parasol_marker_method_to_string (uncut->method));
       return TRI_UNKNOWN;
     }
 
-  positive = parasol_biomarker_def_is_positive (def, r);
-  if (positive)
+  if (positives->len > 0)
     add_unique (ctx->a->positive, def->id);
-  limit = parasol_protocol_format_number (t->value);
-
-  switch (t->method)
+  out = positives->len > 0 ? positives : negatives;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < out->len; i++)
     {
-    case PARASOL_MARKER_METHOD_PERCENT:
-      /* Translators: "DLL3 62 % of tumour cells >= 50 %" */
-      *explain = g_strdup_printf (_("%s %s %% of tumour cells %s %s %%"), def->name, value,
-                                  positive ? parasol_compare_to_ascii (t->op)
-                                           : (t->op == PARASOL_COMPARE_GE ? "<" :
-                                              t->op == PARASOL_COMPARE_GT ? "<=" :
-                                              t->op == PARASOL_COMPARE_LE ? ">" : ">="),
-                                  limit);
-      break;
-    case PARASOL_MARKER_METHOD_HSCORE:
-      /* Translators: "VIM H-score 180 >= 150" */
-      *explain = g_strdup_printf (_("%s H-score %s %s %s"), def->name, value,
-                                  positive ? parasol_compare_to_ascii (t->op)
-                                           : (t->op == PARASOL_COMPARE_GE ? "<" :
-                                              t->op == PARASOL_COMPARE_GT ? "<=" :
-                                              t->op == PARASOL_COMPARE_LE ? ">" : ">="),
-                                  limit);
-      break;
-    case PARASOL_MARKER_METHOD_AMPLIFIED:
-    default:
-      *explain = positive ? g_strdup_printf (_("%s amplified"), def->name)
-                          : g_strdup_printf (_("%s not amplified"), def->name);
-      break;
+      if (i > 0)
+        g_string_append (text, positives->len > 0 ? _(" or ") : _(" and "));
+      g_string_append (text, g_ptr_array_index (out, i));
     }
-  return positive ? TRI_TRUE : TRI_FALSE;
+  *explain = g_string_free (text, FALSE);
+  return positives->len > 0 ? TRI_TRUE : TRI_FALSE;
 }
 
 static Tri eval_rule (Ctx *ctx, const ParasolRule *rule, char **explain);
@@ -328,6 +365,23 @@ parasol_assignment_propose (ParasolProtocol           *protocol,
                        g_strdup_printf (_("Conflict: several arms match (%s); the investigator chooses, with a reason"),
                                         names));
     }
+  else if (undecided->len > 0 && matched->len == 1 && a->pending->len == 0)
+    {
+      /* One arm matches and the rest are only untested (nothing pending): propose it, say
+       * which markers were not tested and which arms they could add, and let the
+       * investigator confirm with a reason (parasol_assignment_check_choice()). */
+      g_autofree char *markers = join_ids (a->missing);
+      g_autofree char *names = arm_names (protocol, undecided);
+
+      add_unique (a->proposed, g_ptr_array_index (matched, 0));
+      add_unique (a->candidates, g_ptr_array_index (matched, 0));
+      for (guint i = 0; i < undecided->len; i++)
+        add_unique (a->candidates, g_ptr_array_index (undecided, i));
+      g_ptr_array_add (a->trace,
+                       g_strdup_printf (_("Proposed %s; not tested: %s (could also match: %s); confirming needs a reason until they are"),
+                                        arm_name (protocol, g_ptr_array_index (matched, 0)),
+                                        markers, names));
+    }
   else if (undecided->len > 0)
     {
       GPtrArray *waiting = g_ptr_array_new_with_free_func (g_free);
@@ -466,7 +520,9 @@ parasol_assignment_check_choice (ParasolProtocol          *protocol,
   if (is_override)
     *is_override = !proposed;
 
-  if (proposed && !assignment->conflict && assignment->proposed->len == 1)
+  /* Confirmed without a reason only when nothing else could still match */
+  if (proposed && !assignment->conflict && assignment->proposed->len == 1 &&
+      assignment->candidates->len == 1)
     return TRUE;
 
   if (!has_reason)
@@ -479,6 +535,9 @@ parasol_assignment_check_choice (ParasolProtocol          *protocol,
       else if (assignment->proposed->len == 0)
         g_set_error (error, PARASOL_ASSIGNMENT_ERROR, PARASOL_ASSIGNMENT_ERROR_REASON_REQUIRED,
                      _("No arm is proposed yet (results pending); choosing %s needs a reason"), arm);
+      else if (proposed)
+        g_set_error (error, PARASOL_ASSIGNMENT_ERROR, PARASOL_ASSIGNMENT_ERROR_REASON_REQUIRED,
+                     _("Some biomarkers are not tested yet; choosing %s needs a reason"), arm);
       else
         g_set_error (error, PARASOL_ASSIGNMENT_ERROR, PARASOL_ASSIGNMENT_ERROR_REASON_REQUIRED,
                      _("%s overrides the proposal (%s) and needs a reason"), arm, props);

@@ -7,10 +7,16 @@
  *   - two or more rules hold: every matching arm is proposed and `conflict` is set;
  *   - a rule is undecided: no arm is proposed until the marker is back (`candidates` lists the
  *     arms still possible), unless two rules already hold (a conflict either way);
+ *   - one rule holds and the others are undecided only because markers were never tested
+ *     (none pending): that arm is proposed, `missing` and `candidates` say what else could
+ *     match, and confirming it needs a reason until those markers are tested;
+ *   - a marker with cut-offs for several methods (MYC: nuclear % or amplification) is positive
+ *     when the newest result of any method is, negative when each method's newest result is;
  *   - no experimental rule holds and none is undecided: the <otherwise/> arm (control);
  *   - a patient who is not eligible gets no proposal at all.
  * The investigator then confirms or overrides (a reason is required unless the choice is the
- * single, unconflicted proposal); see parasol_assignment_check_choice().
+ * single, unconflicted proposal and no other arm is still possible); see
+ * parasol_assignment_check_choice().
  */
 #pragma once
 

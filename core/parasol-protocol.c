@@ -1037,6 +1037,33 @@ check_units_present (xmlNode  *node,
     }
 }
 
+typedef struct {
+  int   line;
+  char *message;
+} SchemaError;
+
+static void
+schema_error_clear (gpointer data)
+{
+  g_free (((SchemaError *) data)->message);
+}
+
+static void
+schema_error_cb (void        *user_data,
+                 xmlErrorPtr  err)
+{
+  GArray *errors = user_data;
+  SchemaError e;
+
+  if (err == NULL || err->level == XML_ERR_WARNING)
+    return;
+  e.message = g_strchomp (g_strdup (err->message ? err->message : "error"));
+  e.line = err->line;
+  if (e.line <= 0 && err->node != NULL)
+    e.line = xmlGetLineNo ((xmlNode *) err->node);
+  g_array_append_val (errors, e);
+}
+
 static gboolean
 validate_schema (xmlDoc     *doc,
                  Problems   *p,
@@ -1047,6 +1074,7 @@ validate_schema (xmlDoc     *doc,
   xmlRelaxNGParserCtxt *pctxt;
   xmlRelaxNG *schema;
   xmlRelaxNGValidCtxt *vctxt;
+  g_autoptr(GArray) schema_errors = NULL;
   gsize rng_len;
   const char *rng_data;
   int ret;
@@ -1071,12 +1099,33 @@ validate_schema (xmlDoc     *doc,
     }
 
   check_units_present (xmlDocGetRootElement (doc), p);
+  schema_errors = g_array_new (FALSE, FALSE, sizeof (SchemaError));
+  g_array_set_clear_func (schema_errors, schema_error_clear);
 
   vctxt = xmlRelaxNGNewValidCtxt (schema);
-  xmlRelaxNGSetValidStructuredErrors (vctxt, structured_error_cb, p);
+  xmlRelaxNGSetValidStructuredErrors (vctxt, schema_error_cb, schema_errors);
   ret = xmlRelaxNGValidateDoc (vctxt, doc);
   xmlRelaxNGFreeValidCtxt (vctxt);
   xmlRelaxNGFree (schema);
+
+  /* libxml2 reports some schema errors twice, once without a node: keep the one with its line,
+   * and give a message that has none the line of the root element, so every problem reads
+   * file:line: reason. */
+  for (guint i = 0; i < schema_errors->len; i++)
+    {
+      const SchemaError *e = &g_array_index (schema_errors, SchemaError, i);
+      gboolean duplicate = FALSE;
+
+      if (e->line <= 0)
+        for (guint j = 0; j < schema_errors->len && !duplicate; j++)
+          {
+            const SchemaError *o = &g_array_index (schema_errors, SchemaError, j);
+            duplicate = o->line > 0 && g_str_equal (o->message, e->message);
+          }
+      if (!duplicate)
+        problem_add (p, e->line > 0 ? e->line : line_of (xmlDocGetRootElement (doc)), "%s",
+                     e->message);
+    }
 
   if (ret != 0)
     {

@@ -21,6 +21,7 @@ add_marker (ParasolPatientFacts *f,
   const char *v = kv[1];
 
   m->marker = g_strdup (kv[0]);
+  m->id = f->biomarkers->len + 1;  /* later specs are newer results */
   if (g_str_equal (v, "pending"))
     m->pending = TRUE;
   else if (g_str_equal (v, "amp") || g_str_equal (v, "noamp"))
@@ -95,6 +96,29 @@ static const Case cases[] = {
     PARASOL_VERDICT_ELIGIBLE, "dll3", FALSE, "neurod1", NULL },
   { "conflict despite a pending marker", "ascl1=35 neurod1=5 dll3=62 myc=amp vim=pending axl=H50",
     PARASOL_VERDICT_ELIGIBLE, "dll3,xpo1", TRUE, "vim", NULL },
+  /* Regression: MYC has a cut-off for two methods; each method's newest result counts, and
+   * either positive is MYC high (it used to be the newest result of any method alone). */
+  { "MYC 40 % then not amplified: XPO1 arm", "ascl1=5 neurod1=5 dll3=10 myc=40 myc=noamp vim=H50 axl=H50",
+    PARASOL_VERDICT_ELIGIBLE, "xpo1", FALSE, "", "MYC 40 % of tumour cells >= 10 % -> XPO1 arm" },
+  { "MYC amplified then 0 %: XPO1 arm", "ascl1=5 neurod1=5 dll3=10 myc=amp myc=0 vim=H50 axl=H50",
+    PARASOL_VERDICT_ELIGIBLE, "xpo1", FALSE, "", "MYC amplified -> XPO1 arm" },
+  { "MYC negative by both methods", "ascl1=5 neurod1=5 dll3=10 myc=5 myc=noamp vim=H50 axl=H50",
+    PARASOL_VERDICT_ELIGIBLE, "control", FALSE, "", "MYC 5 % of tumour cells < 10 % and MYC not amplified" },
+  { "MYC re-tested: the newer % counts", "ascl1=5 neurod1=5 dll3=10 myc=40 myc=5 vim=H50 axl=H50",
+    PARASOL_VERDICT_ELIGIBLE, "control", FALSE, "", "MYC 5 % of tumour cells < 10 %" },
+  { "MYC sent again after a result: pending", "ascl1=5 neurod1=5 dll3=10 myc=40 myc=pending vim=H50 axl=H50",
+    PARASOL_VERDICT_ELIGIBLE, "", FALSE, "myc", "waiting for myc" },
+  { "DLL3 and MYC by % with amplification negative: conflict",
+    "ascl1=5 neurod1=5 dll3=62 myc=20 myc=noamp vim=H50 axl=H50", PARASOL_VERDICT_ELIGIBLE,
+    "dll3,xpo1", TRUE, "", "Conflict" },
+  /* Regression: one arm matches and the other markers were never tested (none pending): it is
+   * proposed, with what was not tested, rather than nothing at all. */
+  { "DLL3 high, nothing else tested: proposed", "dll3=62", PARASOL_VERDICT_ELIGIBLE,
+    "dll3", FALSE, "ascl1,neurod1,myc,vim,axl", "not tested: ascl1, neurod1, myc, vim, axl" },
+  { "MYC amplified, nothing else tested: proposed", "myc=amp", PARASOL_VERDICT_ELIGIBLE,
+    "xpo1", FALSE, "dll3,ascl1,neurod1,vim,axl", "Proposed XPO1 arm" },
+  { "all untested but one negative: no proposal", "dll3=5", PARASOL_VERDICT_ELIGIBLE,
+    "", FALSE, "ascl1,neurod1,myc,vim,axl", "No proposal yet" },
   { "not eligible: no arm", "ascl1=35 neurod1=5 dll3=62 myc=5 vim=H50 axl=H50", PARASOL_VERDICT_NOT_ELIGIBLE,
     "", FALSE, "", "not eligible" },
   { "incomplete screening: proposed, not confirmable", "ascl1=35 neurod1=5 dll3=62 myc=5 vim=H50 axl=H50",
@@ -206,6 +230,23 @@ test_choice (void)
   g_assert_true (parasol_assignment_check_choice (protocol, conflict, "xpo1", "MYC amplified, DLL3 borderline",
                                                   &is_override, &error));
   g_assert_false (is_override);
+
+  /* One arm proposed while other markers are untested: confirming it needs a reason */
+  {
+    g_autoptr(ParasolPatientFacts) partial_facts = parasol_patient_facts_new ();
+    g_autoptr(ParasolAssignment) partial = NULL;
+
+    add_marker (partial_facts, "dll3=62");
+    partial = parasol_assignment_propose (protocol, partial_facts, PARASOL_VERDICT_ELIGIBLE);
+    g_assert_true (parasol_assignment_is_proposed (partial, "dll3"));
+    g_assert_false (parasol_assignment_check_choice (protocol, partial, "dll3", NULL, &is_override, &error));
+    g_assert_error (error, PARASOL_ASSIGNMENT_ERROR, PARASOL_ASSIGNMENT_ERROR_REASON_REQUIRED);
+    g_clear_error (&error);
+    g_assert_true (parasol_assignment_check_choice (protocol, partial, "dll3", "panel not requested",
+                                                    &is_override, &error));
+    g_assert_no_error (error);
+    g_assert_false (is_override);
+  }
 
   /* Not eligible, or screening incomplete: no arm */
   excluded = parasol_assignment_propose (protocol, f, PARASOL_VERDICT_NOT_ELIGIBLE);

@@ -596,6 +596,45 @@ test_enrol_give_delay (Fixture *f, gconstpointer data)
   g_assert_cmpint (verify->status, ==, 0);
 }
 
+/* Every checkpoint inhibitor at its listed dose, by `dose ... --ici DRUG --json`.  Regression:
+ * serplulimab was rounded to 10 mg, so 4.5 mg/kg x 70 kg = 315 mg came out as 320 mg; it is now
+ * rounded to 5 mg like carboplatin and a weight-based dose of a round weight stays exact. */
+static void
+test_dose_each_ici (Fixture *f, gconstpointer data)
+{
+  g_autofree char *missing_db = g_build_filename (f->dir, "none.db", NULL);
+  static const struct {
+    const char *ici;
+    const char *weight;
+    double      dose;
+    double      unrounded;
+  } cases[] = {
+    { "tislelizumab",  "70", 200,  200 },
+    { "atezolizumab",  "70", 1200, 1200 },
+    { "durvalumab",    "70", 1500, 1500 },
+    { "benmelstobart", "70", 1200, 1200 },
+    { "toripalimab",   "70", 240,  240 },
+    { "serplulimab",   "70", 315,  315 },
+    { "serplulimab",   "60", 270,  270 },
+    { "serplulimab",   "63", 285,  283.5 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CliResult) r = cli_run (missing_db, "dose", "--height-cm", "170", "--weight-kg",
+                                        cases[i].weight, "--age", "60", "--sex", "male",
+                                        "--creatinine-umol-l", "80", "--arm", "control",
+                                        "--ici", cases[i].ici, "--json", NULL);
+      g_autofree char *from = g_strdup_printf ("\"drug\": \"%s\"", cases[i].ici);
+
+      g_test_message ("%s %s kg", cases[i].ici, cases[i].weight);
+      g_assert_cmpint (r->status, ==, 0);
+      g_assert_cmpfloat_with_epsilon (json_number (r->out, from, "dose"), cases[i].dose, 1e-9);
+      g_assert_cmpfloat_with_epsilon (json_number (r->out, from, "dose_unrounded"), cases[i].unrounded, 1e-9);
+      cli_assert_contains (r->out, "\"unit\": \"mg\"");
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -606,6 +645,7 @@ main (int argc, char *argv[])
   ADD ("/cli/dose/published-example", test_dose_published_example);
   ADD ("/cli/dose/gfr-cap-and-women", test_dose_gfr_cap_and_women);
   ADD ("/cli/dose/maintenance", test_dose_maintenance);
+  ADD ("/cli/dose/each-ici", test_dose_each_ici);
   ADD ("/cli/dose/bad-input", test_dose_bad_input);
   ADD ("/cli/schedule/delay-give", test_patient_schedule_delay_give);
   ADD ("/cli/enrol/refused", test_enrol_refused);

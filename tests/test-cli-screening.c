@@ -396,6 +396,132 @@ test_assign (Fixture       *f,
   }
 }
 
+/* Regression: a marker with cut-offs for two methods (MYC: nuclear % or amplification) used to
+ * be judged on its newest result alone, so "MYC 40 %" followed by "not amplified" hid the XPO1
+ * arm; and one positive marker with the others never tested proposed nothing at all. */
+typedef struct {
+  const char *name;
+  const char *markers;   /* "marker:option:value ...", applied in order */
+  const char *proposed;  /* the "proposed" array as printed */
+  const char *conflict;
+  gboolean    confirm_needs_reason;
+} MarkerCase;
+
+static const MarkerCase marker_cases[] = {
+  { "MYC % positive, then not amplified",
+    "dll3:--percent:5 ascl1:--percent:0 neurod1:--percent:0 myc:--percent:40 myc:--amplified:no vim:--hscore:0 axl:--hscore:0",
+    "[\"xpo1\"]", "false", FALSE },
+  { "MYC amplified, then 0 %",
+    "dll3:--percent:5 ascl1:--percent:0 neurod1:--percent:0 myc:--amplified:yes myc:--percent:0 vim:--hscore:0 axl:--hscore:0",
+    "[\"xpo1\"]", "false", FALSE },
+  { "MYC negative by both methods",
+    "dll3:--percent:5 ascl1:--percent:0 neurod1:--percent:0 myc:--percent:5 myc:--amplified:no vim:--hscore:0 axl:--hscore:0",
+    "[\"control\"]", "false", FALSE },
+  { "DLL3 and MYC % (then not amplified): conflict",
+    "dll3:--percent:62 ascl1:--percent:0 neurod1:--percent:0 myc:--percent:20 myc:--amplified:no vim:--hscore:0 axl:--hscore:0",
+    "[\"dll3\", \"xpo1\"]", "true", TRUE },
+  { "DLL3 only, nothing else tested: proposed, reason to confirm",
+    "dll3:--percent:62", "[\"dll3\"]", "false", TRUE },
+  { "VIM only, nothing else tested: proposed, reason to confirm",
+    "vim:--hscore:200", "[\"anlotinib\"]", "false", TRUE },
+  /* Regression: intensities for a marker judged by % of tumour cells were refused; they give
+   * the % stained at any intensity (10 + 20 + 30 = 60 %). */
+  { "DLL3 by intensities, the rest negative",
+    "dll3:--intensity:10,20,30 ascl1:--percent:0 neurod1:--percent:0 myc:--percent:0 vim:--hscore:0 axl:--intensity:5,5,5",
+    "[\"dll3\"]", "false", FALSE },
+  { "DLL3 high and MYC pending: no proposal",
+    "dll3:--percent:62 myc:--pending:", "[]", "false", TRUE },
+};
+
+static void
+test_assign_markers (Fixture       *f,
+                     gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (marker_cases); i++)
+    {
+      const MarkerCase *c = &marker_cases[i];
+      g_autofree char *id = g_strdup_printf ("S-M%02u", i);
+      g_auto(GStrv) specs = g_strsplit (c->markers, " ", -1);
+      g_autofree char *proposed = g_strdup_printf ("\"proposed\": %s", c->proposed);
+      g_autofree char *conflict = g_strdup_printf ("\"conflict\": %s", c->conflict);
+      g_autoptr(CliResult) r = NULL;
+      g_autoptr(CliResult) confirm = NULL;
+
+      g_test_message ("%s", c->name);
+      make_eligible (f, id, "1960-06-01");
+      for (guint j = 0; specs[j] != NULL; j++)
+        {
+          g_auto(GStrv) part = g_strsplit (specs[j], ":", 3);
+
+          if (*part[2] != '\0')
+            run_ok (f, "biomarker", "add", id, part[0], part[1], part[2], NULL);
+          else
+            run_ok (f, "biomarker", "add", id, part[0], part[1], NULL);
+        }
+      r = cli_run (f->db, "assign", id, "--json", NULL);
+      ok (r);
+      cli_assert_contains (r->out, proposed);
+      cli_assert_contains (r->out, conflict);
+
+      if (g_str_equal (c->proposed, "[]"))
+        continue;
+      {
+        g_auto(GStrv) arms = g_strsplit_set (c->proposed, "[]\", ", -1);
+        const char *first = NULL;
+
+        for (guint j = 0; arms[j] != NULL && first == NULL; j++)
+          if (*arms[j] != '\0')
+            first = arms[j];
+        confirm = cli_run (f->db, "assign", id, "--confirm", first, NULL);
+        g_assert_cmpint (confirm->status, ==, c->confirm_needs_reason ? 1 : 0);
+        if (c->confirm_needs_reason)
+          {
+            g_autoptr(CliResult) with_reason =
+              cli_run (f->db, "assign", id, "--confirm", first, "--reason", "panel reviewed", NULL);
+            ok (with_reason);
+          }
+      }
+    }
+}
+
+/* Regression: scripts put the common options before the command
+ * (`parasol-cli --database X screen ID --json`); the dispatcher took "--database" for the
+ * command and exited 2. */
+static void
+test_global_options (Fixture       *f,
+                     gconstpointer  data)
+{
+  struct {
+    const char *args[8];
+    int         status;
+    const char *out;
+  } cases[] = {
+    { { "--database", f->db, "screen", "S-G1", "--json" }, 0, "\"verdict\": \"eligible\"" },
+    { { "--json", "--database", f->db, "screen", "S-G1" }, 0, "\"verdict\": \"eligible\"" },
+    { { "-d", f->db, "screen", "S-G1", "--json" }, 0, "\"verdict\": \"eligible\"" },
+    { { "patient", "--database", f->db, "show", "S-G1", "--json" }, 0, "\"screening_number\": \"S-G1\"" },
+    { { "--database", f->db, "patient", "list", "--json" }, 0, "\"S-G1\"" },
+    { { "--database", f->db, "assign", "S-G1", "--json" }, 0, "\"conflict\": " },
+    { { "--database", f->db, "protocol", "show", "--json" }, 0, "\"criteria\": " },
+    { { "screen", "S-G1", "--database", f->db, "--json" }, 0, "\"verdict\": \"eligible\"" },
+    { { "--database", f->db }, 2, NULL },
+    { { "--database", f->db, "frobnicate" }, 2, NULL },
+    { { "--database", f->db, "screen" }, 2, NULL },
+  };
+
+  make_eligible (f, "S-G1", "1960-06-01");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CliResult) r = cli_runv (NULL, cases[i].args);
+
+      if (r->status != cases[i].status)
+        g_error ("case %u: exit %d, expected %d:\n%s\n%s", i, r->status, cases[i].status, r->out,
+                 r->err);
+      if (cases[i].out != NULL)
+        cli_assert_contains (r->out, cases[i].out);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -410,6 +536,8 @@ main (int   argc,
   g_test_add ("/cli/lab/bad-input", Fixture, NULL, set_up, test_bad_input, tear_down);
   g_test_add ("/cli/lab/import", Fixture, NULL, set_up, test_lab_import, tear_down);
   g_test_add ("/cli/assign", Fixture, NULL, set_up, test_assign, tear_down);
+  g_test_add ("/cli/assign/markers", Fixture, NULL, set_up, test_assign_markers, tear_down);
+  g_test_add ("/cli/global-options", Fixture, NULL, set_up, test_global_options, tear_down);
 
   return g_test_run ();
 }

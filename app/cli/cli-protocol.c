@@ -1660,6 +1660,15 @@ parasol_cli_biomarker_add (int    argc,
       g_string_free (ids, TRUE);
       return fail_literal (PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNKNOWN_ID, msg);
     }
+  /* Intensities for a marker judged by % of tumour cells (DLL3, ASCL1, NEUROD1, MYC): the cells
+   * stained at any intensity, W + M + S, rather than a refusal. */
+  if (intensity != NULL && !parasol_biomarker_def_check (def, PARASOL_MARKER_METHOD_HSCORE, marker->value, NULL) &&
+      parasol_biomarker_def_check (def, PARASOL_MARKER_METHOD_PERCENT,
+                                   marker->intensity[0] + marker->intensity[1] + marker->intensity[2], NULL))
+    {
+      marker->method = PARASOL_MARKER_METHOD_PERCENT;
+      marker->value = marker->intensity[0] + marker->intensity[1] + marker->intensity[2];
+    }
   if (!marker->pending && !parasol_biomarker_def_check (def, marker->method, marker->value, &error))
     return parasol_cli_fail (error);
   if (marker->pending)

@@ -220,6 +220,80 @@ print_usage (FILE *out)
   fprintf (out, "\n%s\n", _("Run “parasol-cli COMMAND --help” for the options of a command."));
 }
 
+/* Is @arg one of the common options?  Sets *takes_value when the option's value is the next
+ * argument ("--database PATH", "-d PATH"). */
+static gboolean
+is_common_option (const char *arg,
+                  gboolean   *takes_value)
+{
+  *takes_value = FALSE;
+  if (g_str_equal (arg, "--database") || g_str_equal (arg, "-d"))
+    {
+      *takes_value = TRUE;
+      return TRUE;
+    }
+  return g_str_has_prefix (arg, "--database=") || g_str_equal (arg, "--json") || g_str_equal (arg, "--allow-network-filesystem");
+}
+
+/* Scripts write `parasol-cli --database X screen ID --json` as often as
+ * `parasol-cli screen ID --database X --json`: the common options may come anywhere, also
+ * before the command words.  Moves those found before them to the end (before a "--"), where
+ * each command's GOption parser reads them.  Returns the new argv (the strings are borrowed). */
+static char **
+hoist_common_options (int   *argc,
+                      char **argv)
+{
+  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  g_autoptr(GPtrArray) common = g_ptr_array_new ();
+  GPtrArray *out = g_ptr_array_new ();
+  guint n_words = 0;
+  int i = 1;
+
+  /* At most two command words ("patient add"); a one-word command takes no second. */
+  while (i < *argc && n_words < 2)
+    {
+      gboolean takes_value;
+
+      if (is_common_option (argv[i], &takes_value))
+        {
+          /* Some commands use -d for --date: before the command, -d is --database. */
+          g_ptr_array_add (common, g_str_equal (argv[i], "-d") ? "--database" : argv[i]);
+          if (takes_value && i + 1 < *argc)
+            g_ptr_array_add (common, argv[++i]);
+          i++;
+          continue;
+        }
+      if (argv[i][0] == '-')
+        break;
+      g_ptr_array_add (words, argv[i]);
+      n_words++;
+      i++;
+      if (n_words == 1)
+        {
+          gboolean has_sub = FALSE;
+
+          for (guint c = 0; c < G_N_ELEMENTS (commands); c++)
+            if (g_str_equal (commands[c].group, words->pdata[0]) && commands[c].name != NULL)
+              has_sub = TRUE;
+          if (!has_sub)
+            break;
+        }
+    }
+
+  g_ptr_array_add (out, argv[0]);
+  for (guint w = 0; w < words->len; w++)
+    g_ptr_array_add (out, words->pdata[w]);
+  for (; i < *argc && !g_str_equal (argv[i], "--"); i++)
+    g_ptr_array_add (out, argv[i]);
+  for (guint c = 0; c < common->len; c++)
+    g_ptr_array_add (out, common->pdata[c]);
+  for (; i < *argc; i++)
+    g_ptr_array_add (out, argv[i]);
+  *argc = out->len;
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -250,6 +324,19 @@ main (int   argc,
     {
       printf ("parasol-cli %s\n", PACKAGE_VERSION);
       return PARASOL_CLI_OK;
+    }
+
+  argv = hoist_common_options (&argc, argv);
+  if (argc < 2 || argv[1][0] == '-')
+    {
+      if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+        {
+          print_usage (stdout);
+          return PARASOL_CLI_OK;
+        }
+      g_printerr (_("parasol-cli: no command given.\n"));
+      print_usage (stderr);
+      return PARASOL_CLI_USAGE;
     }
 
   group = argv[1];

@@ -4,8 +4,15 @@
  *
  * Each subcommand is `int cmd (int argc, char **argv)` where argv[0] is the command path
  * ("patient add").  It parses its options with parasol_cli_parse(), which adds the common
- * options (--database, --json, --allow-network-filesystem) and handles --help.
- * Exit status: 0 ok, 1 error, 2 usage.
+ * options (--database, --json, --allow-network-filesystem) and handles --help.  The common
+ * options may also come before the command (`parasol-cli --database X screen ID --json`); there
+ * `-d` is --database, also for commands whose own -d is --date.
+ * Exit status: 0 ok, 1 error, 2 usage.  Usage (2) is what can be judged from the command line
+ * alone: an unknown command or option, a missing argument or required option, a value that is
+ * not a number or a real YYYY-MM-DD date, or a word outside a fixed set (--sex female|male,
+ * met|not_met, --amplified yes|no).  Error (1) is what needs the protocol or the database: an
+ * unknown patient, lab, unit, marker, criterion, arm or drug, a value outside its plausible or
+ * physiological range, a missing reason, a refused date; the message names what is accepted.
  */
 #pragma once
 
