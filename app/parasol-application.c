@@ -165,8 +165,20 @@ open_database (ParasolApplication *self,
   window = find_window (self, path);
   if (window == NULL)
     {
+      const char *open_patient = g_getenv ("PARASOL_OPEN_PATIENT");
+
       window = parasol_window_new (GTK_APPLICATION (self), NULL);
       open_into_window (self, window, path);
+
+      /* For screenshots and manual tests: PARASOL_OPEN_PATIENT=S-0004 opens that patient */
+      if (open_patient != NULL && *open_patient != '\0' &&
+          parasol_window_get_store (window) != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!parasol_window_show_patient_by_key (window, open_patient, &error))
+            g_warning ("PARASOL_OPEN_PATIENT=%s: %s", open_patient, error->message);
+        }
     }
 
   gtk_window_present (GTK_WINDOW (window));

@@ -258,8 +258,9 @@ add_treatment (Demo                *demo,
 
       record.number = cycle;
       record.start = day1;
-      record.status = (char *) (delayed ? "delayed" : "started");
-      record.reason = delayed ? (char *) "Demo: ANC below 1.5 x 10^9/L on day 1" : NULL;
+      /* A delayed cycle that then went ahead is a started cycle, late, with its reason. */
+      record.status = (char *) "started";
+      record.reason = delayed ? (char *) "Demo: delayed 7 days, ANC below 1.5 x 10^9/L on day 1" : NULL;
       if (parasol_store_set_cycle (demo->store, id, &record, NULL, error) == 0)
         return FALSE;
 

@@ -8,7 +8,9 @@
 
 #include <glib/gi18n.h>
 
+#include "parasol-patient.h"
 #include "parasol-patient-list.h"
+#include "parasol-patient-page.h"
 #include "parasol-protocol.h"
 #include "parasol-window.h"
 
@@ -23,8 +25,10 @@ struct _ParasolWindow
   /* template */
   AdwToastOverlay        *toast_overlay;
   AdwWindowTitle         *window_title;
+  GtkWidget              *back_button;
   GtkStack               *stack;
   ParasolPatientListView *patient_list_view;
+  ParasolPatientPage     *patient_page;
   AdwStatusPage          *message_page;
   GtkWidget              *commands_box;
   GtkLabel               *demo_command_label;
@@ -34,6 +38,7 @@ struct _ParasolWindow
   GtkLabel               *message_detail_label;
 
   ParasolStore           *store;
+  ParasolProtocol        *protocol;
   ParasolPatientList     *patients;
   char                   *database_path;
   guint                   poll_source;
@@ -98,6 +103,14 @@ update_title (ParasolWindow *self)
 
   adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->window_title), title);
+
+  /* A patient's page: "S-0004 · LSD" over the trial */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") == 0 &&
+      parasol_patient_page_get_title (self->patient_page) != NULL)
+    adw_window_title_set_title (self->window_title,
+                                parasol_patient_page_get_title (self->patient_page));
+  else
+    adw_window_title_set_title (self->window_title, _("Parasol"));
 
   if (trial_id != NULL)
     /* Translators: the window title for the window manager, "Parasol — BUTTONS-001" */
@@ -169,6 +182,9 @@ show_commands (ParasolWindow *self,
   }
 }
 
+static void show_page (ParasolWindow *self,
+                       const char    *name);
+
 static void
 show_message (ParasolWindow *self,
               const char    *icon_name,
@@ -184,8 +200,7 @@ show_message (ParasolWindow *self,
   gtk_label_set_label (self->message_detail_label, detail != NULL ? detail : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_detail_label), detail != NULL);
 
-  set_key_capture (self, FALSE);
-  gtk_stack_set_visible_child_name (self->stack, "message");
+  show_page (self, "message");
 }
 
 static void
@@ -211,9 +226,67 @@ copy_text_action (GSimpleAction *action,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied to clipboard")));
 }
 
+static void
+show_page (ParasolWindow *self,
+           const char    *name)
+{
+  gboolean on_patient = g_strcmp0 (name, "patient") == 0;
+  GAction *back = g_action_map_lookup_action (G_ACTION_MAP (self), "back");
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_widget_set_visible (self->back_button, on_patient);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (back), on_patient);
+  /* Typing goes to the patient search only where it can be seen */
+  set_key_capture (self, g_strcmp0 (name, "patients") == 0);
+  update_title (self);
+}
+
+static void
+back_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  ParasolWindow *self = user_data;
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") != 0)
+    return;
+
+  show_page (self, "patients");
+  gtk_widget_grab_focus (GTK_WIDGET (parasol_patient_list_view_get_column_view (self->patient_list_view)));
+}
+
+static void
+on_patient_activated (ParasolWindow  *self,
+                      ParasolPatient *patient)
+{
+  parasol_window_show_patient (self, parasol_patient_get_id (patient));
+}
+
+static void
+on_patient_title_changed (ParasolWindow *self)
+{
+  update_title (self);
+}
+
+/* The mouse's back button goes back too */
+static void
+on_back_button_pressed (GtkGestureClick *gesture,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        ParasolWindow   *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") == 0)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.back", NULL);
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+    }
+}
+
 static const GActionEntry win_entries[] = {
   { "search", search_action },
   { "copy-text", copy_text_action, "s" },
+  { "back", back_action },
 };
 
 static void
@@ -226,6 +299,7 @@ parasol_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_WINDOW);
 
   g_clear_object (&self->patients);
+  g_clear_object (&self->protocol);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (parasol_window_parent_class)->dispose (object);
@@ -296,13 +370,22 @@ parasol_window_class_init (ParasolWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PARASOL_TYPE_PATIENT_LIST_VIEW);
+  g_type_ensure (PARASOL_TYPE_PATIENT_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/parasol/Parasol/ui/parasol-window.ui");
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_list_view);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_page);
+
+  /* Back from a patient: Alt+Left as in a browser, Escape as in a dialog */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, message_page);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, commands_box);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, demo_command_label);
@@ -321,10 +404,22 @@ parasol_window_init (ParasolWindow *self)
                                    self);
 
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
+  g_signal_connect_object (self->patient_list_view, "patient-activated",
+                           G_CALLBACK (on_patient_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->patient_page, "notify::title",
+                           G_CALLBACK (on_patient_title_changed), self, G_CONNECT_SWAPPED);
+
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 8);
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect (click, "pressed", G_CALLBACK (on_back_button_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  }
 
   /* Until a store or an error arrives. */
-  gtk_stack_set_visible_child_name (self->stack, "patients");
-  update_title (self);
+  show_page (self, "patients");
 }
 
 ParasolWindow *
@@ -360,7 +455,10 @@ parasol_window_set_store (ParasolWindow *self,
 
   parasol_patient_list_view_set_model (self->patient_list_view, NULL);
   parasol_patient_list_view_set_protocol (self->patient_list_view, NULL);
+  parasol_patient_page_set_store (self->patient_page, NULL);
+  parasol_patient_page_set_protocol (self->patient_page, NULL);
   g_clear_object (&self->patients);
+  g_clear_object (&self->protocol);
 
   if (store != NULL)
     {
@@ -375,12 +473,14 @@ parasol_window_set_store (ParasolWindow *self,
             g_debug ("No arm names, the trial's protocol does not load: %s", error->message);
         }
       parasol_patient_list_view_set_protocol (self->patient_list_view, protocol);
+      self->protocol = g_steal_pointer (&protocol);
 
       set_database_path (self, parasol_store_get_path (store));
       self->patients = parasol_patient_list_new (store);
       parasol_patient_list_view_set_model (self->patient_list_view, G_LIST_MODEL (self->patients));
-      set_key_capture (self, TRUE);
-      gtk_stack_set_visible_child_name (self->stack, "patients");
+      parasol_patient_page_set_store (self->patient_page, store);
+      parasol_patient_page_set_protocol (self->patient_page, self->protocol);
+      show_page (self, "patients");
     }
 
   update_title (self);
@@ -512,4 +612,52 @@ parasol_window_get_patient_list_view (ParasolWindow *self)
   g_return_val_if_fail (PARASOL_IS_WINDOW (self), NULL);
 
   return self->patient_list_view;
+}
+
+ParasolPatientPage *
+parasol_window_get_patient_page (ParasolWindow *self)
+{
+  g_return_val_if_fail (PARASOL_IS_WINDOW (self), NULL);
+
+  return self->patient_page;
+}
+
+void
+parasol_window_show_patient (ParasolWindow *self,
+                             gint64         patient_id)
+{
+  g_return_if_fail (PARASOL_IS_WINDOW (self));
+  g_return_if_fail (patient_id > 0);
+
+  if (self->store == NULL)
+    return;
+
+  parasol_patient_page_set_patient_id (self->patient_page, patient_id);
+  show_page (self, "patient");
+  gtk_widget_grab_focus (GTK_WIDGET (self->patient_page));
+}
+
+gboolean
+parasol_window_show_patient_by_key (ParasolWindow  *self,
+                                    const char     *key,
+                                    GError        **error)
+{
+  gint64 id;
+
+  g_return_val_if_fail (PARASOL_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (self->store == NULL)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                   _("No trial database is open"));
+      return FALSE;
+    }
+
+  id = parasol_store_find_patient (self->store, key, error);
+  if (id <= 0)
+    return FALSE;
+
+  parasol_window_show_patient (self, id);
+  return TRUE;
 }

@@ -7,8 +7,11 @@
  * parasol_window_show_open_error() turns the GError from parasol_store_open() into a page
  * a person can act on (no database yet, locked, damaged, on a network filesystem, ...).
  *
+ * Activating a patient in the list opens its page (ParasolPatientPage); win.back (the back
+ * button, Alt+Left, Escape, the mouse's back button) returns to the list.
+ *
  * Window actions: win.search (focus the search entry), win.copy-text (s: put text on the
- * clipboard).  The application provides app.about, app.quit and app.reopen.
+ * clipboard), win.back.  The application provides app.about, app.quit and app.reopen.
  */
 #pragma once
 
@@ -16,6 +19,7 @@
 
 #include "parasol-store.h"
 #include "parasol-patient-list-view.h"
+#include "parasol-patient-page.h"
 
 G_BEGIN_DECLS
 
@@ -34,8 +38,16 @@ void                    parasol_window_show_open_error     (ParasolWindow  *self
                                                             const GError   *error);
 /* The database path this window was asked to show (the store's, or the one that failed). */
 const char             *parasol_window_get_database_path   (ParasolWindow  *self);
-/* "patients" or "message". */
+/* "patients", "patient" or "message". */
 const char             *parasol_window_get_visible_page    (ParasolWindow  *self);
 ParasolPatientListView *parasol_window_get_patient_list_view (ParasolWindow *self);
+ParasolPatientPage     *parasol_window_get_patient_page    (ParasolWindow  *self);
+/* Opens the page of patient @patient_id (as activating its row does). */
+void                    parasol_window_show_patient        (ParasolWindow  *self,
+                                                            gint64          patient_id);
+/* The same, by id, screening number or subject number ("S-0004", "BT-0004"). */
+gboolean                parasol_window_show_patient_by_key (ParasolWindow  *self,
+                                                            const char     *key,
+                                                            GError        **error);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "parasol-dosing.h"
 #include "parasol-eligibility.h"
 #include "parasol-ics.h"
+#include "parasol-patient-dosing.h"
 #include "parasol-protocol.h"
 #include "parasol-schedule.h"
 
@@ -194,36 +195,10 @@ patient_reload (Patient  *p,
 static GDate
 weight_date (Patient *p)
 {
-  g_autoptr(GPtrArray) entries = NULL;
-  GDate date;
-
-  g_date_clear (&date, 1);
-  entries = parasol_store_audit_list (p->store, "patient", p->id, 0, NULL);
-  for (guint i = 0; entries != NULL && i < entries->len; i++)
-    {
-      const ParasolAuditEntry *entry = g_ptr_array_index (entries, i);
-
-      if ((g_strcmp0 (entry->field, "weight_kg") == 0 || entry->field == NULL)
-          && entry->at != NULL && strlen (entry->at) >= 10)
-        {
-          g_autofree char *day = g_strndup (entry->at, 10);
-          GDate d;
-
-          if (parasol_cli_parse_date (day, &d, NULL))
-            date = d;
-        }
-    }
-  return date;
+  return parasol_patient_weight_date (p->store, p->id);
 }
 
-typedef struct {
-  ParasolDosingInput input;
-  double             current_weight_kg;
-  double             dose_weight_kg;
-  double             weight_change;
-  gboolean           recalculate;
-  GDate              on;
-} PatientDosing;
+typedef ParasolPatientDosing PatientDosing;
 
 /* The inputs for @p's doses on @on: weight (the dose weight unless it changed by the protocol's
  * threshold or more), height, age on @on, sex, the newest creatinine on or before @on. */
@@ -235,17 +210,9 @@ patient_dosing_input (Patient              *p,
                       GError              **error)
 {
   const ParasolPatientFacts *f = p->facts;
-  const ParasolLabResult *crea;
+  GDate wd;
 
-  memset (pd, 0, sizeof *pd);
-  parasol_dosing_input_init (&pd->input);
-  pd->on = *on;
-  pd->current_weight_kg = f->weight_kg;
-  pd->dose_weight_kg = f->dose_weight_kg;
-  pd->weight_change = parasol_dosing_weight_change (f->dose_weight_kg, f->weight_kg);
-  pd->recalculate = parasol_dosing_needs_recalculation (f->dose_weight_kg, f->weight_kg,
-                                                        regimen->weight_change_recalc);
-
+  /* The same checks as core's, with the command that fixes them */
   if (isnan (f->weight_kg) && isnan (f->dose_weight_kg))
     {
       g_set_error (error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_MISSING,
@@ -261,31 +228,8 @@ patient_dosing_input (Patient              *p,
       return FALSE;
     }
 
-  /* Doses stay on the dose weight until the weight changes by the threshold */
-  if (!isnan (f->dose_weight_kg) && !isnan (f->weight_kg) && !pd->recalculate)
-    pd->input.weight_kg = f->dose_weight_kg;
-  else if (!isnan (f->weight_kg))
-    pd->input.weight_kg = f->weight_kg;
-  else
-    pd->input.weight_kg = f->dose_weight_kg;
-
-  pd->input.height_cm = f->height_cm;
-  pd->input.sex = f->sex;
-  pd->input.age_years = parasol_age_on (&f->birth_date, on);
-  pd->input.weight_date = weight_date (p);
-
-  crea = parasol_patient_facts_find_lab (f, "creatinine", on);
-  if (crea == NULL)
-    crea = parasol_patient_facts_find_lab (f, "creatinine", NULL);
-  if (crea != NULL)
-    {
-      if (!parasol_dosing_creatinine_to_umol_l (crea->value, crea->unit,
-                                                &pd->input.creatinine_umol_l, error))
-        return FALSE;
-      pd->input.creatinine_date = crea->date;
-    }
-
-  return TRUE;
+  wd = weight_date (p);
+  return parasol_patient_dosing_init (pd, f, regimen, on, &wd, error);
 }
 
 static void
@@ -565,12 +509,7 @@ parasol_cli_dose (int    argc,
     return parasol_cli_fail (error);
 
   if (!standalone && pd.recalculate)
-    g_ptr_array_add (set->warnings,
-                     g_strdup_printf (_("Weight %.1f kg differs from the dose weight %.1f kg by "
-                                        "%.1f %% (≥ %.0f %%): doses recalculated on the current "
-                                        "weight; confirm and update dose_weight_kg"),
-                                      pd.current_weight_kg, pd.dose_weight_kg,
-                                      pd.weight_change * 100, regimen->weight_change_recalc * 100));
+    g_ptr_array_add (set->warnings, parasol_patient_dosing_weight_warning (&pd, regimen));
 
   if (parasol_cli_options.json)
     {
@@ -648,35 +587,19 @@ build_patient_schedule (Patient                      *p,
     return g_steal_pointer (&first);
 
   /* Doses per cycle (on each cycle's day 1), then the calendar again knowing them */
-  cd->planned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  cd->sets = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_dose_set_free);
-  for (guint i = 0; i < first->cycles->len; i++)
-    {
-      const ParasolScheduleCycle *c = g_ptr_array_index (first->cycles, i);
-      g_autoptr(GError) local = NULL;
-      ParasolDoseSet *set = NULL;
-      PatientDosing pd;
+  {
+    GDate wd = weight_date (p);
+    g_autoptr(ParasolPatientPlan) plan = parasol_patient_plan_build (regimen, p->facts, &wd,
+                                                                     options, error);
 
-      if (patient_dosing_input (p, regimen, &c->start, &pd, &local))
-        set = parasol_dosing_compute (regimen, p->facts->arm, p->facts->ici, c->number,
-                                      &pd.input, &local);
-      if (set == NULL && warnings != NULL && i == 0)
-        g_ptr_array_add (warnings, g_strdup_printf (_("Doses not calculated: %s"), local->message));
-      g_ptr_array_add (cd->sets, set);
-
-      for (guint k = 0; set != NULL && k < set->doses->len; k++)
-        {
-          const ParasolDose *d = g_ptr_array_index (set->doses, k);
-
-          /* the newest cycle's dose stands for the drug's planned dose; the reduced mark
-           * compares against it */
-          if (c->status == PARASOL_CYCLE_STARTED || !g_hash_table_contains (cd->planned, d->drug))
-            g_hash_table_insert (cd->planned, g_strdup (d->drug), g_memdup2 (&d->dose, sizeof (double)));
-        }
-    }
-
-  return parasol_schedule_build (regimen, p->facts->arm, p->facts->ici, &p->facts->c1d1,
-                                 p->facts, cd->planned, options, error);
+    if (plan == NULL)
+      return NULL;
+    cd->planned = g_steal_pointer (&plan->planned);
+    cd->sets = g_steal_pointer (&plan->dose_sets);
+    for (guint i = 0; warnings != NULL && i < plan->warnings->len; i++)
+      g_ptr_array_add (warnings, g_strdup (g_ptr_array_index (plan->warnings, i)));
+    return g_steal_pointer (&plan->schedule);
+  }
 }
 
 static void

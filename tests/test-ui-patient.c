@@ -1,0 +1,447 @@
+/* test-ui-patient.c — the patient page, for real, under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Seeds a demo trial with parasol-cli, opens it in a ParasolWindow, activates patients in the
+ * list as an investigator would (one on treatment, one who failed screening) and checks the
+ * page against what parasol-cli says about the same patient: 27 criteria, the verdict, the
+ * arm, the cycle calendar; then goes back to the list (win.back, Escape) and follows a change
+ * made in the store.
+ *
+ * Run as: dbus-run-session -- xvfb-run -a env GSK_RENDERER=cairo ./test-ui-patient
+ */
+#define G_LOG_DOMAIN "test-ui-patient"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "parasol-criterion-row.h"
+#include "parasol-patient.h"
+#include "parasol-patient-list.h"
+#include "parasol-store.h"
+#include "parasol-window.h"
+
+#define WAIT_TIMEOUT_MS 10000
+
+static char *tmp_dir;
+static char *demo_db;
+
+static char *
+run_cli (const char *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *cli = g_getenv ("PARASOL_CLI");
+  int status = 0;
+  va_list ap;
+
+  if (cli == NULL)
+    cli = "parasol-cli";
+
+  g_ptr_array_add (argv, (char *) cli);
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("%s %s failed: %s\n%s", cli, first_arg, error->message, err);
+
+  return g_steal_pointer (&out);
+}
+
+/* The string value of the first "key": "value" in @json (enough for the CLI's flat keys). */
+static char *
+json_string (const char *json,
+             const char *key)
+{
+  g_autofree char *needle = g_strdup_printf ("\"%s\": \"", key);
+  const char *start = strstr (json, needle);
+  const char *end;
+
+  if (start == NULL)
+    return NULL;
+  start += strlen (needle);
+  end = strchr (start, '"');
+  g_assert_nonnull (end);
+
+  return g_strndup (start, end - start);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static ParasolStore *
+open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  ParasolStore *store = parasol_store_open (path, PARASOL_STORE_OPEN_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+
+  return store;
+}
+
+static ParasolWindow *
+present_window (ParasolStore *store)
+{
+  ParasolWindow *window = parasol_window_new (NULL, store);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (is_mapped, window));
+
+  return window;
+}
+
+static void
+destroy_window (ParasolWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+}
+
+/* Activates the row of @screening_number in the patient table, as a double click or Enter does */
+static void
+activate_patient (ParasolWindow *window,
+                  const char    *screening_number)
+{
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  GtkColumnView *column_view = parasol_patient_list_view_get_column_view (view);
+  GListModel *items = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(ParasolPatient) patient = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (parasol_patient_get_screening_number (patient), screening_number) == 0)
+        {
+          g_signal_emit_by_name (column_view, "activate", i);
+          drain ();
+          return;
+        }
+    }
+
+  g_error ("%s is not in the patient table", screening_number);
+}
+
+static const char *
+expected_verdict_text (const char *verdict)
+{
+  if (g_strcmp0 (verdict, "eligible") == 0)
+    return "Eligible";
+  if (g_strcmp0 (verdict, "not_eligible") == 0)
+    return "Not eligible";
+  g_assert_cmpstr (verdict, ==, "incomplete");
+  return "Screening incomplete";
+}
+
+/* The first patient with @status in the store, by screening number */
+typedef struct {
+  const char *status;
+  char       *found;
+} FindStatus;
+
+static void
+find_status_cb (const ParasolPatientRow *row,
+                gpointer                 user_data)
+{
+  FindStatus *fs = user_data;
+
+  if (fs->found == NULL && g_strcmp0 (row->status, fs->status) == 0)
+    fs->found = g_strdup (row->screening_number);
+}
+
+static char *
+first_with_status (ParasolStore *store,
+                   const char   *status)
+{
+  g_autoptr(GError) error = NULL;
+  FindStatus fs = { status, NULL };
+
+  g_assert_true (parasol_store_foreach_patient (store, 0, find_status_cb, &fs, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (fs.found);
+
+  return fs.found;
+}
+
+static void
+check_criteria_against_cli (ParasolPatientPage *page,
+                            const char         *screen_json)
+{
+  GPtrArray *rows = parasol_patient_page_get_criterion_rows (page);
+  g_autofree char *verdict = json_string (screen_json, "verdict");
+
+  /* 8 inclusion + 19 exclusion, in protocol order, each with the CLI's status */
+  g_assert_cmpuint (rows->len, ==, 27);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ParasolCriterionRow *row = g_ptr_array_index (rows, i);
+      const char *id = parasol_criterion_row_get_criterion_id (row);
+      g_autofree char *needle = g_strdup_printf ("\"id\": \"%s\"", id);
+      g_autofree char *status = NULL;
+      const char *at = strstr (screen_json, needle);
+
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (row)));
+      g_assert_nonnull (at);
+      status = json_string (at, "status");
+      g_assert_cmpstr (status, ==,
+                       parasol_criterion_status_to_string (parasol_criterion_row_get_status (row)));
+      g_assert_true (g_str_has_prefix (id, i < 8 ? "inc-" : "exc-"));
+    }
+
+  g_assert_nonnull (verdict);
+  g_assert_cmpstr (parasol_patient_page_get_verdict_text (page), ==,
+                   expected_verdict_text (verdict));
+}
+
+static void
+test_patient_on_treatment (void)
+{
+  g_autoptr(ParasolStore) store = open_store (demo_db);
+  g_autofree char *key = first_with_status (store, "on_treatment");
+  g_autofree char *screen = run_cli ("screen", key, "--json", "--database", demo_db, NULL);
+  g_autofree char *assign = run_cli ("assign", key, "--json", "--database", demo_db, NULL);
+  g_autofree char *schedule = run_cli ("schedule", key, "--json", "--database", demo_db, NULL);
+  g_autofree char *arm_id = json_string (assign, "arm");
+  ParasolWindow *window = present_window (store);
+  ParasolPatientPage *page = parasol_window_get_patient_page (window);
+  g_autofree char *proposed = NULL;
+  gint64 id;
+
+  g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
+  activate_patient (window, key);
+
+  g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patient");
+  g_assert_cmpstr (parasol_patient_page_get_visible_page (page), ==, "content");
+  id = parasol_store_find_patient (store, key, NULL);
+  g_assert_cmpint (parasol_patient_page_get_patient_id (page), ==, id);
+
+  /* The header bar says who */
+  g_assert_true (g_str_has_prefix (parasol_patient_page_get_title (page), key));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
+
+  check_criteria_against_cli (page, screen);
+
+  /* The arm: the CLI's arm id, shown by its name; the proposal the CLI makes */
+  g_assert_nonnull (arm_id);
+  {
+    ParasolProtocol *protocol = parasol_patient_page_get_protocol (page);
+    const ParasolArmDef *arm = parasol_protocol_find_arm (protocol, arm_id);
+
+    g_assert_nonnull (arm);
+    g_assert_cmpstr (parasol_patient_page_get_arm_text (page), ==,
+                     parasol_protocol_translate (arm->name));
+  }
+  {
+    const char *p = strstr (assign, "\"proposed\": [\"");
+    const char *end;
+
+    g_assert_nonnull (p);
+    p += strlen ("\"proposed\": [\"");
+    end = strchr (p, '"');
+    proposed = g_strndup (p, end - p);
+  }
+  g_assert_true (g_str_has_prefix (parasol_patient_page_get_proposed_arms (page), proposed));
+
+  /* The calendar: cycle rows, at least those the patient has started */
+  g_assert_nonnull (strstr (schedule, "\"status\": \"started\""));
+  g_assert_cmpuint (parasol_patient_page_get_n_cycle_rows (page), >=, 1);
+
+  /* Only problems: an eligible patient has none, so no criterion row stays visible */
+  if (g_strcmp0 (parasol_patient_page_get_verdict_text (page), "Eligible") == 0)
+    {
+      GPtrArray *rows = parasol_patient_page_get_criterion_rows (page);
+
+      parasol_patient_page_set_only_problems (page, TRUE);
+      for (guint i = 0; i < rows->len; i++)
+        g_assert_false (gtk_widget_get_visible (g_ptr_array_index (rows, i)));
+      parasol_patient_page_set_only_problems (page, FALSE);
+    }
+
+  /* Back: the list is there, with everyone */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  drain ();
+  g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
+  g_assert_cmpuint (parasol_patient_list_view_get_n_visible (parasol_window_get_patient_list_view (window)),
+                    ==, parasol_store_count_patients (store));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
+
+  destroy_window (window);
+}
+
+static void
+test_patient_screen_failed (void)
+{
+  g_autoptr(ParasolStore) store = open_store (demo_db);
+  g_autofree char *key = first_with_status (store, "screen_failed");
+  g_autofree char *screen = run_cli ("screen", key, "--json", "--database", demo_db, NULL);
+  ParasolWindow *window = present_window (store);
+  ParasolPatientPage *page = parasol_window_get_patient_page (window);
+  GPtrArray *rows;
+  guint problems = 0;
+
+  activate_patient (window, key);
+  g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patient");
+
+  check_criteria_against_cli (page, screen);
+  g_assert_cmpstr (parasol_patient_page_get_verdict_text (page), !=, "Eligible");
+  g_assert_cmpstr (parasol_patient_page_get_arm_text (page), ==, "Not assigned");
+  g_assert_cmpstr (parasol_patient_page_get_proposed_arms (page), ==, "");
+  g_assert_cmpuint (parasol_patient_page_get_n_cycle_rows (page), ==, 0);
+
+  /* Only problems: exactly the criteria that are not met stay */
+  rows = parasol_patient_page_get_criterion_rows (page);
+  parasol_patient_page_set_only_problems (page, TRUE);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ParasolCriterionRow *row = g_ptr_array_index (rows, i);
+
+      g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (row)), ==,
+                       parasol_criterion_row_is_problem (row));
+      problems += parasol_criterion_row_is_problem (row);
+    }
+  g_assert_cmpuint (problems, >=, 1);
+  parasol_patient_page_set_only_problems (page, FALSE);
+
+  /* Back from the page (the back button, Alt+Left and Escape all activate win.back) */
+  gtk_widget_grab_focus (GTK_WIDGET (page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  drain ();
+  g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
+
+  destroy_window (window);
+}
+
+static void
+test_patient_follows_store (void)
+{
+  g_autoptr(ParasolStore) store = open_store (demo_db);
+  g_autofree char *key = first_with_status (store, "screening");
+  ParasolWindow *window = present_window (store);
+  ParasolPatientPage *page = parasol_window_get_patient_page (window);
+  g_autoptr(GError) error = NULL;
+  gint64 id = parasol_store_find_patient (store, key, &error);
+  g_autofree char *before = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (parasol_window_show_patient_by_key (window, key, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patient");
+  before = g_strdup (parasol_patient_page_get_title (page));
+
+  /* A change in the store shows without anyone asking: new initials, new title */
+  g_assert_true (parasol_store_set_patient_field (store, id, "initials", "QQZ", 0,
+                                                  "Test: corrected initials", &error));
+  g_assert_no_error (error);
+  drain ();
+  g_assert_nonnull (strstr (parasol_patient_page_get_title (page), "QQZ"));
+  g_assert_cmpstr (parasol_patient_page_get_title (page), !=, before);
+  g_assert_cmpuint (parasol_patient_page_get_criterion_rows (page)->len, ==, 27);
+
+  /* An unknown key leaves the list alone */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  drain ();
+  g_assert_false (parasol_window_show_patient_by_key (window, "S-NO-SUCH", &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
+
+  destroy_window (window);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int ret;
+
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      g_printerr ("test-ui-patient needs a display: run the ui suite under "
+                  "“dbus-run-session -- xvfb-run -a meson test --suite ui”.\n");
+      return 1;
+    }
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  tmp_dir = g_dir_make_tmp ("parasol-ui-patient-XXXXXX", &error);
+  g_assert_no_error (error);
+  demo_db = g_build_filename (tmp_dir, "demo.db", NULL);
+  out = run_cli ("demo", "--database", demo_db, NULL);
+
+  g_test_add_func ("/ui/patient/on-treatment", test_patient_on_treatment);
+  g_test_add_func ("/ui/patient/screen-failed", test_patient_screen_failed);
+  g_test_add_func ("/ui/patient/follows-store", test_patient_follows_store);
+
+  ret = g_test_run ();
+
+  remove_tree (tmp_dir);
+  g_free (demo_db);
+  g_free (tmp_dir);
+
+  return ret;
+}

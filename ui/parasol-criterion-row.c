@@ -1,0 +1,268 @@
+/* parasol-criterion-row.c — one inclusion or exclusion criterion and how the patient fares
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "parasol-criterion-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "parasol-criterion-row.h"
+#include "parasol-schedule.h"
+
+struct _ParasolCriterionRow
+{
+  AdwExpanderRow          parent_instance;
+
+  char                   *criterion_id;
+  ParasolCriterionStatus  status;
+};
+
+G_DEFINE_FINAL_TYPE (ParasolCriterionRow, parasol_criterion_row, ADW_TYPE_EXPANDER_ROW)
+
+const char *
+parasol_criterion_status_icon_name (ParasolCriterionStatus status)
+{
+  switch (status)
+    {
+    case PARASOL_STATUS_MET:
+      return "object-select-symbolic";
+    case PARASOL_STATUS_NOT_MET:
+      return "window-close-symbolic";
+    case PARASOL_STATUS_EXPIRED:
+      return "alarm-symbolic";
+    case PARASOL_STATUS_MISSING:
+    default:
+      return "dialog-question-symbolic";
+    }
+}
+
+const char *
+parasol_criterion_status_css_class (ParasolCriterionStatus status)
+{
+  switch (status)
+    {
+    case PARASOL_STATUS_MET:
+      return "met";
+    case PARASOL_STATUS_NOT_MET:
+      return "not-met";
+    case PARASOL_STATUS_EXPIRED:
+      return "expired";
+    case PARASOL_STATUS_MISSING:
+    default:
+      return "missing";
+    }
+}
+
+const char *
+parasol_criterion_status_label (ParasolCriterionStatus status)
+{
+  switch (status)
+    {
+    case PARASOL_STATUS_MET:
+      /* Translators: a screening criterion's status */
+      return _("Met");
+    case PARASOL_STATUS_NOT_MET:
+      /* Translators: a screening criterion's status */
+      return _("Not met");
+    case PARASOL_STATUS_EXPIRED:
+      /* Translators: a screening criterion's status: the result is older than its window */
+      return _("Expired");
+    case PARASOL_STATUS_MISSING:
+    default:
+      /* Translators: a screening criterion's status: data or attestation absent */
+      return _("Missing data");
+    }
+}
+
+/* The engine joins the checks of a criterion with "; " ("ANC ...; PLT ...; HGB ..."): one line
+ * each reads better. */
+static char *
+reason_lines (const char *reason)
+{
+  g_auto(GStrv) parts = NULL;
+
+  if (reason == NULL)
+    return g_strdup ("");
+
+  parts = g_strsplit (reason, "; ", -1);
+  return g_strjoinv ("\n", parts);
+}
+
+static GtkWidget *
+detail_label (const char *text,
+              const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+
+  return label;
+}
+
+static void
+parasol_criterion_row_finalize (GObject *object)
+{
+  ParasolCriterionRow *self = PARASOL_CRITERION_ROW (object);
+
+  g_clear_pointer (&self->criterion_id, g_free);
+
+  G_OBJECT_CLASS (parasol_criterion_row_parent_class)->finalize (object);
+}
+
+static void
+parasol_criterion_row_class_init (ParasolCriterionRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = parasol_criterion_row_finalize;
+}
+
+static void
+parasol_criterion_row_init (ParasolCriterionRow *self)
+{
+  gtk_widget_add_css_class (GTK_WIDGET (self), "criterion-row");
+}
+
+GtkWidget *
+parasol_criterion_row_new (const ParasolCriterion       *criterion,
+                           const ParasolCriterionResult *result)
+{
+  ParasolCriterionRow *self;
+  GtkWidget *icon, *id_label, *box, *content;
+  g_autofree char *subtitle = NULL;
+  const char *title = NULL;
+  const char *status_label;
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  self = g_object_new (PARASOL_TYPE_CRITERION_ROW, NULL);
+  self->criterion_id = g_strdup (result->id);
+  self->status = result->status;
+  status_label = parasol_criterion_status_label (result->status);
+
+  /* Protocol text may hold "<" and "&": never markup */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+
+  if (criterion != NULL && criterion->title != NULL)
+    title = parasol_protocol_translate (criterion->title);
+  else if (criterion != NULL && criterion->text != NULL)
+    title = parasol_protocol_translate (criterion->text);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), title != NULL ? title : result->id);
+
+  subtitle = reason_lines (result->reason);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
+
+  icon = gtk_image_new_from_icon_name (parasol_criterion_status_icon_name (result->status));
+  gtk_widget_add_css_class (icon, "criterion-status");
+  gtk_widget_add_css_class (icon, parasol_criterion_status_css_class (result->status));
+  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (icon, status_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, status_label,
+                                  -1);
+  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), icon);
+
+  id_label = gtk_label_new (result->id);
+  gtk_widget_add_css_class (id_label, "dim-label");
+  gtk_widget_add_css_class (id_label, "caption");
+  gtk_widget_add_css_class (id_label, "numeric");
+  gtk_widget_set_valign (id_label, GTK_ALIGN_CENTER);
+  adw_expander_row_add_action (ADW_EXPANDER_ROW (self), id_label);
+
+  /* The row's accessible description: the status in words, then the reason */
+  {
+    g_autofree char *description = g_strdup_printf ("%s. %s", status_label,
+                                                    result->reason ? result->reason : "");
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                    -1);
+  }
+
+  /* Expanded: the full text and what goes with it */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  gtk_widget_add_css_class (box, "criterion-details");
+
+  if (criterion != NULL && criterion->text != NULL)
+    gtk_box_append (GTK_BOX (box), detail_label (parasol_protocol_translate (criterion->text), NULL));
+
+  if (criterion != NULL)
+    {
+      const char *how = NULL;
+
+      if (criterion->evaluation == PARASOL_EVALUATION_COMPUTED)
+        how = criterion->kind == PARASOL_CRITERION_INCLUSION
+              ? _("Inclusion criterion, computed from the patient's data")
+              : _("Exclusion criterion, computed from the patient's data");
+      else
+        how = criterion->kind == PARASOL_CRITERION_INCLUSION
+              ? _("Inclusion criterion, attested by the investigator")
+              : _("Exclusion criterion, attested by the investigator: met means free of the condition");
+      gtk_box_append (GTK_BOX (box), detail_label (how, "dim-label"));
+    }
+
+  if (result->to_confirm != NULL)
+    {
+      /* Translators: an attested remainder of a computed criterion */
+      g_autofree char *text = g_strdup_printf (_("Still to confirm: %s"), result->to_confirm);
+
+      gtk_box_append (GTK_BOX (box), detail_label (text, "warning"));
+    }
+
+  if (g_date_valid (&result->lapses_on))
+    {
+      char buf[16];
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is a date, YYYY-MM-DD */
+      text = g_strdup_printf (_("The data used stay valid until %s"),
+                              parasol_schedule_format_date (&result->lapses_on, buf, sizeof buf));
+      gtk_box_append (GTK_BOX (box), detail_label (text, "dim-label"));
+    }
+
+  if (criterion != NULL && criterion->note != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Protocol note: %s"),
+                                               parasol_protocol_translate (criterion->note));
+
+      gtk_box_append (GTK_BOX (box), detail_label (text, "dim-label"));
+    }
+
+  content = gtk_list_box_row_new ();
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (content), FALSE);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (content), box);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), content);
+
+  return GTK_WIDGET (self);
+}
+
+const char *
+parasol_criterion_row_get_criterion_id (ParasolCriterionRow *self)
+{
+  g_return_val_if_fail (PARASOL_IS_CRITERION_ROW (self), NULL);
+
+  return self->criterion_id;
+}
+
+ParasolCriterionStatus
+parasol_criterion_row_get_status (ParasolCriterionRow *self)
+{
+  g_return_val_if_fail (PARASOL_IS_CRITERION_ROW (self), PARASOL_STATUS_MISSING);
+
+  return self->status;
+}
+
+gboolean
+parasol_criterion_row_is_problem (ParasolCriterionRow *self)
+{
+  g_return_val_if_fail (PARASOL_IS_CRITERION_ROW (self), TRUE);
+
+  return self->status != PARASOL_STATUS_MET;
+}

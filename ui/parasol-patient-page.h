@@ -1,0 +1,64 @@
+/* parasol-patient-page.h — one patient, as an investigator opens it from the list (read-only)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Who the patient is (screening and subject numbers, initials, sex, age, site, status, arm,
+ * checkpoint inhibitor, C1D1), then four groups: eligibility (the verdict and every criterion
+ * in protocol order), biomarkers and arm (each marker against its threshold, the proposal with
+ * its rule trace, conflicts and pending results), the doses of the next cycle (with the
+ * working) and the cycle calendar (with the start-of-cycle check).
+ *
+ * The page keeps no trial data: on every ::changed of the store for its patient it loads the
+ * patient again and asks the engines (eligibility, assignment, dosing, schedule); it only calls
+ * and formats.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "parasol-eligibility.h"
+#include "parasol-protocol.h"
+#include "parasol-store.h"
+
+G_BEGIN_DECLS
+
+#define PARASOL_TYPE_PATIENT_PAGE (parasol_patient_page_get_type ())
+G_DECLARE_FINAL_TYPE (ParasolPatientPage, parasol_patient_page, PARASOL, PATIENT_PAGE, GtkWidget)
+
+GtkWidget       *parasol_patient_page_new                  (void);
+
+/* Properties "store", "protocol" (the trial's; loaded from the store when NULL),
+ * "patient-id" (0: none) and the read-only "title" ("S-0004 · LSD", for the header bar). */
+ParasolStore    *parasol_patient_page_get_store            (ParasolPatientPage *self);
+void             parasol_patient_page_set_store            (ParasolPatientPage *self,
+                                                            ParasolStore       *store);
+ParasolProtocol *parasol_patient_page_get_protocol         (ParasolPatientPage *self);
+void             parasol_patient_page_set_protocol         (ParasolPatientPage *self,
+                                                            ParasolProtocol    *protocol);
+gint64           parasol_patient_page_get_patient_id       (ParasolPatientPage *self);
+void             parasol_patient_page_set_patient_id       (ParasolPatientPage *self,
+                                                            gint64              patient_id);
+const char      *parasol_patient_page_get_title            (ParasolPatientPage *self);
+
+/* Loads the patient again (the store's ::changed does this by itself). */
+void             parasol_patient_page_reload               (ParasolPatientPage *self);
+
+/* What is on screen, for the UI tests. */
+/* "content" or "error" (the patient cannot be loaded). */
+const char      *parasol_patient_page_get_visible_page     (ParasolPatientPage *self);
+/* The verdict as shown ("Eligible", "Not eligible", "Screening incomplete"). */
+const char      *parasol_patient_page_get_verdict_text     (ParasolPatientPage *self);
+ParasolVerdict   parasol_patient_page_get_verdict          (ParasolPatientPage *self);
+/* The criterion rows (ParasolCriterionRow), in protocol order; do not free. */
+GPtrArray       *parasol_patient_page_get_criterion_rows   (ParasolPatientPage *self);
+/* The arm as shown in the header ("Control arm"), or "" before assignment. */
+const char      *parasol_patient_page_get_arm_text         (ParasolPatientPage *self);
+/* The proposed arm ids, comma-separated ("" when none). */
+const char      *parasol_patient_page_get_proposed_arms    (ParasolPatientPage *self);
+/* Number of cycle rows in the calendar (0 without a C1D1). */
+guint            parasol_patient_page_get_n_cycle_rows     (ParasolPatientPage *self);
+/* Shows only the criteria that are not met. */
+void             parasol_patient_page_set_only_problems    (ParasolPatientPage *self,
+                                                            gboolean            only_problems);
+
+G_END_DECLS
