@@ -73,19 +73,6 @@ fmt_amount (double      value,
     }
 }
 
-static char *
-fmt_date (const GDate *date)
-{
-  char buf[16];
-
-  if (date == NULL || !g_date_valid (date))
-    return NULL;
-
-  g_snprintf (buf, sizeof buf, "%04d-%02d-%02d",
-              g_date_get_year (date), g_date_get_month (date), g_date_get_day (date));
-  return g_strdup (buf);
-}
-
 /* ---- Range checks ------------------------------------------------------------------------- */
 
 static gboolean
@@ -761,7 +748,7 @@ static char *
 dated (const char  *what,
        const GDate *date)
 {
-  g_autofree char *d = fmt_date (date);
+  g_autofree char *d = parasol_date_to_iso (date);
 
   if (d == NULL)
     return g_strdup (what);

@@ -57,12 +57,11 @@ merge_lapse (GDate       *into,
 static char *
 date_string (const GDate *date)
 {
-  char buf[32];
+  char buf[PARASOL_DATE_BUF_SIZE];
 
   if (date == NULL || !g_date_valid (date))
     return g_strdup ("—");
-  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", date);
-  return g_strdup (buf);
+  return g_strdup (parasol_date_format (date, buf, sizeof buf));
 }
 
 /* "ANC 1.2 × 10^9/L", "INR 1.1" */

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "parasol-facts.h"
@@ -288,6 +289,60 @@ parasol_age_on (const GDate *birth_date,
     age--;
 
   return age;
+}
+
+char *
+parasol_date_format (const GDate *date,
+                     char        *buf,
+                     gsize        len)
+{
+  g_return_val_if_fail (buf != NULL && len >= 11, buf);
+
+  if (date == NULL || !g_date_valid (date))
+    buf[0] = '\0';
+  else
+    g_snprintf (buf, len, "%04u-%02u-%02u", g_date_get_year (date), g_date_get_month (date),
+                g_date_get_day (date));
+  return buf;
+}
+
+char *
+parasol_date_to_iso (const GDate *date)
+{
+  char buf[PARASOL_DATE_BUF_SIZE];
+
+  if (date == NULL || !g_date_valid (date))
+    return NULL;
+  return g_strdup (parasol_date_format (date, buf, sizeof buf));
+}
+
+gboolean
+parasol_date_parse_iso (const char *str,
+                        GDate      *date)
+{
+  unsigned y, m, d;
+  char tail;
+
+  g_date_clear (date, 1);
+  if (str == NULL || strlen (str) != 10 || str[4] != '-' || str[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (str[i]))
+      return FALSE;
+  if (sscanf (str, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || !g_date_valid_dmy (d, m, y))
+    return FALSE;
+  g_date_set_dmy (date, d, m, y);
+  return TRUE;
+}
+
+void
+parasol_date_set_today (GDate *date)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
 }
 
 const char *

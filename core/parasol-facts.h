@@ -153,6 +153,20 @@ const ParasolAttestation     *parasol_patient_facts_find_attestation(const Paras
 int                      parasol_age_on                         (const GDate *birth_date,
                                                                  const GDate *on);
 
+/* Dates as Parasol writes them everywhere: YYYY-MM-DD. */
+#define PARASOL_DATE_BUF_SIZE 16
+/* Writes @date into @buf ("" when invalid); returns @buf. */
+char                    *parasol_date_format                    (const GDate *date,
+                                                                 char        *buf,
+                                                                 gsize        len);
+/* A new string, or NULL when @date is NULL or invalid. */
+char                    *parasol_date_to_iso                    (const GDate *date);
+/* Strict YYYY-MM-DD of a real calendar day; clears @date and returns FALSE otherwise. */
+gboolean                 parasol_date_parse_iso                 (const char  *str,
+                                                                 GDate       *date);
+/* Today in local time. */
+void                     parasol_date_set_today                 (GDate       *date);
+
 const char              *parasol_sex_to_string                  (ParasolSex  sex);
 gboolean                 parasol_sex_from_string                (const char *str,
                                                                  ParasolSex *sex);

@@ -139,7 +139,7 @@ parasol_ics_from_schedule (const ParasolSchedule *schedule,
       GDate end = visit->date;
       char day[16];
 
-      parasol_schedule_format_date (&visit->date, day, sizeof day);
+      parasol_date_format (&visit->date, day, sizeof day);
       if (visit->kind == PARASOL_VISIT_IMAGING)
         uid = g_strdup_printf ("UID:%s-imaging-%d@parasol", key, visit->number);
       else if (visit->kind == PARASOL_VISIT_ADMINISTRATION)

@@ -8,6 +8,7 @@
 
 #include <math.h>
 
+#include "parasol-facts.h"
 #include "parasol-json.h"
 
 struct _ParasolJson
@@ -247,4 +248,16 @@ parasol_json_member_boolean (ParasolJson *self, const char *name, gboolean value
 {
   parasol_json_member (self, name);
   parasol_json_boolean (self, value);
+}
+
+void
+parasol_json_member_date (ParasolJson *self, const char *name, const GDate *date)
+{
+  char buf[PARASOL_DATE_BUF_SIZE];
+
+  parasol_json_member (self, name);
+  if (date != NULL && g_date_valid (date))
+    parasol_json_string (self, parasol_date_format (date, buf, sizeof buf));
+  else
+    parasol_json_null (self);
 }

@@ -46,6 +46,8 @@ void         parasol_json_member_string  (ParasolJson *self, const char *name, c
 void         parasol_json_member_double  (ParasolJson *self, const char *name, double value);
 void         parasol_json_member_int     (ParasolJson *self, const char *name, gint64 value);
 void         parasol_json_member_boolean (ParasolJson *self, const char *name, gboolean value);
+/* YYYY-MM-DD, or null for a NULL or invalid date. */
+void         parasol_json_member_date    (ParasolJson *self, const char *name, const GDate *date);
 
 /* Appends @value JSON-escaped (with quotes) to @out. */
 void         parasol_json_escape_append  (GString    *out,

@@ -19,21 +19,6 @@ G_DEFINE_QUARK (parasol-schedule-error-quark, parasol_schedule_error)
 
 #define DEFAULT_HORIZON_DAYS 365
 
-char *
-parasol_schedule_format_date (const GDate *date,
-                              char        *buf,
-                              gsize        len)
-{
-  g_return_val_if_fail (buf != NULL && len >= 11, buf);
-
-  if (date == NULL || !g_date_valid (date))
-    buf[0] = '\0';
-  else
-    g_snprintf (buf, len, "%04d-%02d-%02d",
-                g_date_get_year (date), g_date_get_month (date), g_date_get_day (date));
-  return buf;
-}
-
 static const char *dose_status_names[] = { "planned", "given", "reduced", "skipped" };
 static const char *cycle_status_names[] = { "planned", "delayed", "started", "skipped" };
 static const char *visit_kind_names[] = { "labs", "cycle_start", "administration", "imaging" };
@@ -316,7 +301,7 @@ add_drug_doses (ParasolScheduleCycle      *cycle,
       g_ptr_array_add (warnings,
                        g_strdup_printf (_("%s given on %s in cycle %d is beyond its planned days"),
                                         drug->name ? drug->name : drug->id,
-                                        parasol_schedule_format_date (&admin->date, date, sizeof date),
+                                        parasol_date_format (&admin->date, date, sizeof date),
                                         cycle->number));
     }
 }
@@ -392,10 +377,10 @@ add_cycle_visits (ParasolSchedule            *schedule,
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   char ws[16], we[16], lf[16], lt[16];
 
-  parasol_schedule_format_date (&cycle->window_start, ws, sizeof ws);
-  parasol_schedule_format_date (&cycle->window_end, we, sizeof we);
-  parasol_schedule_format_date (&cycle->labs_from, lf, sizeof lf);
-  parasol_schedule_format_date (&cycle->labs_to, lt, sizeof lt);
+  parasol_date_format (&cycle->window_start, ws, sizeof ws);
+  parasol_date_format (&cycle->window_end, we, sizeof we);
+  parasol_date_format (&cycle->labs_from, lf, sizeof lf);
+  parasol_date_format (&cycle->labs_to, lt, sizeof lt);
 
   /* Labs before day 1: drawn on the day before (or day 1 itself when the protocol allows 0 days) */
   {
@@ -605,8 +590,8 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
           g_ptr_array_add (schedule->warnings,
                            g_strdup_printf (_("Cycle %d is recorded on %s, not after cycle %d (%s): "
                                               "check the dates"),
-                                            n, parasol_schedule_format_date (&cycle->start, a, sizeof a),
-                                            n - 1, parasol_schedule_format_date (&prev_start, b, sizeof b)));
+                                            n, parasol_date_format (&cycle->start, a, sizeof a),
+                                            n - 1, parasol_date_format (&prev_start, b, sizeof b)));
         }
 
       cycle->end = date_plus (&cycle->start, cycle->length_days - 1);
@@ -623,10 +608,10 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
           g_ptr_array_add (schedule->warnings,
                            g_strdup_printf (_("Deviation: cycle %d day 1 on %s is %d days %s the "
                                               "planned %s (window ± %d days); reason: %s"),
-                                            n, parasol_schedule_format_date (&cycle->start, s, sizeof s),
+                                            n, parasol_date_format (&cycle->start, s, sizeof s),
                                             ABS (cycle->delay_days),
                                             cycle->delay_days > 0 ? _("after") : _("before"),
-                                            parasol_schedule_format_date (&cycle->planned_start, p, sizeof p),
+                                            parasol_date_format (&cycle->planned_start, p, sizeof p),
                                             window,
                                             cycle->reason ? cycle->reason : _("none recorded")));
         }
@@ -685,8 +670,8 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
           visit->description = g_strdup_printf (_("Tumour assessment, week %d after C1D1; window "
                                                   "%s to %s"),
                                                 k * regimen->imaging_every_days / 7,
-                                                parasol_schedule_format_date (&ws, a, sizeof a),
-                                                parasol_schedule_format_date (&we, b, sizeof b));
+                                                parasol_date_format (&ws, a, sizeof a),
+                                                parasol_date_format (&we, b, sizeof b));
           g_ptr_array_add (schedule->visits, visit);
         }
     }
@@ -756,8 +741,8 @@ parasol_schedule_check_order (const ParasolSchedule *schedule,
         {
           g_set_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER,
                        _("Cycle 1 cannot start on %s, before the enrolled C1D1 %s"),
-                       parasol_schedule_format_date (day1, a, sizeof a),
-                       parasol_schedule_format_date (&schedule->c1d1, b, sizeof b));
+                       parasol_date_format (day1, a, sizeof a),
+                       parasol_date_format (&schedule->c1d1, b, sizeof b));
           return FALSE;
         }
       return TRUE;
@@ -777,8 +762,8 @@ parasol_schedule_check_order (const ParasolSchedule *schedule,
       g_set_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER,
                    _("Cycle %d cannot start on %s: cycle %d starts on %s, and a cycle must "
                      "start after the previous one"),
-                   cycle, parasol_schedule_format_date (day1, a, sizeof a),
-                   cycle - 1, parasol_schedule_format_date (&prev->start, b, sizeof b));
+                   cycle, parasol_date_format (day1, a, sizeof a),
+                   cycle - 1, parasol_date_format (&prev->start, b, sizeof b));
       return FALSE;
     }
 
@@ -813,8 +798,8 @@ parasol_schedule_check_start (const ParasolRegimen       *regimen,
   g_return_val_if_fail (day1 != NULL && g_date_valid (day1), PARASOL_START_NEED_LABS);
 
   oldest = date_plus (day1, -MAX (regimen->labs_before_days, 0));
-  parasol_schedule_format_date (day1, d1, sizeof d1);
-  parasol_schedule_format_date (&oldest, od, sizeof od);
+  parasol_date_format (day1, d1, sizeof d1);
+  parasol_date_format (&oldest, od, sizeof od);
 
   for (guint i = 0; i < G_N_ELEMENTS (labs); i++)
     {
@@ -834,7 +819,7 @@ parasol_schedule_check_start (const ParasolRegimen       *regimen,
               char ld[16];
 
               g_string_append_printf (missing, _("%s from %s is too old"), _(labs[i].label),
-                                      parasol_schedule_format_date (&lab->date, ld, sizeof ld));
+                                      parasol_date_format (&lab->date, ld, sizeof ld));
             }
           continue;
         }

@@ -170,11 +170,6 @@ const char          *parasol_dose_status_to_string   (ParasolDoseStatus  status)
 const char          *parasol_cycle_status_to_string  (ParasolCycleStatus status);
 const char          *parasol_visit_kind_to_string    (ParasolVisitKind   kind);
 
-/* YYYY-MM-DD into a caller buffer of at least 11 bytes; "" for an invalid date. */
-char                *parasol_schedule_format_date    (const GDate *date,
-                                                      char        *buf,
-                                                      gsize        len);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolSchedule, parasol_schedule_free)
 
 G_END_DECLS

@@ -386,32 +386,12 @@ bind_double_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-static char *
-date_to_iso (const GDate *date)
-{
-  if (date == NULL || !g_date_valid (date))
-    return NULL;
-  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date), g_date_get_month (date),
-                          g_date_get_day (date));
-}
-
 /* Strict YYYY-MM-DD. */
 gboolean
 parasol_store_parse_date (const char *str,
                           GDate      *date)
 {
-  unsigned y, m, d;
-  char tail;
-
-  g_date_clear (date, 1);
-  if (str == NULL || strlen (str) != 10 || str[4] != '-' || str[7] != '-')
-    return FALSE;
-  if (sscanf (str, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3)
-    return FALSE;
-  if (!g_date_valid_dmy (d, m, y))
-    return FALSE;
-  g_date_set_dmy (date, d, m, y);
-  return TRUE;
+  return parasol_date_parse_iso (str, date);
 }
 
 static void
@@ -1754,9 +1734,9 @@ parasol_store_add_patient (ParasolStore              *self,
                            const ParasolPatientFacts *patient,
                            GError                   **error)
 {
-  g_autofree char *birth = date_to_iso (&patient->birth_date);
-  g_autofree char *screening = date_to_iso (&patient->screening_date);
-  g_autofree char *c1d1 = date_to_iso (&patient->c1d1);
+  g_autofree char *birth = parasol_date_to_iso (&patient->birth_date);
+  g_autofree char *screening = parasol_date_to_iso (&patient->screening_date);
+  g_autofree char *c1d1 = parasol_date_to_iso (&patient->c1d1);
   const char *status = patient->status != NULL ? patient->status : "screening";
   struct { const char *field; const char *value; } checks[] = {
     { "screening_number", patient->screening_number },
@@ -2300,7 +2280,7 @@ parasol_store_add_lab (ParasolStore           *self,
                        const char             *reason,
                        GError                **error)
 {
-  g_autofree char *date = date_to_iso (&lab->date);
+  g_autofree char *date = parasol_date_to_iso (&lab->date);
   const Col cols[] = {
     INT_COL ("patient_id", patient_id),
     TEXT_COL ("lab", lab->lab),
@@ -2340,7 +2320,7 @@ parasol_store_add_biomarker (ParasolStore                 *self,
                              GError                      **error)
 {
   static const char *const methods[] = { "percent", "hscore", "amplified" };
-  g_autofree char *date = date_to_iso (&marker->date);
+  g_autofree char *date = parasol_date_to_iso (&marker->date);
   const Col cols[] = {
     INT_COL ("patient_id", patient_id),
     TEXT_COL ("marker", marker->marker),
@@ -2372,7 +2352,7 @@ parasol_store_set_attestation (ParasolStore             *self,
                                const char               *reason,
                                GError                  **error)
 {
-  g_autofree char *date = date_to_iso (&attestation->date);
+  g_autofree char *date = parasol_date_to_iso (&attestation->date);
   sqlite3_stmt *stmt;
   gint64 id = 0;
   int old_met = -1;
@@ -2486,7 +2466,7 @@ parasol_store_set_cycle (ParasolStore             *self,
                          GError                  **error)
 {
   static const char *const statuses[] = { "delayed", "started", "skipped", NULL };
-  g_autofree char *date = date_to_iso (&cycle->start);
+  g_autofree char *date = parasol_date_to_iso (&cycle->start);
   g_autofree char *old_date = NULL;
   g_autofree char *old_status = NULL;
   g_autofree char *old_reason = NULL;
@@ -2596,7 +2576,7 @@ parasol_store_add_administration (ParasolStore                *self,
                                   const ParasolAdministration *admin,
                                   GError                     **error)
 {
-  g_autofree char *date = date_to_iso (&admin->date);
+  g_autofree char *date = parasol_date_to_iso (&admin->date);
   const char *given_by = admin->given_by != NULL ? admin->given_by : self->actor;
   const Col cols[] = {
     INT_COL ("patient_id", patient_id),
@@ -2639,7 +2619,7 @@ parasol_store_add_response (ParasolStore          *self,
                             GError               **error)
 {
   static const char *const responses[] = { "CR", "PR", "SD", "PD", "NE", NULL };
-  g_autofree char *date = date_to_iso (&response->date);
+  g_autofree char *date = parasol_date_to_iso (&response->date);
   const Col cols[] = {
     INT_COL ("patient_id", patient_id),
     TEXT_COL ("assessed_on", date),
@@ -2668,7 +2648,7 @@ parasol_store_add_event (ParasolStore       *self,
                          GError            **error)
 {
   static const char *const kinds[] = { "death", "discontinuation", "progression", NULL };
-  g_autofree char *date = date_to_iso (&event->date);
+  g_autofree char *date = parasol_date_to_iso (&event->date);
   const Col cols[] = {
     INT_COL ("patient_id", patient_id),
     TEXT_COL ("kind", event->kind),

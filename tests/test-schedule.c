@@ -19,7 +19,7 @@ assert_date (const GDate *date,
 {
   char buf[16];
 
-  g_assert_cmpstr (parasol_schedule_format_date (date, buf, sizeof buf), ==, expected);
+  g_assert_cmpstr (parasol_date_format (date, buf, sizeof buf), ==, expected);
 }
 
 static const ParasolScheduledDose *

@@ -223,7 +223,7 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
 
       /* Translators: %s is a date, YYYY-MM-DD */
       text = g_strdup_printf (_("The data used stay valid until %s"),
-                              parasol_schedule_format_date (&result->lapses_on, buf, sizeof buf));
+                              parasol_date_format (&result->lapses_on, buf, sizeof buf));
       gtk_box_append (GTK_BOX (box), detail_label (text, "dim-label"));
     }
 

@@ -89,7 +89,7 @@ format_date (const GDate *date)
   if (date == NULL || !g_date_valid (date))
     return g_strdup ("—");
 
-  return g_strdup (parasol_schedule_format_date (date, buf, sizeof buf));
+  return g_strdup (parasol_date_format (date, buf, sizeof buf));
 }
 
 static GDate

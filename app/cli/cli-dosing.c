@@ -37,33 +37,7 @@ fmt_date (const GDate *date,
           char        *buf,
           gsize        len)
 {
-  return parasol_schedule_format_date (date, buf, len);
-}
-
-static void
-json_member_date (ParasolJson *json,
-                  const char  *name,
-                  const GDate *date)
-{
-  char buf[16];
-
-  parasol_json_member (json, name);
-  if (date != NULL && g_date_valid (date))
-    parasol_json_string (json, fmt_date (date, buf, sizeof buf));
-  else
-    parasol_json_null (json);
-}
-
-static GDate
-today (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  GDate date;
-
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-  return date;
+  return parasol_date_format (date, buf, len);
 }
 
 static GDate
@@ -492,7 +466,10 @@ parasol_cli_dose (int    argc,
         }
       if (c != NULL)
         cycle_start = c->start;
-      on = c != NULL ? c->start : today ();
+      if (c != NULL)
+        on = c->start;
+      else
+        parasol_date_set_today (&on);
 
       if (!patient_dosing_input (&patient, regimen, &on, &pd, &error))
         return parasol_cli_fail (error);
@@ -525,13 +502,13 @@ parasol_cli_dose (int    argc,
       if (!standalone)
         {
           parasol_json_member_string (json, "patient", patient.key);
-          json_member_date (json, "cycle_start", &cycle_start);
+          parasol_json_member_date (json, "cycle_start", &cycle_start);
           parasol_json_member_double (json, "current_weight_kg", pd.current_weight_kg);
           parasol_json_member_double (json, "dose_weight_kg", pd.dose_weight_kg);
           parasol_json_member_double (json, "weight_change", pd.weight_change);
           parasol_json_member_boolean (json, "recalculation_needed", pd.recalculate);
-          json_member_date (json, "weight_date", &input.weight_date);
-          json_member_date (json, "creatinine_date", &input.creatinine_date);
+          parasol_json_member_date (json, "weight_date", &input.weight_date);
+          parasol_json_member_date (json, "creatinine_date", &input.creatinine_date);
         }
       parasol_json_end_object (json);
       parasol_cli_print_json (json);
@@ -613,7 +590,7 @@ json_schedule (ParasolJson           *json,
 
   parasol_json_begin_object (json);
   parasol_json_member_string (json, "patient", p->key);
-  json_member_date (json, "c1d1", &s->c1d1);
+  parasol_json_member_date (json, "c1d1", &s->c1d1);
   parasol_json_member_string (json, "arm", s->arm);
   parasol_json_member_string (json, "ici", s->ici);
   parasol_json_member_int (json, "induction_cycles", regimen->induction_cycles);
@@ -633,13 +610,13 @@ json_schedule (ParasolJson           *json,
       parasol_json_member_string (json, "phase",
                                   c->phase == PARASOL_PHASE_MAINTENANCE ? "maintenance" : "induction");
       parasol_json_member_int (json, "length_days", c->length_days);
-      json_member_date (json, "planned_start", &c->planned_start);
-      json_member_date (json, "window_start", &c->window_start);
-      json_member_date (json, "window_end", &c->window_end);
-      json_member_date (json, "start", &c->start);
-      json_member_date (json, "end", &c->end);
-      json_member_date (json, "labs_from", &c->labs_from);
-      json_member_date (json, "labs_to", &c->labs_to);
+      parasol_json_member_date (json, "planned_start", &c->planned_start);
+      parasol_json_member_date (json, "window_start", &c->window_start);
+      parasol_json_member_date (json, "window_end", &c->window_end);
+      parasol_json_member_date (json, "start", &c->start);
+      parasol_json_member_date (json, "end", &c->end);
+      parasol_json_member_date (json, "labs_from", &c->labs_from);
+      parasol_json_member_date (json, "labs_to", &c->labs_to);
       parasol_json_member_string (json, "status", parasol_cycle_status_to_string (c->status));
       parasol_json_member_int (json, "delay_days", c->delay_days);
       parasol_json_member_boolean (json, "deviation", c->deviation);
@@ -655,7 +632,7 @@ json_schedule (ParasolJson           *json,
           parasol_json_member_string (json, "drug", d->drug);
           parasol_json_member_string (json, "name", d->name);
           parasol_json_member_int (json, "day", d->cycle_day);
-          json_member_date (json, "date", &d->date);
+          parasol_json_member_date (json, "date", &d->date);
           parasol_json_member_string (json, "status", parasol_dose_status_to_string (d->status));
           parasol_json_member_double (json, "dose", calc ? calc->dose : NAN);
           parasol_json_member_string (json, "unit", d->unit);
@@ -678,9 +655,9 @@ json_schedule (ParasolJson           *json,
       parasol_json_begin_object (json);
       parasol_json_member_string (json, "kind", parasol_visit_kind_to_string (v->kind));
       parasol_json_member_int (json, "cycle", v->cycle);
-      json_member_date (json, "date", &v->date);
-      json_member_date (json, "window_start", &v->window_start);
-      json_member_date (json, "window_end", &v->window_end);
+      parasol_json_member_date (json, "date", &v->date);
+      parasol_json_member_date (json, "window_start", &v->window_start);
+      parasol_json_member_date (json, "window_end", &v->window_end);
       parasol_json_member_string (json, "summary", v->summary);
       parasol_json_member_string (json, "description", v->description);
       parasol_json_end_object (json);
@@ -701,7 +678,7 @@ json_schedule (ParasolJson           *json,
       parasol_json_member (json, "start_check");
       parasol_json_begin_object (json);
       parasol_json_member_int (json, "cycle", c->number);
-      json_member_date (json, "day1", &c->start);
+      parasol_json_member_date (json, "day1", &c->start);
       parasol_json_member_string (json, "verdict", verdicts[verdict]);
       parasol_json_member_string (json, "message", message);
       parasol_json_end_object (json);
@@ -931,7 +908,7 @@ parasol_cli_enrol (int    argc,
   g_autofree char *dose_weight = NULL;
   const ParasolRegimen *regimen;
   const char *new_status;
-  GDate c1d1, now = today ();
+  GDate c1d1, now;
   char buf[16];
   char weight_buf[G_ASCII_DTOSTR_BUF_SIZE];
   int status;
@@ -941,6 +918,7 @@ parasol_cli_enrol (int    argc,
                                  "inhibitor and the dose weight, and assign a subject number."), 1);
   if (status != PARASOL_CLI_OK)
     return status;
+  parasol_date_set_today (&now);
   if (c1d1_str == NULL)
     return parasol_cli_usage_error (_("--c1d1 YYYY-MM-DD is required"));
   if (!parasol_cli_parse_date (c1d1_str, &c1d1, &error))
@@ -1079,7 +1057,7 @@ parasol_cli_enrol (int    argc,
         parasol_json_string (json, g_ptr_array_index (eligibility->warnings, i));
       parasol_json_end_array (json);
       if (schedule != NULL && schedule->cycles->len > 1)
-        json_member_date (json, "c2d1",
+        parasol_json_member_date (json, "c2d1",
                           &((ParasolScheduleCycle *) g_ptr_array_index (schedule->cycles, 1))->start);
       parasol_json_end_object (json);
       parasol_cli_print_json (json);
@@ -1487,7 +1465,7 @@ parasol_cli_delay (int    argc,
       parasol_json_begin_object (json);
       parasol_json_member_string (json, "patient", patient.key);
       parasol_json_member_int (json, "cycle", cycle_number);
-      json_member_date (json, "planned_start", &cycle->planned_start);
+      parasol_json_member_date (json, "planned_start", &cycle->planned_start);
       parasol_json_member_string (json, "start", to_str);
       parasol_json_member_int (json, "delay_days", delay_days);
       parasol_json_member_boolean (json, "deviation", cycle->deviation);
@@ -1502,7 +1480,7 @@ parasol_cli_delay (int    argc,
 
           parasol_json_begin_object (json);
           parasol_json_member_int (json, "number", c->number);
-          json_member_date (json, "start", &c->start);
+          parasol_json_member_date (json, "start", &c->start);
           parasol_json_end_object (json);
         }
       parasol_json_end_array (json);

@@ -31,37 +31,6 @@
 
 /* ---- Shared helpers --------------------------------------------------------------------------- */
 
-static char *
-iso_date (const GDate *date)
-{
-  char buf[32];
-
-  if (date == NULL || !g_date_valid (date))
-    return NULL;
-  g_date_strftime (buf, sizeof buf, "%Y-%m-%d", date);
-  return g_strdup (buf);
-}
-
-static void
-today (GDate *date)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-  g_date_clear (date, 1);
-  g_date_set_dmy (date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-}
-
-static void
-json_member_date (ParasolJson *json,
-                  const char  *name,
-                  const GDate *date)
-{
-  g_autofree char *s = iso_date (date);
-
-  parasol_json_member_string (json, name, s);
-}
-
 static void
 json_member_strv (ParasolJson *json,
                   const char  *name,
@@ -737,7 +706,7 @@ json_lab (ParasolJson            *json,
     parasol_json_null (json);
   else
     parasol_json_double (json, r->uln);
-  json_member_date (json, "date", &r->date);
+  parasol_json_member_date (json, "date", &r->date);
   parasol_json_end_object (json);
 }
 
@@ -1494,7 +1463,7 @@ parasol_cli_attest (int    argc,
         return parasol_cli_usage_error ("%s", error->message);
     }
   else
-    today (&att->date);
+    parasol_date_set_today (&att->date);
 
   if (!open_context (argv[1], &store, &protocol, &patient_id, &error))
     return parasol_cli_fail (error);
@@ -1527,7 +1496,7 @@ parasol_cli_attest (int    argc,
       parasol_json_member_string (json, "status", att->met ? "met" : "not_met");
       parasol_json_member_string (json, "note", note);
       parasol_json_member_string (json, "source", source);
-      json_member_date (json, "date", &att->date);
+      parasol_json_member_date (json, "date", &att->date);
       parasol_json_end_object (json);
       parasol_cli_print_json (json);
     }
@@ -1639,7 +1608,7 @@ parasol_cli_biomarker_add (int    argc,
         return parasol_cli_usage_error ("%s", error->message);
     }
   else
-    today (&marker->date);
+    parasol_date_set_today (&marker->date);
 
   if (!open_context (argv[1], &store, &protocol, &patient_id, &error))
     return parasol_cli_fail (error);
@@ -1697,7 +1666,7 @@ parasol_cli_biomarker_add (int    argc,
         parasol_json_double (json, marker->value);
       parasol_json_member_boolean (json, "positive", !marker->pending &&
                                    parasol_biomarker_def_is_positive (def, marker));
-      json_member_date (json, "date", &marker->date);
+      parasol_json_member_date (json, "date", &marker->date);
       parasol_json_end_object (json);
       parasol_cli_print_json (json);
     }
@@ -1829,10 +1798,10 @@ parasol_cli_screen (int    argc,
       parasol_json_member_string (json, "patient", facts->screening_number);
       parasol_json_member_string (json, "protocol", e->protocol_id);
       parasol_json_member_string (json, "protocol_version", e->protocol_version);
-      json_member_date (json, "evaluated_on", &e->evaluated_on);
-      json_member_date (json, "age_on", &e->age_on);
+      parasol_json_member_date (json, "evaluated_on", &e->evaluated_on);
+      parasol_json_member_date (json, "age_on", &e->age_on);
       parasol_json_member_string (json, "verdict", parasol_verdict_to_string (e->verdict));
-      json_member_date (json, "lapses_on", &e->lapses_on);
+      parasol_json_member_date (json, "lapses_on", &e->lapses_on);
       parasol_json_member (json, "criteria");
       parasol_json_begin_array (json);
       for (guint i = 0; i < e->criteria->len; i++)
@@ -1849,7 +1818,7 @@ parasol_cli_screen (int    argc,
           parasol_json_member_string (json, "title", c ? parasol_protocol_translate (c->title) : NULL);
           if (r->to_confirm != NULL)
             parasol_json_member_string (json, "to_confirm", r->to_confirm);
-          json_member_date (json, "lapses_on", &r->lapses_on);
+          parasol_json_member_date (json, "lapses_on", &r->lapses_on);
           parasol_json_end_object (json);
         }
       parasol_json_end_array (json);
@@ -1862,8 +1831,8 @@ parasol_cli_screen (int    argc,
     }
   else
     {
-      g_autofree char *evaluated = iso_date (&e->evaluated_on);
-      g_autofree char *lapses = iso_date (&e->lapses_on);
+      g_autofree char *evaluated = parasol_date_to_iso (&e->evaluated_on);
+      g_autofree char *lapses = parasol_date_to_iso (&e->lapses_on);
 
       printf (_("%s — %s protocol %s, evaluated on %s\n"), facts->screening_number, e->protocol_id,
               e->protocol_version, evaluated);

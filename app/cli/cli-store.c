@@ -16,15 +16,6 @@
 #include "parasol-demo.h"
 #include "parasol-protocol.h"
 
-static char *
-date_string (const GDate *date)
-{
-  if (date == NULL || !g_date_valid (date))
-    return NULL;
-  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date), g_date_get_month (date),
-                          g_date_get_day (date));
-}
-
 static int
 init_trial (ParasolStore    *store,
             ParasolProtocol *protocol)
@@ -348,16 +339,6 @@ parasol_cli_patient_list (int    argc,
   return PARASOL_CLI_OK;
 }
 
-static void
-json_date (ParasolJson *json,
-           const char  *name,
-           const GDate *date)
-{
-  g_autofree char *str = date_string (date);
-
-  parasol_json_member_string (json, name, str);
-}
-
 static const char *
 tri_string (ParasolTri value)
 {
@@ -397,13 +378,13 @@ parasol_cli_patient_show (int    argc,
   parasol_json_member_string (json, "subject_number", p->subject_number);
   parasol_json_member_string (json, "initials", p->initials);
   parasol_json_member_string (json, "sex", parasol_sex_to_string (p->sex));
-  json_date (json, "birth_date", &p->birth_date);
+  parasol_json_member_date (json, "birth_date", &p->birth_date);
   parasol_json_member_string (json, "site", p->site);
   parasol_json_member_string (json, "status", p->status);
   parasol_json_member_string (json, "arm", p->arm);
   parasol_json_member_string (json, "ici", p->ici);
-  json_date (json, "screening_date", &p->screening_date);
-  json_date (json, "c1d1", &p->c1d1);
+  parasol_json_member_date (json, "screening_date", &p->screening_date);
+  parasol_json_member_date (json, "c1d1", &p->c1d1);
   parasol_json_member (json, "ecog");
   if (p->ecog >= 0)
     parasol_json_int (json, p->ecog);
@@ -429,7 +410,7 @@ parasol_cli_patient_show (int    argc,
       parasol_json_member_double (json, "value_entered", l->value_entered);
       parasol_json_member_string (json, "unit_entered", l->unit_entered);
       parasol_json_member_double (json, "uln", l->uln);
-      json_date (json, "date", &l->date);
+      parasol_json_member_date (json, "date", &l->date);
       parasol_json_end_object (json);
     }
   parasol_json_end_array (json);
@@ -446,7 +427,7 @@ parasol_cli_patient_show (int    argc,
       parasol_json_member_string (json, "method", methods[m->method]);
       parasol_json_member_double (json, "value", m->value);
       parasol_json_member_boolean (json, "pending", m->pending);
-      json_date (json, "date", &m->date);
+      parasol_json_member_date (json, "date", &m->date);
       parasol_json_end_object (json);
     }
   parasol_json_end_array (json);
@@ -474,7 +455,7 @@ parasol_cli_patient_show (int    argc,
 
       parasol_json_begin_object (json);
       parasol_json_member_int (json, "number", c->number);
-      json_date (json, "start", &c->start);
+      parasol_json_member_date (json, "start", &c->start);
       parasol_json_member_string (json, "status", c->status);
       parasol_json_member_string (json, "reason", c->reason);
       parasol_json_end_object (json);
@@ -490,7 +471,7 @@ parasol_cli_patient_show (int    argc,
       parasol_json_begin_object (json);
       parasol_json_member_int (json, "cycle", a->cycle);
       parasol_json_member_string (json, "drug", a->drug);
-      json_date (json, "date", &a->date);
+      parasol_json_member_date (json, "date", &a->date);
       parasol_json_member_double (json, "dose", a->dose);
       parasol_json_member_string (json, "unit", a->unit);
       parasol_json_member_string (json, "given_by", a->given_by);
@@ -507,7 +488,7 @@ parasol_cli_patient_show (int    argc,
       const ParasolResponse *r = g_ptr_array_index (p->responses, i);
 
       parasol_json_begin_object (json);
-      json_date (json, "date", &r->date);
+      parasol_json_member_date (json, "date", &r->date);
       parasol_json_member_string (json, "response", r->response);
       parasol_json_end_object (json);
     }
@@ -521,7 +502,7 @@ parasol_cli_patient_show (int    argc,
 
       parasol_json_begin_object (json);
       parasol_json_member_string (json, "kind", e->kind);
-      json_date (json, "date", &e->date);
+      parasol_json_member_date (json, "date", &e->date);
       parasol_json_member_string (json, "reason", e->reason);
       parasol_json_end_object (json);
     }

@@ -157,16 +157,8 @@ parasol_cli_parse_date (const char *str,
                         GDate      *date,
                         GError    **error)
 {
-  unsigned y, m, d;
-  char tail;
-
-  g_date_clear (date, 1);
-  if (str != NULL && strlen (str) == 10 && str[4] == '-' && str[7] == '-' &&
-      sscanf (str, "%4u-%2u-%2u%c", &y, &m, &d, &tail) == 3 && g_date_valid_dmy (d, m, y))
-    {
-      g_date_set_dmy (date, d, m, y);
-      return TRUE;
-    }
+  if (parasol_date_parse_iso (str, date))
+    return TRUE;
 
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                _("“%s” is not a valid date; write it as YYYY-MM-DD."), str ? str : "");
