@@ -38,15 +38,17 @@ for t in $targets; do
   # halt_on_error: the first ASan/UBSan report is a finding; detect_leaks: so is a leak.
   # With -jobs, libFuzzer writes fuzz-JOB.log into the current folder: run in $logs.
   logs="$build/fuzz-logs/$t"
+  parallel=""
+  [ "$jobs" -gt 1 ] && parallel="-jobs=$jobs -workers=$jobs"
   rm -rf "$logs" && mkdir -p "$logs"
   (cd "$logs" &&
    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1} \
    UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
    "$build/tests/fuzz/fuzz-$t" "$corpus" "$src/tests/fuzz/corpus/$t" $dict \
      -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-     -jobs="$jobs" -workers="$jobs" -artifact_prefix="$artifacts/" -print_final_stats=1 \
+     $parallel -artifact_prefix="$artifacts/" -print_final_stats=1 \
      >"$logs/main.txt" 2>&1) || status=1
-  for log in "$logs"/fuzz-*.log; do
+  for log in "$logs"/main.txt "$logs"/fuzz-*.log; do
     [ -f "$log" ] && { echo "== $log"; grep -E "^#[0-9]+ *(DONE|pulse)|stat::|ERROR|SUMMARY" "$log" | tail -n 8; }
   done
   if ls "$artifacts"/crash-* "$artifacts"/leak-* "$artifacts"/timeout-* "$artifacts"/oom-* >/dev/null 2>&1; then

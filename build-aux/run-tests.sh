@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Set up and run the whole test suite: installs what is missing (Debian 12, as root), builds
-# into _build/ and runs every suite under a virtual display and a private D-Bus session, then
-# does the same with AddressSanitizer + UndefinedBehaviorSanitizer in _build-asan/.
-# The last line is "N passed, N failed".
-#   PARASOL_SKIP_SANITIZERS=1  skip the sanitizer build
+# Set up and run the whole test suite: installs what is missing (Debian 12, as root), then
+#   1. builds into _build/ and runs every suite (core, cli, ui, data, reliability) under a
+#      virtual display and a private D-Bus session;
+#   2. the same suites built with AddressSanitizer + UndefinedBehaviorSanitizer (_build-asan/),
+#      leak detection on for everything but the GTK suite;
+#   3. the core suite under valgrind memcheck: 0 bytes definitely lost (_build-valgrind/);
+#   4. the protocol loader's libFuzzer target for a bounded time (_build-fuzz/).
+# Steps 2-4 each count as tests in the summary.  The last line is "N passed, N failed".
+#   PARASOL_QUICK=1        only step 1
+#   PARASOL_FUZZ_SECONDS   fuzzing time (default 60)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +17,10 @@ bash build-aux/install-deps.sh || exit 1
 
 passed=0
 failed=0
+
+count () {
+  if [ "$1" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $2" >&2; fi
+}
 
 run_suite () {
   local builddir="$1"; shift
@@ -27,7 +36,7 @@ run_suite () {
     passed=$((passed + p))
     failed=$((failed + f))
   else
-    failed=$((failed + 1))
+    count 1 "meson test in $builddir"
   fi
 }
 
@@ -39,23 +48,33 @@ build () {
   meson compile -C "$builddir"
 }
 
+start=$(date +%s)
+
 if build _build --buildtype=debugoptimized; then
   run_suite _build
 else
-  echo "The build failed." >&2
-  failed=$((failed + 1))
+  count 1 "build"
 fi
 
-if [ -z "${PARASOL_SKIP_SANITIZERS:-}" ]; then
+if [ -z "${PARASOL_QUICK:-}" ]; then
   if build _build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false; then
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+      run_suite _build-asan --suite core --suite cli --suite reliability
+    # GTK and fontconfig keep one-time allocations LeakSanitizer cannot tell from leaks.
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      run_suite _build-asan --suite core --suite cli --suite ui
+      run_suite _build-asan --suite ui
   else
-    echo "The sanitizer build failed." >&2
-    failed=$((failed + 1))
+    count 1 "sanitizer build"
   fi
+
+  BUILD_DIR=_build-valgrind bash build-aux/run-valgrind.sh core
+  count $? "valgrind memcheck of the core suite"
+
+  bash build-aux/run-fuzz.sh "${PARASOL_FUZZ_SECONDS:-60}"
+  count $? "fuzzing the protocol loader"
 fi
 
+echo "run-tests.sh: $(( $(date +%s) - start )) s"
 echo "${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]

@@ -6,7 +6,8 @@
 #   build-aux/run-valgrind.sh [SUITE...]        (default: core)
 #
 # Environment: BUILD_DIR (default _build-valgrind; a plain build — valgrind and ASan do not
-# mix), VALGRIND_TIMEOUT_MULTIPLIER (default 20).  Logs: BUILD_DIR/valgrind/vg.PID.log.
+# mix), VALGRIND_TIMEOUT_MULTIPLIER (default 20), VALGRIND_TRACE_CHILDREN (default 0, see
+# below).  Logs: BUILD_DIR/valgrind/vg.PID.log.
 # Exit status 1 when any test fails or any bytes are definitely lost.
 set -eu
 
@@ -29,10 +30,16 @@ fi
 ninja -C "$build"
 rm -rf "$logs" && mkdir -p "$logs"
 
+# VALGRIND_TRACE_CHILDREN=1 also runs the programs the tests start (parasol-cli) under valgrind:
+# a leak there then makes the child exit 1, so the test that started it fails too.
+children=""
+[ "${VALGRIND_TRACE_CHILDREN:-0}" = "1" ] && children="--trace-children=yes --trace-children-skip=/bin/*,/usr/bin/*,*/sh"
+
 # The writers of the crash tests are killed on purpose; --child-silent-after-fork keeps their
 # (meaningless) leak reports out.  Memcheck errors (invalid reads, uninitialised values) fail.
 wrap="valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
   --errors-for-leak-kinds=definite --error-exitcode=1 --child-silent-after-fork=yes \
+  $children \
   --track-origins=yes --num-callers=30 $supp --log-file=$logs/vg.%p.log"
 
 status=0

@@ -254,6 +254,7 @@ test_not_sqlite (Fixture *f, gconstpointer data)
 static void
 test_foreign_sqlite (Fixture *f, gconstpointer data)
 {
+  g_autofree char *wal = NULL;
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
   g_autoptr(GError) error = NULL;
@@ -271,7 +272,8 @@ test_foreign_sqlite (Fixture *f, gconstpointer data)
   g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_PARASOL);
   after = read_bytes (f->db);
   g_assert_true (g_bytes_equal (before, after));
-  g_assert_false (g_file_test (g_strconcat (f->db, "-wal", NULL), G_FILE_TEST_EXISTS));
+  wal = g_strconcat (f->db, "-wal", NULL);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 }
 
 static void

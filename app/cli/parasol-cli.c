@@ -290,6 +290,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char **hoisted = NULL;
   const char *group;
   const char *name;
   gboolean group_known = FALSE;
@@ -318,7 +319,9 @@ main (int   argc,
       return PARASOL_CLI_OK;
     }
 
-  argv = hoist_common_options (&argc, argv);
+  /* The reordered array borrows argv's strings; only the array is ours to free. */
+  hoisted = hoist_common_options (&argc, argv);
+  argv = hoisted;
   if (argc < 2 || argv[1][0] == '-')
     {
       if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))

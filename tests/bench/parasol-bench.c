@@ -12,7 +12,8 @@
  * directly (raw SQL is allowed here and nowhere else outside core/parasol-store*.c).
  *
  * Demo databases (`parasol-cli demo --patients N --seed 1`) are cached in --data-dir (default
- * $XDG_CACHE_HOME/parasol-bench), named after the schema version, so a second run starts at once.
+ * $XDG_CACHE_HOME/parasol-bench), named after the schema version and a hash of
+ * core/parasol-demo.c, so a second run starts at once and a changed demo is rebuilt.
  */
 #define G_LOG_DOMAIN "parasol-bench"
 
@@ -36,6 +37,7 @@
 #include "parasol-assignment.h"
 #include "parasol-dosing.h"
 #include "parasol-eligibility.h"
+#include "parasol-patient-dosing.h"
 #include "parasol-patient-list.h"
 #include "parasol-protocol.h"
 #include "parasol-schedule.h"
@@ -591,6 +593,65 @@ figure_patient_list (int n)
   (void) sink;
 }
 
+/* ---- figure: opening the store -------------------------------------------------------------- */
+
+static void
+figure_store_open (int n)
+{
+  g_autofree char *name = g_strdup_printf ("store-open-%d", n);
+  g_autofree char *path = NULL;
+  g_autoptr(GArray) t = doubles ();
+  g_autoptr(GArray) tb = doubles ();
+  g_autoptr(GArray) tq = doubles ();
+  GStatBuf st;
+  long peak = 0;
+
+  if (!wanted (name) && !wanted ("store-open"))
+    return;
+  path = ensure_db (n);
+  progress ("%s", name);
+
+  for (int rep = -1; rep < bench.reps; rep++)
+    {
+      ParasolStore *store;
+      sqlite3 *db;
+      double t0;
+      gint64 count;
+
+      rss_reset ();
+      t0 = now_ms ();
+      store = open_store (path);
+      count = parasol_store_count_patients (store);
+      g_object_unref (store);
+      if (rep >= 0)
+        push (t, now_ms () - t0);
+      peak = MAX (peak, rss_peak_kb ());
+
+      /* Baseline: open with the same pragmas, count the patients, close. */
+      t0 = now_ms ();
+      db = raw_open (path, TRUE);
+      count -= raw_int (db, "SELECT count(*) FROM patient");
+      sqlite3_close (db);
+      if (rep >= 0)
+        push (tb, now_ms () - t0);
+      g_assert (count == 0);
+
+      /* What the store adds on every open: PRAGMA quick_check reads every page. */
+      db = raw_open (path, FALSE);
+      t0 = now_ms ();
+      raw_int (db, "PRAGMA quick_check(1)");
+      if (rep >= 0)
+        push (tq, now_ms () - t0);
+      sqlite3_close (db);
+    }
+
+  emit (name, n, median (t), "sqlite3_open_v2 + the store's pragmas + SELECT count(*), closed",
+        median (tb), peak,
+        "\"quick_check_ms\": %.3f, \"db_bytes\": %" G_GINT64_FORMAT ", \"note\": \"warm page "
+        "cache; parasol_store_open runs PRAGMA quick_check, which reads the whole file\"",
+        median (tq), g_stat (path, &st) == 0 ? (gint64) st.st_size : (gint64) -1);
+}
+
 /* ---- figure: filtering ---------------------------------------------------------------------- */
 
 static void
@@ -867,36 +928,19 @@ load_facts (ParasolStore *store,
   return all;
 }
 
-/* As parasol-cli dose builds its input (without the audit-trail lookup of the weight's date). */
+/* As parasol-cli dose and the patient page build the input (core/parasol-patient-dosing.c),
+ * without the audit-trail lookup of the weight's date (one more query per patient). */
 static gboolean
 dosing_input (const ParasolPatientFacts *f,
               const ParasolRegimen      *regimen,
               const GDate               *on,
               ParasolDosingInput        *in)
 {
-  const ParasolLabResult *crea;
+  ParasolPatientDosing pd;
 
-  parasol_dosing_input_init (in);
-  if (isnan (f->height_cm) || (isnan (f->weight_kg) && isnan (f->dose_weight_kg)))
+  if (!parasol_patient_dosing_init (&pd, f, regimen, on, NULL, NULL))
     return FALSE;
-  if (!isnan (f->dose_weight_kg) && !isnan (f->weight_kg) &&
-      !parasol_dosing_needs_recalculation (f->dose_weight_kg, f->weight_kg,
-                                           regimen->weight_change_recalc))
-    in->weight_kg = f->dose_weight_kg;
-  else
-    in->weight_kg = isnan (f->weight_kg) ? f->dose_weight_kg : f->weight_kg;
-  in->height_cm = f->height_cm;
-  in->sex = f->sex;
-  in->age_years = parasol_age_on (&f->birth_date, on);
-  crea = parasol_patient_facts_find_lab (f, "creatinine", on);
-  if (crea == NULL)
-    crea = parasol_patient_facts_find_lab (f, "creatinine", NULL);
-  if (crea != NULL)
-    {
-      if (!parasol_dosing_creatinine_to_umol_l (crea->value, crea->unit, &in->creatinine_umol_l, NULL))
-        return FALSE;
-      in->creatinine_date = crea->date;
-    }
+  *in = pd.input;
   return TRUE;
 }
 
@@ -1015,7 +1059,8 @@ typedef struct {
   guint schedules, cycles, visits, errors;
 } ScheduleCounts;
 
-/* As parasol-cli schedule: the calendar, the doses of each cycle, then the calendar knowing them. */
+/* As parasol-cli schedule and the patient page (parasol_patient_plan_build): the calendar, the
+ * doses of every cycle, then the calendar again knowing them. */
 static void
 schedule_all (ParasolProtocol *protocol,
               GPtrArray       *all,
@@ -1027,43 +1072,17 @@ schedule_all (ParasolProtocol *protocol,
   for (guint i = 0; i < all->len; i++)
     {
       const ParasolPatientFacts *f = g_ptr_array_index (all, i);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(ParasolSchedule) first = NULL;
-      g_autoptr(ParasolSchedule) schedule = NULL;
-      g_autoptr(GHashTable) planned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      ParasolPatientPlan *plan = parasol_patient_plan_build (regimen, f, NULL, NULL, NULL);
 
-      first = parasol_schedule_build (regimen, f->arm, f->ici, &f->c1d1, f, NULL, NULL, &error);
-      if (first == NULL)
-        {
-          counts->errors++;
-          continue;
-        }
-      for (guint c = 0; c < first->cycles->len; c++)
-        {
-          const ParasolScheduleCycle *cycle = g_ptr_array_index (first->cycles, c);
-          g_autoptr(ParasolDoseSet) set = NULL;
-          ParasolDosingInput in;
-
-          if (!dosing_input (f, regimen, &cycle->start, &in))
-            continue;
-          set = parasol_dosing_compute (regimen, f->arm, f->ici, cycle->number, &in, NULL);
-          for (guint k = 0; set != NULL && k < set->doses->len; k++)
-            {
-              const ParasolDose *d = g_ptr_array_index (set->doses, k);
-
-              if (cycle->status == PARASOL_CYCLE_STARTED || !g_hash_table_contains (planned, d->drug))
-                g_hash_table_insert (planned, g_strdup (d->drug), g_memdup2 (&d->dose, sizeof (double)));
-            }
-        }
-      schedule = parasol_schedule_build (regimen, f->arm, f->ici, &f->c1d1, f, planned, NULL, &error);
-      if (schedule == NULL)
+      if (plan == NULL)
         {
           counts->errors++;
           continue;
         }
       counts->schedules++;
-      counts->cycles += schedule->cycles->len;
-      counts->visits += schedule->visits->len;
+      counts->cycles += plan->schedule->cycles->len;
+      counts->visits += plan->schedule->visits->len;
+      parasol_patient_plan_free (plan);
     }
 }
 
@@ -1131,8 +1150,8 @@ figure_schedules (int n_db,
         "loading the same patients' facts from the store (parasol_store_load_patient)",
         median (tb), peak,
         "\"per_patient_ms\": %.4f, \"schedules\": %u, \"cycles\": %u, \"visits\": %u, "
-        "\"errors\": %u, \"note\": \"as parasol-cli schedule: calendar, doses of every cycle, "
-        "calendar again with the planned doses\"",
+        "\"errors\": %u, \"note\": \"parasol_patient_plan_build, as parasol-cli schedule and the "
+        "patient page: calendar, doses of every cycle, calendar again with the planned doses\"",
         ms / MAX (enrolled->len, 1), counts.schedules, counts.cycles, counts.visits, counts.errors);
 }
 
@@ -1369,8 +1388,8 @@ main (int   argc,
   const GOptionEntry entries[] = {
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "Smaller N and fewer repetitions (CI smoke)", NULL },
     { "only", 'o', 0, G_OPTION_ARG_STRING, &only,
-      "Only the figures whose name starts with NAME (patient-list, filter, writes, screening, "
-      "schedules, startup, demo)", "NAME" },
+      "Only the figures whose name starts with NAME (demo, patient-list, store-open, filter, "
+      "writes, screening, schedules, startup)", "NAME" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       "Where demo databases are cached (default $XDG_CACHE_HOME/parasol-bench)", "DIR" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Repetitions per figure (default 5, quick 3)", "N" },
@@ -1414,6 +1433,7 @@ main (int   argc,
       figure_demo (2000);
       figure_patient_list (1000);
       figure_patient_list (10000);
+      figure_store_open (10000);
       figure_filter (10000);
       figure_writes (1000, 100, 3, 100);
       figure_writes (200, 1, 3, 20);
@@ -1427,12 +1447,16 @@ main (int   argc,
       figure_patient_list (1000);
       figure_patient_list (10000);
       figure_patient_list (100000);
+      figure_store_open (1000);
+      figure_store_open (10000);
+      figure_store_open (100000);
       figure_filter (100000);
       figure_writes (10000, 100, 5, 500);
       figure_writes (10000, 1, 3, 200);
       figure_screening (10000, 10000);
       figure_schedules (10000, 1000);
       figure_startup (1000);
+      figure_startup (10000);
     }
 
   if (!keep_tmp)
