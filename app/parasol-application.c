@@ -131,6 +131,66 @@ find_window (ParasolApplication *self,
   return NULL;
 }
 
+/* The whole-file integrity check runs after the window is up; if the file turns out to be
+ * damaged, the window drops it and says so before anything can be written. */
+static void
+check_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ParasolWindow) window = user_data;
+  ParasolStore *store = PARASOL_STORE (source);
+  g_autoptr(GError) error = NULL;
+
+  if (parasol_store_check_finish (store, result, &error))
+    return;
+  if (parasol_window_get_store (window) != store)
+    return;
+
+  g_warning ("%s", error->message);
+  parasol_window_show_open_error (window, parasol_store_get_path (store), error);
+}
+
+static void
+start_check (ParasolWindow *window)
+{
+  ParasolStore *store = parasol_window_get_store (window);
+
+  if (store != NULL)
+    parasol_store_check_async (store, NULL, check_done_cb, g_object_ref (window));
+}
+
+static void
+on_first_paint (GdkFrameClock *clock,
+                ParasolWindow *window)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint, window);
+  start_check (window);
+}
+
+static void
+on_window_map (ParasolWindow *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+  g_signal_handlers_disconnect_by_func (window, on_window_map, NULL);
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_first_paint), window, 0);
+  else
+    start_check (window);
+}
+
+/* The check reads the whole file: on two cores it would slow the first frame, so it starts
+ * once the window has painted. */
+static void
+check_after_first_frame (ParasolWindow *window)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (window)))
+    start_check (window);
+  else
+    g_signal_connect (window, "map", G_CALLBACK (on_window_map), NULL);
+}
+
 /* Opens @path into @window, or shows in the window why it cannot be opened. */
 static void
 open_into_window (ParasolApplication *self,
@@ -139,7 +199,7 @@ open_into_window (ParasolApplication *self,
 {
   g_autoptr(ParasolStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  ParasolStoreOpenFlags flags = PARASOL_STORE_OPEN_DEFAULT;
+  ParasolStoreOpenFlags flags = PARASOL_STORE_OPEN_DEFER_CHECK;
 
   if (self->allow_network_fs)
     flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
@@ -153,6 +213,7 @@ open_into_window (ParasolApplication *self,
     }
 
   parasol_window_set_store (window, store);
+  check_after_first_frame (window);
 }
 
 static void

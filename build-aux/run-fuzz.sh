@@ -16,7 +16,7 @@ seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=${*:-protocol}
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD_DIR:-$src/_build-fuzz}
+build=$(realpath -m "${BUILD_DIR:-$src/_build-fuzz}")
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 command -v clang >/dev/null || { echo "run-fuzz.sh: clang is needed (apt-get install clang)" >&2; exit 2; }

@@ -13,7 +13,7 @@ set -eu
 
 suites=${*:-core}
 src=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD_DIR:-$src/_build-valgrind}
+build=$(realpath -m "${BUILD_DIR:-$src/_build-valgrind}")
 logs="$build/valgrind"
 
 command -v valgrind >/dev/null || { echo "run-valgrind.sh: valgrind is needed (apt-get install valgrind)" >&2; exit 2; }

@@ -1075,12 +1075,13 @@ check_identity (ParasolStore *self,
 }
 
 static gboolean
-quick_check (ParasolStore *self,
-             GError      **error)
+quick_check_db (sqlite3     *db,
+                const char  *path,
+                GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   g_autofree char *result = NULL;
-  int rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+  int rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
 
   if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     result = column_strdup (stmt, 0);
@@ -1092,8 +1093,68 @@ quick_check (ParasolStore *self,
   g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
                _("The database %s is damaged (%s). It was left untouched; "
                  "restore it from a backup (parasol-cli backup makes them)."),
-               self->path, result != NULL ? result : sqlite3_errstr (rc));
+               path, result != NULL ? result : sqlite3_errstr (rc));
   return FALSE;
+}
+
+static gboolean
+quick_check (ParasolStore *self,
+             GError      **error)
+{
+  return quick_check_db (self->db, self->path, error);
+}
+
+static void
+check_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  const char *path = task_data;
+  GError *error = NULL;
+  sqlite3 *db = NULL;
+  int rc;
+
+  /* A connection of its own: the store's connection stays with the main thread. */
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+      if (quick_check_db (db, path, &error))
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_error (task, error);
+    }
+  else
+    g_task_return_new_error (task, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
+                             _("The database %s could not be checked: %s"), path,
+                             sqlite3_errstr (rc));
+  sqlite3_close_v2 (db);
+}
+
+void
+parasol_store_check_async (ParasolStore        *self,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PARASOL_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, parasol_store_check_async);
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, check_thread);
+}
+
+gboolean
+parasol_store_check_finish (ParasolStore  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean
@@ -1283,7 +1344,7 @@ parasol_store_open (const char            *path,
 
   if (!configure_connection (self, error) ||
       !check_identity (self, error) ||
-      (size > 0 && !quick_check (self, error)))
+      (size > 0 && !(flags & PARASOL_STORE_OPEN_DEFER_CHECK) && !quick_check (self, error)))
     goto fail;
 
   if (!self->read_only)

@@ -310,6 +310,53 @@ test_corrupt (Fixture *f, gconstpointer data)
 }
 
 static void
+check_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GError **error = user_data;
+
+  parasol_store_check_finish (PARASOL_STORE (source), result, error);
+  if (*error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NONE, "ok");
+}
+
+/* Opened with the check deferred, a damaged file opens; the check in the background finds
+ * the damage.  A sound file passes it. */
+static void
+test_deferred_check (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  for (int i = 0; i < 200; i++)
+    {
+      g_autofree char *sn = g_strdup_printf ("S-%04d", i);
+      add_patient (store, sn);
+    }
+
+  parasol_store_check_async (store, NULL, check_done_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NONE);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  g_assert_true (g_file_get_contents (f->db, &contents, &len, NULL));
+  memset (contents + 4096 + 100, 0xA5, 2 * 4096);
+  g_assert_true (g_file_set_contents (f->db, contents, len, NULL));
+
+  store = parasol_store_open (f->db, PARASOL_STORE_OPEN_DEFER_CHECK, &error);
+  g_assert_no_error (error);
+  parasol_store_check_async (store, NULL, check_done_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT);
+}
+
+static void
 test_read_only (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -912,6 +959,7 @@ main (int argc, char *argv[])
   ADD ("/store/open/not-sqlite", test_not_sqlite);
   ADD ("/store/open/foreign-sqlite", test_foreign_sqlite);
   ADD ("/store/open/corrupt", test_corrupt);
+  ADD ("/store/open/deferred-check", test_deferred_check);
   ADD ("/store/open/read-only", test_read_only);
   ADD ("/store/open/missing-folder", test_missing_folder);
   ADD ("/store/open/network-filesystem", test_network_filesystem);

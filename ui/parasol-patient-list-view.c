@@ -582,6 +582,16 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
 }
 
 static void
+on_column_sorter_changed (ParasolPatientListView *self,
+                          GtkSorterChange         change,
+                          GtkSorter              *sorter)
+{
+  gboolean sorting = gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE;
+
+  gtk_sort_list_model_set_sorter (self->sort_model, sorting ? sorter : NULL);
+}
+
+static void
 parasol_patient_list_view_init (ParasolPatientListView *self)
 {
   GtkLayoutManager *layout;
@@ -595,7 +605,11 @@ parasol_patient_list_view_init (ParasolPatientListView *self)
    * which keeps a 100 000-patient list cheap until someone actually searches. */
   self->filter = gtk_custom_filter_new (NULL, NULL, NULL);
   gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
-  gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
+  /* The store already lists patients by screening number: the sort model only gets the
+   * column view's sorter once someone clicks a column header, so a big list is not walked
+   * (and every patient object made) just to show the first screenful. */
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (on_column_sorter_changed), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (on_filter_items_changed), self, G_CONNECT_SWAPPED);
