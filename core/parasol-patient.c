@@ -69,20 +69,49 @@ parasol_patient_status_label (const char *status)
   return status;
 }
 
+static void
+append_folded (GString    *out,
+               const char *str)
+{
+  gboolean ascii = TRUE;
+
+  if (str == NULL || *str == '\0')
+    return;
+  if (out->len > 0)
+    g_string_append_c (out, ' ');
+
+  /* Identifiers are ASCII: lower-case them in place of a full Unicode casefold. */
+  for (const char *p = str; *p; p++)
+    if ((guchar) *p >= 0x80)
+      {
+        ascii = FALSE;
+        break;
+      }
+  if (ascii)
+    {
+      for (const char *p = str; *p; p++)
+        g_string_append_c (out, g_ascii_tolower (*p));
+    }
+  else
+    {
+      g_autofree char *folded = g_utf8_casefold (str, -1);
+      g_string_append (out, folded);
+    }
+}
+
 char *
 parasol_patient_build_search_text (const ParasolPatientRow *row)
 {
-  g_autofree char *joined = g_strjoin (" ",
-                                       row->screening_number ? row->screening_number : "",
-                                       row->subject_number ? row->subject_number : "",
-                                       row->initials ? row->initials : "",
-                                       row->site ? row->site : "",
-                                       row->arm ? row->arm : "",
-                                       row->status ? row->status : "",
-                                       parasol_patient_status_label (row->status) ?: "",
-                                       NULL);
+  GString *out = g_string_sized_new (96);
 
-  return g_utf8_casefold (joined, -1);
+  append_folded (out, row->screening_number);
+  append_folded (out, row->subject_number);
+  append_folded (out, row->initials);
+  append_folded (out, row->site);
+  append_folded (out, row->arm);
+  append_folded (out, row->status);
+  append_folded (out, parasol_patient_status_label (row->status));
+  return g_string_free (out, FALSE);
 }
 
 gboolean
