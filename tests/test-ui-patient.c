@@ -14,50 +14,15 @@
 
 #include "config.h"
 
-#include <adwaita.h>
-#include <glib/gstdio.h>
+#include <string.h>
 
 #include "parasol-criterion-row.h"
 #include "parasol-patient.h"
 #include "parasol-patient-list.h"
-#include "parasol-store.h"
-#include "parasol-window.h"
-
-#define WAIT_TIMEOUT_MS 10000
+#include "ui-helpers.h"
 
 static char *tmp_dir;
 static char *demo_db;
-
-static char *
-run_cli (const char *first_arg,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  const char *cli = g_getenv ("PARASOL_CLI");
-  int status = 0;
-  va_list ap;
-
-  if (cli == NULL)
-    cli = "parasol-cli";
-
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                &out, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("%s %s failed: %s\n%s", cli, first_arg, error->message, err);
-
-  return g_steal_pointer (&out);
-}
 
 /* The string value of the first "key": "value" in @json (enough for the CLI's flat keys). */
 static char *
@@ -77,68 +42,6 @@ json_string (const char *json,
   return g_strndup (start, end - start);
 }
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static ParasolStore *
-open_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  ParasolStore *store = parasol_store_open (path, PARASOL_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-
-  return store;
-}
-
-static ParasolWindow *
-present_window (ParasolStore *store)
-{
-  ParasolWindow *window = parasol_window_new (NULL, store);
-
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (is_mapped, window));
-
-  return window;
-}
-
-static void
-destroy_window (ParasolWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
-}
-
 /* Activates the row of @screening_number in the patient table, as a double click or Enter does */
 static void
 activate_patient (ParasolWindow *window,
@@ -155,7 +58,7 @@ activate_patient (ParasolWindow *window,
       if (g_strcmp0 (parasol_patient_get_screening_number (patient), screening_number) == 0)
         {
           g_signal_emit_by_name (column_view, "activate", i);
-          drain ();
+          ui_drain ();
           return;
         }
     }
@@ -237,13 +140,13 @@ check_criteria_against_cli (ParasolPatientPage *page,
 static void
 test_patient_on_treatment (void)
 {
-  g_autoptr(ParasolStore) store = open_store (demo_db);
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
   g_autofree char *key = first_with_status (store, "on_treatment");
-  g_autofree char *screen = run_cli ("screen", key, "--json", "--database", demo_db, NULL);
-  g_autofree char *assign = run_cli ("assign", key, "--json", "--database", demo_db, NULL);
-  g_autofree char *schedule = run_cli ("schedule", key, "--json", "--database", demo_db, NULL);
+  g_autofree char *screen = ui_run_cli (demo_db, "screen", key, "--json", NULL);
+  g_autofree char *assign = ui_run_cli (demo_db, "assign", key, "--json", NULL);
+  g_autofree char *schedule = ui_run_cli (demo_db, "schedule", key, "--json", NULL);
   g_autofree char *arm_id = json_string (assign, "arm");
-  ParasolWindow *window = present_window (store);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientPage *page = parasol_window_get_patient_page (window);
   g_autofree char *proposed = NULL;
   gint64 id;
@@ -300,22 +203,22 @@ test_patient_on_treatment (void)
 
   /* Back: the list is there, with everyone */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  drain ();
+  ui_drain ();
   g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
   g_assert_cmpuint (parasol_patient_list_view_get_n_visible (parasol_window_get_patient_list_view (window)),
                     ==, parasol_store_count_patients (store));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
 test_patient_screen_failed (void)
 {
-  g_autoptr(ParasolStore) store = open_store (demo_db);
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
   g_autofree char *key = first_with_status (store, "screen_failed");
-  g_autofree char *screen = run_cli ("screen", key, "--json", "--database", demo_db, NULL);
-  ParasolWindow *window = present_window (store);
+  g_autofree char *screen = ui_run_cli (demo_db, "screen", key, "--json", NULL);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientPage *page = parasol_window_get_patient_page (window);
   GPtrArray *rows;
   guint problems = 0;
@@ -346,18 +249,18 @@ test_patient_screen_failed (void)
   /* Back from the page (the back button, Alt+Left and Escape all activate win.back) */
   gtk_widget_grab_focus (GTK_WIDGET (page));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  drain ();
+  ui_drain ();
   g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
 test_patient_follows_store (void)
 {
-  g_autoptr(ParasolStore) store = open_store (demo_db);
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
   g_autofree char *key = first_with_status (store, "screening");
-  ParasolWindow *window = present_window (store);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientPage *page = parasol_window_get_patient_page (window);
   g_autoptr(GError) error = NULL;
   gint64 id = parasol_store_find_patient (store, key, &error);
@@ -373,65 +276,33 @@ test_patient_follows_store (void)
   g_assert_true (parasol_store_set_patient_field (store, id, "initials", "QQZ", 0,
                                                   "Test: corrected initials", &error));
   g_assert_no_error (error);
-  drain ();
+  ui_drain ();
   g_assert_nonnull (strstr (parasol_patient_page_get_title (page), "QQZ"));
   g_assert_cmpstr (parasol_patient_page_get_title (page), !=, before);
   g_assert_cmpuint (parasol_patient_page_get_criterion_rows (page)->len, ==, 27);
 
   /* An unknown key leaves the list alone */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
-  drain ();
+  ui_drain ();
   g_assert_false (parasol_window_show_patient_by_key (window, "S-NO-SUCH", &error));
   g_assert_nonnull (error);
   g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
 
-  destroy_window (window);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
+  ui_destroy_window (window);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
   int ret;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_printerr ("test-ui-patient needs a display: run the ui suite under "
-                  "“dbus-run-session -- xvfb-run -a meson test --suite ui”.\n");
-      return 1;
-    }
+  if (!ui_init (&argc, &argv, "test-ui-patient"))
+    return 1;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  tmp_dir = g_dir_make_tmp ("parasol-ui-patient-XXXXXX", &error);
-  g_assert_no_error (error);
-  demo_db = g_build_filename (tmp_dir, "demo.db", NULL);
-  out = run_cli ("demo", "--database", demo_db, NULL);
+  tmp_dir = cli_make_tmpdir ();
+  /* parasol-cli demo's default size, 40 patients */
+  demo_db = cli_make_demo (tmp_dir, 40);
 
   g_test_add_func ("/ui/patient/on-treatment", test_patient_on_treatment);
   g_test_add_func ("/ui/patient/screen-failed", test_patient_screen_failed);
@@ -439,7 +310,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  remove_tree (tmp_dir);
+  cli_rm_rf (tmp_dir);
   g_free (demo_db);
   g_free (tmp_dir);
 

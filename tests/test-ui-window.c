@@ -13,50 +13,13 @@
 
 #include "config.h"
 
-#include <adwaita.h>
-#include <glib/gstdio.h>
+#include <string.h>
 
 #include "parasol-patient-list.h"
-#include "parasol-store.h"
-#include "parasol-window.h"
-
-#define WAIT_TIMEOUT_MS 10000
+#include "ui-helpers.h"
 
 static char *tmp_dir;
 static char *demo_db;
-
-/* Runs parasol-cli with @args (NULL-terminated) and returns its stdout; fails the test on a
- * non-zero exit. */
-static char *
-run_cli (const char *first_arg,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  const char *cli = g_getenv ("PARASOL_CLI");
-  int status = 0;
-  va_list ap;
-
-  if (cli == NULL)
-    cli = "parasol-cli";
-
-  g_ptr_array_add (argv, (char *) cli);
-  va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                &out, &err, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("%s %s failed: %s\n%s", cli, first_arg, error->message, err);
-
-  return g_steal_pointer (&out);
-}
 
 static guint
 count_occurrences (const char *haystack,
@@ -68,38 +31,6 @@ count_occurrences (const char *haystack,
     n++;
 
   return n;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main loop until @condition holds; FALSE on timeout. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data);
-}
-
-static void
-wait_mapped (GtkWidget *widget)
-{
-  g_assert_true (wait_until (is_mapped, widget));
 }
 
 static gboolean
@@ -130,41 +61,9 @@ wait_visible (ParasolPatientListView *view,
 {
   VisibleCount vc = { view, n };
 
-  if (!wait_until (visible_count_is, &vc))
+  if (!ui_wait_until (visible_count_is, &vc))
     g_error ("expected %u visible patients, have %u", n,
              parasol_patient_list_view_get_n_visible (view));
-}
-
-/* The window holds the last reference; destroy it and let GTK finish. */
-static void
-destroy_window (ParasolWindow *window)
-{
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static ParasolStore *
-open_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  ParasolStore *store = parasol_store_open (path, PARASOL_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-
-  return store;
-}
-
-static ParasolWindow *
-present_window (ParasolStore *store)
-{
-  ParasolWindow *window = parasol_window_new (NULL, store);
-
-  gtk_window_present (GTK_WINDOW (window));
-  wait_mapped (GTK_WIDGET (window));
-
-  return window;
 }
 
 static GListModel *
@@ -176,9 +75,9 @@ view_items (ParasolPatientListView *view)
 static void
 test_window_lists_demo_patients (void)
 {
-  g_autoptr(ParasolStore) store = open_store (demo_db);
-  g_autofree char *json = run_cli ("patient", "list", "--json", "--database", demo_db, NULL);
-  ParasolWindow *window = present_window (store);
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  g_autofree char *json = ui_run_cli (demo_db, "patient", "list", "--json", NULL);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
   GtkColumnView *column_view = parasol_patient_list_view_get_column_view (view);
   GListModel *items = view_items (view);
@@ -207,16 +106,16 @@ test_window_lists_demo_patients (void)
 
   /* Eight columns, and rows actually drawn. */
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (column_view)), ==, 8);
-  g_assert_true (wait_until (has_rows, column_view));
+  g_assert_true (ui_wait_until (has_rows, column_view));
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
 test_window_search (void)
 {
-  g_autoptr(ParasolStore) store = open_store (demo_db);
-  ParasolWindow *window = present_window (store);
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
   ParasolPatientList *patients = PARASOL_PATIENT_LIST (parasol_patient_list_view_get_model (view));
   GtkEditable *entry = parasol_patient_list_view_get_search_entry (view);
@@ -283,7 +182,7 @@ test_window_search (void)
                  gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
                                          GTK_WIDGET (entry)));
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static guint
@@ -316,8 +215,8 @@ test_window_status_filter (void)
     { PARASOL_STATUS_FILTER_OFF_TREATMENT, "off_treatment" },
     { PARASOL_STATUS_FILTER_SCREEN_FAILED, "screen_failed" },
   };
-  g_autoptr(ParasolStore) store = open_store (demo_db);
-  ParasolWindow *window = present_window (store);
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
   GListModel *all = parasol_patient_list_view_get_model (view);
   GtkDropDown *drop_down = parasol_patient_list_view_get_status_filter (view);
@@ -371,14 +270,14 @@ test_window_status_filter (void)
   gtk_editable_set_text (parasol_patient_list_view_get_search_entry (view), "");
   wait_visible (view, n_all);
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
 test_window_sort (void)
 {
-  g_autoptr(ParasolStore) store = open_store (demo_db);
-  ParasolWindow *window = present_window (store);
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
   GtkColumnView *column_view = parasol_patient_list_view_get_column_view (view);
   GListModel *columns = gtk_column_view_get_columns (column_view);
@@ -420,18 +319,18 @@ test_window_sort (void)
   }
 
   gtk_column_view_sort_by_column (column_view, NULL, GTK_SORT_ASCENDING);
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
 test_window_follows_store (void)
 {
   g_autofree char *path = g_build_filename (tmp_dir, "live.db", NULL);
-  g_autofree char *out = run_cli ("demo", "--patients", "5", "--database", path, NULL);
-  g_autoptr(ParasolStore) store = open_store (path);
+  g_autofree char *out = ui_run_cli (path, "demo", "--patients", "5", NULL);
+  g_autoptr(ParasolStore) store = ui_open_store (path);
   g_autoptr(ParasolPatientFacts) facts = parasol_patient_facts_new ();
   g_autoptr(GError) error = NULL;
-  ParasolWindow *window = present_window (store);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
   guint n = parasol_patient_list_view_get_n_visible (view);
   gint64 id;
@@ -453,16 +352,16 @@ test_window_follows_store (void)
   gtk_editable_set_text (parasol_patient_list_view_get_search_entry (view), "ui-test-001");
   wait_visible (view, 1);
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
 test_window_empty_database (void)
 {
   g_autofree char *path = g_build_filename (tmp_dir, "empty.db", NULL);
-  g_autofree char *out = run_cli ("init", "--database", path, NULL);
-  g_autoptr(ParasolStore) store = open_store (path);
-  ParasolWindow *window = present_window (store);
+  g_autofree char *out = ui_run_cli (path, "init", NULL);
+  g_autoptr(ParasolStore) store = ui_open_store (path);
+  ParasolWindow *window = ui_present_window (store);
   ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
 
   g_assert_cmpuint (parasol_patient_list_view_get_n_visible (view), ==, 0);
@@ -470,7 +369,7 @@ test_window_empty_database (void)
   g_assert_cmpstr (parasol_patient_list_view_get_visible_page (view), ==, "empty");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (parasol_patient_list_view_get_count_label (view))));
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
@@ -487,13 +386,13 @@ show_open_failure (const char *path,
   window = parasol_window_new (NULL, NULL);
   parasol_window_show_open_error (window, path, error);
   gtk_window_present (GTK_WINDOW (window));
-  wait_mapped (GTK_WIDGET (window));
+  ui_wait_mapped (GTK_WIDGET (window));
 
   g_assert_null (parasol_window_get_store (window));
   g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "message");
   g_assert_cmpstr (parasol_window_get_database_path (window), ==, path);
 
-  destroy_window (window);
+  ui_destroy_window (window);
 }
 
 static void
@@ -520,50 +419,18 @@ test_window_not_parasol (void)
   g_assert_cmpstr (after, ==, text);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
   int ret;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_printerr ("test-ui-window needs a display: run the ui suite under "
-                  "“dbus-run-session -- xvfb-run -a meson test --suite ui”.\n");
-      return 1;
-    }
+  if (!ui_init (&argc, &argv, "test-ui-window"))
+    return 1;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-
-  tmp_dir = g_dir_make_tmp ("parasol-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  demo_db = g_build_filename (tmp_dir, "demo.db", NULL);
-  out = run_cli ("demo", "--database", demo_db, NULL);
+  tmp_dir = cli_make_tmpdir ();
+  /* parasol-cli demo's default size, 40 patients */
+  demo_db = cli_make_demo (tmp_dir, 40);
 
   g_test_add_func ("/ui/window/lists-demo-patients", test_window_lists_demo_patients);
   g_test_add_func ("/ui/window/search", test_window_search);
@@ -576,7 +443,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  remove_tree (tmp_dir);
+  cli_rm_rf (tmp_dir);
   g_free (demo_db);
   g_free (tmp_dir);
 
