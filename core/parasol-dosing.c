@@ -249,6 +249,7 @@ parasol_dosing_ideal_body_weight (double      height_cm,
                                   GError    **error)
 {
   double base;
+  double ibw;
 
   if (!parasol_dosing_check_height (height_cm, error))
     return NAN;
@@ -265,7 +266,22 @@ parasol_dosing_ideal_body_weight (double      height_cm,
     }
 
   /* Devine: 2.3 kg per inch over 5 feet (152.4 cm) */
-  return base + 2.3 * (height_cm - 152.4) / 2.54;
+  ibw = base + 2.3 * (height_cm - 152.4) / 2.54;
+
+  /* Below about 1 m (women 102 cm, men 97 cm) the formula gives no weight at all; a negative
+   * weight would make a negative CrCl and a Calvert dose from it. */
+  if (!(ibw > 0))
+    {
+      g_autofree char *h = fmt_num (height_cm, 1);
+
+      g_set_error (error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_OUT_OF_RANGE,
+                   /* Translators: %s is a height in centimetres */
+                   _("The ideal body weight (Devine) is not defined for a height of %s cm; "
+                     "use the actual body weight for Cockcroft-Gault"), h);
+      return NAN;
+    }
+
+  return ibw;
 }
 
 double

@@ -136,6 +136,23 @@ test_cockcroft_gault (void)
   g_assert_no_error (error);
   g_assert_cmpfloat (weight_used, ==, 100);
   g_assert_nonnull (strstr (working, "actual body weight"));
+  g_clear_pointer (&working, g_free);
+
+  /* A woman of 100 cm (an accepted height): Devine gives 45.5 + 2.3 x (100 - 152.4) / 2.54 =
+   * -1.9 kg.  No negative CrCl (and no Calvert dose from it) with ideal or lower weight. */
+  g_assert_true (isnan (parasol_dosing_ideal_body_weight (100, PARASOL_SEX_FEMALE, &error)));
+  g_assert_error (error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_OUT_OF_RANGE);
+  g_clear_error (&error);
+  for (ParasolCrclWeight w = PARASOL_CRCL_WEIGHT_IDEAL; w <= PARASOL_CRCL_WEIGHT_LOWER; w++)
+    {
+      g_assert_true (isnan (parasol_dosing_crcl_full (70, PARASOL_SEX_FEMALE, 30, 100, 80, w,
+                                                      NULL, NULL, &error)));
+      g_assert_error (error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_OUT_OF_RANGE);
+      g_clear_error (&error);
+    }
+  /* ... and 103 cm still has one (0.6 kg) */
+  g_assert_cmpfloat (parasol_dosing_ideal_body_weight (103, PARASOL_SEX_FEMALE, &error), >, 0);
+  g_assert_no_error (error);
 }
 
 static void
