@@ -798,7 +798,7 @@ compute_drug (DoseContext        *ctx,
 
   dose = g_new0 (ParasolDose, 1);
   dose->drug = g_strdup (drug->id);
-  dose->name = g_strdup (drug->name ? drug->name : drug->id);
+  dose->name = g_strdup (drug->name ? g_dgettext (GETTEXT_PACKAGE, drug->name) : drug->id);
   dose->route = g_strdup (drug->route);
   dose->unit = g_strdup (drug->unit ? drug->unit : "mg");
   dose->configurable = drug->configurable;

@@ -73,8 +73,8 @@ lab_value_string (const ParasolLabDef *lab,
   const char *unit = lab->display_unit ? lab->display_unit : lab->unit;
 
   if (unit == NULL || *unit == '\0')
-    return g_strdup_printf ("%s %s", lab->name, num);
-  return g_strdup_printf ("%s %s %s", lab->name, num, unit);
+    return g_strdup_printf ("%s %s", parasol_protocol_translate (lab->name), num);
+  return g_strdup_printf ("%s %s %s", parasol_protocol_translate (lab->name), num, unit);
 }
 
 static char *
@@ -130,10 +130,10 @@ find_valid_result (Ctx                     *ctx,
       if (parasol_patient_facts_find_lab (ctx->facts, lab->id, NULL) != NULL)
         {
           g_autofree char *on = date_string (&ctx->on);
-          o->reason = g_strdup_printf (_("%s: no result on or before %s"), lab->name, on);
+          o->reason = g_strdup_printf (_("%s: no result on or before %s"), parasol_protocol_translate (lab->name), on);
         }
       else
-        o->reason = g_strdup_printf (_("%s not recorded"), lab->name);
+        o->reason = g_strdup_printf (_("%s not recorded"), parasol_protocol_translate (lab->name));
       return FALSE;
     }
 
@@ -156,7 +156,7 @@ find_valid_result (Ctx                     *ctx,
           o->reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s of %s expired: valid %d day, until %s",
                                                  "%s of %s expired: valid %d days, until %s",
                                                  window),
-                                       lab->name, sampled, window, until);
+                                       parasol_protocol_translate (lab->name), sampled, window, until);
           o->lapses_on = last;
           return FALSE;
         }

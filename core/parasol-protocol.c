@@ -630,7 +630,7 @@ parasol_lab_def_to_canonical (const ParasolLabDef  *lab,
   if (!isfinite (value))
     {
       g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
-                   _("%s: the value is not a number"), lab->name);
+                   _("%s: the value is not a number"), parasol_protocol_translate (lab->name));
       return FALSE;
     }
   if (!parasol_lab_def_convert (lab, value, unit, lab->unit, &v, error))
@@ -649,13 +649,13 @@ parasol_lab_def_to_canonical (const ParasolLabDef  *lab,
                      /* Translators: "ANC 150000 /mm3 (150 10^9/L) is outside the plausible
                       * range 0–100 10^9/L; check for a typo" */
                      _("%s %s %s (%s %s) is outside the plausible range %s–%s %s; check for a typo"),
-                     lab->name, val, unit, cval, lab->unit, lo, hi, lab->unit);
+                     parasol_protocol_translate (lab->name), val, unit, cval, lab->unit, lo, hi, lab->unit);
       else
         g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
                      /* Translators: "ANC 150 10^9/L is outside the plausible range 0–100
                       * 10^9/L; check for a typo" */
                      _("%s %s %s is outside the plausible range %s–%s %s; check for a typo"),
-                     lab->name, val, lab->unit, lo, hi, lab->unit);
+                     parasol_protocol_translate (lab->name), val, lab->unit, lo, hi, lab->unit);
       return FALSE;
     }
 
@@ -709,7 +709,7 @@ parasol_biomarker_def_check (const ParasolBiomarkerDef  *marker,
         }
       g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNIT,
                    _("%s is not assessed by %s in this protocol; accepted: %s"),
-                   marker->name, parasol_marker_method_to_string (method), methods->str);
+                   parasol_protocol_translate (marker->name), parasol_marker_method_to_string (method), methods->str);
       g_string_free (methods, TRUE);
       return FALSE;
     }
@@ -721,7 +721,7 @@ parasol_biomarker_def_check (const ParasolBiomarkerDef  *marker,
         {
           g_autofree char *v = parasol_protocol_format_number (value);
           g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
-                       _("%s %s %% is outside 0–100 %% of tumour cells"), marker->name, v);
+                       _("%s %s %% is outside 0–100 %% of tumour cells"), parasol_protocol_translate (marker->name), v);
           return FALSE;
         }
       break;
@@ -730,7 +730,7 @@ parasol_biomarker_def_check (const ParasolBiomarkerDef  *marker,
         {
           g_autofree char *v = parasol_protocol_format_number (value);
           g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
-                       _("%s H-score %s is outside 0–300"), marker->name, v);
+                       _("%s H-score %s is outside 0–300"), parasol_protocol_translate (marker->name), v);
           return FALSE;
         }
       break;
@@ -738,7 +738,7 @@ parasol_biomarker_def_check (const ParasolBiomarkerDef  *marker,
       if (value != 0 && value != 1)
         {
           g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
-                       _("%s amplification is yes or no"), marker->name);
+                       _("%s amplification is yes or no"), parasol_protocol_translate (marker->name));
           return FALSE;
         }
       break;
@@ -2200,7 +2200,7 @@ describe_into (ParasolProtocol   *self,
     case PARASOL_RULE_LAB:
       {
         const ParasolLabDef *lab = parasol_protocol_find_lab (self, rule->ref);
-        const char *name = lab ? lab->name : rule->ref;
+        const char *name = lab ? parasol_protocol_translate (lab->name) : rule->ref;
 
         if (isnan (rule->times_uln))
           {
@@ -2237,7 +2237,7 @@ describe_into (ParasolProtocol   *self,
     case PARASOL_RULE_MARKER:
       {
         const ParasolBiomarkerDef *m = parasol_protocol_find_biomarker (self, rule->ref);
-        g_string_append_printf (out, _("%s high"), m ? m->name : rule->ref);
+        g_string_append_printf (out, _("%s high"), m ? parasol_protocol_translate (m->name) : rule->ref);
       }
       break;
 

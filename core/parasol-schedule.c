@@ -228,14 +228,14 @@ add_drug_doses (ParasolScheduleCycle      *cycle,
         {
           g_ptr_array_add (warnings,
                            g_strdup_printf (_("%s day %d is outside the %d-day cycle %d and is not listed"),
-                                            drug->name ? drug->name : drug->id, day,
+                                            drug->name ? g_dgettext (GETTEXT_PACKAGE, drug->name) : drug->id, day,
                                             cycle->length_days, cycle->number));
           continue;
         }
 
       dose = g_new0 (ParasolScheduledDose, 1);
       dose->drug = g_strdup (drug->id);
-      dose->name = g_strdup (drug->name ? drug->name : drug->id);
+      dose->name = g_strdup (drug->name ? g_dgettext (GETTEXT_PACKAGE, drug->name) : drug->id);
       dose->unit = g_strdup (drug->unit ? drug->unit : "mg");
       dose->cycle_day = day;
       dose->date = date_plus (&cycle->start, day - 1);
@@ -300,7 +300,7 @@ add_drug_doses (ParasolScheduleCycle      *cycle,
         continue;
       g_ptr_array_add (warnings,
                        g_strdup_printf (_("%s given on %s in cycle %d is beyond its planned days"),
-                                        drug->name ? drug->name : drug->id,
+                                        drug->name ? g_dgettext (GETTEXT_PACKAGE, drug->name) : drug->id,
                                         parasol_date_format (&admin->date, date, sizeof date),
                                         cycle->number));
     }

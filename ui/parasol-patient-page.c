@@ -213,10 +213,10 @@ join_names (GPtrArray *names)
     {
       if (i > 0 && i == names->len - 1)
         /* Translators: the last separator of a list: "A, B and C" */
-        g_string_append (str, _(" and "));
+        g_string_append (str, C_("list", " and "));
       else if (i > 0)
         /* Translators: the separator of a list: "A, B and C" */
-        g_string_append (str, _(", "));
+        g_string_append (str, C_("list", ", "));
       g_string_append (str, g_ptr_array_index (names, i));
     }
 

@@ -1520,9 +1520,11 @@ parasol_cli_biomarker_add (int    argc,
   g_autofree char *reason = NULL;
   gboolean pending = FALSE;
   const GOptionEntry entries[] = {
+    /* xgettext:no-c-format */
     { "percent", 0, 0, G_OPTION_ARG_STRING, &percent, N_("IHC: % of tumour cells stained"), N_("P") },
     { "hscore", 0, 0, G_OPTION_ARG_STRING, &hscore, N_("H-score, 0–300"), N_("H") },
     { "intensity", 0, 0, G_OPTION_ARG_STRING, &intensity,
+      /* xgettext:no-c-format */
       N_("% of cells stained weakly, moderately, strongly (H = W + 2M + 3S)"), N_("W,M,S") },
     { "amplified", 0, 0, G_OPTION_ARG_STRING, &amplified, N_("Gene amplification"), N_("yes|no") },
     { "pending", 0, 0, G_OPTION_ARG_NONE, &pending, N_("Sample sent, result not back yet"), NULL },
