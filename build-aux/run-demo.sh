@@ -19,6 +19,9 @@ if [ ! -f "$db" ]; then
   ./_build/app/parasol-cli demo --database "$db"
 fi
 
+# Translations from the build tree (the programs are not installed).
+export PARASOL_LOCALEDIR="$PWD/_build/po"
+
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found: starting Parasol under Xvfb (a virtual screen)." >&2
   echo "A screenshot is written to parasol-screenshot.png after 5 seconds." >&2

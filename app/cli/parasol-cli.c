@@ -296,7 +296,9 @@ main (int   argc,
   gboolean group_known = FALSE;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* PARASOL_LOCALEDIR: the build tree's po/ folder, for running uninstalled (run-demo.sh). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("PARASOL_LOCALEDIR") ? g_getenv ("PARASOL_LOCALEDIR")
+                                                                  : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("parasol-cli");
