@@ -13,6 +13,7 @@
 
 #include "parasol-dosing.h"
 #include "parasol-eligibility.h"
+#include "parasol-json.h"
 
 typedef struct {
   ParasolProtocol           *protocol;
@@ -884,4 +885,34 @@ parasol_verdict_to_label (ParasolVerdict verdict)
     default:
       return _("Incomplete");
     }
+}
+
+gint64
+parasol_eligibility_record (const ParasolEligibility *eligibility,
+                            ParasolStore             *store,
+                            gint64                    patient_id,
+                            const char               *context,
+                            GError                  **error)
+{
+  g_autoptr(ParasolJson) json = parasol_json_new ();
+
+  g_return_val_if_fail (eligibility != NULL, 0);
+  g_return_val_if_fail (PARASOL_IS_STORE (store), 0);
+
+  /* {"inc-01": "met", ...}: enough to see later what the decision rested on. */
+  parasol_json_begin_object (json);
+  for (guint i = 0; i < eligibility->criteria->len; i++)
+    {
+      const ParasolCriterionResult *r = g_ptr_array_index (eligibility->criteria, i);
+
+      parasol_json_member_string (json, r->id, parasol_criterion_status_to_string (r->status));
+    }
+  parasol_json_end_object (json);
+
+  return parasol_store_record_evaluation (store, patient_id, context,
+                                          eligibility->protocol_version,
+                                          &eligibility->evaluated_on,
+                                          parasol_verdict_to_string (eligibility->verdict),
+                                          &eligibility->lapses_on,
+                                          parasol_json_get (json), error);
 }

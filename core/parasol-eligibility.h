@@ -75,6 +75,15 @@ const char         *parasol_verdict_to_string           (ParasolVerdict         
 /* Translated, for people: "Eligible", "Not eligible", "Incomplete" */
 const char         *parasol_verdict_to_label            (ParasolVerdict         verdict);
 
+/* Keeps @eligibility in the store for @patient_id, with the protocol version it used and each
+ * criterion's status; @context says why ("screening", "enrolment").  Joins the caller's
+ * transaction when there is one. */
+gint64              parasol_eligibility_record          (const ParasolEligibility *eligibility,
+                                                         ParasolStore             *store,
+                                                         gint64                    patient_id,
+                                                         const char               *context,
+                                                         GError                  **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolEligibility, parasol_eligibility_free)
 
 G_END_DECLS

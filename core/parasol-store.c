@@ -215,6 +215,19 @@ static const char *const migrations[] = {
   "ALTER TABLE patient ADD COLUMN ici TEXT;"
   "ALTER TABLE patient ADD COLUMN c1d1 TEXT;"
   "ALTER TABLE patient ADD COLUMN dose_weight_kg REAL;",
+
+  /* 3 -> 4: eligibility evaluations kept with the protocol version they used */
+  "CREATE TABLE evaluation ("
+  "  id INTEGER PRIMARY KEY,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  context TEXT NOT NULL,"
+  "  protocol_version TEXT NOT NULL,"
+  "  evaluated_on TEXT NOT NULL,"
+  "  verdict TEXT NOT NULL CHECK (verdict IN ('eligible', 'not_eligible', 'incomplete')),"
+  "  lapses_on TEXT,"
+  "  criteria TEXT,"
+  "  version INTEGER NOT NULL DEFAULT 1);"
+  "CREATE INDEX evaluation_patient ON evaluation (patient_id, evaluated_on);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PARASOL_STORE_SCHEMA_VERSION);
@@ -2781,6 +2794,46 @@ parasol_store_record_assignment (ParasolStore *self,
   if (!write_commit (self, error))
     return 0;
   return id;
+}
+
+gint64
+parasol_store_record_evaluation (ParasolStore *self,
+                                 gint64        patient_id,
+                                 const char   *context,
+                                 const char   *protocol_version,
+                                 const GDate  *evaluated_on,
+                                 const char   *verdict,
+                                 const GDate  *lapses_on,
+                                 const char   *criteria_json,
+                                 GError      **error)
+{
+  static const char *const verdicts[] = { "eligible", "not_eligible", "incomplete", NULL };
+  g_autofree char *on = parasol_date_to_iso (evaluated_on);
+  g_autofree char *lapses = parasol_date_to_iso (lapses_on);
+  const Col cols[] = {
+    INT_COL ("patient_id", patient_id),
+    TEXT_COL ("context", context),
+    TEXT_COL ("protocol_version", protocol_version),
+    TEXT_COL ("evaluated_on", on),
+    TEXT_COL ("verdict", verdict),
+    TEXT_COL ("lapses_on", lapses),
+    TEXT_COL ("criteria", criteria_json),
+  };
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), 0);
+
+  if (context == NULL || protocol_version == NULL || verdict == NULL ||
+      !g_strv_contains (verdicts, verdict))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("An evaluation needs its context, the protocol version it used and a "
+                     "verdict (eligible, not_eligible or incomplete)."));
+      return 0;
+    }
+  if (!require_date (evaluated_on, _("evaluation"), error))
+    return 0;
+
+  return insert_record (self, "evaluation", patient_id, cols, G_N_ELEMENTS (cols), NULL, error);
 }
 
 /* --- Audit trail ------------------------------------------------------------------------ */

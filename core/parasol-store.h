@@ -57,7 +57,7 @@ typedef enum {
 } ParasolStoreChange;
 
 /* Latest schema version this build writes. */
-#define PARASOL_STORE_SCHEMA_VERSION 3
+#define PARASOL_STORE_SCHEMA_VERSION 4
 
 #define PARASOL_TYPE_STORE (parasol_store_get_type ())
 G_DECLARE_FINAL_TYPE (ParasolStore, parasol_store, PARASOL, STORE, GObject)
@@ -204,6 +204,18 @@ gint64        parasol_store_record_assignment      (ParasolStore *self,
                                                     const char   *arm,
                                                     const char   *protocol_version,
                                                     const char   *reason,
+                                                    GError      **error);
+
+/* An eligibility evaluation, kept with the protocol version it used; @context says why it was
+ * made ("screening", "enrolment"), @criteria_json holds each criterion's status. */
+gint64        parasol_store_record_evaluation      (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    const char   *context,
+                                                    const char   *protocol_version,
+                                                    const GDate  *evaluated_on,
+                                                    const char   *verdict,
+                                                    const GDate  *lapses_on,
+                                                    const char   *criteria_json,
                                                     GError      **error);
 
 /* Audit trail */

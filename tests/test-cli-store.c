@@ -182,6 +182,24 @@ test_demo_deterministic (Fixture *f, gconstpointer data)
   cli_assert_contains (again->err, "already holds a trial");
 }
 
+/* An evaluation kept with --record carries the protocol version it used. */
+static void
+test_screen_record (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = cli_make_demo (f->dir, 40);
+  g_autoptr(CliResult) before = cli_run (db, "audit", "show", "--table", "evaluation", "--json", NULL);
+  g_autoptr(CliResult) screen = cli_run (db, "screen", "S-0036", "--record", "--json", NULL);
+  g_autoptr(CliResult) after = cli_run (db, "audit", "show", "--table", "evaluation", "--json", NULL);
+  g_autoptr(CliResult) verify = cli_run (db, "audit", "verify", NULL);
+
+  g_assert_cmpstr (before->out, ==, "[]\n");
+  g_assert_cmpint (screen->status, ==, 0);
+  cli_assert_contains (screen->out, "\"protocol_version\": \"1.0\"");
+  cli_assert_contains (after->out, "\\\"protocol_version\\\": \\\"1.0\\\"");
+  cli_assert_contains (after->out, "\\\"context\\\": \\\"screening\\\"");
+  g_assert_cmpint (verify->status, ==, 0);
+}
+
 static void
 test_backup (Fixture *f, gconstpointer data)
 {
@@ -211,6 +229,7 @@ main (int argc, char *argv[])
   ADD ("/cli/no-database", test_no_database);
   ADD ("/cli/audit-verify-broken", test_audit_verify_broken);
   ADD ("/cli/demo-deterministic", test_demo_deterministic);
+  ADD ("/cli/screen-record", test_screen_record);
   ADD ("/cli/backup", test_backup);
 #undef ADD
 

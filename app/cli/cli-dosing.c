@@ -1014,7 +1014,10 @@ parasol_cli_enrol (int    argc,
 
   if (!parasol_store_begin (patient.store, &error))
     return parasol_cli_fail (error);
-  if (!set_field (&patient, "subject_number", subject, audit_reason, &error) ||
+  /* The evaluation the enrolment rests on is kept, with its protocol version. */
+  if (parasol_eligibility_record (eligibility, patient.store, patient.facts->id, "enrolment",
+                                  &error) == 0 ||
+      !set_field (&patient, "subject_number", subject, audit_reason, &error) ||
       !set_field (&patient, "ici", ici, audit_reason, &error) ||
       !set_field (&patient, "c1d1", c1d1_str, audit_reason, &error) ||
       (dose_weight != NULL &&

@@ -1761,10 +1761,13 @@ parasol_cli_screen (int    argc,
                     char **argv)
 {
   g_autofree char *date_str = NULL;
+  gboolean record = FALSE;
   const GOptionEntry entries[] = {
     { "date", 'd', 0, G_OPTION_ARG_STRING, &date_str,
       N_("Evaluate as of this date (default: C1D1 if set, else the later of the screening date and the "
          "newest lab result)"), N_("YYYY-MM-DD") },
+    { "record", 0, 0, G_OPTION_ARG_NONE, &record,
+      N_("Keep this evaluation in the trial record, with the protocol version it used"), NULL },
     { NULL }
   };
   g_autoptr(ParasolStore) store = NULL;
@@ -1790,6 +1793,8 @@ parasol_cli_screen (int    argc,
     return parasol_cli_fail (error);
   e = evaluate_patient (store, protocol, patient_id, date_str ? &on : NULL, &facts, &error);
   if (e == NULL)
+    return parasol_cli_fail (error);
+  if (record && parasol_eligibility_record (e, store, patient_id, "screening", &error) == 0)
     return parasol_cli_fail (error);
 
   if (parasol_cli_options.json)
