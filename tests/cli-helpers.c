@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "cli-helpers.h"
+#include "parasol-store.h"
 
 void
 cli_result_free (CliResult *result)
@@ -113,4 +114,36 @@ cli_make_demo (const char *dir,
   if (r->status != 0)
     g_error ("parasol-cli demo failed (%d): %s", r->status, r->err);
   return db;
+}
+
+ParasolStore *
+test_open_store (const char *path,
+                 gboolean    create)
+{
+  g_autoptr(GError) error = NULL;
+  ParasolStore *store = parasol_store_open (path, create ? PARASOL_STORE_OPEN_CREATE
+                                                         : PARASOL_STORE_OPEN_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+gint64
+test_add_patient (ParasolStore *store,
+                  const char   *screening_number)
+{
+  g_autoptr(ParasolPatientFacts) p = parasol_patient_facts_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  p->screening_number = g_strdup (screening_number);
+  p->sex = PARASOL_SEX_FEMALE;
+  g_date_set_dmy (&p->birth_date, 12, 3, 1960);
+  g_date_set_dmy (&p->screening_date, 1, 10, 2026);
+  p->initials = g_strdup ("ABC");
+  id = parasol_store_add_patient (store, p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
 }

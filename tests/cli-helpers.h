@@ -33,6 +33,15 @@ void       cli_rm_rf         (const char *path);
 char      *cli_make_demo     (const char *dir,
                               int         n);
 
+/* Store fixtures for core tests (they link core; cli-helpers.c is compiled into every test). */
+typedef struct _ParasolStore ParasolStore;
+/* Opens (@create: creates) @path, asserting success. */
+ParasolStore *test_open_store   (const char *path,
+                                 gboolean    create);
+/* Adds a screening patient (female, born 1960-03-12, screened 2026-10-01, initials ABC). */
+gint64     test_add_patient     (ParasolStore *store,
+                                 const char   *screening_number);
+
 /* Asserts @haystack contains @needle, printing both otherwise. */
 #define cli_assert_contains(haystack, needle) \
   G_STMT_START { \

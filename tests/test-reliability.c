@@ -97,51 +97,18 @@ raw_text (const char *path,
   return value;
 }
 
-static ParasolStore *
-open_store (const char *path,
-            gboolean    create)
-{
-  g_autoptr(GError) error = NULL;
-  ParasolStore *store = parasol_store_open (path, create ? PARASOL_STORE_OPEN_CREATE
-                                                         : PARASOL_STORE_OPEN_DEFAULT, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  return store;
-}
-
-static gint64
-add_patient (ParasolStore *store,
-             const char   *screening_number)
-{
-  g_autoptr(ParasolPatientFacts) p = parasol_patient_facts_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  p->screening_number = g_strdup (screening_number);
-  p->sex = PARASOL_SEX_MALE;
-  g_date_set_dmy (&p->birth_date, 4, 7, 1958);
-  g_date_set_dmy (&p->screening_date, 2, 10, 2026);
-  p->initials = g_strdup ("RLB");
-  p->site = g_strdup ("Tianjin");
-  id = parasol_store_add_patient (store, p, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
-
 /* A new database at @path with N_PATIENTS patients; their ids in @ids. */
 static void
 make_db (const char *path,
          gint64     *ids)
 {
-  g_autoptr(ParasolStore) store = open_store (path, TRUE);
+  g_autoptr(ParasolStore) store = test_open_store (path, TRUE);
 
   for (int i = 0; i < N_PATIENTS; i++)
     {
       g_autofree char *sn = g_strdup_printf ("S-R%03d", i + 1);
 
-      ids[i] = add_patient (store, sn);
+      ids[i] = test_add_patient (store, sn);
     }
 }
 
@@ -155,7 +122,7 @@ assert_intact (const char *path)
   gint64 n_rows = 0, first_bad = 0;
 
   g_assert_cmpstr (integrity, ==, "ok");
-  store = open_store (path, FALSE);
+  store = test_open_store (path, FALSE);
   if (!parasol_store_audit_verify (store, &n_rows, &first_bad, &error))
     g_error ("audit chain broken at row %" G_GINT64_FORMAT ": %s", first_bad,
              error ? error->message : "?");
@@ -355,7 +322,7 @@ test_crash_demo (Fixture       *f,
 
       /* The database opens, intact, chain valid. */
       rows = assert_intact (path);
-      store = open_store (path, FALSE);
+      store = test_open_store (path, FALSE);
       patients = parasol_store_count_patients (store);
 
       /* Whole batches only: the demo commits every 500 patients. */
@@ -433,7 +400,7 @@ test_disk_full_tmpfs (Fixture       *f,
     }
 
   make_db (path, ids);
-  store = open_store (path, FALSE);
+  store = test_open_store (path, FALSE);
   written = fill_until_error (store, ids[0], 100000, &error);
   g_assert_cmpint (written, >, 0);
   g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_FULL);
@@ -462,7 +429,7 @@ test_disk_full_tmpfs (Fixture       *f,
 
   /* Room again: usable, nothing lost. */
   g_assert_cmpint (mount ("tmpfs", mnt, "tmpfs", MS_REMOUNT, "size=16m,mode=0700"), ==, 0);
-  store = open_store (path, FALSE);
+  store = test_open_store (path, FALSE);
   {
     g_autoptr(ParasolLabResult) lab = plt (222);
 
@@ -712,7 +679,7 @@ test_stale_version (Fixture       *f,
 
   g_assert_cmpint (read (to_parent[0], &byte, 1), ==, 1);
   {
-    g_autoptr(ParasolStore) store = open_store (f->db, FALSE);
+    g_autoptr(ParasolStore) store = test_open_store (f->db, FALSE);
     g_autoptr(GError) error = NULL;
 
     g_assert_true (parasol_store_set_patient_field (store, ids[2], "site", "Parent", 0,

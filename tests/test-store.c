@@ -40,36 +40,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->db);
 }
 
-static ParasolStore *
-open_new (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  ParasolStore *store = parasol_store_open (path, PARASOL_STORE_OPEN_CREATE, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  return store;
-}
-
-static gint64
-add_patient (ParasolStore *store,
-             const char   *screening_number)
-{
-  g_autoptr(ParasolPatientFacts) p = parasol_patient_facts_new ();
-  g_autoptr(GError) error = NULL;
-  gint64 id;
-
-  p->screening_number = g_strdup (screening_number);
-  p->sex = PARASOL_SEX_FEMALE;
-  g_date_set_dmy (&p->birth_date, 12, 3, 1960);
-  g_date_set_dmy (&p->screening_date, 1, 10, 2026);
-  p->initials = g_strdup ("ABC");
-  id = parasol_store_add_patient (store, p, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (id, >, 0);
-  return id;
-}
-
 static gint64
 raw_int (const char *path,
          const char *sql)
@@ -139,7 +109,7 @@ read_bytes (const char *path)
 static void
 test_create (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autofree char *mode = NULL;
 
   g_assert_cmpint (parasol_store_get_schema_version (store), ==, PARASOL_STORE_SCHEMA_VERSION);
@@ -184,7 +154,7 @@ test_permissions (Fixture *f, gconstpointer data)
 
   store = parasol_store_open (path, PARASOL_STORE_OPEN_CREATE, &error);
   g_assert_no_error (error);
-  add_patient (store, "S-0001");
+  test_add_patient (store, "S-0001");
 
   g_assert_cmpint (g_stat (folder, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
@@ -286,11 +256,11 @@ test_corrupt (Fixture *f, gconstpointer data)
   g_autofree char *contents = NULL;
   gsize len = 0;
 
-  store = open_new (f->db);
+  store = test_open_store (f->db, TRUE);
   for (int i = 0; i < 200; i++)
     {
       g_autofree char *sn = g_strdup_printf ("S-%04d", i);
-      add_patient (store, sn);
+      test_add_patient (store, sn);
     }
   g_clear_object (&store); /* checkpoints the WAL into the file */
 
@@ -326,7 +296,7 @@ check_done_cb (GObject      *source,
 static void
 test_deferred_check (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize len = 0;
@@ -334,7 +304,7 @@ test_deferred_check (Fixture *f, gconstpointer data)
   for (int i = 0; i < 200; i++)
     {
       g_autofree char *sn = g_strdup_printf ("S-%04d", i);
-      add_patient (store, sn);
+      test_add_patient (store, sn);
     }
 
   parasol_store_check_async (store, NULL, check_done_cb, &error);
@@ -360,11 +330,11 @@ static void
 test_read_only (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autoptr(GBytes) before = NULL;
   g_autoptr(GBytes) after = NULL;
 
-  add_patient (store, "S-0001");
+  test_add_patient (store, "S-0001");
   g_clear_object (&store);
   g_assert_cmpint (g_chmod (f->db, 0400), ==, 0);
   before = read_bytes (f->db);
@@ -437,7 +407,7 @@ static void
 test_newer_schema (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autofree char *err = NULL;
 
   g_clear_object (&store);
@@ -494,7 +464,7 @@ test_migrations (Fixture *f, gconstpointer data)
           g_assert_no_error (error);
         }
       else
-        add_patient (store, "S-NEW");
+        test_add_patient (store, "S-NEW");
     }
 }
 
@@ -503,14 +473,14 @@ test_migrations (Fixture *f, gconstpointer data)
 static void
 test_audit_rows (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   const ParasolAuditEntry *e;
   gint64 id, n_rows = 0, bad = -1;
 
   parasol_store_set_actor (store, "jdoe", "Jane Doe");
-  id = add_patient (store, "S-0001");
+  id = test_add_patient (store, "S-0001");
 
   /* First value: no reason needed. */
   g_assert_true (parasol_store_set_patient_field (store, id, "ecog", "1", 0, NULL, &error));
@@ -568,8 +538,8 @@ test_audit_rows (Fixture *f, gconstpointer data)
 static void
 test_invalid_values (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
-  gint64 id = add_patient (store, "S-0001");
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+  gint64 id = test_add_patient (store, "S-0001");
   struct { const char *field, *value; int code; } cases[] = {
     { "ecog", "6", PARASOL_STORE_ERROR_INVALID },
     { "ecog", "-1", PARASOL_STORE_ERROR_INVALID },
@@ -600,11 +570,11 @@ test_invalid_values (Fixture *f, gconstpointer data)
 static void
 test_audit_append_only (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autofree char *update_err = NULL;
   g_autofree char *delete_err = NULL;
 
-  add_patient (store, "S-0001");
+  test_add_patient (store, "S-0001");
   g_clear_object (&store);
 
   update_err = raw_exec (f->db, "UPDATE audit SET new_value = 'x' WHERE seq = 1");
@@ -620,14 +590,14 @@ test_audit_append_only (Fixture *f, gconstpointer data)
 static void
 test_audit_tamper (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
   g_autoptr(GError) error = NULL;
 
   for (int i = 0; i < 12; i++)
     {
       g_autofree char *sn = g_strdup_printf ("S-%04d", i);
-      add_patient (store, sn);
+      test_add_patient (store, sn);
     }
   g_assert_true (parasol_store_backup (store, copy, &error));
   g_assert_no_error (error);
@@ -663,11 +633,11 @@ test_audit_tamper (Fixture *f, gconstpointer data)
 static void
 test_conflict (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) a = open_new (f->db);
+  g_autoptr(ParasolStore) a = test_open_store (f->db, TRUE);
   g_autoptr(ParasolStore) b = NULL;
   g_autoptr(ParasolPatientFacts) seen = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 id = add_patient (a, "S-0001");
+  gint64 id = test_add_patient (a, "S-0001");
 
   b = parasol_store_open (f->db, PARASOL_STORE_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
@@ -701,9 +671,9 @@ test_conflict (Fixture *f, gconstpointer data)
 static void
 test_locked (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autoptr(GError) error = NULL;
-  gint64 id = add_patient (store, "S-0001");
+  gint64 id = test_add_patient (store, "S-0001");
   gint64 rows_before = 0, rows_after = 0;
   sqlite3 *other = NULL;
 
@@ -728,14 +698,14 @@ test_locked (Fixture *f, gconstpointer data)
 static void
 test_backup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autofree char *dest = g_build_filename (f->dir, "backup.db", NULL);
   g_autoptr(ParasolStore) copy = NULL;
   g_autoptr(GError) error = NULL;
   struct stat st;
 
-  add_patient (store, "S-0001");
-  add_patient (store, "S-0002");
+  test_add_patient (store, "S-0001");
+  test_add_patient (store, "S-0002");
   g_assert_true (parasol_store_backup (store, dest, &error));
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (dest, &st), ==, 0);
@@ -775,7 +745,7 @@ items_changed_cb (GListModel   *model,
 static void
 test_patient_list (Fixture *f, gconstpointer data)
 {
-  g_autoptr(ParasolStore) store = open_new (f->db);
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autoptr(ParasolPatientList) list = NULL;
   g_autoptr(ParasolPatient) item = NULL;
   g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -784,14 +754,14 @@ test_patient_list (Fixture *f, gconstpointer data)
   ItemsChanged rec = { 0 };
   gint64 id2;
 
-  add_patient (store, "S-0001");
-  add_patient (store, "S-0003");
+  test_add_patient (store, "S-0001");
+  test_add_patient (store, "S-0003");
   list = parasol_patient_list_new (store);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);
   g_signal_connect (list, "items-changed", G_CALLBACK (items_changed_cb), &rec);
 
   /* An insertion between the two, at its sorted position. */
-  id2 = add_patient (store, "S-0002");
+  id2 = test_add_patient (store, "S-0002");
   g_assert_cmpuint (rec.count, ==, 1);
   g_assert_cmpuint (rec.position, ==, 1);
   g_assert_cmpuint (rec.removed, ==, 0);
@@ -882,10 +852,10 @@ run_crash_rounds (const char *dir,
                   int         n_writes)
 {
   g_autofree char *path = g_build_filename (dir, "crash.db", NULL);
-  g_autoptr(ParasolStore) store = open_new (path);
+  g_autoptr(ParasolStore) store = test_open_store (path, TRUE);
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261125);
 
-  add_patient (store, "S-CRASH");
+  test_add_patient (store, "S-CRASH");
   g_clear_object (&store);
 
   for (int round = 0; round < rounds; round++)
