@@ -295,17 +295,26 @@ print_dose_table (const ParasolDoseSet *set,
   if (isfinite (set->crcl_ml_min))
     printf (_("CrCl (Cockcroft-Gault): %.1f mL/min; GFR used for Calvert: %.1f mL/min\n"),
             set->crcl_ml_min, set->gfr_used_ml_min);
-  printf ("\n%-22s %14s %14s  %s\n", _("Drug"), _("Dose"), _("Unrounded"), _("Days"));
+  {
+    g_autofree char *drug = parasol_cli_pad (_("Drug"), 22);
+    g_autofree char *dose = parasol_cli_pad (_("Dose"), 14);
+    g_autofree char *raw = parasol_cli_pad (_("Unrounded"), 14);
+
+    printf ("\n%s %s %s  %s\n", drug, dose, raw, _("Days"));
+  }
   for (guint i = 0; i < set->doses->len; i++)
     {
       const ParasolDose *d = g_ptr_array_index (set->doses, i);
       g_autoptr(GString) days = g_string_new (NULL);
       g_autofree char *dose = fmt_value (d->dose, d->unit);
       g_autofree char *raw = fmt_value (d->dose_unrounded, d->unit);
+      g_autofree char *name = parasol_cli_pad (d->name, 22);
+      g_autofree char *dose_col = parasol_cli_pad (dose, 14);
+      g_autofree char *raw_col = parasol_cli_pad (raw, 14);
 
       for (guint k = 0; k < d->days->len; k++)
         g_string_append_printf (days, "%s%d", k ? "," : "", g_array_index (d->days, int, k));
-      printf ("%-22s %14s %14s  %s\n", d->name, dose, raw, days->str);
+      printf ("%s %s %s  %s\n", name, dose_col, raw_col, days->str);
       printf ("    %s\n", d->working);
     }
   for (guint i = 0; i < set->warnings->len; i++)
@@ -709,8 +718,15 @@ print_schedule (Patient               *p,
   printf (_("Patient %s — arm %s, checkpoint inhibitor %s, C1D1 %s\n"), p->key,
           s->arm ? s->arm : _("not assigned"), s->ici ? s->ici : "—",
           fmt_date (&s->c1d1, c1, sizeof c1));
-  printf ("\n%-6s %-12s %-11s %-25s %-9s %s\n", _("Cycle"), _("Phase"), _("Day 1"), _("Window"),
-          _("Status"), _("Treatment"));
+  {
+    g_autofree char *h1 = parasol_cli_pad (_("Cycle"), 6);
+    g_autofree char *h2 = parasol_cli_pad (_("Phase"), 12);
+    g_autofree char *h3 = parasol_cli_pad (_("Day 1"), 11);
+    g_autofree char *h4 = parasol_cli_pad (_("Window"), 24);
+    g_autofree char *h5 = parasol_cli_pad (_("Status"), 9);
+
+    printf ("\n%s %s %s %s %s %s\n", h1, h2, h3, h4, h5, _("Treatment"));
+  }
   for (guint i = 0; i < s->cycles->len; i++)
     {
       const ParasolScheduleCycle *c = g_ptr_array_index (s->cycles, i);
@@ -737,19 +753,32 @@ print_schedule (Patient               *p,
             g_string_append (drugs, d->name);
         }
 
-      printf ("%-6d %-12s %-11s %-25s %-9s %s%s\n", c->number,
-              c->phase == PARASOL_PHASE_MAINTENANCE ? _("maintenance") : _("induction"),
-              fmt_date (&c->start, d1, sizeof d1), window,
-              parasol_cycle_status_to_string (c->status), drugs->str,
-              c->deviation ? _("  [deviation]") : "");
+      {
+        g_autofree char *phase = parasol_cli_pad (c->phase == PARASOL_PHASE_MAINTENANCE
+                                                    ? _("maintenance") : _("induction"), 12);
+        g_autofree char *day1 = parasol_cli_pad (fmt_date (&c->start, d1, sizeof d1), 11);
+        g_autofree char *window_col = parasol_cli_pad (window, 24);
+        g_autofree char *status = parasol_cli_pad (parasol_cycle_status_to_string (c->status), 9);
+
+        printf ("%-6d %s %s %s %s %s%s\n", c->number, phase, day1, window_col, status, drugs->str,
+                c->deviation ? _("  [deviation]") : "");
+      }
     }
 
-  printf ("\n%-11s %-24s %s\n", _("Date"), _("Visit"), _("Details"));
+  {
+    g_autofree char *h1 = parasol_cli_pad (_("Date"), 11);
+    g_autofree char *h2 = parasol_cli_pad (_("Visit"), 24);
+
+    printf ("\n%s %s %s\n", h1, h2, _("Details"));
+  }
   for (guint i = 0; i < s->visits->len; i++)
     {
       const ParasolScheduleVisit *v = g_ptr_array_index (s->visits, i);
 
-      printf ("%-11s %-24s %s\n", fmt_date (&v->date, a, sizeof a), v->summary, v->description);
+      g_autofree char *date = parasol_cli_pad (fmt_date (&v->date, a, sizeof a), 11);
+      g_autofree char *summary = parasol_cli_pad (v->summary, 24);
+
+      printf ("%s %s %s\n", date, summary, v->description);
     }
 
   for (guint i = 0; i < s->cycles->len; i++)

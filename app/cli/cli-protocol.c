@@ -518,7 +518,9 @@ show_text (ParasolProtocol *protocol)
       g_autofree char *lo = parasol_protocol_format_number (lab->plausible_min);
       g_autofree char *hi = parasol_protocol_format_number (lab->plausible_max);
 
-      printf ("  %-11s %-16s %s: %s; %s %s–%s%s\n", lab->id, parasol_protocol_translate (lab->name),
+      g_autofree char *name = parasol_cli_pad (parasol_protocol_translate (lab->name), 16);
+
+      printf ("  %-11s %s %s: %s; %s %s–%s%s\n", lab->id, name,
               _("units"), units, _("plausible"), lo, hi, lab->needs_uln ? _("; needs ULN") : "");
     }
 
@@ -1851,7 +1853,9 @@ parasol_cli_screen (int    argc,
         {
           const ParasolCriterionResult *r = g_ptr_array_index (e->criteria, i);
 
-          printf ("%s %-7s %-8s %s\n", status_mark (r->status), r->id, status_label (r->status), r->reason);
+          g_autofree char *label = parasol_cli_pad (status_label (r->status), 8);
+
+          printf ("%s %-7s %s %s\n", status_mark (r->status), r->id, label, r->reason);
         }
       for (guint i = 0; i < e->warnings->len; i++)
         printf ("! %s\n", (char *) g_ptr_array_index (e->warnings, i));

@@ -259,6 +259,25 @@ typedef struct {
 } ListData;
 
 static void
+print_patient_line (const char *screening,
+                    const char *subject,
+                    const char *initials,
+                    const char *sex,
+                    const char *born,
+                    const char *status,
+                    const char *arm)
+{
+  g_autofree char *c1 = parasol_cli_pad (screening, 12);
+  g_autofree char *c2 = parasol_cli_pad (subject, 10);
+  g_autofree char *c3 = parasol_cli_pad (initials, 4);
+  g_autofree char *c4 = parasol_cli_pad (sex, 6);
+  g_autofree char *c5 = parasol_cli_pad (born, 10);
+  g_autofree char *c6 = parasol_cli_pad (status, 14);
+
+  printf ("%s %s %s %s %s %s %s\n", c1, c2, c3, c4, c5, c6, arm);
+}
+
+static void
 list_row_cb (const ParasolPatientRow *row,
              gpointer                 user_data)
 {
@@ -286,10 +305,10 @@ list_row_cb (const ParasolPatientRow *row,
       parasol_json_end_object (data->json);
     }
   else
-    printf ("%-12s %-10s %-4s %-6s %-10s %-14s %s\n",
-            row->screening_number, row->subject_number ? row->subject_number : "-",
-            row->initials ? row->initials : "-", row->sex ? row->sex : "-",
-            row->birth_date ? row->birth_date : "-", row->status, row->arm ? row->arm : "-");
+    print_patient_line (row->screening_number, row->subject_number ? row->subject_number : "-",
+                        row->initials ? row->initials : "-", row->sex ? row->sex : "-",
+                        row->birth_date ? row->birth_date : "-", row->status,
+                        row->arm ? row->arm : "-");
 }
 
 int
@@ -325,8 +344,8 @@ parasol_cli_patient_list (int    argc,
       parasol_json_begin_array (json);
     }
   else
-    printf ("%-12s %-10s %-4s %-6s %-10s %-14s %s\n", _("Screening"), _("Subject"), _("Init"),
-            _("Sex"), _("Born"), _("Status"), _("Arm"));
+    print_patient_line (_("Screening"), _("Subject"), _("Init"), _("Sex"), _("Born"), _("Status"),
+                        _("Arm"));
 
   if (!parasol_store_foreach_patient (store, 0, list_row_cb, &data, &error))
     return parasol_cli_fail (error);

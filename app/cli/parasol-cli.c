@@ -188,6 +188,26 @@ parasol_cli_parse_double (const char *str,
   return FALSE;
 }
 
+char *
+parasol_cli_pad (const char *text,
+                 int         width)
+{
+  GString *out = g_string_new (text != NULL ? text : "");
+  int columns = 0;
+
+  for (const char *p = out->str; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      columns += g_unichar_iswide (c) ? 2 : 1;
+    }
+  while (columns++ < width)
+    g_string_append_c (out, ' ');
+  return g_string_free (out, FALSE);
+}
+
 void
 parasol_cli_print_json (ParasolJson *json)
 {

@@ -75,6 +75,11 @@ gboolean      parasol_cli_parse_double  (const char   *str,
                                          double       *value,
                                          GError      **error);
 
+/* @text followed by spaces up to @width terminal columns (wide CJK characters take two, an en
+ * dash one), for aligned plain-text tables in any language.  A newly allocated string. */
+char         *parasol_cli_pad           (const char   *text,
+                                         int           width);
+
 /* Prints @json (a finished ParasolJson) followed by a newline. */
 void          parasol_cli_print_json    (ParasolJson *json);
 
