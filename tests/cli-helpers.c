@@ -147,3 +147,20 @@ test_add_patient (ParasolStore *store,
   g_assert_cmpint (id, >, 0);
   return id;
 }
+
+void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = cli_make_tmpdir ();
+  f->db = g_build_filename (f->dir, "trial.db", NULL);
+}
+
+void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  cli_rm_rf (f->dir);
+  g_clear_pointer (&f->dir, g_free);
+  g_clear_pointer (&f->db, g_free);
+}

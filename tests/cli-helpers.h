@@ -33,6 +33,17 @@ void       cli_rm_rf         (const char *path);
 char      *cli_make_demo     (const char *dir,
                               int         n);
 
+/* A GTest fixture: a scratch folder (removed at teardown) and a database path inside it. */
+typedef struct {
+  char *dir;
+  char *db;
+} Fixture;
+
+void       fixture_set_up       (Fixture       *f,
+                                 gconstpointer  data);
+void       fixture_tear_down    (Fixture       *f,
+                                 gconstpointer  data);
+
 /* Store fixtures for core tests (they link core; cli-helpers.c is compiled into every test). */
 typedef struct _ParasolStore ParasolStore;
 /* Opens (@create: creates) @path, asserting success. */

@@ -12,26 +12,6 @@
 
 #include "cli-helpers.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
-static void
-set_up (Fixture *f, gconstpointer data)
-{
-  f->dir = cli_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "trial.db", NULL);
-}
-
-static void
-tear_down (Fixture *f, gconstpointer data)
-{
-  cli_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-}
-
 /* The number after "key": at or after @from (NULL: the start). NAN if absent or null. */
 static double
 json_number (const char *json,
@@ -640,7 +620,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, set_up, fn, tear_down)
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/cli/dose/standalone", test_dose_standalone);
   ADD ("/cli/dose/published-example", test_dose_published_example);
   ADD ("/cli/dose/gfr-cap-and-women", test_dose_gfr_cap_and_women);

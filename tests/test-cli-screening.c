@@ -8,11 +8,6 @@
 
 #include "cli-helpers.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
 static void
 ok (CliResult *r)
 {
@@ -20,25 +15,16 @@ ok (CliResult *r)
     g_error ("parasol-cli failed (%d):\n%s\n%s", r->status, r->out, r->err);
 }
 
+/* A scratch folder with a freshly initialised trial database. */
 static void
 set_up (Fixture       *f,
         gconstpointer  data)
 {
   g_autoptr(CliResult) r = NULL;
 
-  f->dir = cli_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "trial.db", NULL);
+  fixture_set_up (f, data);
   r = cli_run (f->db, "init", NULL);
   ok (r);
-}
-
-static void
-tear_down (Fixture       *f,
-           gconstpointer  data)
-{
-  cli_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
 }
 
 static void
@@ -528,16 +514,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/cli/protocol/show", Fixture, NULL, set_up, test_protocol_show, tear_down);
-  g_test_add ("/cli/protocol/validate", Fixture, NULL, set_up, test_protocol_validate, tear_down);
-  g_test_add ("/cli/screen/eligible", Fixture, NULL, set_up, test_screen_eligible, tear_down);
-  g_test_add ("/cli/screen/age", Fixture, NULL, set_up, test_screen_age, tear_down);
-  g_test_add ("/cli/screen/reasons", Fixture, NULL, set_up, test_screen_reasons, tear_down);
-  g_test_add ("/cli/lab/bad-input", Fixture, NULL, set_up, test_bad_input, tear_down);
-  g_test_add ("/cli/lab/import", Fixture, NULL, set_up, test_lab_import, tear_down);
-  g_test_add ("/cli/assign", Fixture, NULL, set_up, test_assign, tear_down);
-  g_test_add ("/cli/assign/markers", Fixture, NULL, set_up, test_assign_markers, tear_down);
-  g_test_add ("/cli/global-options", Fixture, NULL, set_up, test_global_options, tear_down);
+  g_test_add ("/cli/protocol/show", Fixture, NULL, set_up, test_protocol_show, fixture_tear_down);
+  g_test_add ("/cli/protocol/validate", Fixture, NULL, set_up, test_protocol_validate, fixture_tear_down);
+  g_test_add ("/cli/screen/eligible", Fixture, NULL, set_up, test_screen_eligible, fixture_tear_down);
+  g_test_add ("/cli/screen/age", Fixture, NULL, set_up, test_screen_age, fixture_tear_down);
+  g_test_add ("/cli/screen/reasons", Fixture, NULL, set_up, test_screen_reasons, fixture_tear_down);
+  g_test_add ("/cli/lab/bad-input", Fixture, NULL, set_up, test_bad_input, fixture_tear_down);
+  g_test_add ("/cli/lab/import", Fixture, NULL, set_up, test_lab_import, fixture_tear_down);
+  g_test_add ("/cli/assign", Fixture, NULL, set_up, test_assign, fixture_tear_down);
+  g_test_add ("/cli/assign/markers", Fixture, NULL, set_up, test_assign_markers, fixture_tear_down);
+  g_test_add ("/cli/global-options", Fixture, NULL, set_up, test_global_options, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -9,26 +9,6 @@
 
 #include "cli-helpers.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
-static void
-set_up (Fixture *f, gconstpointer data)
-{
-  f->dir = cli_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "trial.db", NULL);
-}
-
-static void
-tear_down (Fixture *f, gconstpointer data)
-{
-  cli_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-}
-
 static void
 test_usage (Fixture *f, gconstpointer data)
 {
@@ -223,7 +203,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, set_up, fn, tear_down)
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/cli/usage", test_usage);
   ADD ("/cli/init-and-patients", test_init_and_patients);
   ADD ("/cli/no-database", test_no_database);

@@ -30,31 +30,16 @@
 #define N_PATIENTS 20
 #define DEMO_BATCH 500 /* patients per transaction in parasol_demo_populate() */
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
+/* The tmpfs of the disk-full test, should an assertion have left it mounted. */
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->dir = cli_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "trial.db", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
+reliability_tear_down (Fixture       *f,
+                       gconstpointer  data)
 {
   g_autofree char *mnt = g_build_filename (f->dir, "small-disk", NULL);
 
-  /* The tmpfs of the disk-full test, should an assertion have left it mounted. */
   if (g_file_test (mnt, G_FILE_TEST_IS_DIR))
     umount2 (mnt, MNT_DETACH);
-  cli_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
+  fixture_tear_down (f, data);
 }
 
 /* ---- helpers -------------------------------------------------------------------------------- */
@@ -778,7 +763,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, reliability_tear_down)
   ADD ("/reliability/crash/audited-writes", test_crash_writes);
   ADD ("/reliability/crash/demo", test_crash_demo);
   ADD ("/reliability/disk-full/tmpfs", test_disk_full_tmpfs);

@@ -18,28 +18,6 @@
 #include "parasol-store-private.h"
 #include "parasol-store.h"
 
-typedef struct {
-  char *dir;
-  char *db;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->dir = cli_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "trial.db", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  cli_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->db);
-}
-
 static gint64
 raw_int (const char *path,
          const char *sql)
