@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <sqlite3.h>
+
 #include "parasol-store.h"
 
 G_BEGIN_DECLS
@@ -27,5 +29,136 @@ char              *parasol_store_audit_hash             (const char *prev_hash,
                                                          const char *old_value,
                                                          const char *new_value,
                                                          const char *reason);
+
+/* --- Internals shared by the core/parasol-store*.c files ----------------------------------
+ *
+ * The store is one GObject implemented across several files: parasol-store.c (opening,
+ * transactions, generic record insertion, backup, trial), parasol-store-schema.c (migrations),
+ * parasol-store-audit.c (the hash chain, verify, list), parasol-store-patients.c and
+ * parasol-store-records.c.  Nothing outside core/parasol-store*.c may use what follows.
+ */
+
+/* 'PRSL': marks a SQLite file as a Parasol database (PRAGMA application_id). */
+#define PARASOL_APPLICATION_ID 0x5052534c
+#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+struct _ParasolStore
+{
+  GObject     parent_instance;
+
+  sqlite3    *db;
+  char       *path;
+  GHashTable *statements;   /* SQL text -> sqlite3_stmt* */
+  char       *actor;
+  char       *actor_name;
+
+  guint       depth;        /* transaction nesting */
+  char       *last_hash;    /* chain head, valid while depth > 0 */
+  gint64      next_seq;     /* next audit seq, valid while depth > 0 */
+  char       *tx_time;      /* UTC time of the current transaction, for its audit rows */
+  gboolean    doomed;       /* a write inside the transaction failed: it can only roll back */
+  GArray     *pending;      /* PendingChange, emitted after the outermost commit */
+  gint64      data_version;
+  gboolean    read_only;
+};
+
+typedef enum {
+  COL_TEXT,
+  COL_REAL,
+  COL_INT,
+} ColType;
+
+typedef struct {
+  const char *name;
+  ColType     type;
+  const char *text;   /* COL_TEXT: NULL = NULL */
+  double      real;   /* COL_REAL: NAN = NULL */
+  gint64      integer;
+  gboolean    is_null;/* COL_INT */
+} Col;
+
+#define TEXT_COL(n, v) { (n), COL_TEXT, (v), NAN, 0, FALSE }
+#define REAL_COL(n, v) { (n), COL_REAL, NULL, (v), 0, FALSE }
+#define INT_COL(n, v)  { (n), COL_INT, NULL, NAN, (v), FALSE }
+
+void store_set_error (ParasolStore *self,
+                      GError      **error,
+                      int           rc,
+                      const char   *doing);
+
+sqlite3_stmt *store_prepare (ParasolStore *self,
+                             const char   *sql,
+                             GError      **error);
+
+gboolean store_exec (ParasolStore *self,
+                     const char   *sql,
+                     const char   *doing,
+                     GError      **error);
+
+void store_bind_text_or_null (sqlite3_stmt *stmt,
+                              int           index,
+                              const char   *value);
+
+void store_bind_double_or_null (sqlite3_stmt *stmt,
+                                int           index,
+                                double        value);
+
+void store_column_date (sqlite3_stmt *stmt,
+                        int           col,
+                        GDate        *date);
+
+double store_column_double_or_nan (sqlite3_stmt *stmt,
+                                   int           col);
+
+char *store_column_strdup (sqlite3_stmt *stmt,
+                           int           col);
+
+char *store_format_double (double value);
+
+char *store_utc_now_iso (void);
+
+gboolean store_read_chain_head (ParasolStore *self,
+                                GError      **error);
+
+gboolean store_write_begin (ParasolStore *self,
+                            GError      **error);
+
+void store_write_rollback (ParasolStore *self);
+
+void store_write_leave_unchanged (ParasolStore *self);
+
+gboolean store_write_commit (ParasolStore *self,
+                             GError      **error);
+
+void store_queue_change (ParasolStore      *self,
+                         const char        *table,
+                         gint64             record,
+                         gint64             patient,
+                         ParasolStoreChange kind);
+
+gboolean store_audit_append (ParasolStore *self,
+                             const char   *table_name,
+                             gint64        record,
+                             const char   *field,
+                             const char   *old_value,
+                             const char   *new_value,
+                             const char   *reason,
+                             GError      **error);
+
+gint64 store_insert_record (ParasolStore *self,
+                            const char   *table,
+                            gint64        patient_id,
+                            const Col    *cols,
+                            guint         n_cols,
+                            const char   *reason,
+                            GError      **error);
+
+gboolean store_query_int (ParasolStore *self,
+                          const char   *sql,
+                          gint64       *value,
+                          GError      **error);
+
+gboolean store_migrate (ParasolStore *self,
+                        GError      **error);
 
 G_END_DECLS

@@ -5,7 +5,8 @@
  * Every write goes through a function here.  Each one runs in a single transaction that also
  * appends the audit rows (UTC time, who, table, record, field, old value, new value, reason) to
  * the hash-chained, append-only audit table, then emits ::changed.  When a caller already holds
- * a transaction (parasol_store_begin()), the write joins it through a savepoint.
+ * a transaction (parasol_store_begin()), the write joins it; if it fails, the whole transaction
+ * can only be rolled back.
  *
  * Values are text at this boundary where the field is generic ("ecog" -> "1"); the engines read
  * typed data through parasol_store_load_patient().
@@ -108,7 +109,8 @@ void          parasol_store_set_actor              (ParasolStore *self,
                                                     const char   *account,
                                                     const char   *display_name);
 
-/* Group many writes into one transaction (BEGIN IMMEDIATE).  Nested writes use savepoints. */
+/* Group many writes into one transaction (BEGIN IMMEDIATE).  Nested writes join it; one that
+ * fails dooms the whole transaction, and parasol_store_commit() then rolls back and says so. */
 gboolean      parasol_store_begin                  (ParasolStore *self,
                                                     GError      **error);
 gboolean      parasol_store_commit                 (ParasolStore *self,

@@ -1,0 +1,724 @@
+/* parasol-store-patients.c — patients: add, find, fields, list, load
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ */
+#define G_LOG_DOMAIN "parasol-store"
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "parasol-store.h"
+#include "parasol-store-private.h"
+
+/* --- Patients ---------------------------------------------------------------------------- */
+
+typedef enum {
+  FIELD_TEXT,
+  FIELD_CODE,      /* identifiers: no spaces at either end, not empty */
+  FIELD_DATE,
+  FIELD_ENUM,
+  FIELD_INT,
+  FIELD_REAL,
+  FIELD_YESNO,
+} FieldKind;
+
+typedef struct {
+  const char  *name;
+  FieldKind    kind;
+  double       min;
+  double       max;
+  const char  *unit;
+  const char *const *choices;
+} PatientField;
+
+static const char *const sex_choices[] = { "female", "male", NULL };
+static const char *const status_choices[] = {
+  "screening", "screen_failed", "enrolled", "on_treatment", "off_treatment", NULL
+};
+
+/* The column names here are the only identifiers ever spliced into SQL text. */
+static const PatientField patient_fields[] = {
+  { "screening_number", FIELD_CODE },
+  { "subject_number", FIELD_CODE },
+  { "initials", FIELD_CODE },
+  { "sex", FIELD_ENUM, 0, 0, NULL, sex_choices },
+  { "birth_date", FIELD_DATE },
+  { "site", FIELD_TEXT },
+  { "status", FIELD_ENUM, 0, 0, NULL, status_choices },
+  { "arm", FIELD_CODE },
+  { "ici", FIELD_CODE },
+  { "screening_date", FIELD_DATE },
+  { "c1d1", FIELD_DATE },
+  { "ecog", FIELD_INT, 0, 5 },
+  { "liver_metastases", FIELD_YESNO },
+  { "liver_infiltration", FIELD_YESNO },
+  { "height_cm", FIELD_REAL, 100, 230, "cm" },
+  { "weight_kg", FIELD_REAL, 25, 250, "kg" },
+  { "dose_weight_kg", FIELD_REAL, 25, 250, "kg" },
+};
+
+static const PatientField *
+find_patient_field (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (patient_fields); i++)
+    if (g_strcmp0 (patient_fields[i].name, name) == 0)
+      return &patient_fields[i];
+  return NULL;
+}
+
+const char *const *
+parasol_store_patient_field_names (void)
+{
+  static const char *names[G_N_ELEMENTS (patient_fields) + 1];
+
+  if (names[0] == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (patient_fields); i++)
+      names[i] = patient_fields[i].name;
+  return names;
+}
+
+/* Checks and normalises @value for @field: "yes"/"no" become 1/0, numbers their canonical
+ * text.  Returns the normalised text (NULL for NULL) or FALSE with @error. */
+static gboolean
+normalise_field_value (const PatientField *field,
+                       const char         *value,
+                       char              **normalised,
+                       GError            **error)
+{
+  *normalised = NULL;
+  if (value == NULL)
+    return TRUE;
+
+  switch (field->kind)
+    {
+    case FIELD_TEXT:
+      if (!g_utf8_validate (value, -1, NULL))
+        break;
+      *normalised = g_strstrip (g_strdup (value));
+      if (**normalised == '\0')
+        g_clear_pointer (normalised, g_free);
+      return TRUE;
+
+    case FIELD_CODE:
+      if (!g_utf8_validate (value, -1, NULL) || *value == '\0' || g_ascii_isspace (*value) ||
+          g_ascii_isspace (value[strlen (value) - 1]) || strlen (value) > 64)
+        break;
+      *normalised = g_strdup (value);
+      return TRUE;
+
+    case FIELD_DATE:
+      {
+        GDate date;
+        if (!parasol_store_parse_date (value, &date))
+          {
+            g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                         _("“%s” is not a date for %s; write it as YYYY-MM-DD."), value,
+                         field->name);
+            return FALSE;
+          }
+        *normalised = g_strdup (value);
+        return TRUE;
+      }
+
+    case FIELD_ENUM:
+      if (g_strv_contains (field->choices, value))
+        {
+          *normalised = g_strdup (value);
+          return TRUE;
+        }
+      else
+        {
+          g_autofree char *choices = g_strjoinv (", ", (char **) field->choices);
+          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                       _("“%s” is not a valid %s; choose one of: %s."), value, field->name,
+                       choices);
+          return FALSE;
+        }
+
+    case FIELD_INT:
+      {
+        gint64 v;
+        if (!g_ascii_string_to_signed (value, 10, (gint64) field->min, (gint64) field->max, &v, NULL))
+          {
+            g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                         _("“%s” is not a valid %s; it must be a whole number from %d to %d."),
+                         value, field->name, (int) field->min, (int) field->max);
+            return FALSE;
+          }
+        *normalised = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+        return TRUE;
+      }
+
+    case FIELD_REAL:
+      {
+        char *end = NULL;
+        double v = g_ascii_strtod (value, &end);
+        if (end == value || *end != '\0' || !isfinite (v) || v < field->min || v > field->max)
+          {
+            g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                         _("“%s” is not a plausible %s; it must be a number from %g to %g %s."),
+                         value, field->name, field->min, field->max, field->unit);
+            return FALSE;
+          }
+        *normalised = store_format_double (v);
+        return TRUE;
+      }
+
+    case FIELD_YESNO:
+      if (g_ascii_strcasecmp (value, "yes") == 0 || g_strcmp0 (value, "1") == 0 ||
+          g_ascii_strcasecmp (value, "true") == 0)
+        *normalised = g_strdup ("1");
+      else if (g_ascii_strcasecmp (value, "no") == 0 || g_strcmp0 (value, "0") == 0 ||
+               g_ascii_strcasecmp (value, "false") == 0)
+        *normalised = g_strdup ("0");
+      else
+        {
+          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                       _("“%s” is not valid for %s; answer yes or no."), value, field->name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+               _("“%s” is not a valid %s."), value, field->name);
+  return FALSE;
+}
+
+gint64
+parasol_store_add_patient (ParasolStore              *self,
+                           const ParasolPatientFacts *patient,
+                           GError                   **error)
+{
+  g_autofree char *birth = parasol_date_to_iso (&patient->birth_date);
+  g_autofree char *screening = parasol_date_to_iso (&patient->screening_date);
+  g_autofree char *c1d1 = parasol_date_to_iso (&patient->c1d1);
+  const char *status = patient->status != NULL ? patient->status : "screening";
+  struct { const char *field; const char *value; } checks[] = {
+    { "screening_number", patient->screening_number },
+    { "subject_number", patient->subject_number },
+    { "initials", patient->initials },
+    { "site", patient->site },
+    { "status", status },
+    { "arm", patient->arm },
+    { "ici", patient->ici },
+  };
+  g_autofree char *height = store_format_double (patient->height_cm);
+  g_autofree char *weight = store_format_double (patient->weight_kg);
+  g_autofree char *dose_weight = store_format_double (patient->dose_weight_kg);
+  Col cols[] = {
+    TEXT_COL ("screening_number", patient->screening_number),
+    TEXT_COL ("subject_number", patient->subject_number),
+    TEXT_COL ("initials", patient->initials),
+    TEXT_COL ("sex", parasol_sex_to_string (patient->sex)),
+    TEXT_COL ("birth_date", birth),
+    TEXT_COL ("site", patient->site),
+    TEXT_COL ("status", status),
+    TEXT_COL ("arm", patient->arm),
+    TEXT_COL ("screening_date", screening),
+    INT_COL ("ecog", patient->ecog),
+    REAL_COL ("height_cm", patient->height_cm),
+    REAL_COL ("weight_kg", patient->weight_kg),
+    INT_COL ("liver_metastases", patient->liver_metastases),
+    INT_COL ("liver_infiltration", patient->liver_infiltration),
+    TEXT_COL ("ici", patient->ici),
+    TEXT_COL ("c1d1", c1d1),
+    REAL_COL ("dose_weight_kg", patient->dose_weight_kg),
+  };
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), 0);
+  g_return_val_if_fail (patient != NULL, 0);
+
+  if (patient->screening_number == NULL)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("A patient needs a screening number."));
+      return 0;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    {
+      g_autofree char *normalised = NULL;
+      if (!normalise_field_value (find_patient_field (checks[i].field), checks[i].value,
+                                  &normalised, error))
+        return 0;
+    }
+  {
+    g_autofree char *n = NULL;
+    if (height && !normalise_field_value (find_patient_field ("height_cm"), height, &n, error))
+      return 0;
+    g_clear_pointer (&n, g_free);
+    if (weight && !normalise_field_value (find_patient_field ("weight_kg"), weight, &n, error))
+      return 0;
+    g_clear_pointer (&n, g_free);
+    if (dose_weight && !normalise_field_value (find_patient_field ("dose_weight_kg"), dose_weight, &n, error))
+      return 0;
+  }
+
+  cols[9].is_null = patient->ecog < 0;
+  cols[12].is_null = patient->liver_metastases == PARASOL_TRI_UNKNOWN;
+  cols[13].is_null = patient->liver_infiltration == PARASOL_TRI_UNKNOWN;
+  if (patient->ecog > 5)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("ECOG %d is not valid; it ranges from 0 to 5."), patient->ecog);
+      return 0;
+    }
+
+  if (parasol_store_find_patient (self, patient->screening_number, NULL) != 0)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
+                   _("A patient with screening number %s already exists."),
+                   patient->screening_number);
+      return 0;
+    }
+
+  return store_insert_record (self, "patient", 0, cols, G_N_ELEMENTS (cols), NULL, error);
+}
+
+gint64
+parasol_store_find_patient (ParasolStore *self,
+                            const char   *key,
+                            GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  gint64 numeric = 0;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), 0);
+
+  if (key == NULL || *key == '\0')
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                   _("No patient was named."));
+      return 0;
+    }
+
+  stmt = store_prepare (self,
+                  "SELECT id FROM patient WHERE screening_number = ?1 OR subject_number = ?1"
+                  " OR id = ?2 ORDER BY screening_number = ?1 DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (g_ascii_string_to_signed (key, 10, 1, G_MAXINT64, &numeric, NULL))
+    sqlite3_bind_int64 (stmt, 2, numeric);
+  else
+    sqlite3_bind_null (stmt, 2);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (id == 0)
+    g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                 _("There is no patient “%s” (give a screening number, subject number or id)."),
+                 key);
+  return id;
+}
+
+gint64
+parasol_store_count_patients (ParasolStore *self)
+{
+  gint64 n = 0;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), 0);
+  store_query_int (self, "SELECT count(*) FROM patient", &n, NULL);
+  return n;
+}
+
+gboolean
+parasol_store_set_patient_field (ParasolStore *self,
+                                 gint64        patient_id,
+                                 const char   *field_name,
+                                 const char   *value,
+                                 gint64        expected_version,
+                                 const char   *reason,
+                                 GError      **error)
+{
+  const PatientField *field;
+  g_autofree char *normalised = NULL;
+  g_autofree char *old_value = NULL;
+  g_autofree char *select_sql = NULL;
+  g_autofree char *update_sql = NULL;
+  sqlite3_stmt *stmt;
+  gint64 version;
+  int rc;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+
+  field = find_patient_field (field_name);
+  if (field == NULL)
+    {
+      g_autofree char *names = g_strjoinv (", ", (char **) parasol_store_patient_field_names ());
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("A patient has no field “%s”; the fields are: %s."), field_name, names);
+      return FALSE;
+    }
+
+  if (!normalise_field_value (field, value, &normalised, error))
+    return FALSE;
+
+  if (!store_write_begin (self, error))
+    return FALSE;
+
+  select_sql = g_strdup_printf ("SELECT %s, version FROM patient WHERE id = ?1", field->name);
+  stmt = store_prepare (self, select_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                     _("There is no patient with id %" PRId64 "."), patient_id);
+      else
+        store_set_error (self, error, rc, _("reading the patient"));
+      goto fail;
+    }
+  if (sqlite3_column_type (stmt, 0) == SQLITE_FLOAT)
+    old_value = store_format_double (sqlite3_column_double (stmt, 0));
+  else
+    old_value = store_column_strdup (stmt, 0);
+  version = sqlite3_column_int64 (stmt, 1);
+  sqlite3_reset (stmt);
+
+  if (expected_version != 0 && expected_version != version)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CONFLICT,
+                   _("This patient was changed elsewhere (by another window or computer) since "
+                     "you opened it. Reload to see the current values; your change was not "
+                     "saved."));
+      goto fail;
+    }
+
+  if (g_strcmp0 (old_value, normalised) == 0)
+    {
+      /* Nothing changes: no write, no audit row. */
+      store_write_leave_unchanged (self);
+      return TRUE;
+    }
+
+  if (old_value != NULL && (reason == NULL || *reason == '\0'))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                   _("Changing the saved %s (%s) needs a reason."), field->name, old_value);
+      goto fail;
+    }
+
+  update_sql = g_strdup_printf ("UPDATE patient SET %s = ?1, version = version + 1 WHERE id = ?2",
+                                field->name);
+  stmt = store_prepare (self, update_sql, error);
+  if (stmt == NULL)
+    goto fail;
+  if (normalised == NULL)
+    sqlite3_bind_null (stmt, 1);
+  else if (field->kind == FIELD_INT || field->kind == FIELD_YESNO)
+    sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (normalised, NULL, 10));
+  else if (field->kind == FIELD_REAL)
+    sqlite3_bind_double (stmt, 1, g_ascii_strtod (normalised, NULL));
+  else
+    sqlite3_bind_text (stmt, 1, normalised, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, patient_id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_autofree char *doing = g_strdup_printf (_("saving %s"), field->name);
+      store_set_error (self, error, rc, doing);
+      goto fail;
+    }
+
+  if (!store_audit_append (self, "patient", patient_id, field->name, old_value, normalised, reason, error))
+    goto fail;
+
+  store_queue_change (self, "patient", patient_id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
+  return store_write_commit (self, error);
+
+fail:
+  store_write_rollback (self);
+  return FALSE;
+}
+
+#define PATIENT_ROW_COLUMNS \
+  "id, version, screening_number, subject_number, initials, sex, birth_date, site, status, arm," \
+  " screening_date, c1d1"
+
+static void
+read_patient_row (sqlite3_stmt      *stmt,
+                  ParasolPatientRow *row)
+{
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->version = sqlite3_column_int64 (stmt, 1);
+  row->screening_number = (const char *) sqlite3_column_text (stmt, 2);
+  row->subject_number = (const char *) sqlite3_column_text (stmt, 3);
+  row->initials = (const char *) sqlite3_column_text (stmt, 4);
+  row->sex = (const char *) sqlite3_column_text (stmt, 5);
+  row->birth_date = (const char *) sqlite3_column_text (stmt, 6);
+  row->site = (const char *) sqlite3_column_text (stmt, 7);
+  row->status = (const char *) sqlite3_column_text (stmt, 8);
+  row->arm = (const char *) sqlite3_column_text (stmt, 9);
+  row->screening_date = (const char *) sqlite3_column_text (stmt, 10);
+  row->c1d1 = (const char *) sqlite3_column_text (stmt, 11);
+}
+
+gboolean
+parasol_store_foreach_patient (ParasolStore          *self,
+                               gint64                 patient_id,
+                               ParasolPatientRowFunc  func,
+                               gpointer               user_data,
+                               GError               **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+
+  if (patient_id > 0)
+    {
+      stmt = store_prepare (self, "SELECT " PATIENT_ROW_COLUMNS " FROM patient WHERE id = ?1", error);
+      if (stmt != NULL)
+        sqlite3_bind_int64 (stmt, 1, patient_id);
+    }
+  else
+    stmt = store_prepare (self, "SELECT " PATIENT_ROW_COLUMNS " FROM patient ORDER BY screening_number",
+                    error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolPatientRow row;
+
+      read_patient_row (stmt, &row);
+      func (&row, user_data);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the patients"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+ParasolPatientFacts *
+parasol_store_load_patient (ParasolStore *self,
+                            gint64        patient_id,
+                            GError      **error)
+{
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), NULL);
+
+  stmt = store_prepare (self,
+                  "SELECT id, version, screening_number, subject_number, initials, site, status,"
+                  " arm, ici, sex, birth_date, screening_date, c1d1, ecog, liver_metastases,"
+                  " liver_infiltration, height_cm, weight_kg, dose_weight_kg"
+                  " FROM patient WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                     _("There is no patient with id %" PRId64 "."), patient_id);
+      else
+        store_set_error (self, error, rc, _("reading the patient"));
+      return NULL;
+    }
+
+  facts = parasol_patient_facts_new ();
+  facts->id = sqlite3_column_int64 (stmt, 0);
+  facts->version = sqlite3_column_int64 (stmt, 1);
+  facts->screening_number = store_column_strdup (stmt, 2);
+  facts->subject_number = store_column_strdup (stmt, 3);
+  facts->initials = store_column_strdup (stmt, 4);
+  facts->site = store_column_strdup (stmt, 5);
+  facts->status = store_column_strdup (stmt, 6);
+  facts->arm = store_column_strdup (stmt, 7);
+  facts->ici = store_column_strdup (stmt, 8);
+  parasol_sex_from_string ((const char *) sqlite3_column_text (stmt, 9), &facts->sex);
+  store_column_date (stmt, 10, &facts->birth_date);
+  store_column_date (stmt, 11, &facts->screening_date);
+  store_column_date (stmt, 12, &facts->c1d1);
+  facts->ecog = sqlite3_column_type (stmt, 13) == SQLITE_NULL ? -1 : sqlite3_column_int (stmt, 13);
+  facts->liver_metastases = sqlite3_column_type (stmt, 14) == SQLITE_NULL
+                              ? PARASOL_TRI_UNKNOWN : (ParasolTri) sqlite3_column_int (stmt, 14);
+  facts->liver_infiltration = sqlite3_column_type (stmt, 15) == SQLITE_NULL
+                                ? PARASOL_TRI_UNKNOWN : (ParasolTri) sqlite3_column_int (stmt, 15);
+  facts->height_cm = store_column_double_or_nan (stmt, 16);
+  facts->weight_kg = store_column_double_or_nan (stmt, 17);
+  facts->dose_weight_kg = store_column_double_or_nan (stmt, 18);
+  sqlite3_reset (stmt);
+
+  stmt = store_prepare (self,
+                  "SELECT id, lab, value, unit, value_entered, unit_entered, uln, sample_date"
+                  " FROM lab WHERE patient_id = ?1 ORDER BY lab, sample_date DESC, id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolLabResult *lab = parasol_lab_result_new ();
+
+      lab->id = sqlite3_column_int64 (stmt, 0);
+      lab->lab = store_column_strdup (stmt, 1);
+      lab->value = sqlite3_column_double (stmt, 2);
+      lab->unit = store_column_strdup (stmt, 3);
+      lab->value_entered = store_column_double_or_nan (stmt, 4);
+      lab->unit_entered = store_column_strdup (stmt, 5);
+      lab->uln = store_column_double_or_nan (stmt, 6);
+      store_column_date (stmt, 7, &lab->date);
+      g_ptr_array_add (facts->labs, lab);
+    }
+  sqlite3_reset (stmt);
+
+  stmt = store_prepare (self,
+                  "SELECT id, marker, method, value, weak, moderate, strong, pending, sample_date"
+                  " FROM biomarker WHERE patient_id = ?1 ORDER BY marker, id DESC", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolBiomarkerResult *m = parasol_biomarker_result_new ();
+      const char *method = (const char *) sqlite3_column_text (stmt, 2);
+
+      m->id = sqlite3_column_int64 (stmt, 0);
+      m->marker = store_column_strdup (stmt, 1);
+      if (g_strcmp0 (method, "hscore") == 0)
+        m->method = PARASOL_MARKER_METHOD_HSCORE;
+      else if (g_strcmp0 (method, "amplified") == 0)
+        m->method = PARASOL_MARKER_METHOD_AMPLIFIED;
+      else
+        m->method = PARASOL_MARKER_METHOD_PERCENT;
+      m->value = store_column_double_or_nan (stmt, 3);
+      m->intensity[0] = store_column_double_or_nan (stmt, 4);
+      m->intensity[1] = store_column_double_or_nan (stmt, 5);
+      m->intensity[2] = store_column_double_or_nan (stmt, 6);
+      m->pending = sqlite3_column_int (stmt, 7) != 0;
+      store_column_date (stmt, 8, &m->date);
+      g_ptr_array_add (facts->biomarkers, m);
+    }
+  sqlite3_reset (stmt);
+
+  stmt = store_prepare (self,
+                  "SELECT id, criterion, met, note, source, attested_on FROM attestation"
+                  " WHERE patient_id = ?1 ORDER BY criterion", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolAttestation *a = parasol_attestation_new ();
+
+      a->id = sqlite3_column_int64 (stmt, 0);
+      a->criterion = store_column_strdup (stmt, 1);
+      a->met = sqlite3_column_int (stmt, 2) != 0;
+      a->note = store_column_strdup (stmt, 3);
+      a->source = store_column_strdup (stmt, 4);
+      store_column_date (stmt, 5, &a->date);
+      g_ptr_array_add (facts->attestations, a);
+    }
+  sqlite3_reset (stmt);
+
+  stmt = store_prepare (self,
+                  "SELECT id, number, start_date, status, reason FROM cycle"
+                  " WHERE patient_id = ?1 ORDER BY number", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolCycleRecord *c = parasol_cycle_record_new ();
+
+      c->id = sqlite3_column_int64 (stmt, 0);
+      c->number = sqlite3_column_int (stmt, 1);
+      store_column_date (stmt, 2, &c->start);
+      c->status = store_column_strdup (stmt, 3);
+      c->reason = store_column_strdup (stmt, 4);
+      g_ptr_array_add (facts->cycles, c);
+    }
+  sqlite3_reset (stmt);
+
+  stmt = store_prepare (self,
+                  "SELECT id, cycle, drug, given_on, dose, unit, given_by, reason, flagged"
+                  " FROM administration WHERE patient_id = ?1 ORDER BY given_on, id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolAdministration *a = parasol_administration_new ();
+
+      a->id = sqlite3_column_int64 (stmt, 0);
+      a->cycle = sqlite3_column_int (stmt, 1);
+      a->drug = store_column_strdup (stmt, 2);
+      store_column_date (stmt, 3, &a->date);
+      a->dose = store_column_double_or_nan (stmt, 4);
+      a->unit = store_column_strdup (stmt, 5);
+      a->given_by = store_column_strdup (stmt, 6);
+      a->reason = store_column_strdup (stmt, 7);
+      a->flagged = sqlite3_column_int (stmt, 8) != 0;
+      g_ptr_array_add (facts->administrations, a);
+    }
+  sqlite3_reset (stmt);
+
+  stmt = store_prepare (self,
+                  "SELECT id, assessed_on, response FROM response WHERE patient_id = ?1"
+                  " ORDER BY assessed_on, id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolResponse *r = parasol_response_new ();
+
+      r->id = sqlite3_column_int64 (stmt, 0);
+      store_column_date (stmt, 1, &r->date);
+      r->response = store_column_strdup (stmt, 2);
+      g_ptr_array_add (facts->responses, r);
+    }
+  sqlite3_reset (stmt);
+
+  stmt = store_prepare (self,
+                  "SELECT id, kind, occurred_on, reason FROM event WHERE patient_id = ?1"
+                  " ORDER BY occurred_on, id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolEvent *e = parasol_event_new ();
+
+      e->id = sqlite3_column_int64 (stmt, 0);
+      e->kind = store_column_strdup (stmt, 1);
+      store_column_date (stmt, 2, &e->date);
+      e->reason = store_column_strdup (stmt, 3);
+      g_ptr_array_add (facts->events, e);
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the patient"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&facts);
+}
+
