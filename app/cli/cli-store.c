@@ -13,24 +13,15 @@
 
 #include "parasol-cli.h"
 #include "parasol-cli-commands.h"
-#include "parasol-demo.h"
+#include "parasol-trial.h"
 #include "parasol-protocol.h"
 
-static int
-init_trial (ParasolStore    *store,
-            ParasolProtocol *protocol)
+/* The flags every command opens the database with (--allow-network-filesystem). */
+static ParasolStoreOpenFlags
+open_flags (void)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!parasol_store_init_trial (store,
-                                 parasol_protocol_get_id (protocol),
-                                 parasol_protocol_get_registry_id (protocol),
-                                 parasol_protocol_get_title (protocol),
-                                 parasol_protocol_get_version (protocol),
-                                 parasol_protocol_get_source (protocol),
-                                 &error))
-    return parasol_cli_fail (error);
-  return PARASOL_CLI_OK;
+  return parasol_cli_options.allow_network_fs ? PARASOL_STORE_OPEN_ALLOW_NETWORK_FS
+                                              : PARASOL_STORE_OPEN_DEFAULT;
 }
 
 int
@@ -53,27 +44,13 @@ parasol_cli_init (int    argc,
   if (status != PARASOL_CLI_OK)
     return status;
 
-  /* Validate the protocol before anything is created on disk. */
-  protocol = protocol_path ? parasol_protocol_new_from_file (protocol_path, &error)
-                           : parasol_protocol_new_default (&error);
-  if (protocol == NULL)
-    return parasol_cli_fail (error);
-
-  store = parasol_cli_open_store (TRUE, &error);
+  store = parasol_trial_create (parasol_cli_options.database, protocol_path, 0, 0, open_flags (),
+                                &error);
   if (store == NULL)
     return parasol_cli_fail (error);
-
-  if (parasol_store_has_trial (store))
-    {
-      g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
-                   _("%s already holds a trial; it was left unchanged."),
-                   parasol_store_get_path (store));
-      return parasol_cli_fail (error);
-    }
-
-  status = init_trial (store, protocol);
-  if (status != PARASOL_CLI_OK)
-    return status;
+  protocol = parasol_protocol_new_for_store (store, &error);
+  if (protocol == NULL)
+    return parasol_cli_fail (error);
 
   if (parasol_cli_options.json)
     {
@@ -106,7 +83,6 @@ parasol_cli_demo (int    argc,
       N_("Random seed; the same seed gives the same trial (default 1)"), N_("S") },
     { NULL }
   };
-  g_autoptr(ParasolProtocol) protocol = NULL;
   g_autoptr(ParasolStore) store = NULL;
   g_autoptr(GError) error = NULL;
   gint64 start;
@@ -123,28 +99,10 @@ parasol_cli_demo (int    argc,
   if (n_patients < 1 || n_patients > 10000000)
     return parasol_cli_usage_error (_("--patients must be from 1 to 10000000"));
 
-  protocol = parasol_protocol_new_default (&error);
-  if (protocol == NULL)
-    return parasol_cli_fail (error);
-
-  store = parasol_cli_open_store (TRUE, &error);
-  if (store == NULL)
-    return parasol_cli_fail (error);
-
-  if (parasol_store_has_trial (store))
-    {
-      g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
-                   _("%s already holds a trial; the demo needs a new database file."),
-                   parasol_store_get_path (store));
-      return parasol_cli_fail (error);
-    }
-
-  status = init_trial (store, protocol);
-  if (status != PARASOL_CLI_OK)
-    return status;
-
   start = g_get_monotonic_time ();
-  if (!parasol_demo_populate (store, protocol, n_patients, (guint32) seed, &error))
+  store = parasol_trial_create (parasol_cli_options.database, NULL, n_patients, (guint32) seed,
+                                open_flags (), &error);
+  if (store == NULL)
     return parasol_cli_fail (error);
   seconds = (g_get_monotonic_time () - start) / 1e6;
 
