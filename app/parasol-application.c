@@ -15,7 +15,12 @@
 
 #include "parasol-application.h"
 #include "parasol-store.h"
+#include "parasol-trial.h"
 #include "parasol-window.h"
+
+/* The demo trial "Create a Demo Trial" makes: parasol-cli demo's defaults. */
+#define DEMO_PATIENTS 40
+#define DEMO_SEED     1
 
 struct _ParasolApplication
 {
@@ -26,6 +31,7 @@ struct _ParasolApplication
   gboolean        bench_startup;     /* PARASOL_BENCH_STARTUP=1 */
   gulong          after_paint_id;
   GdkFrameClock  *bench_clock;
+  GSettings      *settings;          /* NULL when the schema is not installed */
 };
 
 G_DEFINE_FINAL_TYPE (ParasolApplication, parasol_application, ADW_TYPE_APPLICATION)
@@ -131,6 +137,67 @@ find_window (ParasolApplication *self,
   return NULL;
 }
 
+/* The schema is looked up rather than assumed: a build run from its tree without
+ * GSETTINGS_SCHEMA_DIR still starts, it only forgets its window size and last trial. */
+static GSettings *
+settings_new (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.parasol.Parasol", TRUE);
+  if (schema == NULL)
+    {
+      g_debug ("The settings schema org.parasol.Parasol is not installed; nothing is remembered");
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static gboolean
+on_window_close_request (GtkWindow          *window,
+                         ParasolApplication *self)
+{
+  int width = 0;
+  int height = 0;
+
+  if (self->settings == NULL)
+    return FALSE;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return FALSE;
+}
+
+static ParasolWindow *
+new_window (ParasolApplication *self)
+{
+  ParasolWindow *window = parasol_window_new (GTK_APPLICATION (self), NULL);
+
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (window),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (window));
+    }
+  g_signal_connect_object (window, "close-request", G_CALLBACK (on_window_close_request), self,
+                           0);
+
+  return window;
+}
+
 /* The whole-file integrity check runs after the window is up; if the file turns out to be
  * damaged, the window drops it and says so before anything can be written. */
 static void
@@ -191,7 +258,8 @@ check_after_first_frame (ParasolWindow *window)
     g_signal_connect (window, "map", G_CALLBACK (on_window_map), NULL);
 }
 
-/* Opens @path into @window, or shows in the window why it cannot be opened. */
+/* Opens @path into @window, or shows in the window why it cannot be opened.  A file without
+ * write permission (a monitor's copy) opens read-only, under a banner. */
 static void
 open_into_window (ParasolApplication *self,
                   ParasolWindow      *window,
@@ -205,6 +273,19 @@ open_into_window (ParasolApplication *self,
     flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
 
   store = parasol_store_open (path, flags, &error);
+  if (store == NULL &&
+      g_error_matches (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_READ_ONLY) &&
+      g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autoptr(GError) read_only_error = NULL;
+
+      store = parasol_store_open (path, flags | PARASOL_STORE_OPEN_READ_ONLY, &read_only_error);
+      if (store != NULL)
+        g_clear_error (&error);
+      else
+        g_debug ("Cannot open %s read-only either: %s", path, read_only_error->message);
+    }
+
   if (store == NULL)
     {
       g_debug ("Cannot open %s: %s", path, error->message);
@@ -214,21 +295,42 @@ open_into_window (ParasolApplication *self,
 
   parasol_window_set_store (window, store);
   check_after_first_frame (window);
+
+  if (self->settings != NULL)
+    {
+      g_autofree char *default_path = parasol_store_default_path ();
+
+      g_settings_set_string (self->settings, "last-database",
+                             g_strcmp0 (path, default_path) == 0 ? "" : path);
+    }
 }
 
 static void
 open_database (ParasolApplication *self,
                const char         *database)
 {
-  g_autofree char *path = database != NULL ? g_strdup (database) : parasol_store_default_path ();
+  g_autofree char *path = NULL;
   ParasolWindow *window;
+
+  if (database != NULL)
+    path = g_strdup (database);
+  else if (self->settings != NULL)
+    {
+      /* The trial opened last, as long as it is still there. */
+      g_autofree char *last = g_settings_get_string (self->settings, "last-database");
+
+      if (last[0] != '\0' && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+        path = g_steal_pointer (&last);
+    }
+  if (path == NULL)
+    path = parasol_store_default_path ();
 
   window = find_window (self, path);
   if (window == NULL)
     {
       const char *open_patient = g_getenv ("PARASOL_OPEN_PATIENT");
 
-      window = parasol_window_new (GTK_APPLICATION (self), NULL);
+      window = new_window (self);
       open_into_window (self, window, path);
 
       /* For screenshots and manual tests: PARASOL_OPEN_PATIENT=S-0004 opens that patient */
@@ -273,6 +375,290 @@ reopen_action (GSimpleAction *action,
   open_into_window (self, PARASOL_WINDOW (window), path);
 }
 
+/* The window the file actions act on: the active one, or a new one. */
+static ParasolWindow *
+target_window (ParasolApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (PARASOL_IS_WINDOW (window))
+    return PARASOL_WINDOW (window);
+
+  window = GTK_WINDOW (new_window (self));
+  gtk_window_present (window);
+  return PARASOL_WINDOW (window);
+}
+
+static void
+show_error_dialog (GtkWindow    *parent,
+                   const char   *heading,
+                   const GError *error)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static char *
+dialog_path (GtkNativeDialog *dialog)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
+static GtkFileFilter *
+database_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Trial databases"));
+  gtk_file_filter_add_mime_type (filter, "application/vnd.sqlite3");
+  gtk_file_filter_add_mime_type (filter, "application/x-sqlite3");
+  gtk_file_filter_add_suffix (filter, "db");
+  return filter;
+}
+
+static GtkFileFilter *
+all_files_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("All files"));
+  gtk_file_filter_add_pattern (filter, "*");
+  return filter;
+}
+
+/* GtkFileChooserNative goes through the file chooser portal in a Flatpak.  GTK 4.10 deprecates
+ * it for GtkFileDialog, which Debian 12's GTK 4.8 does not have. */
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
+static GtkFileChooserNative *
+file_chooser_new (ParasolApplication   *self,
+                  const char           *title,
+                  GtkFileChooserAction  action,
+                  const char           *accept_label)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return gtk_file_chooser_native_new (title, parent, action, accept_label, _("_Cancel"));
+}
+
+static void
+open_response_cb (GtkNativeDialog    *dialog,
+                  int                 response,
+                  ParasolApplication *self)
+{
+  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? dialog_path (dialog) : NULL;
+
+  if (path != NULL)
+    {
+      ParasolWindow *window = find_window (self, path);
+
+      if (window == NULL)
+        {
+          window = target_window (self);
+          open_into_window (self, window, path);
+        }
+      gtk_window_present (GTK_WINDOW (window));
+    }
+
+  g_object_unref (dialog);
+}
+
+static void
+open_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  ParasolApplication *self = user_data;
+  GtkFileChooserNative *dialog;
+
+  dialog = file_chooser_new (self, _("Open Trial"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), database_filter ());
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all_files_filter ());
+  g_signal_connect (dialog, "response", G_CALLBACK (open_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* Creates the trial at @path from @protocol_path (NULL: built in) into the target window. */
+static void
+create_trial (ParasolApplication *self,
+              const char         *path,
+              const char         *protocol_path,
+              int                 demo_patients)
+{
+  ParasolWindow *window = target_window (self);
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *default_path = parasol_store_default_path ();
+  ParasolStoreOpenFlags flags = self->allow_network_fs ? PARASOL_STORE_OPEN_ALLOW_NETWORK_FS
+                                                       : PARASOL_STORE_OPEN_DEFAULT;
+
+  if (g_strcmp0 (path, default_path) == 0 && !parasol_store_ensure_default_folder (&error))
+    {
+      show_error_dialog (GTK_WINDOW (window), _("Cannot Create the Trial"), error);
+      return;
+    }
+
+  store = parasol_trial_create (path, protocol_path, demo_patients, DEMO_SEED, flags, &error);
+  if (store == NULL)
+    {
+      show_error_dialog (GTK_WINDOW (window), _("Cannot Create the Trial"), error);
+      return;
+    }
+  g_clear_object (&store);
+
+  open_into_window (self, window, path);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+typedef struct {
+  ParasolApplication *self;
+  char               *path;
+} NewTrial;
+
+static void
+new_trial_free (NewTrial *new_trial)
+{
+  g_free (new_trial->path);
+  g_free (new_trial);
+}
+
+static void
+protocol_response_cb (GtkNativeDialog *dialog,
+                      int              response,
+                      NewTrial        *new_trial)
+{
+  g_autofree char *protocol_path = response == GTK_RESPONSE_ACCEPT ? dialog_path (dialog) : NULL;
+
+  if (protocol_path != NULL)
+    create_trial (new_trial->self, new_trial->path, protocol_path, 0);
+
+  new_trial_free (new_trial);
+  g_object_unref (dialog);
+}
+
+static void
+new_trial_response_cb (GtkNativeDialog    *dialog,
+                       int                 response,
+                       ParasolApplication *self)
+{
+  g_autofree char *path = response == GTK_RESPONSE_ACCEPT ? dialog_path (dialog) : NULL;
+  const char *protocol = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (dialog), "protocol");
+
+  if (path != NULL && g_strcmp0 (protocol, "file") == 0)
+    {
+      GtkFileChooserNative *chooser;
+      GtkFileFilter *filter = gtk_file_filter_new ();
+      NewTrial *new_trial = g_new0 (NewTrial, 1);
+
+      new_trial->self = self;
+      new_trial->path = g_steal_pointer (&path);
+
+      chooser = file_chooser_new (self, _("Choose the Protocol"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                  _("_Create Trial"));
+      gtk_file_filter_set_name (filter, _("Protocol definitions"));
+      gtk_file_filter_add_suffix (filter, "xml");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+      g_signal_connect (chooser, "response", G_CALLBACK (protocol_response_cb), new_trial);
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+    }
+  else if (path != NULL)
+    create_trial (self, path, NULL, 0);
+
+  g_object_unref (dialog);
+}
+
+static void
+new_trial_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  ParasolApplication *self = user_data;
+  GtkFileChooserNative *dialog;
+  static const char *protocol_ids[] = { "builtin", "file", NULL };
+  const char *protocol_labels[] = {
+    /* Translators: the protocol a new trial is created from */
+    _("BUTTONS-001 (built in)"),
+    _("Another protocol file…"),
+    NULL
+  };
+
+  dialog = file_chooser_new (self, _("New Trial"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Create"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), _("trial.db"));
+  gtk_file_chooser_add_choice (GTK_FILE_CHOOSER (dialog), "protocol", _("Protocol"),
+                               protocol_ids, protocol_labels);
+  gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "protocol", "builtin");
+  g_signal_connect (dialog, "response", G_CALLBACK (new_trial_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+restore_response_cb (GtkNativeDialog    *dialog,
+                     int                 response,
+                     ParasolApplication *self)
+{
+  g_autofree char *backup = response == GTK_RESPONSE_ACCEPT ? dialog_path (dialog) : NULL;
+  ParasolWindow *window = target_window (self);
+  const char *target = parasol_window_get_database_path (window);
+  g_autofree char *aside = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_unref (dialog);
+  if (backup == NULL || target == NULL)
+    return;
+
+  if (!parasol_trial_restore_backup (backup, target, &aside, &error))
+    {
+      show_error_dialog (GTK_WINDOW (window), _("Cannot Restore the Backup"), error);
+      return;
+    }
+
+  open_into_window (self, window, target);
+  if (aside != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Restored. The damaged file was kept as %s."),
+                                               aside);
+      parasol_window_add_toast (window, text);
+    }
+}
+
+static void
+restore_backup_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  ParasolApplication *self = user_data;
+  GtkFileChooserNative *dialog;
+
+  dialog = file_chooser_new (self, _("Restore from a Backup"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                             _("_Restore"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), database_filter ());
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all_files_filter ());
+  g_signal_connect (dialog, "response", G_CALLBACK (restore_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+static void
+create_demo_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ParasolApplication *self = user_data;
+  ParasolWindow *window = target_window (self);
+  g_autofree char *path = g_strdup (parasol_window_get_database_path (window));
+
+  if (path == NULL)
+    path = parasol_store_default_path ();
+
+  create_trial (self, path, NULL, DEMO_PATIENTS);
+}
+
 static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
@@ -300,6 +686,10 @@ about_action (GSimpleAction *action,
 static const GActionEntry app_entries[] = {
   { "quit", quit_action },
   { "reopen", reopen_action },
+  { "open", open_action },
+  { "new-trial", new_trial_action },
+  { "create-demo", create_demo_action },
+  { "restore-backup", restore_backup_action },
   { "about", about_action },
 };
 
@@ -310,6 +700,8 @@ parasol_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
+  static const char *new_trial_accels[] = { "<Shift><Control>n", NULL };
 
   G_APPLICATION_CLASS (parasol_application_parent_class)->startup (application);
 
@@ -318,6 +710,11 @@ parasol_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.open", open_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-trial",
+                                         new_trial_accels);
+
+  self->settings = settings_new ();
 }
 
 static void
@@ -381,6 +778,7 @@ parasol_application_dispose (GObject *object)
   if (self->bench_clock != NULL)
     g_clear_signal_handler (&self->after_paint_id, self->bench_clock);
   g_clear_object (&self->bench_clock);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (parasol_application_parent_class)->dispose (object);
 }

@@ -19,8 +19,9 @@ if [ ! -f "$db" ]; then
   ./_build/app/parasol-cli demo --database "$db"
 fi
 
-# Translations from the build tree (the programs are not installed).
+# Translations and the settings schema from the build tree (the programs are not installed).
 export PARASOL_LOCALEDIR="$PWD/_build/po"
+export GSETTINGS_SCHEMA_DIR="$PWD/_build/data"
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found: starting Parasol under Xvfb (a virtual screen)." >&2

@@ -26,9 +26,14 @@ run_suite () {
   local builddir="$1"; shift
   local log="$builddir/meson-logs/testlog.json"
   rm -f "$log"
-  env GSK_RENDERER=cairo NO_AT_BRIDGE=1 \
+  # A private runtime folder: the accessibility bus puts its socket there, and would otherwise
+  # share ~/.cache/at-spi/bus with every other session on the machine.
+  local runtime
+  runtime=$(mktemp -d)
+  env GSK_RENDERER=cairo NO_AT_BRIDGE=1 XDG_RUNTIME_DIR="$runtime" \
     dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" \
     meson test -C "$builddir" --print-errorlogs --num-processes 2 "$@"
+  rm -rf "$runtime"
   if [ -f "$log" ]; then
     local p f
     p=$(grep -c '"result": "OK"' "$log" || true)

@@ -1035,6 +1035,14 @@ parasol_store_get_path (ParasolStore *self)
   return self->path;
 }
 
+gboolean
+parasol_store_is_read_only (ParasolStore *self)
+{
+  g_return_val_if_fail (PARASOL_IS_STORE (self), TRUE);
+
+  return self->read_only;
+}
+
 int
 parasol_store_get_schema_version (ParasolStore *self)
 {

@@ -101,6 +101,8 @@ gboolean      parasol_store_check_finish           (ParasolStore  *self,
                                                     GAsyncResult  *result,
                                                     GError       **error);
 int           parasol_store_get_schema_version     (ParasolStore *self);
+/* Opened with PARASOL_STORE_OPEN_READ_ONLY: every write is refused. */
+gboolean      parasol_store_is_read_only           (ParasolStore *self);
 /* Re-reads after a change by another process; TRUE if anything changed since the last call. */
 gboolean      parasol_store_poll_external_change   (ParasolStore *self);
 

@@ -598,6 +598,14 @@ parasol_patient_list_view_init (ParasolPatientListView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* GtkDropDown's own toggle button has no name of its own in GTK 4.8: a screen reader would
+   * read "GtkToggleButton".  Give it the drop-down's. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->status_filter));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Status filter"), -1);
+
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
 

@@ -30,12 +30,13 @@ struct _ParasolWindow
   ParasolPatientListView *patient_list_view;
   ParasolPatientPage     *patient_page;
   AdwStatusPage          *message_page;
-  GtkWidget              *commands_box;
-  GtkLabel               *demo_command_label;
-  GtkButton              *demo_copy_button;
-  GtkLabel               *init_command_label;
-  GtkButton              *init_copy_button;
+  GtkLabel               *message_path_label;
+  GtkExpander            *details_expander;
   GtkLabel               *message_detail_label;
+  GtkWidget              *create_demo_button;
+  GtkWidget              *restore_button;
+  GtkWidget              *new_trial_button;
+  GtkRevealer            *read_only_revealer;
 
   ParasolStore           *store;
   ParasolProtocol        *protocol;
@@ -146,41 +147,12 @@ on_is_active_changed (ParasolWindow *self)
                                              poll_external_change, self);
 }
 
-/* "parasol-cli demo", or with "--database PATH" when this is not the default database. */
-static char *
-cli_command (ParasolWindow *self,
-             const char    *subcommand)
-{
-  g_autofree char *default_path = parasol_store_default_path ();
-
-  if (self->database_path == NULL || g_strcmp0 (self->database_path, default_path) == 0)
-    return g_strdup_printf ("parasol-cli %s", subcommand);
-  else
-    {
-      g_autofree char *quoted = g_shell_quote (self->database_path);
-
-      return g_strdup_printf ("parasol-cli %s --database %s", subcommand, quoted);
-    }
-}
-
-static void
-show_commands (ParasolWindow *self,
-               gboolean       visible)
-{
-  gtk_widget_set_visible (self->commands_box, visible);
-  if (!visible)
-    return;
-
-  {
-    g_autofree char *demo = cli_command (self, "demo");
-    g_autofree char *init = cli_command (self, "init");
-
-    gtk_label_set_label (self->demo_command_label, demo);
-    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->demo_copy_button), "s", demo);
-    gtk_label_set_label (self->init_command_label, init);
-    gtk_actionable_set_action_target (GTK_ACTIONABLE (self->init_copy_button), "s", init);
-  }
-}
+/* Which ways out a message page offers, besides "Open Another Trial…" and "Try Again". */
+typedef enum {
+  OFFER_NONE    = 0,
+  OFFER_CREATE  = 1 << 0,  /* Create a Demo Trial, New Trial… */
+  OFFER_RESTORE = 1 << 1,  /* Restore from a Backup… */
+} Offers;
 
 static void show_page (ParasolWindow *self,
                        const char    *name);
@@ -190,15 +162,23 @@ show_message (ParasolWindow *self,
               const char    *icon_name,
               const char    *title,
               const char    *description,
-              const char    *detail)
+              const char    *path,
+              const char    *detail,
+              Offers         offers)
 {
   g_autofree char *markup = description != NULL ? g_markup_escape_text (description, -1) : NULL;
 
   adw_status_page_set_icon_name (self->message_page, icon_name);
   adw_status_page_set_title (self->message_page, title);
   adw_status_page_set_description (self->message_page, markup);
+  gtk_label_set_label (self->message_path_label, path != NULL ? path : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_path_label), path != NULL);
   gtk_label_set_label (self->message_detail_label, detail != NULL ? detail : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_detail_label), detail != NULL);
+  gtk_expander_set_expanded (self->details_expander, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_expander), detail != NULL);
+  gtk_widget_set_visible (self->create_demo_button, (offers & OFFER_CREATE) != 0);
+  gtk_widget_set_visible (self->new_trial_button, (offers & OFFER_CREATE) != 0);
+  gtk_widget_set_visible (self->restore_button, (offers & OFFER_RESTORE) != 0);
 
   show_page (self, "message");
 }
@@ -212,18 +192,6 @@ search_action (GSimpleAction *action,
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patients") == 0)
     parasol_patient_list_view_focus_search (self->patient_list_view);
-}
-
-static void
-copy_text_action (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  ParasolWindow *self = user_data;
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
-                          g_variant_get_string (parameter, NULL));
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Copied to clipboard")));
 }
 
 static void
@@ -285,7 +253,6 @@ on_back_button_pressed (GtkGestureClick *gesture,
 
 static const GActionEntry win_entries[] = {
   { "search", search_action },
-  { "copy-text", copy_text_action, "s" },
   { "back", back_action },
 };
 
@@ -387,12 +354,13 @@ parasol_window_class_init (ParasolWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, message_page);
-  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, commands_box);
-  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, demo_command_label);
-  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, demo_copy_button);
-  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, init_command_label);
-  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, init_copy_button);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, message_path_label);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, details_expander);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, message_detail_label);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, create_demo_button);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, new_trial_button);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, read_only_revealer);
 }
 
 static void
@@ -483,6 +451,14 @@ parasol_window_set_store (ParasolWindow *self,
       show_page (self, "patients");
     }
 
+  {
+    gboolean read_only = store != NULL && parasol_store_is_read_only (store);
+
+    /* Hidden, not only folded away, so that a screen reader does not read it either. */
+    gtk_widget_set_visible (GTK_WIDGET (self->read_only_revealer), read_only);
+    gtk_revealer_set_reveal_child (self->read_only_revealer, read_only);
+  }
+
   update_title (self);
   on_is_active_changed (self);
 
@@ -504,6 +480,8 @@ parasol_window_show_open_error (ParasolWindow *self,
 {
   const char *icon = "dialog-error-symbolic";
   const char *title = _("Cannot Open the Trial Database");
+  const char *description = NULL;
+  Offers offers = OFFER_NONE;
 
   g_return_if_fail (PARASOL_IS_WINDOW (self));
   g_return_if_fail (error != NULL);
@@ -511,21 +489,23 @@ parasol_window_show_open_error (ParasolWindow *self,
   parasol_window_set_store (self, NULL);
   set_database_path (self, path);
 
-  /* Nothing there yet (on a fresh machine even the default folder is missing): explain how
-   * to make one, with the commands ready to copy. */
+  /* Nothing there yet (on a fresh machine even the default folder is missing): offer to
+   * make one. */
   if (g_error_matches (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND) ||
       (g_error_matches (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NO_FOLDER) &&
        is_default_path (path)))
     {
       show_message (self, "x-office-spreadsheet-symbolic", _("No Trial Database Yet"),
                     _("Parasol keeps a trial in one database file, and there is none here yet. "
-                      "Create it from a terminal, then try again."),
-                    path);
-      show_commands (self, TRUE);
+                      "Create a demo trial to try Parasol, start a new trial from its protocol, "
+                      "or open an existing trial."),
+                    path, NULL, OFFER_CREATE);
       return;
     }
 
-  /* The store's messages already say what happened and what to do; the page adds a title. */
+  /* The store's messages already say what happened and what to do; the page adds a title.
+   * Where the message carries SQLite's own words, a plain sentence comes first and the
+   * detail goes behind "Technical Details". */
   if (error->domain == PARASOL_STORE_ERROR)
     {
       switch ((ParasolStoreError) error->code)
@@ -549,6 +529,10 @@ parasol_window_show_open_error (ParasolWindow *self,
         case PARASOL_STORE_ERROR_CORRUPT:
           icon = "dialog-warning-symbolic";
           title = _("The Trial Database Is Damaged");
+          description = _("Parts of this file can no longer be read, so Parasol will not use "
+                          "it: nothing was changed in it. Restore the last backup (the damaged "
+                          "file is kept beside it, for your IT support), or open another trial.");
+          offers = OFFER_RESTORE;
           break;
 
         case PARASOL_STORE_ERROR_NOT_PARASOL:
@@ -574,6 +558,11 @@ parasol_window_show_open_error (ParasolWindow *self,
         case PARASOL_STORE_ERROR_AUDIT:
           icon = "dialog-warning-symbolic";
           title = _("The Audit Trail Does Not Verify");
+          description = _("The record of who changed what no longer matches the data, so the "
+                          "data may have been changed outside Parasol. Nothing more can be "
+                          "recorded until this is looked into. Restore the last backup, or "
+                          "open another trial; tell the trial's data manager.");
+          offers = OFFER_RESTORE;
           break;
 
         case PARASOL_STORE_ERROR_FAILED:
@@ -586,8 +575,10 @@ parasol_window_show_open_error (ParasolWindow *self,
         }
     }
 
-  show_message (self, icon, title, error->message, NULL);
-  show_commands (self, FALSE);
+  if (description != NULL)
+    show_message (self, icon, title, description, path, error->message, offers);
+  else
+    show_message (self, icon, title, error->message, path, NULL, offers);
 }
 
 const char *
@@ -660,4 +651,19 @@ parasol_window_show_patient_by_key (ParasolWindow  *self,
 
   parasol_window_show_patient (self, id);
   return TRUE;
+}
+
+void
+parasol_window_add_toast (ParasolWindow *self,
+                          const char    *text)
+{
+  g_return_if_fail (PARASOL_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  {
+    /* libadwaita 1.2 reads a toast's title as markup; a path may hold "&". */
+    g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  }
 }

@@ -10,8 +10,11 @@
  * Activating a patient in the list opens its page (ParasolPatientPage); win.back (the back
  * button, Alt+Left, Escape, the mouse's back button) returns to the list.
  *
- * Window actions: win.search (focus the search entry), win.copy-text (s: put text on the
- * clipboard), win.back.  The application provides app.about, app.quit and app.reopen.
+ * A read-only store (a monitor's copy) is shown with a banner saying nothing can be recorded.
+ *
+ * Window actions: win.search (focus the search entry), win.back.  The application provides
+ * app.open, app.new-trial, app.create-demo, app.restore-backup, app.reopen, app.about and
+ * app.quit, which the message page and the primary menu offer.
  */
 #pragma once
 
@@ -49,5 +52,9 @@ void                    parasol_window_show_patient        (ParasolWindow  *self
 gboolean                parasol_window_show_patient_by_key (ParasolWindow  *self,
                                                             const char     *key,
                                                             GError        **error);
+
+/* A short, passing message at the bottom of the window. */
+void                    parasol_window_add_toast           (ParasolWindow  *self,
+                                                            const char     *text);
 
 G_END_DECLS
