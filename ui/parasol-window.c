@@ -146,20 +146,23 @@ on_is_active_changed (ParasolWindow *self)
                                              poll_external_change, self);
 }
 
-/* "parasol-cli demo", or with "--database PATH" when this is not the default database. */
+/* "parasol-cli demo", or with "--database PATH" when this is not the default database.  In the
+ * Flatpak, parasol-cli is inside the sandbox: a terminal reaches it through flatpak run. */
 static char *
 cli_command (ParasolWindow *self,
              const char    *subcommand)
 {
   g_autofree char *default_path = parasol_store_default_path ();
+  const char *cli = g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS)
+                      ? "flatpak run --command=parasol-cli " APP_ID : "parasol-cli";
 
   if (self->database_path == NULL || g_strcmp0 (self->database_path, default_path) == 0)
-    return g_strdup_printf ("parasol-cli %s", subcommand);
+    return g_strdup_printf ("%s %s", cli, subcommand);
   else
     {
       g_autofree char *quoted = g_shell_quote (self->database_path);
 
-      return g_strdup_printf ("parasol-cli %s --database %s", subcommand, quoted);
+      return g_strdup_printf ("%s %s --database %s", cli, subcommand, quoted);
     }
 }
 
