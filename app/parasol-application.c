@@ -659,6 +659,58 @@ create_demo_action (GSimpleAction *action,
   create_trial (self, path, NULL, DEMO_PATIENTS);
 }
 
+/* The About window's debug info, for a bug report: which trial, protocol and database file. */
+static char *
+about_debug_info (GtkWindow *window)
+{
+  GString *info = g_string_new (NULL);
+  ParasolStore *store = PARASOL_IS_WINDOW (window)
+                          ? parasol_window_get_store (PARASOL_WINDOW (window)) : NULL;
+  const char *path = PARASOL_IS_WINDOW (window)
+                       ? parasol_window_get_database_path (PARASOL_WINDOW (window)) : NULL;
+  const char * const *languages = g_get_language_names ();
+
+  g_string_append_printf (info, "Parasol %s (%s)\n", PACKAGE_VERSION, APP_ID);
+
+  if (store != NULL)
+    {
+      g_autofree char *trial_id = NULL;
+      g_autofree char *registry_id = NULL;
+      g_autofree char *title = NULL;
+      g_autofree char *protocol_version = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (parasol_store_get_trial (store, &trial_id, &registry_id, &title, &protocol_version,
+                                   NULL, &error) &&
+          trial_id != NULL)
+        {
+          g_string_append_printf (info, _("Trial: %s (%s)\n"), trial_id,
+                                  registry_id != NULL && *registry_id ? registry_id : "—");
+          g_string_append_printf (info, _("Protocol version: %s\n"),
+                                  protocol_version != NULL ? protocol_version : "—");
+        }
+      else
+        g_string_append_printf (info, _("Trial: none set up (%s)\n"),
+                                error != NULL ? error->message : "—");
+      g_string_append_printf (info, _("Database: %s (schema version %d)\n"),
+                              parasol_store_get_path (store),
+                              parasol_store_get_schema_version (store));
+    }
+  else
+    g_string_append_printf (info, _("Database: %s (not open)\n"), path != NULL ? path : "—");
+
+  g_string_append_printf (info, "GLib %u.%u.%u, GTK %u.%u.%u, libadwaita %u.%u.%u\n",
+                          glib_major_version, glib_minor_version, glib_micro_version,
+                          gtk_get_major_version (), gtk_get_minor_version (),
+                          gtk_get_micro_version (), adw_get_major_version (),
+                          adw_get_minor_version (), adw_get_micro_version ());
+  g_string_append_printf (info, "Flatpak: %s\n",
+                          g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ? "yes" : "no");
+  g_string_append_printf (info, "Language: %s\n", languages[0]);
+
+  return g_string_free (info, FALSE);
+}
+
 static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
@@ -667,7 +719,10 @@ about_action (GSimpleAction *action,
   ParasolApplication *self = user_data;
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
   static const char *developers[] = { "The Parasol developers", NULL };
+  g_autofree char *debug_info = about_debug_info (window);
 
+  /* The icon is found in the installed icon theme, or else in the program's own resources
+   * (data/icons/parasol-icons.gresource.xml.in), so also from the build tree. */
   adw_show_about_window (window,
                          "application-name", _("Parasol"),
                          "application-icon", APP_ID,
@@ -680,6 +735,8 @@ about_action (GSimpleAction *action,
                                        "cell lung cancer."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
+                         "debug-info", debug_info,
+                         "debug-info-filename", "parasol-debug-info.txt",
                          NULL);
 }
 

@@ -13,6 +13,7 @@
 
 #include "parasol-cli.h"
 #include "parasol-cli-commands.h"
+#include "parasol-cli-man.h"
 
 ParasolCliOptions parasol_cli_options;
 
@@ -69,6 +70,10 @@ parasol_cli_parse (int                *argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *prgname = g_strdup_printf ("parasol-cli %s", (*argv)[0]);
+
+  /* parasol-cli --help-man: describe this command from the same table, do nothing. */
+  if (parasol_cli_man_describe ((*argv)[0], entries, parameter_string, summary))
+    return PARASOL_CLI_USAGE;
 
   context = g_option_context_new (parameter_string);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
@@ -232,6 +237,26 @@ print_usage (FILE *out)
   fprintf (out, "\n%s\n", _("Run “parasol-cli COMMAND --help” for the options of a command."));
 }
 
+/* parasol-cli --help-man TEMPLATE: parasol-cli(1), built by meson (man/meson.build). */
+static int
+write_man_page (const char *template_path)
+{
+  g_autofree ParasolCliManCommand *pages = g_new0 (ParasolCliManCommand, G_N_ELEMENTS (commands));
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      char *path = commands[i].name
+                     ? g_strdup_printf ("%s %s", commands[i].group, commands[i].name)
+                     : g_strdup (commands[i].group);
+
+      g_ptr_array_add (paths, path);
+      pages[i].path = path;
+      pages[i].run = commands[i].run;
+    }
+  return parasol_cli_man_write (template_path, pages, G_N_ELEMENTS (commands), common_entries);
+}
+
 /* Is @arg one of the common options?  Sets *takes_value when the option's value is the next
  * argument ("--database PATH", "-d PATH"). */
 static gboolean
@@ -340,6 +365,8 @@ main (int   argc,
       printf ("parasol-cli %s\n", PACKAGE_VERSION);
       return PARASOL_CLI_OK;
     }
+  if (g_str_equal (argv[1], "--help-man"))
+    return write_man_page (argc > 2 ? argv[2] : NULL);
 
   /* The reordered array borrows argv's strings; only the array is ours to free. */
   hoisted = hoist_common_options (&argc, argv);
