@@ -28,4 +28,20 @@ char              *parasol_store_audit_hash             (const char *prev_hash,
                                                          const char *new_value,
                                                          const char *reason);
 
+/* For sibling store files (parasol-store-swimmer.c): the connection's cached statement for
+ * @sql, reset, and the store's GError for an SQLite result code. */
+struct sqlite3_stmt *parasol_store_prepare_cached      (ParasolStore  *self,
+                                                         const char    *sql,
+                                                         GError       **error);
+void               parasol_store_set_error_from_sqlite  (ParasolStore  *self,
+                                                         GError       **error,
+                                                         int            rc,
+                                                         const char    *doing);
+
+/* The swimmer plot's read (parasol-store-swimmer.c): every treated patient (on or off
+ * treatment, with a C1D1) as ParasolPatientFacts holding the summary fields, cycles,
+ * responses and events, and in administrations only the last dose (drug and date). */
+GPtrArray         *parasol_store_load_treated           (ParasolStore  *self,
+                                                         GError       **error);
+
 G_END_DECLS

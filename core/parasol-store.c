@@ -3053,3 +3053,22 @@ parasol_store_init (ParasolStore *self)
   self->actor = g_strdup (g_get_user_name ());
   self->actor_name = g_strdup (g_strcmp0 (real_name, "Unknown") != 0 ? real_name : NULL);
 }
+
+/* --- For sibling store files ------------------------------------------------------------ */
+
+struct sqlite3_stmt *
+parasol_store_prepare_cached (ParasolStore  *self,
+                              const char    *sql,
+                              GError       **error)
+{
+  return prepare (self, sql, error);
+}
+
+void
+parasol_store_set_error_from_sqlite (ParasolStore  *self,
+                                     GError       **error,
+                                     int            rc,
+                                     const char    *doing)
+{
+  set_sqlite_error (self, error, rc, doing);
+}
