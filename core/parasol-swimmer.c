@@ -1593,7 +1593,7 @@ parasol_swimmer_render (ParasolSwimmerPlot                *plot,
           cairo_rectangle (cr, l.x0, top, MAX (day_x (&l, lane->duration_days) - l.x0, 1.5), h);
           if (lane->ongoing && !l.marks_hidden)
             mark_path (cr, PARASOL_SWIMMER_MARK_ONGOING, day_x (&l, lane->duration_days),
-                       top + h / 2, MIN (h * 1.3, 14) );
+                       top + h / 2, MIN (h * 1.5, 20));
           any = TRUE;
         }
       if (!any)
@@ -1640,7 +1640,7 @@ parasol_swimmer_render (ParasolSwimmerPlot                *plot,
             continue;
           h = r->height * bar_frac;
           mark_path (cr, PARASOL_SWIMMER_MARK_ONGOING, day_x (&l, lane->duration_days),
-                     row_top (&l, r) + r->height / 2, MIN (h * 1.3, 14));
+                     row_top (&l, r) + r->height / 2, MIN (h * 1.5, 20));
         }
       cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
       cairo_set_line_width (cr, 0.8);
