@@ -708,6 +708,14 @@ parasol_patient_list_view_clear_filters (ParasolPatientListView *self)
     }
 }
 
+GListModel *
+parasol_patient_list_view_get_filtered_model (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return G_LIST_MODEL (self->filter_model);
+}
+
 guint
 parasol_patient_list_view_get_n_visible (ParasolPatientListView *self)
 {
