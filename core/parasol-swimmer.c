@@ -769,14 +769,25 @@ layout_clear (Layout *l)
   g_clear_pointer (&l->arm_counts, g_free);
 }
 
+/* One PangoContext per thread, kept: a new context per drawing starts with cold font caches,
+ * and Pango then waits for fontconfig's matching again (several times the drawing itself). */
+static GPrivate text_context = G_PRIVATE_INIT (g_object_unref);
+
 static PangoLayout *
 new_text (cairo_t *cr)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoContext *context = pango_layout_get_context (layout);
+  PangoContext *context = g_private_get (&text_context);
+  PangoLayout *layout;
   g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans");
 
+  if (context == NULL)
+    {
+      context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      g_private_set (&text_context, context);
+    }
+  pango_cairo_update_context (cr, context);
   pango_cairo_context_set_resolution (context, 96);
+  layout = pango_layout_new (context);
   pango_font_description_set_size (font, FONT_SIZE * PANGO_SCALE);
   pango_layout_set_font_description (layout, font);
   pango_layout_context_changed (layout);
@@ -914,15 +925,27 @@ compute_layout (ParasolSwimmerPlot                *plot,
         l->used[PARASOL_SWIMMER_MARK_END_UNKNOWN] = TRUE;
       if (lane->response_start >= 0)
         l->used[PARASOL_SWIMMER_MARK_RESPONSE] = TRUE;
-      l->max_day = MAX (l->max_day, lane_max);
       if (strlen (lane->label) > longest)
         {
           longest = strlen (lane->label);
           longest_label = lane->label;
         }
     }
-  /* The discontinuation end cap is drawn for a recorded end; a progression or death end is
-   * shown by its own mark. */
+  /* One time axis for every page: the longest of all visible lanes, marks included */
+  for (guint i = 0; i < n_visible; i++)
+    {
+      const ParasolSwimmerLane *lane = g_ptr_array_index (plot->visible, i);
+      int lane_max = lane->duration_days;
+
+      for (guint k = 0; k < lane->marks->len; k++)
+        {
+          const ParasolSwimmerMark *m = &g_array_index (lane->marks, ParasolSwimmerMark, k);
+
+          if (is_mark_kind (m->kind, options->dose_changes))
+            lane_max = MAX (lane_max, m->day);
+        }
+      l->max_day = MAX (l->max_day, lane_max);
+    }
 
   l->title_h = 2 * LINE + 10;
   l->legend_y = MARGIN + l->title_h;
@@ -1460,7 +1483,7 @@ draw_caption (ParasolSwimmerPlot *plot,
   if (l->label_every > 1)
     {
       g_string_append_c (caption, ' ');
-      g_string_append_printf (caption, _("Every %u. lane labelled."), l->label_every);
+      g_string_append_printf (caption, _("One lane in %u is labelled."), l->label_every);
     }
 
   set_font (text, FONT_SIZE - 1, PANGO_WEIGHT_NORMAL);
@@ -1748,7 +1771,7 @@ parasol_swimmer_render (ParasolSwimmerPlot                *plot,
           if (lane->end_reason == NULL || *lane->end_reason == '\0')
             continue;
           /* right after the end of the lane and the marks at it; up to the next mark */
-          x = day_x (&l, lane->duration_days);
+          x = day_x (&l, MAX (lane->duration_days, lane->response_end));
           room = l.area.x + l.area.width;
           for (guint k = 0; k < lane->marks->len; k++)
             {
