@@ -1235,6 +1235,14 @@ legend_swatch (ParasolSwimmerPlot     *plot,
     }
 }
 
+/* Exactly the marks drawn: when lanes are too thin for marks, only the ongoing tick is. */
+static gboolean
+legend_lists (const Layout           *l,
+              ParasolSwimmerMarkKind  kind)
+{
+  return l->used[kind] && (!l->marks_hidden || kind == PARASOL_SWIMMER_MARK_ONGOING);
+}
+
 static double
 legend_run (ParasolSwimmerPlot *plot,
             Layout             *l,
@@ -1265,8 +1273,7 @@ legend_run (ParasolSwimmerPlot *plot,
       else
         {
           kind = legend_order[i - l->legend_arms->len];
-          if (!l->used[kind] || (l->marks_hidden && kind != PARASOL_SWIMMER_MARK_ONGOING &&
-                                 kind != PARASOL_SWIMMER_MARK_RESPONSE))
+          if (!legend_lists (l, kind))
             continue;
           label = g_strdup (parasol_swimmer_mark_name (kind));
         }
@@ -1892,6 +1899,23 @@ parasol_swimmer_lane_rect (ParasolSwimmerPlot                *plot,
     }
   layout_clear (&l);
   return found;
+}
+
+void
+parasol_swimmer_legend_marks (ParasolSwimmerPlot                *plot,
+                              double                             width,
+                              double                             height,
+                              const ParasolSwimmerRenderOptions *options,
+                              gboolean                           listed[PARASOL_SWIMMER_N_MARKS])
+{
+  Layout l;
+
+  g_return_if_fail (plot != NULL);
+
+  layout_for (plot, width, height, options, &l);
+  for (int kind = 0; kind < PARASOL_SWIMMER_N_MARKS; kind++)
+    listed[kind] = l.last > l.first && legend_lists (&l, kind);
+  layout_clear (&l);
 }
 
 double

@@ -212,6 +212,12 @@ int                  parasol_swimmer_lane_at          (ParasolSwimmerPlot       
                                                        const ParasolSwimmerRenderOptions *options,
                                                        double                             x,
                                                        double                             y);
+/* Which marks the legend lists: exactly the kinds drawn (none for an empty plot). */
+void                 parasol_swimmer_legend_marks     (ParasolSwimmerPlot                *plot,
+                                                       double                             width,
+                                                       double                             height,
+                                                       const ParasolSwimmerRenderOptions *options,
+                                                       gboolean                           listed[PARASOL_SWIMMER_N_MARKS]);
 /* The x of @day days after C1D1 on the time axis. */
 double               parasol_swimmer_day_x            (ParasolSwimmerPlot                *plot,
                                                        double                             width,

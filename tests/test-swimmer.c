@@ -263,6 +263,37 @@ test_pixels (void)
   cairo_surface_destroy (surface);
 }
 
+static void
+test_legend (void)
+{
+  g_autoptr(ParasolSwimmerPlot) plot = two_lane_plot ();
+  g_autoptr(ParasolSwimmerPlot) dense = NULL;
+  gboolean listed[PARASOL_SWIMMER_N_MARKS];
+
+  /* BT-0001: PR, ongoing, responding; BT-0002: PD, discontinued */
+  parasol_swimmer_legend_marks (plot, W, H, NULL, listed);
+  g_assert_true (listed[PARASOL_SWIMMER_MARK_PR]);
+  g_assert_true (listed[PARASOL_SWIMMER_MARK_PD]);
+  g_assert_true (listed[PARASOL_SWIMMER_MARK_DISCONTINUATION]);
+  g_assert_true (listed[PARASOL_SWIMMER_MARK_ONGOING]);
+  g_assert_true (listed[PARASOL_SWIMMER_MARK_RESPONSE]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_CR]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_SD]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_NE]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_DEATH]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_PROGRESSION]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_DELAY]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_END_UNKNOWN]);
+
+  /* Only BT-0002 shown: no arrow, no response segment in the legend */
+  parasol_swimmer_plot_filter (plot, only_bt2, NULL);
+  parasol_swimmer_legend_marks (plot, W, H, NULL, listed);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_ONGOING]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_RESPONSE]);
+  g_assert_false (listed[PARASOL_SWIMMER_MARK_PR]);
+  g_assert_true (listed[PARASOL_SWIMMER_MARK_PD]);
+}
+
 static guint
 count_dark (cairo_surface_t *surface,
             int              y0,
@@ -526,6 +557,7 @@ main (int   argc,
   g_test_add_func ("/swimmer/model", test_model);
   g_test_add_func ("/swimmer/filter-and-hit", test_filter_and_hit);
   g_test_add_func ("/swimmer/pixels", test_pixels);
+  g_test_add_func ("/swimmer/legend", test_legend);
   g_test_add_func ("/swimmer/empty", test_empty);
   g_test_add_func ("/swimmer/sizes", test_sizes);
   g_test_add_func ("/swimmer/export", test_export);

@@ -34,6 +34,8 @@ struct _ParasolSwimmerView
   GHashTable           *shown_ids;      /* gint64* of the filter model's patients */
   guint                 rebuild_source;
   guint                 refilter_source;
+  gboolean              stale;          /* the store changed while the page was not shown */
+  gboolean              stale_filter;   /* the list's filter changed while not shown */
   GtkNativeDialog      *chooser;
 };
 
@@ -138,6 +140,19 @@ rebuild (ParasolSwimmerView *self)
 
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
 
+  /* Nothing to draw while the page is hidden: the list stays as fast with 100 000 patients */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale = TRUE;
+      return;
+    }
+  self->stale = FALSE;
+  if (self->stale_filter)
+    {
+      self->stale_filter = FALSE;
+      collect_shown_ids (self);
+    }
+
   if (self->store != NULL)
     {
       parasol_swimmer_options_init (&options);
@@ -177,6 +192,11 @@ refilter_cb (gpointer user_data)
   ParasolSwimmerView *self = user_data;
 
   self->refilter_source = 0;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale_filter = TRUE;
+      return G_SOURCE_REMOVE;
+    }
   collect_shown_ids (self);
   apply_filter (self);
   return G_SOURCE_REMOVE;
@@ -185,6 +205,11 @@ refilter_cb (gpointer user_data)
 static void
 on_filter_items_changed (ParasolSwimmerView *self)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->stale_filter = TRUE;
+      return;
+    }
   if (self->refilter_source == 0)
     self->refilter_source = g_idle_add (refilter_cb, self);
 }
@@ -337,6 +362,23 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+parasol_swimmer_view_map (GtkWidget *widget)
+{
+  ParasolSwimmerView *self = PARASOL_SWIMMER_VIEW (widget);
+
+  GTK_WIDGET_CLASS (parasol_swimmer_view_parent_class)->map (widget);
+
+  if (self->stale)
+    rebuild (self);
+  else if (self->stale_filter)
+    {
+      self->stale_filter = FALSE;
+      collect_shown_ids (self);
+      apply_filter (self);
+    }
+}
+
+static void
 parasol_swimmer_view_dispose (GObject *object)
 {
   ParasolSwimmerView *self = PARASOL_SWIMMER_VIEW (object);
@@ -368,6 +410,7 @@ parasol_swimmer_view_class_init (ParasolSwimmerViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = parasol_swimmer_view_dispose;
+  widget_class->map = parasol_swimmer_view_map;
 
   /**
    * ParasolSwimmerView::patient-activated:
@@ -451,8 +494,13 @@ parasol_swimmer_view_set_filter_model (ParasolSwimmerView *self,
                              G_CONNECT_SWAPPED);
   if (self->shown_ids != NULL)
     {
-      collect_shown_ids (self);
-      apply_filter (self);
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        {
+          collect_shown_ids (self);
+          apply_filter (self);
+        }
+      else
+        self->stale_filter = TRUE;
     }
 }
 
@@ -468,7 +516,7 @@ parasol_swimmer_view_flush (ParasolSwimmerView *self)
 {
   g_return_if_fail (PARASOL_IS_SWIMMER_VIEW (self));
 
-  if (self->rebuild_source != 0)
+  if (self->rebuild_source != 0 || self->stale)
     rebuild (self);
   if (self->refilter_source != 0)
     {
