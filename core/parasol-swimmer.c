@@ -447,6 +447,29 @@ parasol_swimmer_plot_new_from_store (ParasolStore                *store,
   if (treated == NULL)
     return NULL;
 
+  /* Delays and reductions need each patient's whole record and calendar (about a millisecond
+   * each): refuse rather than freeze on a very large trial. */
+  if (plot->dose_changes && protocol != NULL)
+    {
+      guint n = 0;
+
+      for (guint i = 0; i < treated->len; i++)
+        {
+          const ParasolPatientFacts *f = g_ptr_array_index (treated, i);
+
+          if (plot->arm_filter == NULL || g_strcmp0 (plot->arm_filter, f->arm) == 0)
+            n++;
+        }
+      if (n > PARASOL_SWIMMER_MAX_DOSE_CHANGE_LANES)
+        {
+          g_set_error (error, PARASOL_SWIMMER_ERROR, PARASOL_SWIMMER_ERROR_INVALID,
+                       _("Delays and reductions are shown for up to %d treated patients at a "
+                         "time, and there are %u: choose one arm."),
+                       PARASOL_SWIMMER_MAX_DOSE_CHANGE_LANES, n);
+          return NULL;
+        }
+    }
+
   for (guint i = 0; i < treated->len; i++)
     {
       const ParasolPatientFacts *f = g_ptr_array_index (treated, i);

@@ -118,6 +118,9 @@ typedef struct {
 
 void                 parasol_swimmer_options_init (ParasolSwimmerOptions *options);
 
+/* With dose_changes, at most this many lanes (each needs its patient's calendar). */
+#define PARASOL_SWIMMER_MAX_DOSE_CHANGE_LANES 3000
+
 /* Builds the plot from @store.  @protocol (nullable) gives arm names, the arm order and, with
  * @options->dose_changes, the regimen the delays and reductions are computed against. */
 ParasolSwimmerPlot  *parasol_swimmer_plot_new_from_store (ParasolStore                *store,

@@ -48,6 +48,10 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static void show_toast              (ParasolSwimmerView *self,
+                                     const char         *message);
+static void on_dose_changes_toggled (ParasolSwimmerView *self);
+
 static ParasolSwimmerGroup
 current_group (ParasolSwimmerView *self)
 {
@@ -160,6 +164,18 @@ rebuild (ParasolSwimmerView *self)
       options.sort = current_sort (self);
       options.dose_changes = gtk_check_button_get_active (self->dose_check);
       plot = parasol_swimmer_plot_new_from_store (self->store, self->protocol, &options, &error);
+      if (plot == NULL && options.dose_changes &&
+          g_error_matches (error, PARASOL_SWIMMER_ERROR, PARASOL_SWIMMER_ERROR_INVALID))
+        {
+          /* too many patients for delays and reductions: say so, draw without them */
+          show_toast (self, error->message);
+          g_clear_error (&error);
+          g_signal_handlers_block_by_func (self->dose_check, on_dose_changes_toggled, self);
+          gtk_check_button_set_active (self->dose_check, FALSE);
+          g_signal_handlers_unblock_by_func (self->dose_check, on_dose_changes_toggled, self);
+          options.dose_changes = FALSE;
+          plot = parasol_swimmer_plot_new_from_store (self->store, self->protocol, &options, &error);
+        }
       if (plot == NULL)
         g_warning ("Cannot draw the swimmer plot: %s", error->message);
     }
