@@ -161,4 +161,10 @@ gboolean store_query_int (ParasolStore *self,
 gboolean store_migrate (ParasolStore *self,
                         GError      **error);
 
+/* The swimmer plot's read (parasol-store-swimmer.c): every treated patient (on or off
+ * treatment, with a C1D1) as ParasolPatientFacts holding the summary fields, cycles,
+ * responses and events, and in administrations only the last dose (drug and date). */
+GPtrArray         *parasol_store_load_treated           (ParasolStore  *self,
+                                                         GError       **error);
+
 G_END_DECLS

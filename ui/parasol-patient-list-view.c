@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "parasol-patient.h"
+#include "parasol-accessible.h"
 #include "parasol-patient-list-view.h"
 #include "parasol-protocol.h"
 #include "parasol-status-pill.h"
@@ -598,13 +599,7 @@ parasol_patient_list_view_init (ParasolPatientListView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  /* GtkDropDown's own toggle button has no name of its own in GTK 4.8: a screen reader would
-   * read "GtkToggleButton".  Give it the drop-down's. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->status_filter));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_TOGGLE_BUTTON (child))
-      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _("Status filter"), -1);
+  parasol_accessible_name_drop_down (self->status_filter, _("Status filter"));
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
@@ -714,6 +709,14 @@ parasol_patient_list_view_clear_filters (ParasolPatientListView *self)
       g_clear_pointer (&self->query, g_free);
       refilter (self);
     }
+}
+
+GListModel *
+parasol_patient_list_view_get_filtered_model (ParasolPatientListView *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
+
+  return G_LIST_MODEL (self->filter_model);
 }
 
 guint

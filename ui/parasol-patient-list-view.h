@@ -46,6 +46,8 @@ void           parasol_patient_list_view_set_protocol      (ParasolPatientListVi
 void           parasol_patient_list_view_focus_search      (ParasolPatientListView *self);
 /* Clears the search text and the status filter. */
 void           parasol_patient_list_view_clear_filters     (ParasolPatientListView *self);
+/* The patients shown after filtering (search text and status), for other views. */
+GListModel    *parasol_patient_list_view_get_filtered_model (ParasolPatientListView *self);
 /* Number of patients shown after filtering. */
 guint          parasol_patient_list_view_get_n_visible     (ParasolPatientListView *self);
 /* "patients", "empty" (no patients at all) or "no-matches". */

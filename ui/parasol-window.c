@@ -12,6 +12,7 @@
 #include "parasol-patient-list.h"
 #include "parasol-patient-page.h"
 #include "parasol-protocol.h"
+#include "parasol-swimmer-view.h"
 #include "parasol-window.h"
 
 /* How often an active window asks the store whether another process (parasol-cli, a second
@@ -29,6 +30,9 @@ struct _ParasolWindow
   GtkStack               *stack;
   ParasolPatientListView *patient_list_view;
   ParasolPatientPage     *patient_page;
+  AdwViewStack           *view_stack;
+  GtkWidget              *view_switcher;
+  ParasolSwimmerView     *swimmer_view;
   AdwStatusPage          *message_page;
   GtkLabel               *message_path_label;
   GtkExpander            *details_expander;
@@ -72,6 +76,9 @@ set_key_capture (ParasolWindow *self,
 {
   GtkEditable *entry = parasol_patient_list_view_get_search_entry (self->patient_list_view);
 
+  /* Typing filters the list only where the list can be seen */
+  if (capture && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "list") != 0)
+    capture = FALSE;
   gtk_search_entry_set_key_capture_widget (GTK_SEARCH_ENTRY (entry),
                                            capture ? GTK_WIDGET (self) : NULL);
 }
@@ -203,6 +210,7 @@ show_page (ParasolWindow *self,
 
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_set_visible (self->back_button, on_patient);
+  gtk_widget_set_visible (self->view_switcher, g_strcmp0 (name, "patients") == 0);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (back), on_patient);
   /* Typing goes to the patient search only where it can be seen */
   set_key_capture (self, g_strcmp0 (name, "patients") == 0);
@@ -220,7 +228,10 @@ back_action (GSimpleAction *action,
     return;
 
   show_page (self, "patients");
-  gtk_widget_grab_focus (GTK_WIDGET (parasol_patient_list_view_get_column_view (self->patient_list_view)));
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "swimmer") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (parasol_swimmer_view_get_canvas (self->swimmer_view)));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (parasol_patient_list_view_get_column_view (self->patient_list_view)));
 }
 
 static void
@@ -228,6 +239,20 @@ on_patient_activated (ParasolWindow  *self,
                       ParasolPatient *patient)
 {
   parasol_window_show_patient (self, parasol_patient_get_id (patient));
+}
+
+static void
+on_swimmer_patient_activated (ParasolWindow *self,
+                              gint64         patient_id)
+{
+  parasol_window_show_patient (self, patient_id);
+}
+
+static void
+on_view_stack_changed (ParasolWindow *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patients") == 0)
+    set_key_capture (self, TRUE);
 }
 
 static void
@@ -338,6 +363,7 @@ parasol_window_class_init (ParasolWindowClass *klass)
 
   g_type_ensure (PARASOL_TYPE_PATIENT_LIST_VIEW);
   g_type_ensure (PARASOL_TYPE_PATIENT_PAGE);
+  g_type_ensure (PARASOL_TYPE_SWIMMER_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/parasol/Parasol/ui/parasol-window.ui");
@@ -347,6 +373,9 @@ parasol_window_class_init (ParasolWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_list_view);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_page);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, view_switcher);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, swimmer_view);
 
   /* Back from a patient: Alt+Left as in a browser, Escape as in a dialog */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -374,6 +403,12 @@ parasol_window_init (ParasolWindow *self)
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
   g_signal_connect_object (self->patient_list_view, "patient-activated",
                            G_CALLBACK (on_patient_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->swimmer_view, "patient-activated",
+                           G_CALLBACK (on_swimmer_patient_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (on_view_stack_changed), self, G_CONNECT_SWAPPED);
+  parasol_swimmer_view_set_filter_model (self->swimmer_view,
+                                         parasol_patient_list_view_get_filtered_model (self->patient_list_view));
   g_signal_connect_object (self->patient_page, "notify::title",
                            G_CALLBACK (on_patient_title_changed), self, G_CONNECT_SWAPPED);
 
@@ -425,6 +460,7 @@ parasol_window_set_store (ParasolWindow *self,
   parasol_patient_list_view_set_protocol (self->patient_list_view, NULL);
   parasol_patient_page_set_store (self->patient_page, NULL);
   parasol_patient_page_set_protocol (self->patient_page, NULL);
+  parasol_swimmer_view_set_store (self->swimmer_view, NULL, NULL);
   g_clear_object (&self->patients);
   g_clear_object (&self->protocol);
 
@@ -448,6 +484,7 @@ parasol_window_set_store (ParasolWindow *self,
       parasol_patient_list_view_set_model (self->patient_list_view, G_LIST_MODEL (self->patients));
       parasol_patient_page_set_store (self->patient_page, store);
       parasol_patient_page_set_protocol (self->patient_page, self->protocol);
+      parasol_swimmer_view_set_store (self->swimmer_view, store, self->protocol);
       show_page (self, "patients");
     }
 
@@ -611,6 +648,24 @@ parasol_window_get_patient_page (ParasolWindow *self)
   g_return_val_if_fail (PARASOL_IS_WINDOW (self), NULL);
 
   return self->patient_page;
+}
+
+ParasolSwimmerView *
+parasol_window_get_swimmer_view (ParasolWindow *self)
+{
+  g_return_val_if_fail (PARASOL_IS_WINDOW (self), NULL);
+
+  return self->swimmer_view;
+}
+
+void
+parasol_window_show_swimmer (ParasolWindow *self,
+                             gboolean       swimmer)
+{
+  g_return_if_fail (PARASOL_IS_WINDOW (self));
+
+  show_page (self, "patients");
+  adw_view_stack_set_visible_child_name (self->view_stack, swimmer ? "swimmer" : "list");
 }
 
 void

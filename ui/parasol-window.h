@@ -23,6 +23,7 @@
 #include "parasol-store.h"
 #include "parasol-patient-list-view.h"
 #include "parasol-patient-page.h"
+#include "parasol-swimmer-view.h"
 
 G_BEGIN_DECLS
 
@@ -45,6 +46,10 @@ const char             *parasol_window_get_database_path   (ParasolWindow  *self
 const char             *parasol_window_get_visible_page    (ParasolWindow  *self);
 ParasolPatientListView *parasol_window_get_patient_list_view (ParasolWindow *self);
 ParasolPatientPage     *parasol_window_get_patient_page    (ParasolWindow  *self);
+/* The swimmer plot page; parasol_window_show_swimmer() switches to it (FALSE: to the list). */
+ParasolSwimmerView     *parasol_window_get_swimmer_view    (ParasolWindow  *self);
+void                    parasol_window_show_swimmer        (ParasolWindow  *self,
+                                                            gboolean        swimmer);
 /* Opens the page of patient @patient_id (as activating its row does). */
 void                    parasol_window_show_patient        (ParasolWindow  *self,
                                                             gint64          patient_id);

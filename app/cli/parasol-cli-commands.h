@@ -34,4 +34,7 @@ int parasol_cli_enrol             (int argc, char **argv);
 int parasol_cli_give              (int argc, char **argv);
 int parasol_cli_delay             (int argc, char **argv);
 
+/* cli-swimmer.c: the swimmer plot */
+int parasol_cli_swimmer           (int argc, char **argv);
+
 G_END_DECLS

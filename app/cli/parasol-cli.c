@@ -44,6 +44,7 @@ static const Command commands[] = {
   { "schedule", NULL, parasol_cli_schedule, N_("Show or export the patient's cycle calendar") },
   { "give", NULL, parasol_cli_give, N_("Record an administered dose") },
   { "delay", NULL, parasol_cli_delay, N_("Delay a cycle") },
+  { "swimmer", NULL, parasol_cli_swimmer, N_("Draw the swimmer plot as PNG, SVG or PDF") },
   { "audit", "verify", parasol_cli_audit_verify, N_("Verify the audit trail's hash chain") },
   { "audit", "show", parasol_cli_audit_show, N_("Show audit trail entries") },
   { "backup", NULL, parasol_cli_backup, N_("Write a consistent copy of the database") },

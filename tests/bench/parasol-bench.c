@@ -42,6 +42,7 @@
 #include "parasol-protocol.h"
 #include "parasol-schedule.h"
 #include "parasol-store.h"
+#include "parasol-swimmer.h"
 
 #define SEED 1
 #define DEMO_BATCH 500 /* patients per transaction in parasol_demo_populate() */
@@ -1372,6 +1373,281 @@ figure_demo (int n)
         commits, bench.demo_reps);
 }
 
+/* ---- figures: the swimmer plot -------------------------------------------------------------- */
+
+#define SWIMMER_W 1600
+#define SWIMMER_H 1000
+
+/* @n treated patients in four arms, with an assessment every six weeks while on treatment, PD
+ * and a discontinuation at the end for those off treatment (about half), as in the demo. */
+static ParasolSwimmerPlot *
+synthetic_swimmer (ParasolProtocol *protocol,
+                   guint            n)
+{
+  static const char *const arms[] = { "dll3", "xpo1", "anlotinib", "control" };
+  static const char *const responses[] = { "SD", "PR", "PR", "SD", "CR" };
+  ParasolSwimmerOptions options;
+  ParasolSwimmerPlot *plot;
+  GRand *rand = g_rand_new_with_seed (SEED);
+
+  parasol_swimmer_options_init (&options);
+  g_date_set_dmy (&options.today, 30, 11, 2026);
+  plot = parasol_swimmer_plot_new (protocol, &options);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ParasolPatientFacts) f = parasol_patient_facts_new ();
+      gboolean stops = g_rand_double (rand) < 0.6;
+      int weeks = g_rand_int_range (rand, 6, 90);
+      GDate end;
+
+      f->id = i + 1;
+      f->subject_number = g_strdup_printf ("BT-%05u", i + 1);
+      f->arm = g_strdup (arms[g_rand_int_range (rand, 0, 4)]);
+      f->status = g_strdup (stops ? "off_treatment" : "on_treatment");
+      g_date_set_dmy (&f->c1d1, 1, 1, 2025);
+      g_date_add_days (&f->c1d1, g_rand_int_range (rand, 0, 600));
+      end = f->c1d1;
+      g_date_add_days (&end, weeks * 7);
+      for (int k = 1; k * 42 <= weeks * 7; k++)
+        {
+          ParasolResponse *r = parasol_response_new ();
+
+          r->date = f->c1d1;
+          g_date_add_days (&r->date, k * 42);
+          r->response = g_strdup (stops && (k + 1) * 42 > weeks * 7 ? "PD"
+                                  : responses[g_rand_int_range (rand, 0, 5)]);
+          g_ptr_array_add (f->responses, r);
+        }
+      if (stops)
+        {
+          ParasolEvent *e = parasol_event_new ();
+
+          e->date = end;
+          e->kind = g_strdup ("discontinuation");
+          e->reason = g_strdup ("Progression");
+          g_ptr_array_add (f->events, e);
+        }
+      parasol_swimmer_plot_add_facts (plot, f);
+    }
+  g_rand_free (rand);
+  parasol_swimmer_plot_arrange (plot, PARASOL_SWIMMER_GROUP_ARM, PARASOL_SWIMMER_SORT_DURATION);
+  return plot;
+}
+
+/* Baseline: a bare Cairo loop filling the same lane rectangles (one fill each, in the arm's
+ * colour) and, where the renderer draws marks (3 or more units per lane), one diamond per mark
+ * and an arrow per ongoing lane, on the same surface. */
+static ParasolSwimmerRect bare_area;
+
+static void
+bare_swimmer (ParasolSwimmerPlot *plot,
+              cairo_t            *cr,
+              guint              *n_rects,
+              guint              *n_marks)
+{
+  ParasolSwimmerRect area = bare_area;
+  guint n = parasol_swimmer_plot_get_n_lanes (plot);
+  double pitch, x0 = 120, x1 = SWIMMER_W - 40, max_day = 1;
+  gboolean marks;
+
+  pitch = area.height / MAX (n, 1);
+  marks = pitch >= 3;
+  for (guint i = 0; i < n; i++)
+    max_day = MAX (max_day, parasol_swimmer_plot_get_lane (plot, i)->duration_days);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  *n_rects = *n_marks = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const ParasolSwimmerLane *lane = parasol_swimmer_plot_get_lane (plot, i);
+      double y = area.y + i * pitch, rgb[3];
+
+      parasol_swimmer_plot_arm_color (plot, lane->arm, rgb);
+      cairo_set_source_rgb (cr, rgb[0], rgb[1], rgb[2]);
+      cairo_rectangle (cr, x0, y + pitch * 0.2, (x1 - x0) * lane->duration_days / max_day,
+                       pitch * 0.6);
+      cairo_fill (cr);
+      (*n_rects)++;
+      if (!marks)
+        continue;
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      for (guint k = 0; k < lane->marks->len; k++)
+        {
+          double x = x0 + (x1 - x0) * g_array_index (lane->marks, ParasolSwimmerMark, k).day / max_day;
+          double r = pitch * 0.36, cy = y + pitch / 2;
+
+          cairo_move_to (cr, x, cy - r);
+          cairo_line_to (cr, x + r, cy);
+          cairo_line_to (cr, x, cy + r);
+          cairo_line_to (cr, x - r, cy);
+          cairo_close_path (cr);
+          cairo_fill (cr);
+          (*n_marks)++;
+        }
+      if (lane->ongoing)
+        {
+          double x = x0 + (x1 - x0) * lane->duration_days / max_day, cy = y + pitch / 2;
+
+          cairo_move_to (cr, x, cy - pitch * 0.4);
+          cairo_line_to (cr, x + pitch * 0.6, cy);
+          cairo_line_to (cr, x, cy + pitch * 0.4);
+          cairo_close_path (cr);
+          cairo_fill (cr);
+          (*n_marks)++;
+        }
+    }
+}
+
+/* CPU time of the process, ms: on a loaded machine the wall clock also counts other programs. */
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static void
+figure_swimmer_render (guint n)
+{
+  g_autofree char *name = g_strdup_printf ("swimmer-render-%u", n);
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  g_autoptr(ParasolSwimmerPlot) plot = NULL;
+  g_autoptr(GArray) t = doubles ();
+  g_autoptr(GArray) tb = doubles ();
+  g_autoptr(GArray) c = doubles ();
+  g_autoptr(GArray) cb = doubles ();
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  guint n_rects = 0, n_marks = 0, reps = MAX (bench.reps, 5) * 2;
+  long peak = 0;
+
+  if (!wanted (name) && !wanted ("swimmer"))
+    return;
+  progress ("%s", name);
+  protocol = parasol_protocol_new_default (&error);
+  if (protocol == NULL)
+    g_error ("protocol: %s", error->message);
+  plot = synthetic_swimmer (protocol, n);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, SWIMMER_W, SWIMMER_H);
+  cr = cairo_create (surface);
+
+  /* the lane area, as the renderer lays it out (not timed) */
+  parasol_swimmer_layout_lane_area (plot, SWIMMER_W, SWIMMER_H, NULL, &bare_area, NULL);
+  /* warm-up: fonts, glyph caches */
+  parasol_swimmer_render (plot, cr, SWIMMER_W, SWIMMER_H, NULL);
+  bare_swimmer (plot, cr, &n_rects, &n_marks);
+
+  for (guint rep = 0; rep < reps; rep++)
+    {
+      double t0, c0;
+
+      /* interleaved, alternating which goes first */
+      for (int k = 0; k < 2; k++)
+        {
+          rss_reset ();
+          t0 = now_ms ();
+          c0 = cpu_ms ();
+          if ((k + rep) % 2 == 0)
+            {
+              parasol_swimmer_render (plot, cr, SWIMMER_W, SWIMMER_H, NULL);
+              cairo_surface_flush (surface);
+              push (c, cpu_ms () - c0);
+              push (t, now_ms () - t0);
+              peak = MAX (peak, rss_peak_kb ());
+            }
+          else
+            {
+              bare_swimmer (plot, cr, &n_rects, &n_marks);
+              cairo_surface_flush (surface);
+              push (cb, cpu_ms () - c0);
+              push (tb, now_ms () - t0);
+            }
+        }
+    }
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  emit (name, n, median (t),
+        "bare Cairo loop: the same lane rectangles and marks, one fill each, same surface",
+        median (tb), peak,
+        "\"cpu_ms\": %.3f, \"baseline_cpu_ms\": %.3f, \"cpu_ratio\": %.3f, "
+        "\"width\": %d, \"height\": %d, \"rects\": %u, \"marks\": %u, \"target_ratio\": 1.5, "
+        "\"note\": \"parasol_swimmer_render on a 1600x1000 ARGB surface: layout, title, legend, "
+        "gridlines, lanes, marks, labels, axis, caption (Pango text); synthetic treated patients\"",
+        median (c), median (cb), median (c) / MAX (median (cb), 1e-6),
+        SWIMMER_W, SWIMMER_H, n_rects, n_marks);
+}
+
+static void
+figure_swimmer_export (int n_db)
+{
+  g_autofree char *name = g_strdup_printf ("swimmer-export-png-%d", n_db);
+  g_autofree char *path = NULL;
+  g_autofree char *out = g_build_filename (bench.tmp_dir, "swimmer.png", NULL);
+  g_autofree char *bare = g_build_filename (bench.tmp_dir, "swimmer-bare.png", NULL);
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  g_autoptr(GArray) t = doubles ();
+  g_autoptr(GArray) tb = doubles ();
+  g_autoptr(GArray) t_model = doubles ();
+  g_autoptr(GError) error = NULL;
+  guint lanes = 0;
+  long peak = 0;
+
+  if (!wanted (name) && !wanted ("swimmer"))
+    return;
+  path = ensure_db (n_db);
+  progress ("%s", name);
+  store = open_store (path);
+  protocol = parasol_protocol_new_for_store (store, &error);
+  if (protocol == NULL)
+    g_error ("protocol: %s", error->message);
+
+  for (int rep = -1; rep < bench.reps; rep++)
+    {
+      g_autoptr(ParasolSwimmerPlot) plot = NULL;
+      cairo_surface_t *surface;
+      double t0, t1;
+
+      rss_reset ();
+      t0 = now_ms ();
+      plot = parasol_swimmer_plot_new_from_store (store, protocol, NULL, &error);
+      if (plot == NULL)
+        g_error ("swimmer: %s", error->message);
+      t1 = now_ms ();
+      if (!parasol_swimmer_export (plot, out, PARASOL_SWIMMER_FORMAT_PNG, SWIMMER_W, SWIMMER_H, 96,
+                                   NULL, TRUE, &error))
+        g_error ("export: %s", error->message);
+      if (rep >= 0)
+        {
+          push (t, now_ms () - t0);
+          push (t_model, t1 - t0);
+        }
+      peak = MAX (peak, rss_peak_kb ());
+      lanes = parasol_swimmer_plot_get_n_lanes (plot);
+
+      /* the encoder alone, on the same image */
+      surface = parasol_swimmer_render_image (plot, SWIMMER_W, SWIMMER_H, 96, NULL);
+      t0 = now_ms ();
+      if (cairo_surface_write_to_png (surface, bare) != CAIRO_STATUS_SUCCESS)
+        g_error ("cannot write %s", bare);
+      if (rep >= 0)
+        push (tb, now_ms () - t0);
+      cairo_surface_destroy (surface);
+    }
+
+  emit (name, lanes, median (t), "cairo_surface_write_to_png alone on the same 1600x1000 surface",
+        median (tb), peak,
+        "\"patients_in_db\": %d, \"model_ms\": %.3f, \"width\": %d, \"height\": %d, "
+        "\"note\": \"parasol_swimmer_plot_new_from_store + parasol_swimmer_export (render, PNG "
+        "encode, temporary file, rename), as parasol-cli swimmer; n = lanes (treated patients)\"",
+        n_db, median (t_model), SWIMMER_W, SWIMMER_H);
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 int
@@ -1389,7 +1665,7 @@ main (int   argc,
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "Smaller N and fewer repetitions (CI smoke)", NULL },
     { "only", 'o', 0, G_OPTION_ARG_STRING, &only,
       "Only the figures whose name starts with NAME (demo, patient-list, store-open, filter, "
-      "writes, screening, schedules, startup)", "NAME" },
+      "writes, screening, schedules, startup, swimmer)", "NAME" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       "Where demo databases are cached (default $XDG_CACHE_HOME/parasol-bench)", "DIR" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Repetitions per figure (default 5, quick 3)", "N" },
@@ -1440,6 +1716,9 @@ main (int   argc,
       figure_screening (1000, 1000);
       figure_schedules (1000, 200);
       figure_startup (1000);
+      figure_swimmer_render (100);
+      figure_swimmer_render (1000);
+      figure_swimmer_export (1000);
     }
   else
     {
@@ -1457,6 +1736,10 @@ main (int   argc,
       figure_schedules (10000, 1000);
       figure_startup (1000);
       figure_startup (10000);
+      figure_swimmer_render (100);
+      figure_swimmer_render (1000);
+      figure_swimmer_render (10000);
+      figure_swimmer_export (1000);
     }
 
   if (!keep_tmp)
