@@ -757,6 +757,7 @@ parasol_swimmer_lane_describe (ParasolSwimmerPlot       *plot,
 
 typedef struct {
   int    lane;                 /* visible lane index, or -1 for an arm's header */
+  guint  slot;                 /* colour: index into plot->arms, plot->arms->len for none */
   const char *arm;
   double y, height;            /* in content coordinates (0 = top of the lane area) */
 } Row;
@@ -1002,6 +1003,7 @@ compute_layout (ParasolSwimmerPlot                *plot,
       if (plot->group == PARASOL_SWIMMER_GROUP_ARM && (i == l->first || g_strcmp0 (prev_arm, lane->arm) != 0))
         {
           row.lane = -1;
+          row.slot = G_MAXUINT;
           row.arm = lane->arm;
           row.y = y;
           row.height = l->header_h;
@@ -1010,6 +1012,9 @@ compute_layout (ParasolSwimmerPlot                *plot,
         }
       prev_arm = lane->arm;
       row.lane = (int) i;
+      row.slot = arm_index (plot, lane->arm);
+      if (row.slot == G_MAXUINT)
+        row.slot = plot->arms->len;
       row.arm = lane->arm;
       row.y = y;
       row.height = l->pitch;
@@ -1632,15 +1637,11 @@ parasol_swimmer_render (ParasolSwimmerPlot                *plot,
         {
           const Row *r = &g_array_index (l.rows, Row, i);
           const ParasolSwimmerLane *lane;
-          guint ai;
           double top, h;
 
-          if (r->lane < 0)
+          if (r->lane < 0 || r->slot != a)
             continue;
           lane = g_ptr_array_index (plot->visible, r->lane);
-          ai = arm_index (plot, lane->arm);
-          if ((ai == G_MAXUINT ? plot->arms->len : ai) != a)
-            continue;
           h = r->height * bar_frac;
           top = row_top (&l, r) + (r->height - h) / 2;
           cairo_rectangle (cr, l.x0, top, MAX (day_x (&l, lane->duration_days) - l.x0, 1.5), h);
