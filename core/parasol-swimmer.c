@@ -757,6 +757,7 @@ parasol_swimmer_lane_describe (ParasolSwimmerPlot       *plot,
 
 typedef struct {
   int    lane;                 /* visible lane index, or -1 for an arm's header */
+  guint  slot;                 /* colour: index into plot->arms, plot->arms->len for none */
   const char *arm;
   double y, height;            /* in content coordinates (0 = top of the lane area) */
 } Row;
@@ -1002,6 +1003,7 @@ compute_layout (ParasolSwimmerPlot                *plot,
       if (plot->group == PARASOL_SWIMMER_GROUP_ARM && (i == l->first || g_strcmp0 (prev_arm, lane->arm) != 0))
         {
           row.lane = -1;
+          row.slot = G_MAXUINT;
           row.arm = lane->arm;
           row.y = y;
           row.height = l->header_h;
@@ -1010,6 +1012,9 @@ compute_layout (ParasolSwimmerPlot                *plot,
         }
       prev_arm = lane->arm;
       row.lane = (int) i;
+      row.slot = arm_index (plot, lane->arm);
+      if (row.slot == G_MAXUINT)
+        row.slot = plot->arms->len;
       row.arm = lane->arm;
       row.y = y;
       row.height = l->pitch;
@@ -1526,6 +1531,43 @@ draw_caption (ParasolSwimmerPlot *plot,
   pango_layout_set_width (text, -1);
 }
 
+/* Appends every mark of @kind in rows [@first, @last) to the path, @size across. */
+static gboolean
+add_mark_paths (ParasolSwimmerPlot     *plot,
+                const Layout           *l,
+                cairo_t                *cr,
+                ParasolSwimmerMarkKind  kind,
+                double                  size,
+                guint                   first,
+                guint                   last)
+{
+  gboolean any = FALSE;
+
+  for (guint i = first; i < last; i++)
+    {
+      const Row *r = &g_array_index (l->rows, Row, i);
+      const ParasolSwimmerLane *lane;
+      double cy;
+
+      if (r->lane < 0)
+        continue;
+      lane = g_ptr_array_index (plot->visible, r->lane);
+      cy = row_top (l, r) + r->height / 2;
+      if (kind == PARASOL_SWIMMER_MARK_DELAY || kind == PARASOL_SWIMMER_MARK_REDUCTION)
+        cy = row_top (l, r) + r->height * 0.22;
+      for (guint k = 0; k < lane->marks->len; k++)
+        {
+          const ParasolSwimmerMark *m = &g_array_index (lane->marks, ParasolSwimmerMark, k);
+
+          if (m->kind != kind)
+            continue;
+          mark_path (cr, m->kind, day_x (l, m->day), cy, size);
+          any = TRUE;
+        }
+    }
+  return any;
+}
+
 void
 parasol_swimmer_render (ParasolSwimmerPlot                *plot,
                         cairo_t                           *cr,
@@ -1632,15 +1674,11 @@ parasol_swimmer_render (ParasolSwimmerPlot                *plot,
         {
           const Row *r = &g_array_index (l.rows, Row, i);
           const ParasolSwimmerLane *lane;
-          guint ai;
           double top, h;
 
-          if (r->lane < 0)
+          if (r->lane < 0 || r->slot != a)
             continue;
           lane = g_ptr_array_index (plot->visible, r->lane);
-          ai = arm_index (plot, lane->arm);
-          if ((ai == G_MAXUINT ? plot->arms->len : ai) != a)
-            continue;
           h = r->height * bar_frac;
           top = row_top (&l, r) + (r->height - h) / 2;
           cairo_rectangle (cr, l.x0, top, MAX (day_x (&l, lane->duration_days) - l.x0, 1.5), h);
@@ -1734,38 +1772,39 @@ parasol_swimmer_render (ParasolSwimmerPlot                *plot,
         }
       paint_marks (cr, PARASOL_SWIMMER_MARK_END_UNKNOWN, ms);
 
-      /* Marks, one path per kind; later kinds on top */
+      /* Marks, one path per kind; later kinds on top.  Outlines are a larger shape filled
+       * underneath rather than a stroke: Cairo fills far faster than it strokes. */
       for (int kind = PARASOL_SWIMMER_MARK_REDUCTION; kind >= PARASOL_SWIMMER_MARK_CR; kind--)
         {
-          gboolean any = FALSE;
+          MarkStyle style = mark_style (kind);
+          double size = kind >= PARASOL_SWIMMER_MARK_DELAY ? ms * 0.75 : ms;
+          double lw = CLAMP (ms / 7, 0.4, 1.4);
 
           if (!l.used[kind])
             continue;
-          for (guint i = row_first; i < row_last; i++)
+          if (style == STYLE_LINE)
             {
-              const Row *r = &g_array_index (l.rows, Row, i);
-              const ParasolSwimmerLane *lane;
-              double cy;
-
-              if (r->lane < 0)
-                continue;
-              lane = g_ptr_array_index (plot->visible, r->lane);
-              cy = row_top (&l, r) + r->height / 2;
-              if (kind == PARASOL_SWIMMER_MARK_DELAY || kind == PARASOL_SWIMMER_MARK_REDUCTION)
-                cy = row_top (&l, r) + r->height * 0.22;
-              for (guint k = 0; k < lane->marks->len; k++)
-                {
-                  const ParasolSwimmerMark *m = &g_array_index (lane->marks, ParasolSwimmerMark, k);
-
-                  if ((int) m->kind != kind)
-                    continue;
-                  mark_path (cr, m->kind, day_x (&l, m->day), cy,
-                             kind >= PARASOL_SWIMMER_MARK_DELAY ? ms * 0.75 : ms);
-                  any = TRUE;
-                }
+              if (add_mark_paths (plot, &l, cr, kind, size, row_first, row_last))
+                paint_marks (cr, kind, ms);
+              continue;
             }
-          if (any)
-            paint_marks (cr, kind, ms);
+          if (!add_mark_paths (plot, &l, cr, kind,
+                               style == STYLE_FILLED ? size + 1.6 * lw : size + 1.2 * lw,
+                               row_first, row_last))
+            continue;
+          if (style == STYLE_FILLED)
+            cairo_set_source_rgb (cr, 1, 1, 1);
+          else
+            cairo_set_source_rgb (cr, 0, 0, 0);
+          cairo_fill (cr);
+          add_mark_paths (plot, &l, cr, kind,
+                          style == STYLE_FILLED ? size : MAX (size - 2.4 * lw, 0.5),
+                          row_first, row_last);
+          if (style == STYLE_FILLED)
+            cairo_set_source_rgb (cr, 0, 0, 0);
+          else
+            cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_fill (cr);
         }
     }
 

@@ -84,6 +84,23 @@ press_key (GtkWidget *widget,
   return handled;
 }
 
+/* A primary click released at (@x, @y), as GtkGestureClick reports it. */
+static void
+click_at (GtkWidget *widget,
+          double     x,
+          double     y)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_GESTURE_CLICK (c))
+        g_signal_emit_by_name (c, "released", 1, x, y);
+    }
+}
+
 static gboolean
 is_patient_page (gpointer data)
 {
@@ -243,6 +260,24 @@ test_swimmer_page (void)
   ui_drain ();
   g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (canvas)));
+
+  /* A click on a lane opens its patient too */
+  {
+    ParasolSwimmerRect r2;
+    gint64 second_id = parasol_swimmer_plot_get_lane (plot, 1)->patient_id;
+
+    parasol_swimmer_canvas_get_render_options (canvas, &options);
+    g_assert_true (parasol_swimmer_lane_rect (plot, gtk_widget_get_width (GTK_WIDGET (canvas)),
+                                              gtk_widget_get_height (GTK_WIDGET (canvas)),
+                                              &options, 1, &r2));
+    click_at (GTK_WIDGET (canvas), r2.x + r2.width / 3, r2.y + r2.height / 2);
+    g_assert_true (ui_wait_until (is_patient_page, window));
+    g_assert_cmpint (parasol_patient_page_get_patient_id (parasol_window_get_patient_page (window)),
+                     ==, second_id);
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL);
+    ui_drain ();
+    g_assert_cmpint (parasol_swimmer_canvas_get_focus_lane (canvas), ==, 1);
+  }
 
   /* The store changes: the plot follows */
   {
