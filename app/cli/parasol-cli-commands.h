@@ -34,4 +34,8 @@ int parasol_cli_enrol             (int argc, char **argv);
 int parasol_cli_give              (int argc, char **argv);
 int parasol_cli_delay             (int argc, char **argv);
 
+/* cli-print.c: printed cycle schedules and the clinic-week sheet */
+int parasol_cli_print_schedule    (int argc, char **argv);
+int parasol_cli_print_week        (int argc, char **argv);
+
 G_END_DECLS
