@@ -1212,7 +1212,7 @@ schedule_cycle_block (ParasolPrintout            *self,
 
   /* Treatment table */
   {
-    const double x[] = { 0, w * 0.22, w * 0.31, w * 0.47, w * 0.56, w * 0.87, w };
+    const double x[] = { 0, w * 0.20, w * 0.29, w * 0.43, w * 0.52, w * 0.88, w };
     const Style head_styles[] = { STYLE_LABEL, STYLE_LABEL, STYLE_LABEL, STYLE_LABEL, STYLE_LABEL, STYLE_LABEL };
     const Style row_styles[] = { STYLE_BOLD, STYLE_BODY, STYLE_BOLD, STYLE_BODY, STYLE_BODY, STYLE_BODY };
     const char *head[] = { T (N_("Drug")), T (N_("Route")), T (N_("Dose")), T (N_("Cycle days")),
@@ -1479,6 +1479,13 @@ parasol_printout_add_schedule (ParasolPrintout *self,
       }
     y += block_add_text (self, header, STYLE_SMALL, basis->str, 0, y, w);
   }
+
+  /* A visible flag, never a silent omission: the calendar still lists what was planned */
+  if (g_strcmp0 (facts->status, "off_treatment") == 0)
+    y += 4 + block_add_text (self, header, STYLE_BOLD,
+                             T (N_("The patient is recorded as off treatment: cycles that have "
+                                   "not started are shown as they were planned.")),
+                             0, y + 4, w);
 
   for (int i = first; i <= last; i++)
     g_ptr_array_add (section->blocks,

@@ -357,6 +357,21 @@ test_paper_sizes (PrintFixture *f, gconstpointer data)
   g_assert_cmpfloat (h, ==, 792);
 }
 
+/* A patient off treatment gets a visible flag, not a silent copy of the plan */
+static void
+test_off_treatment_flag (PrintFixture *f, gconstpointer data)
+{
+  gint64 off = g_array_index (f->finished, gint64, 0);
+  gint64 on = g_array_index (f->treated, gint64, 0);
+  g_autofree char *a = write_schedule (f, off, "en", PARASOL_PAPER_A4, 1, 1, "off.pdf", NULL);
+  g_autofree char *b = write_schedule (f, on, "en", PARASOL_PAPER_A4, 1, 1, "on.pdf", NULL);
+  g_autofree char *text_off = pdf_text (a);
+  g_autofree char *text_on = pdf_text (b);
+
+  assert_text_has (text_off, "The patient is recorded as off treatment");
+  g_assert_null (strstr (text_on, "off treatment"));
+}
+
 /* Forty schedules in one document: each numbers its own pages */
 static void
 test_many_patients (PrintFixture *f, gconstpointer data)
@@ -653,6 +668,8 @@ main (int   argc,
               test_schedule_chinese, print_tear_down);
   g_test_add ("/printout/paper-sizes", PrintFixture, NULL, print_set_up, test_paper_sizes,
               print_tear_down);
+  g_test_add ("/printout/off-treatment", PrintFixture, NULL, print_set_up,
+              test_off_treatment_flag, print_tear_down);
   g_test_add ("/printout/many-patients", PrintFixture, NULL, print_set_up, test_many_patients,
               print_tear_down);
   g_test_add ("/printout/pixels", PrintFixture, NULL, print_set_up, test_pixels, print_tear_down);
