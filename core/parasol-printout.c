@@ -1451,11 +1451,37 @@ parasol_printout_add_schedule (ParasolPrintout *self,
         g_autofree char *bsa = g_strdup_printf ("%.2f", set->bsa_m2);
         g_autofree char *crcl = g_strdup_printf ("%.0f", set->crcl_ml_min);
 
+        const char *calvert = NULL;   /* the drug dosed by AUC */
+
+        for (int i = first; i <= last; i++)
+          {
+            const ParasolDoseSet *s = parasol_patient_plan_get_doses (plan, i);
+
+            for (guint k = 0; s != NULL && k < s->doses->len; k++)
+              {
+                const ParasolDose *d = g_ptr_array_index (s->doses, k);
+                const ParasolDrug *drug = parasol_dosing_find_drug (regimen, d->drug);
+
+                if (drug != NULL && drug->basis == PARASOL_DOSE_BASIS_AUC)
+                  calvert = drug_name (self, regimen, d->drug);
+              }
+          }
+
         if (isfinite (set->crcl_ml_min))
           g_string_append_printf (basis, T (N_("Doses calculated from height %s cm, weight %s "
                                                "kg (body surface area %s m²) and creatinine "
                                                "clearance %s mL/min.")), height, weight, bsa, crcl);
-        else
+        if (isfinite (set->crcl_ml_min) && calvert != NULL && isfinite (set->gfr_used_ml_min) &&
+            set->gfr_used_ml_min < set->crcl_ml_min - 0.5)
+          {
+            g_autofree char *gfr = g_strdup_printf ("%.0f", set->gfr_used_ml_min);
+
+            g_string_append (basis, " ");
+            /* Translators: "Carboplatin uses 125 mL/min, ..." */
+            g_string_append_printf (basis, T (N_("%s uses a GFR of %s mL/min, the protocol's "
+                                                 "cap for the Calvert formula.")), calvert, gfr);
+          }
+        if (!isfinite (set->crcl_ml_min))
           g_string_append_printf (basis, T (N_("Doses calculated from height %s cm and weight "
                                                "%s kg (body surface area %s m²).")),
                                   height, weight, bsa);
