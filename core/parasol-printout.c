@@ -1287,7 +1287,7 @@ schedule_cycle_block (ParasolPrintout            *self,
 }
 
 static char *
-plural_free_count (ParasolPrintout *self,
+cycles_label (ParasolPrintout *self,
                    int              first,
                    int              last)
 {
@@ -1392,7 +1392,7 @@ parasol_printout_add_schedule (ParasolPrintout *self,
                                         : parasol_regimen_find_ici (regimen, regimen->default_ici);
     g_autofree char *patient = NULL;
     g_autofree char *c1d1 = fmt_day (self, &facts->c1d1);
-    g_autofree char *cycles = plural_free_count (self, first, last);
+    g_autofree char *cycles = cycles_label (self, first, last);
     const char *ici_text = ici && ici->name ? protocol_name (self, ici->name) : "—";
     g_autofree char *ici_default = NULL;
     double col = w / 3, h1, h2;
@@ -1908,6 +1908,12 @@ parasol_printout_write_pdf (ParasolPrintout *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
+  if (parasol_printout_get_n_pages (self) == 0)
+    {
+      g_set_error (error, PARASOL_PRINTOUT_ERROR, PARASOL_PRINTOUT_ERROR_INVALID,
+                   _("There is nothing to print: add a schedule or a week first."));
+      return FALSE;
+    }
   if (!overwrite && g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, PARASOL_PRINTOUT_ERROR, PARASOL_PRINTOUT_ERROR_EXISTS,
@@ -1936,7 +1942,7 @@ parasol_printout_write_pdf (ParasolPrintout *self,
 
   n = parasol_printout_get_n_pages (self);
   surface = cairo_pdf_surface_create_for_stream (pdf_write, &stream, self->width, self->height);
-  title = g_strdup (((Section *) (self->sections->len ? g_ptr_array_index (self->sections, 0) : NULL))
+  title = g_strdup (self->sections->len > 0
                       ? ((Section *) g_ptr_array_index (self->sections, 0))->running : "Parasol");
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Parasol " PACKAGE_VERSION);

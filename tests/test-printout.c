@@ -520,6 +520,14 @@ test_refusals (PrintFixture *f, gconstpointer data)
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
+  /* an empty document is not written */
+  doc = parasol_printout_new (NULL, &error);
+  g_assert_false (parasol_printout_write_pdf (doc, path, FALSE, &error));
+  g_assert_error (error, PARASOL_PRINTOUT_ERROR, PARASOL_PRINTOUT_ERROR_INVALID);
+  g_clear_error (&error);
+  g_clear_pointer (&doc, parasol_printout_free);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
   /* a language Parasol does not print */
   parasol_printout_options_init (&options);
   options.language = "fr";
