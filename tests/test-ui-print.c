@@ -108,6 +108,34 @@ test_print_actions (void)
   cli_assert_contains (text, "治疗日程表");
   g_clear_pointer (&text, g_free);
 
+  /* The dialog's "Schedule" tab chooses another language for this copy (the ward's) */
+  {
+    g_autoptr(ParasolPrintOperation) op = parasol_print_operation_new (store, protocol, id, NULL);
+    g_autofree char *ward = g_build_filename (dir, "ward.pdf", NULL);
+    GObject *tab = NULL;
+    GtkWidget *dropdown;
+
+    g_signal_emit_by_name (op, "create-custom-widget", &tab);
+    g_assert_true (GTK_IS_BOX (tab));
+    g_object_ref_sink (tab);
+    dropdown = gtk_widget_get_last_child (GTK_WIDGET (tab));
+    g_assert_true (GTK_IS_DROP_DOWN (dropdown));
+    g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 0);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);   /* English */
+    g_signal_emit_by_name (op, "custom-widget-apply", tab);
+    g_object_unref (tab);
+
+    gtk_print_operation_set_allow_async (GTK_PRINT_OPERATION (op), FALSE);
+    gtk_print_operation_set_export_filename (GTK_PRINT_OPERATION (op), ward);
+    gtk_print_operation_run (GTK_PRINT_OPERATION (op), GTK_PRINT_OPERATION_ACTION_EXPORT,
+                             GTK_WINDOW (window), &error);
+    g_assert_no_error (error);
+    text = pdf_text (ward);
+    cli_assert_contains (text, "Treatment schedule");
+    g_assert_null (strstr (text, "治疗日程表"));
+    g_clear_pointer (&text, g_free);
+  }
+
   /* A patient without a calendar: the operation says why instead of printing blank pages */
   {
     g_autoptr(ParasolPrintOperation) op = NULL;

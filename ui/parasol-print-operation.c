@@ -22,6 +22,7 @@ struct _ParasolPrintOperation
   ParasolProtocol   *protocol;
   gint64             patient_id;
   char              *language;
+  GtkDropDown       *language_dropdown;   /* on the dialog's "Schedule" tab */
   ParasolPrintout   *printout;
   GError            *error;
 };
@@ -154,6 +155,58 @@ parasol_print_operation_done (GtkPrintOperation       *operation,
     GTK_PRINT_OPERATION_CLASS (parasol_print_operation_parent_class)->done (operation, result);
 }
 
+/* The dialog's own tab: which language this copy is printed in (the patient's by default; the
+ * ward may want the interface's) */
+static const char *const language_ids[] = { NULL, "zh_CN", "en" };
+
+static GtkWidget *
+parasol_print_operation_create_custom_widget (GtkPrintOperation *operation)
+{
+  ParasolPrintOperation *self = PARASOL_PRINT_OPERATION (operation);
+  const char *const names[] = {
+    _("The patient’s language"),
+    /* Translators: a language choice for the printed copy; keep the native name */
+    _("Chinese (简体中文)"),
+    _("English"),
+    NULL,
+  };
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new_with_mnemonic (_("_Language of this copy"));
+  GtkWidget *dropdown = gtk_drop_down_new_from_strings (names);
+
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), dropdown);
+  for (guint i = 0; i < G_N_ELEMENTS (language_ids); i++)
+    if (g_strcmp0 (language_ids[i], self->language) == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), dropdown);
+  self->language_dropdown = GTK_DROP_DOWN (dropdown);
+  gtk_print_operation_set_custom_tab_label (operation, _("Schedule"));
+
+  return box;
+}
+
+static void
+parasol_print_operation_custom_widget_apply (GtkPrintOperation *operation,
+                                             GtkWidget         *widget)
+{
+  ParasolPrintOperation *self = PARASOL_PRINT_OPERATION (operation);
+  guint selected;
+
+  if (self->language_dropdown == NULL)
+    return;
+  selected = gtk_drop_down_get_selected (self->language_dropdown);
+  if (selected < G_N_ELEMENTS (language_ids))
+    {
+      g_free (self->language);
+      self->language = g_strdup (language_ids[selected]);
+    }
+  self->language_dropdown = NULL;
+}
+
 static void
 parasol_print_operation_finalize (GObject *object)
 {
@@ -179,6 +232,8 @@ parasol_print_operation_class_init (ParasolPrintOperationClass *klass)
   operation_class->draw_page = parasol_print_operation_draw_page;
   operation_class->end_print = parasol_print_operation_end_print;
   operation_class->done = parasol_print_operation_done;
+  operation_class->create_custom_widget = parasol_print_operation_create_custom_widget;
+  operation_class->custom_widget_apply = parasol_print_operation_custom_widget_apply;
 }
 
 static void
