@@ -1599,7 +1599,7 @@ drugs_on (ParasolPrintout            *self,
       if (g_date_compare (&d->date, date) != 0)
         continue;
       if (str->len > 0)
-        g_string_append (str, T (NC_("list separator", ", ")));
+        g_string_append (str, TC ("list separator", NC_("list separator", ", ")));
       g_string_append (str, drug_name (self, regimen, d->drug));
       if (dose != NULL)
         g_string_append_printf (str, " %s", dose);
