@@ -493,6 +493,41 @@ test_week (PrintFixture *f, gconstpointer data)
   mon = strstr (text, "Monday");
   sun = strstr (text, "Sunday");
   g_assert_true (mon < sun);
+  {
+    static const char *days[] = { NULL, "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                  "Saturday", "Sunday" };
+    GDateWeekday wd = g_date_get_weekday (&c2->start);
+    g_autofree char *heading = g_strdup_printf ("%s %s", days[wd],
+                                                parasol_date_format (&c2->start, buf, sizeof buf));
+    const char *under = strstr (text, heading);
+    const char *item = under ? strstr (under, visit) : NULL;
+    const char *next = wd < G_DATE_SUNDAY ? strstr (text, days[wd + 1]) : NULL;
+
+    /* the patient's day 1 is listed under its own day, before the next day's heading */
+    g_assert_nonnull (under);
+    g_assert_nonnull (item);
+    if (next != NULL)
+      g_assert_true (item < next || strstr (item, heading) != NULL);
+  }
+
+  /* the coordinator's sheet in Chinese */
+  {
+    g_autoptr(ParasolPrintout) zh = NULL;
+    g_autofree char *zh_path = g_build_filename (f->base.dir, "week-zh.pdf", NULL);
+    g_autofree char *zh_text = NULL;
+    ParasolPrintoutOptions options;
+
+    parasol_printout_options_init (&options);
+    options.language = "zh_CN";
+    zh = parasol_printout_new (&options, &error);
+    g_assert_true (parasol_printout_add_week (zh, f->store, f->protocol, &monday, &error));
+    g_assert_true (parasol_printout_write_pdf (zh, zh_path, FALSE, &error));
+    g_assert_no_error (error);
+    zh_text = pdf_text (zh_path);
+    assert_text_has (zh_text, "门诊周");
+    assert_text_has (zh_text, "第 2 周期第 1 天");
+    assert_text_has (zh_text, facts->subject_number);
+  }
   g_assert_cmpint (pdf_pages (path), ==, parasol_printout_get_n_pages (doc));
 
   /* a week long after everything is an honest empty sheet */
