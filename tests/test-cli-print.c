@@ -110,6 +110,10 @@ test_language (Fixture *f, gconstpointer data)
   cli_assert_contains (r->out, "\"field\": \"language\", \"old\": null, \"new\": \"zh_CN\"");
   g_clear_pointer (&r, cli_result_free);
 
+  r = cli_run (db, "patient", "show", id, "--json", NULL);
+  cli_assert_contains (r->out, "\"language\": \"zh_CN\"");
+  g_clear_pointer (&r, cli_result_free);
+
   r = cli_run (db, "print-schedule", id, "--out", zh, "--json", NULL);
   g_assert_cmpint (r->status, ==, 0);
   cli_assert_contains (r->out, "\"language\": \"zh_CN\"");
