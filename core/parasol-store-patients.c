@@ -42,6 +42,7 @@ static const char *const sex_choices[] = { "female", "male", NULL };
 static const char *const status_choices[] = {
   "screening", "screen_failed", "enrolled", "on_treatment", "off_treatment", NULL
 };
+static const char *const language_choices[] = { "zh_CN", "en", NULL };
 
 /* The column names here are the only identifiers ever spliced into SQL text. */
 static const PatientField patient_fields[] = {
@@ -62,6 +63,7 @@ static const PatientField patient_fields[] = {
   { "height_cm", FIELD_REAL, 100, 230, "cm" },
   { "weight_kg", FIELD_REAL, 25, 250, "kg" },
   { "dose_weight_kg", FIELD_REAL, 25, 250, "kg" },
+  { "language", FIELD_ENUM, 0, 0, NULL, language_choices },
 };
 
 static const PatientField *

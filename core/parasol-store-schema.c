@@ -168,6 +168,9 @@ static const char *const migrations[] = {
   "  criteria TEXT,"
   "  version INTEGER NOT NULL DEFAULT 1);"
   "CREATE INDEX evaluation_patient ON evaluation (patient_id, evaluated_on);",
+
+  /* 4 -> 5: the language the patient's printouts are made in */
+  "ALTER TABLE patient ADD COLUMN language TEXT CHECK (language IN ('zh_CN', 'en'));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PARASOL_STORE_SCHEMA_VERSION);

@@ -58,7 +58,7 @@ typedef enum {
 } ParasolStoreChange;
 
 /* Latest schema version this build writes. */
-#define PARASOL_STORE_SCHEMA_VERSION 4
+#define PARASOL_STORE_SCHEMA_VERSION 5
 
 #define PARASOL_TYPE_STORE (parasol_store_get_type ())
 G_DECLARE_FINAL_TYPE (ParasolStore, parasol_store, PARASOL, STORE, GObject)
@@ -155,7 +155,7 @@ ParasolPatientFacts *
                                                     GError      **error);
 /* Fields: screening_number, subject_number, initials, sex, birth_date, site, status, arm, ici,
  * screening_date, c1d1, ecog, liver_metastases, liver_infiltration, height_cm, weight_kg,
- * dose_weight_kg.  @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
+ * dose_weight_kg, language (zh_CN or en: the patient's printouts).  @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
  * A reason is required when a saved (non-NULL) value changes. */
 gboolean      parasol_store_set_patient_field      (ParasolStore *self,
                                                     gint64        patient_id,
@@ -265,5 +265,16 @@ gboolean      parasol_store_foreach_patient        (ParasolStore          *self,
                                                     ParasolPatientRowFunc  func,
                                                     gpointer               user_data,
                                                     GError               **error);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Printouts (parasol-store-print.c) */
+/* The language recorded for the patient ("zh_CN", "en"), or NULL in *@language when none. */
+gboolean      parasol_store_get_patient_language   (ParasolStore  *self,
+                                                    gint64         patient_id,
+                                                    char         **language,
+                                                    GError       **error);
 
 G_END_DECLS

@@ -440,6 +440,17 @@ test_migrations (Fixture *f, gconstpointer data)
           /* The newest schema's columns work on the migrated row. */
           g_assert_true (parasol_store_set_patient_field (store, id, "c1d1", "2026-11-02", 0, NULL, &error));
           g_assert_no_error (error);
+          {
+            g_autofree char *language = NULL;
+
+            g_assert_true (parasol_store_set_patient_field (store, id, "language", "zh_CN", 0, NULL, &error));
+            g_assert_no_error (error);
+            g_assert_true (parasol_store_get_patient_language (store, id, &language, &error));
+            g_assert_cmpstr (language, ==, "zh_CN");
+            g_assert_false (parasol_store_set_patient_field (store, id, "language", "fr", 0, NULL, &error));
+            g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+            g_clear_error (&error);
+          }
         }
       else
         test_add_patient (store, "S-NEW");

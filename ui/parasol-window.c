@@ -11,6 +11,7 @@
 #include "parasol-patient.h"
 #include "parasol-patient-list.h"
 #include "parasol-patient-page.h"
+#include "parasol-print-operation.h"
 #include "parasol-protocol.h"
 #include "parasol-swimmer-view.h"
 #include "parasol-window.h"
@@ -212,6 +213,12 @@ show_page (ParasolWindow *self,
   gtk_widget_set_visible (self->back_button, on_patient);
   gtk_widget_set_visible (self->view_switcher, g_strcmp0 (name, "patients") == 0);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (back), on_patient);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                            "print-schedule")),
+                               on_patient);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                            "export-schedule")),
+                               on_patient);
   /* Typing goes to the patient search only where it can be seen */
   set_key_capture (self, g_strcmp0 (name, "patients") == 0);
   update_title (self);
@@ -276,9 +283,125 @@ on_back_button_pressed (GtkGestureClick *gesture,
     }
 }
 
+/* ---- Printing the open patient's schedule (core's pages through ParasolPrintOperation) ---- */
+
+static void
+on_print_done (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               ParasolWindow           *self)
+{
+  const GError *layout_error = parasol_print_operation_get_error (PARASOL_PRINT_OPERATION (operation));
+  g_autoptr(GError) error = NULL;
+  const char *export_path = g_object_get_data (G_OBJECT (operation), "parasol-export-path");
+  g_autofree char *message = NULL;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    gtk_print_operation_get_error (operation, &error);
+
+  if (layout_error != NULL)
+    message = g_strdup_printf (_("The schedule cannot be printed: %s"), layout_error->message);
+  else if (error != NULL)
+    message = g_strdup_printf (_("Printing failed: %s"), error->message);
+  else if (result == GTK_PRINT_OPERATION_RESULT_APPLY && export_path != NULL)
+    {
+      g_autofree char *name = g_path_get_basename (export_path);
+      message = g_strdup_printf (_("Schedule saved as %s"), name);
+    }
+
+  if (message != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (message, -1);
+      AdwToast *toast = adw_toast_new (escaped);
+
+      adw_toast_set_timeout (toast, layout_error || error ? 0 : 5);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
+}
+
+static void
+run_print (ParasolWindow           *self,
+           GtkPrintOperationAction  action,
+           const char              *export_path)
+{
+  g_autoptr(ParasolPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 patient_id = parasol_patient_page_get_patient_id (self->patient_page);
+
+  if (self->store == NULL || self->protocol == NULL || patient_id <= 0 ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") != 0)
+    return;
+
+  operation = parasol_print_operation_new (self->store, self->protocol, patient_id, NULL);
+  if (export_path != NULL)
+    {
+      gtk_print_operation_set_export_filename (GTK_PRINT_OPERATION (operation), export_path);
+      g_object_set_data_full (G_OBJECT (operation), "parasol-export-path", g_strdup (export_path),
+                              g_free);
+    }
+  g_signal_connect_object (operation, "done", G_CALLBACK (on_print_done), self, 0);
+  /* the window keeps the running operation until the next one */
+  g_object_set_data_full (G_OBJECT (self), "parasol-print-operation", g_object_ref (operation),
+                          g_object_unref);
+  gtk_print_operation_run (GTK_PRINT_OPERATION (operation), action, GTK_WINDOW (self), &error);
+}
+
+static void
+print_schedule_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  run_print (user_data, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL);
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    ParasolWindow   *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        run_print (self, GTK_PRINT_OPERATION_ACTION_EXPORT, path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+export_schedule_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  ParasolWindow *self = user_data;
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  const char *title = parasol_patient_page_get_title (self->patient_page);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") != 0)
+    return;
+
+  dialog = gtk_file_chooser_native_new (_("Export Schedule as PDF"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_filter_set_name (filter, _("PDF documents"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  /* Translators: the suggested file name; %s is the patient, "BT-0004 · LSD" */
+  name = g_strdup_printf (_("%s schedule.pdf"), title ? title : "");
+  g_strdelimit (name, "/·", '-');
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 static const GActionEntry win_entries[] = {
   { "search", search_action },
   { "back", back_action },
+  { "print-schedule", print_schedule_action },
+  { "export-schedule", export_schedule_action },
 };
 
 static void
@@ -382,6 +505,8 @@ parasol_window_class_init (ParasolWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "win.print-schedule", NULL);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, message_page);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, message_path_label);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, details_expander);
@@ -399,6 +524,12 @@ parasol_window_init (ParasolWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
                                    self);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                            "print-schedule")),
+                               FALSE);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                            "export-schedule")),
+                               FALSE);
 
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
   g_signal_connect_object (self->patient_list_view, "patient-activated",

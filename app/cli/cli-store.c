@@ -372,6 +372,14 @@ parasol_cli_patient_show (int    argc,
   parasol_json_member_double (json, "height_cm", p->height_cm);
   parasol_json_member_double (json, "weight_kg", p->weight_kg);
   parasol_json_member_double (json, "dose_weight_kg", p->dose_weight_kg);
+  {
+    g_autofree char *language = NULL;
+
+    /* the language of the patient's printouts (schema 5); null when not recorded */
+    if (!parasol_store_get_patient_language (store, id, &language, &error))
+      return parasol_cli_fail (error);
+    parasol_json_member_string (json, "language", language);
+  }
 
   parasol_json_member (json, "labs");
   parasol_json_begin_array (json);

@@ -36,5 +36,8 @@ int parasol_cli_delay             (int argc, char **argv);
 
 /* cli-swimmer.c: the swimmer plot */
 int parasol_cli_swimmer           (int argc, char **argv);
+/* cli-print.c: printed cycle schedules and the clinic-week sheet */
+int parasol_cli_print_schedule    (int argc, char **argv);
+int parasol_cli_print_week        (int argc, char **argv);
 
 G_END_DECLS

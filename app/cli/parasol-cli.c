@@ -45,6 +45,8 @@ static const Command commands[] = {
   { "give", NULL, parasol_cli_give, N_("Record an administered dose") },
   { "delay", NULL, parasol_cli_delay, N_("Delay a cycle") },
   { "swimmer", NULL, parasol_cli_swimmer, N_("Draw the swimmer plot as PNG, SVG or PDF") },
+  { "print-schedule", NULL, parasol_cli_print_schedule, N_("Print the patient's cycle schedule as a PDF") },
+  { "print-week", NULL, parasol_cli_print_week, N_("Print the clinic-week sheet as a PDF") },
   { "audit", "verify", parasol_cli_audit_verify, N_("Verify the audit trail's hash chain") },
   { "audit", "show", parasol_cli_audit_show, N_("Show audit trail entries") },
   { "backup", NULL, parasol_cli_backup, N_("Write a consistent copy of the database") },

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <libintl.h>
 #include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -39,6 +40,7 @@
 #include "parasol-eligibility.h"
 #include "parasol-patient-dosing.h"
 #include "parasol-patient-list.h"
+#include "parasol-printout.h"
 #include "parasol-protocol.h"
 #include "parasol-schedule.h"
 #include "parasol-store.h"
@@ -1156,6 +1158,119 @@ figure_schedules (int n_db,
         ms / MAX (enrolled->len, 1), counts.schedules, counts.cycles, counts.visits, counts.errors);
 }
 
+/* ---- figure: printed schedules ------------------------------------------------------------ */
+
+/* Every demo patient's schedule (those with a C1D1: the others have no calendar) printed into one
+ * PDF: plan, layout, pages, PDF with embedded font subsets, written and moved into place. */
+static double
+print_all (ParasolStore    *store,
+           ParasolProtocol *protocol,
+           GArray          *ids,
+           const char      *language,
+           const char      *out,
+           int             *pages)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolPrintout) doc = NULL;
+  ParasolPrintoutOptions options;
+  double t0 = now_ms ();
+
+  parasol_printout_options_init (&options);
+  options.language = language;
+  doc = parasol_printout_new (&options, &error);
+  if (doc == NULL)
+    g_error ("printout: %s", error->message);
+  for (guint i = 0; i < ids->len; i++)
+    if (!parasol_printout_add_schedule (doc, store, protocol, g_array_index (ids, gint64, i), &error))
+      g_error ("printout: %s", error->message);
+  if (!parasol_printout_write_pdf (doc, out, TRUE, &error))
+    g_error ("printout: %s", error->message);
+  *pages = parasol_printout_get_n_pages (doc);
+  return now_ms () - t0;
+}
+
+static void
+figure_print (int n)
+{
+  g_autofree char *name = g_strdup_printf ("print-schedules-%d", n);
+  g_autofree char *path = NULL;
+  g_autofree char *out = g_build_filename (bench.tmp_dir, "schedules.pdf", NULL);
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) enrolled = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GArray) t = doubles ();
+  g_autoptr(GArray) tz = doubles ();
+  g_autoptr(GArray) tb = doubles ();
+  g_autoptr(GError) error = NULL;
+  const ParasolRegimen *regimen;
+  int pages = 0, pages_zh = 0;
+  long peak = 0;
+  struct stat st;
+
+  if (!wanted (name) && !wanted ("print"))
+    return;
+  path = ensure_db (n);
+  progress ("%s", name);
+  /* the Chinese copy needs the build tree's catalog */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("PARASOL_LOCALEDIR") ? g_getenv ("PARASOL_LOCALEDIR")
+                                                                  : PARASOL_BENCH_LOCALEDIR);
+  store = open_store (path);
+  protocol = parasol_protocol_new_for_store (store, &error);
+  if (protocol == NULL)
+    g_error ("protocol: %s", error->message);
+  regimen = parasol_protocol_get_regimen (protocol);
+  ids = patient_ids (store);
+  all = load_facts (store, ids, ids->len);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const ParasolPatientFacts *f = g_ptr_array_index (all, i);
+
+      if (g_date_valid (&f->c1d1))
+        g_array_append_val (enrolled, f->id);
+    }
+  g_clear_pointer (&all, g_ptr_array_unref);
+
+  /* warm-up: fonts, catalogs */
+  print_all (store, protocol, enrolled, "en", out, &pages);
+  print_all (store, protocol, enrolled, "zh_CN", out, &pages_zh);
+
+  for (int rep = 0; rep < bench.reps; rep++)
+    {
+      double t0;
+
+      /* baseline: the schedule engine alone for the same patients (load, weight date, plan) */
+      t0 = now_ms ();
+      for (guint i = 0; i < enrolled->len; i++)
+        {
+          gint64 id = g_array_index (enrolled, gint64, i);
+          g_autoptr(ParasolPatientFacts) f = parasol_store_load_patient (store, id, NULL);
+          GDate wd = parasol_patient_weight_date (store, id);
+          ParasolPatientPlan *plan = parasol_patient_plan_build (regimen, f, &wd, NULL, NULL);
+
+          parasol_patient_plan_free (plan);
+        }
+      push (tb, now_ms () - t0);
+
+      rss_reset ();
+      push (t, print_all (store, protocol, enrolled, "en", out, &pages));
+      push (tz, print_all (store, protocol, enrolled, "zh_CN", out, &pages_zh));
+      peak = MAX (peak, rss_peak_kb ());
+    }
+
+  if (g_stat (out, &st) != 0)
+    st.st_size = 0;
+  emit (name, enrolled->len, median (t),
+        "the schedule engine alone for the same patients (load, weight date, "
+        "parasol_patient_plan_build)",
+        median (tb), peak,
+        "\"pages\": %d, \"zh_CN_ms\": %.3f, \"zh_CN_pages\": %d, \"pdf_bytes_zh_CN\": %lld, "
+        "\"target_ms\": 1000, \"note\": \"every demo patient with a C1D1, default cycles, A4, "
+        "one PDF written atomically; zh_CN_ms: the same in Chinese with the CJK font subset\"",
+        pages, median (tz), pages_zh, (long long) st.st_size);
+}
+
 /* ---- figure: start-up ----------------------------------------------------------------------- */
 
 static void
@@ -1665,7 +1780,7 @@ main (int   argc,
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "Smaller N and fewer repetitions (CI smoke)", NULL },
     { "only", 'o', 0, G_OPTION_ARG_STRING, &only,
       "Only the figures whose name starts with NAME (demo, patient-list, store-open, filter, "
-      "writes, screening, schedules, startup, swimmer)", "NAME" },
+      "writes, screening, schedules, print, startup, swimmer)", "NAME" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       "Where demo databases are cached (default $XDG_CACHE_HOME/parasol-bench)", "DIR" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Repetitions per figure (default 5, quick 3)", "N" },
@@ -1715,6 +1830,7 @@ main (int   argc,
       figure_writes (200, 1, 3, 20);
       figure_screening (1000, 1000);
       figure_schedules (1000, 200);
+      figure_print (40);
       figure_startup (1000);
       figure_swimmer_render (100);
       figure_swimmer_render (1000);
@@ -1734,6 +1850,7 @@ main (int   argc,
       figure_writes (10000, 1, 3, 200);
       figure_screening (10000, 10000);
       figure_schedules (10000, 1000);
+      figure_print (40);
       figure_startup (1000);
       figure_startup (10000);
       figure_swimmer_render (100);
