@@ -75,11 +75,18 @@ typedef struct {
   double      real;   /* COL_REAL: NAN = NULL */
   gint64      integer;
   gboolean    is_null;/* COL_INT */
+  /* COL_INT: the audit trail's words for 0, 1, ... (NULL: the number itself) */
+  const char *const *labels;
+  /* store_update_record: a later value (ISO date) renews the record and needs no reason */
+  gboolean    renews;
 } Col;
 
-#define TEXT_COL(n, v) { (n), COL_TEXT, (v), NAN, 0, FALSE }
-#define REAL_COL(n, v) { (n), COL_REAL, NULL, (v), 0, FALSE }
-#define INT_COL(n, v)  { (n), COL_INT, NULL, NAN, (v), FALSE }
+#define TEXT_COL(n, v) { (n), COL_TEXT, (v), NAN, 0, FALSE, NULL, FALSE }
+#define REAL_COL(n, v) { (n), COL_REAL, NULL, (v), 0, FALSE, NULL, FALSE }
+#define INT_COL(n, v)  { (n), COL_INT, NULL, NAN, (v), FALSE, NULL, FALSE }
+
+/* The audit trail's words for attestation.met (0, 1). */
+extern const char *const store_met_labels[];
 
 void store_set_error (ParasolStore *self,
                       GError      **error,
@@ -152,6 +159,36 @@ gint64 store_insert_record (ParasolStore *self,
                             guint         n_cols,
                             const char   *reason,
                             GError      **error);
+
+/* The one audited UPDATE: reads @cols of row @id of @table, compares each with its new value,
+ * requires @reason when a saved (non-NULL) value changes (@reason_message, if given, is the
+ * error then), checks @expected_version (0: skip), UPDATEs, appends one audit row per changed
+ * field and queues ::changed, all in one (nested) transaction.  *@changed says whether anything
+ * changed. */
+gboolean store_update_record (ParasolStore *self,
+                              const char   *table,
+                              gint64        id,
+                              gint64        patient_id,
+                              const Col    *cols,
+                              guint         n_cols,
+                              gint64        expected_version,
+                              const char   *reason,
+                              const char   *reason_message,
+                              gboolean     *changed,
+                              GError      **error);
+
+/* The text form of a column value, as the audit trail records it (NULL for NULL). */
+char *store_column_audit_text (sqlite3_stmt      *stmt,
+                               int                col,
+                               const char *const *labels);
+char *store_col_audit_text (const Col *col);
+
+/* parasol_store_record_assignment's write of the arm (the generic setter refuses it). */
+gboolean store_set_patient_arm (ParasolStore *self,
+                                gint64        patient_id,
+                                const char   *arm,
+                                const char   *reason,
+                                GError      **error);
 
 gboolean store_query_int (ParasolStore *self,
                           const char   *sql,

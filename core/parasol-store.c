@@ -354,8 +354,8 @@ emit_pending (ParasolStore *self)
 
   if (pending->len > MAX_QUEUED_CHANGES)
     {
-      g_signal_emit (self, signals[CHANGED], 0, "patient", (gint64) 0, (gint64) 0,
-                     PARASOL_STORE_CHANGE_RELOAD);
+      g_signal_emit (self, signals[CHANGED], g_quark_from_static_string ("patient"), "patient",
+                     (gint64) 0, (gint64) 0, PARASOL_STORE_CHANGE_RELOAD);
       return;
     }
 
@@ -363,7 +363,8 @@ emit_pending (ParasolStore *self)
     {
       const PendingChange *c = &g_array_index (pending, PendingChange, i);
 
-      g_signal_emit (self, signals[CHANGED], 0, c->table, c->record, c->patient, c->kind);
+      g_signal_emit (self, signals[CHANGED], g_quark_from_string (c->table), c->table, c->record,
+                     c->patient, c->kind);
     }
 }
 
@@ -514,6 +515,10 @@ col_to_json (GString   *json,
     }
 }
 
+static void bind_col (sqlite3_stmt *stmt,
+                      int           index,
+                      const Col    *col);
+
 /* INSERTs one row built from @cols, audits it as one whole-record entry whose new value is the
  * row as JSON, and queues a change.  Runs inside its own (nested) transaction. */
 gint64
@@ -553,21 +558,7 @@ store_insert_record (ParasolStore *self,
 
   for (guint i = 0; i < n_cols; i++)
     {
-      switch (cols[i].type)
-        {
-        case COL_TEXT:
-          store_bind_text_or_null (stmt, i + 1, cols[i].text);
-          break;
-        case COL_REAL:
-          store_bind_double_or_null (stmt, i + 1, cols[i].real);
-          break;
-        case COL_INT:
-          if (cols[i].is_null)
-            sqlite3_bind_null (stmt, i + 1);
-          else
-            sqlite3_bind_int64 (stmt, i + 1, cols[i].integer);
-          break;
-        }
+      bind_col (stmt, i + 1, &cols[i]);
       col_to_json (json, &cols[i]);
     }
   g_string_append_c (json, '}');
@@ -596,6 +587,223 @@ store_insert_record (ParasolStore *self,
 fail:
   store_write_rollback (self);
   return 0;
+}
+
+/* --- The audited update --------------------------------------------------------------------- */
+
+const char *const store_met_labels[] = { "not_met", "met", NULL };
+
+static const char *
+label_for (const char *const *labels,
+           gint64             value)
+{
+  for (gint64 i = 0; labels[i] != NULL; i++)
+    if (i == value)
+      return labels[i];
+  return NULL;
+}
+
+char *
+store_column_audit_text (sqlite3_stmt      *stmt,
+                         int                col,
+                         const char *const *labels)
+{
+  switch (sqlite3_column_type (stmt, col))
+    {
+    case SQLITE_NULL:
+      return NULL;
+    case SQLITE_INTEGER:
+      {
+        gint64 v = sqlite3_column_int64 (stmt, col);
+        const char *label = labels != NULL ? label_for (labels, v) : NULL;
+
+        return label != NULL ? g_strdup (label) : g_strdup_printf ("%" G_GINT64_FORMAT, v);
+      }
+    case SQLITE_FLOAT:
+      return store_format_double (sqlite3_column_double (stmt, col));
+    default:
+      return store_column_strdup (stmt, col);
+    }
+}
+
+char *
+store_col_audit_text (const Col *col)
+{
+  switch (col->type)
+    {
+    case COL_TEXT:
+      return g_strdup (col->text);
+    case COL_REAL:
+      return store_format_double (col->real);
+    case COL_INT:
+      if (col->is_null)
+        return NULL;
+      if (col->labels != NULL && label_for (col->labels, col->integer) != NULL)
+        return g_strdup (label_for (col->labels, col->integer));
+      return g_strdup_printf ("%" G_GINT64_FORMAT, col->integer);
+    }
+  return NULL;
+}
+
+static void
+bind_col (sqlite3_stmt *stmt,
+          int           index,
+          const Col    *col)
+{
+  switch (col->type)
+    {
+    case COL_TEXT:
+      store_bind_text_or_null (stmt, index, col->text);
+      break;
+    case COL_REAL:
+      store_bind_double_or_null (stmt, index, col->real);
+      break;
+    case COL_INT:
+      if (col->is_null)
+        sqlite3_bind_null (stmt, index);
+      else
+        sqlite3_bind_int64 (stmt, index, col->integer);
+      break;
+    }
+}
+
+gboolean
+store_update_record (ParasolStore *self,
+                     const char   *table,
+                     gint64        id,
+                     gint64        patient_id,
+                     const Col    *cols,
+                     guint         n_cols,
+                     gint64        expected_version,
+                     const char   *reason,
+                     const char   *reason_message,
+                     gboolean     *changed,
+                     GError      **error)
+{
+  g_autoptr(GString) select_sql = g_string_new ("SELECT ");
+  g_autoptr(GString) update_sql = g_string_new ("UPDATE ");
+  g_autoptr(GPtrArray) old_values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) new_values = g_ptr_array_new_with_free_func (g_free);
+  gboolean any = FALSE;
+  sqlite3_stmt *stmt;
+  gint64 version;
+  int rc;
+
+  if (changed != NULL)
+    *changed = FALSE;
+  if (reason != NULL && *reason == '\0')
+    reason = NULL;
+
+  g_string_append_printf (update_sql, "%s SET ", table);
+  for (guint i = 0; i < n_cols; i++)
+    {
+      g_string_append_printf (select_sql, "%s, ", cols[i].name);
+      g_string_append_printf (update_sql, "%s = ?%u, ", cols[i].name, i + 1);
+    }
+  g_string_append_printf (select_sql, "version FROM %s WHERE id = ?1", table);
+  g_string_append_printf (update_sql, "version = version + 1 WHERE id = ?%u", n_cols + 1);
+
+  if (!store_write_begin (self, error))
+    return FALSE;
+
+  stmt = store_prepare (self, select_sql->str, error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                     _("There is no %s with id %" PRId64 "."), table, id);
+      else
+        store_set_error (self, error, rc, _("reading the record"));
+      goto fail;
+    }
+  for (guint i = 0; i < n_cols; i++)
+    g_ptr_array_add (old_values, store_column_audit_text (stmt, i, cols[i].labels));
+  version = sqlite3_column_int64 (stmt, n_cols);
+  sqlite3_reset (stmt);
+
+  if (expected_version != 0 && expected_version != version)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CONFLICT,
+                   _("This patient was changed elsewhere (by another window or computer) since "
+                     "you opened it. Reload to see the current values; your change was not "
+                     "saved."));
+      goto fail;
+    }
+
+  for (guint i = 0; i < n_cols; i++)
+    {
+      const char *old_value = g_ptr_array_index (old_values, i);
+      char *new_value = store_col_audit_text (&cols[i]);
+
+      g_ptr_array_add (new_values, new_value);
+      if (g_strcmp0 (old_value, new_value) == 0)
+        continue;
+      any = TRUE;
+      /* A saved value changes: that needs a reason, unless a later date renews the record. */
+      if (old_value != NULL && reason == NULL &&
+          !(cols[i].renews && new_value != NULL && strcmp (new_value, old_value) > 0))
+        {
+          if (reason_message != NULL)
+            g_set_error_literal (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                                 reason_message);
+          else
+            g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                         _("Changing the saved %s (%s) needs a reason."), cols[i].name,
+                         old_value);
+          goto fail;
+        }
+    }
+
+  if (!any)
+    {
+      /* Nothing changes: no write, no audit row. */
+      store_write_leave_unchanged (self);
+      return TRUE;
+    }
+
+  stmt = store_prepare (self, update_sql->str, error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < n_cols; i++)
+    bind_col (stmt, i + 1, &cols[i]);
+  sqlite3_bind_int64 (stmt, n_cols + 1, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_autofree char *doing = g_strdup_printf (_("saving the %s record"), table);
+      store_set_error (self, error, rc, doing);
+      goto fail;
+    }
+
+  for (guint i = 0; i < n_cols; i++)
+    {
+      const char *old_value = g_ptr_array_index (old_values, i);
+      const char *new_value = g_ptr_array_index (new_values, i);
+
+      if (g_strcmp0 (old_value, new_value) != 0 &&
+          !store_audit_append (self, table, id, cols[i].name, old_value, new_value, reason, error))
+        goto fail;
+    }
+
+  store_queue_change (self, table, id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
+  if (patient_id != 0 && g_strcmp0 (table, "patient") != 0)
+    store_queue_change (self, "patient", patient_id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
+
+  if (!store_write_commit (self, error))
+    return FALSE;
+  if (changed != NULL)
+    *changed = TRUE;
+  return TRUE;
+
+fail:
+  store_write_rollback (self);
+  return FALSE;
 }
 
 /* --- Opening ----------------------------------------------------------------------------- */
@@ -1060,8 +1268,8 @@ parasol_store_poll_external_change (ParasolStore *self)
     return FALSE;
 
   self->data_version = version;
-  g_signal_emit (self, signals[CHANGED], 0, "patient", (gint64) 0, (gint64) 0,
-                 PARASOL_STORE_CHANGE_RELOAD);
+  g_signal_emit (self, signals[CHANGED], g_quark_from_static_string ("patient"), "patient",
+                 (gint64) 0, (gint64) 0, PARASOL_STORE_CHANGE_RELOAD);
   return TRUE;
 }
 
@@ -1296,11 +1504,15 @@ parasol_store_class_init (ParasolStoreClass *klass)
    * @patient_id: the patient the row belongs to (0 if none or RELOAD)
    * @kind: a #ParasolStoreChange
    *
-   * Emitted after a change is committed.
+   * Emitted after a change is committed, with the table name as detail, so a view listens
+   * only to what it shows: "changed::lab", "changed::attestation", ...  Every change to a
+   * record of a patient is also emitted as a MODIFIED "changed::patient" for that patient,
+   * and RELOAD (many rows, another process) comes as "changed::patient" with patient 0: a view
+   * of one patient's records needs "changed::patient" and its own table.
    */
   signals[CHANGED] = g_signal_new ("changed",
                                    G_TYPE_FROM_CLASS (klass),
-                                   G_SIGNAL_RUN_LAST,
+                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                                    0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 4,
                                    G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,

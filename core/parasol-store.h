@@ -151,15 +151,26 @@ ParasolPatientFacts *
               parasol_store_load_patient           (ParasolStore *self,
                                                     gint64        patient_id,
                                                     GError      **error);
-/* Fields: screening_number, subject_number, initials, sex, birth_date, site, status, arm, ici,
+/* Fields: screening_number, subject_number, initials, sex, birth_date, site, ici,
  * screening_date, c1d1, ecog, liver_metastases, liver_infiltration, height_cm, weight_kg,
- * dose_weight_kg.  @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
+ * dose_weight_kg ("status" and "arm" are refused: see below).  Identities (screening and
+ * subject numbers, initials, site) take printable characters only and are stored in NFC; a
+ * screening or subject number is never digits only, nor another patient's number.
+ * @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
  * A reason is required when a saved (non-NULL) value changes. */
 gboolean      parasol_store_set_patient_field      (ParasolStore *self,
                                                     gint64        patient_id,
                                                     const char   *field,
                                                     const char   *value,
                                                     gint64        expected_version,
+                                                    const char   *reason,
+                                                    GError      **error);
+/* For the workflow calls only (enrolment, first dose, discontinuation, screen failure): they
+ * check what the status rests on.  parasol_store_set_patient_field() refuses "status" and
+ * "arm"; the arm is written by parasol_store_record_assignment(). */
+gboolean      parasol_store_set_patient_status     (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    const char   *status,
                                                     const char   *reason,
                                                     GError      **error);
 gint64        parasol_store_count_patients         (ParasolStore *self);

@@ -749,7 +749,7 @@ test_patient_list (Fixture *f, gconstpointer data)
   g_clear_object (&item);
 
   /* A change of a summary field replaces that one item. */
-  g_assert_true (parasol_store_set_patient_field (store, id2, "status", "screen_failed", 0, "ANC low", &error));
+  g_assert_true (parasol_store_set_patient_status (store, id2, "screen_failed", "ANC low", &error));
   g_assert_cmpuint (rec.count, ==, 2);
   g_assert_cmpuint (rec.position, ==, 1);
   g_assert_cmpuint (rec.removed, ==, 1);

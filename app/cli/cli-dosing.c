@@ -912,6 +912,8 @@ set_field (Patient     *p,
            const char  *reason,
            GError     **error)
 {
+  if (g_strcmp0 (field, "status") == 0)
+    return parasol_store_set_patient_status (p->store, p->id, value, reason, error);
   return parasol_store_set_patient_field (p->store, p->id, field, value, 0, reason, error);
 }
 
