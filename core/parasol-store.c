@@ -337,7 +337,9 @@ store_write_begin (ParasolStore *self,
   self->doomed = FALSE;
   g_free (self->tx_time);
   self->tx_time = store_utc_now_iso ();
-  if (!store_read_chain_head (self, error))
+  self->appended = FALSE;
+  self->keyed_in_tx = FALSE;
+  if (!store_read_chain_head (self, error) || !store_trust_begin (self, error))
     {
       parasol_store_rollback (self);
       return FALSE;
@@ -385,6 +387,10 @@ store_write_rollback (ParasolStore *self)
     run_cached (self, "ROLLBACK", N_("undoing a change"), NULL);
   self->depth = 0;
   self->doomed = FALSE;
+  self->appended = FALSE;
+  if (self->keyed_in_tx)
+    self->keyed_from = 0;  /* the key marker was rolled back with the rest */
+  self->keyed_in_tx = FALSE;
   g_clear_pointer (&self->last_hash, g_free);
   g_array_set_size (self->pending, 0);
 }
@@ -425,6 +431,11 @@ store_write_commit (ParasolStore *self,
       return FALSE;
     }
   self->depth = 0;
+  /* The new chain head, recorded outside the database. */
+  if (self->appended)
+    store_trust_committed (self, self->next_seq - 1, self->last_hash);
+  self->appended = FALSE;
+  self->keyed_in_tx = FALSE;
   g_clear_pointer (&self->last_hash, g_free);
   emit_pending (self);
   return TRUE;
@@ -1012,13 +1023,27 @@ quick_check (ParasolStore *self,
   return quick_check_db (self->db, self->path, error);
 }
 
+typedef struct {
+  StoreCheckInfo     *info;
+  ParasolAuditReport *report;
+} CheckData;
+
+static void
+check_data_free (CheckData *data)
+{
+  store_check_info_free (data->info);
+  parasol_audit_report_free (data->report);
+  g_free (data);
+}
+
 static void
 check_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  const char *path = task_data;
+  CheckData *data = task_data;
+  const char *path = parasol_store_get_path (source_object);
   GError *error = NULL;
   sqlite3 *db = NULL;
   int rc;
@@ -1029,7 +1054,22 @@ check_thread (GTask        *task,
     {
       sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
       if (quick_check_db (db, path, &error))
-        g_task_return_boolean (task, TRUE);
+        {
+          /* Then the audit trail: chain, anchor, and every value reconciled with it. */
+          data->report = store_audit_check_db (db, data->info, cancellable, &error);
+          if (data->report == NULL)
+            g_task_return_error (task, error);
+          else
+            {
+              store_record_damage_for (data->info, data->report);
+              if (data->report->valid || data->report->acknowledged)
+                g_task_return_boolean (task, TRUE);
+              else
+                g_task_return_new_error (task, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
+                                         _("The audit trail of %s does not verify: %s"), path,
+                                         data->report->message);
+            }
+        }
       else
         g_task_return_error (task, error);
     }
@@ -1047,12 +1087,15 @@ parasol_store_check_async (ParasolStore        *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  CheckData *data;
 
   g_return_if_fail (PARASOL_IS_STORE (self));
 
+  data = g_new0 (CheckData, 1);
+  data->info = store_check_info_new (self);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, parasol_store_check_async);
-  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
   g_task_run_in_thread (task, check_thread);
 }
 
@@ -1061,7 +1104,13 @@ parasol_store_check_finish (ParasolStore  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
+  CheckData *data;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  data = g_task_get_task_data (G_TASK (result));
+  /* Damage found in the background stops writes here too. */
+  if (data->report != NULL)
+    store_trust_record_damage (self, data->report);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -1080,6 +1129,60 @@ restrict_permissions (const char *path)
     }
 }
 
+/* The real path of @path: symlinks resolved in the file (if it exists) and its folders. */
+static char *
+resolve_path (const char *path,
+              GError    **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *real_dir = NULL;
+  char *real = realpath (path, NULL);
+
+  if (real != NULL)
+    return real;
+  if (errno != ENOENT)
+    {
+      int errsv = errno;
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                   _("The path %s cannot be followed: %s."), path, g_strerror (errsv));
+      return NULL;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                   _("%s is a symbolic link to a file that does not exist. Give the path of "
+                     "the database itself."), path);
+      return NULL;
+    }
+  /* A new file: resolve its folder. */
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  real_dir = realpath (dir, NULL);
+  if (real_dir == NULL)
+    return g_strdup (path);  /* reported as a missing folder */
+  return g_build_filename (real_dir, base, NULL);
+}
+
+/* Anyone who can write the folder can plant a -wal file that SQLite replays on open (it can
+ * change any row and drop any trigger): the folder must be writable by its owner only. */
+static gboolean
+check_folder_private (const char *dir,
+                      GError    **error)
+{
+  struct stat st;
+
+  if (g_stat (dir, &st) != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) == 0)
+    return TRUE;
+
+  g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_READ_ONLY,
+               _("The folder %s can be written by other accounts (mode %03o), so someone else "
+                 "could plant a journal file that changes the trial data when it is opened. "
+                 "Keep the database in a folder only you can write (chmod 700 %s), or move it "
+                 "to your own folder."), dir, (guint) (st.st_mode & 0777), dir);
+  return FALSE;
+}
+
 ParasolStore *
 parasol_store_open (const char            *path,
                     ParasolStoreOpenFlags  flags,
@@ -1087,6 +1190,8 @@ parasol_store_open (const char            *path,
 {
   g_autoptr(ParasolStore) self = NULL;
   g_autofree char *default_path = NULL;
+  g_autofree char *real_path = NULL;
+  g_autofree char *given_path = NULL;
   g_autofree char *dir = NULL;
   gboolean exists;
   gboolean created = FALSE;
@@ -1100,6 +1205,7 @@ parasol_store_open (const char            *path,
         return NULL;
       path = default_path = parasol_store_default_path ();
     }
+  given_path = g_strdup (path);
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
@@ -1109,7 +1215,12 @@ parasol_store_open (const char            *path,
       return NULL;
     }
 
-  dir = g_path_get_dirname (path);
+  /* Every check below is on the file SQLite will really open, and on its real folder, where
+   * it creates the -wal and -shm files: symlinks are resolved first. */
+  real_path = resolve_path (path, error);
+  if (real_path == NULL)
+    return NULL;
+  dir = g_path_get_dirname (real_path);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NO_FOLDER,
@@ -1118,8 +1229,10 @@ parasol_store_open (const char            *path,
       return NULL;
     }
 
-  if (!check_filesystem (dir, (flags & PARASOL_STORE_OPEN_ALLOW_NETWORK_FS) != 0, error))
+  if (!check_filesystem (dir, (flags & PARASOL_STORE_OPEN_ALLOW_NETWORK_FS) != 0, error) ||
+      !check_folder_private (dir, error))
     return NULL;
+  path = real_path;
 
   exists = g_file_test (path, G_FILE_TEST_EXISTS);
   if (!exists && !(flags & PARASOL_STORE_OPEN_CREATE))
@@ -1179,7 +1292,8 @@ parasol_store_open (const char            *path,
     }
 
   self = g_object_new (PARASOL_TYPE_STORE, NULL);
-  self->path = g_strdup (path);
+  self->path = g_strdup (given_path);
+  self->real_path = g_strdup (real_path);
   self->read_only = (flags & PARASOL_STORE_OPEN_READ_ONLY) != 0;
 
   open_flags = (self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
@@ -1193,6 +1307,7 @@ parasol_store_open (const char            *path,
 
   if (!configure_connection (self, error) ||
       !check_identity (self, error) ||
+      !store_check_schema (self, error) ||
       (size > 0 && !(flags & PARASOL_STORE_OPEN_DEFER_CHECK) && !quick_check (self, error)))
     goto fail;
 
@@ -1218,6 +1333,9 @@ parasol_store_open (const char            *path,
   if (!store_migrate (self, error))
     goto fail;
 
+  store_trust_open (self);
+  if (!self->read_only)
+    store_clean_partials (path);
   restrict_permissions (path);
   store_query_int (self, "PRAGMA data_version", &self->data_version, NULL);
   return g_steal_pointer (&self);
@@ -1296,6 +1414,8 @@ parasol_store_backup (ParasolStore *self,
 {
   g_autofree char *dir = NULL;
   g_autofree char *tmp = NULL;
+  g_autofree char *backup_hash = NULL;
+  gint64 backup_seq = 0;
   sqlite3_stmt *stmt = NULL;
   int fd;
   int rc;
@@ -1318,6 +1438,9 @@ parasol_store_backup (ParasolStore *self,
                    _("The folder %s does not exist."), dir);
       return FALSE;
     }
+
+  /* What a killed backup left behind (675 MB of patient data, once) goes first. */
+  store_clean_partials (dest_path);
 
   /* VACUUM INTO writes a consistent, compacted snapshot; into a 0600 file we created, renamed
    * into place only once complete. */
@@ -1354,6 +1477,20 @@ parasol_store_backup (ParasolStore *self,
       close (fd);
     }
 
+  /* The head the backup holds, anchored outside it like the database's own. */
+  {
+    sqlite3_stmt *head = NULL;
+
+    if (sqlite3_prepare_v2 (self->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1,
+                            &head, NULL) == SQLITE_OK &&
+        sqlite3_step (head) == SQLITE_ROW)
+      {
+        backup_seq = sqlite3_column_int64 (head, 0);
+        backup_hash = store_column_strdup (head, 1);
+      }
+    sqlite3_finalize (head);
+  }
+
   if (g_rename (tmp, dest_path) != 0)
     {
       int errsv = errno;
@@ -1370,6 +1507,7 @@ parasol_store_backup (ParasolStore *self,
       fsync (fd);
       close (fd);
     }
+  store_write_anchor (dest_path, backup_seq, backup_hash, self->keyed_from);
   return TRUE;
 }
 
@@ -1481,6 +1619,10 @@ parasol_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->real_path, g_free);
+  g_clear_pointer (&self->key_id, g_free);
+  g_clear_pointer (&self->damage, g_free);
+  memset (self->key, 0, sizeof self->key);
   g_clear_pointer (&self->actor, g_free);
   g_clear_pointer (&self->actor_name, g_free);
   g_clear_pointer (&self->last_hash, g_free);

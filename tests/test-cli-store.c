@@ -119,7 +119,10 @@ test_audit_verify_broken (Fixture *f, gconstpointer data)
   /* Someone with the sqlite3 shell drops the guard and edits row 5. */
   g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (raw, "DROP TRIGGER audit_no_update;"
-                                 "UPDATE audit SET reason = 'edited' WHERE seq = 5;",
+                                 "UPDATE audit SET reason = 'edited' WHERE seq = 5;"
+                                 "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+                                 "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only: "
+                                 "rows cannot be changed'); END;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (raw);
 

@@ -45,6 +45,8 @@ static const Command commands[] = {
   { "delay", NULL, parasol_cli_delay, N_("Delay a cycle") },
   { "audit", "verify", parasol_cli_audit_verify, N_("Verify the audit trail's hash chain") },
   { "audit", "show", parasol_cli_audit_show, N_("Show audit trail entries") },
+  { "audit", "acknowledge", parasol_cli_audit_acknowledge,
+    N_("Record that a person has seen damage to the audit trail, so writing may go on") },
   { "backup", NULL, parasol_cli_backup, N_("Write a consistent copy of the database") },
 };
 
@@ -141,6 +143,16 @@ parasol_cli_open_store (gboolean  create,
   if (parasol_cli_options.allow_network_fs)
     flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
 
+  return parasol_store_open (parasol_cli_options.database, flags, error);
+}
+
+ParasolStore *
+parasol_cli_open_store_read_only (GError **error)
+{
+  ParasolStoreOpenFlags flags = PARASOL_STORE_OPEN_READ_ONLY;
+
+  if (parasol_cli_options.allow_network_fs)
+    flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
   return parasol_store_open (parasol_cli_options.database, flags, error);
 }
 
