@@ -324,29 +324,45 @@ store_check_schema (ParasolStore *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < actual->len; i++)
-    if (!schema_contains (expected, g_ptr_array_index (actual, i)))
-      {
-        g_autofree char *what = describe_object (g_ptr_array_index (actual, i));
-        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
-                     _("%s holds a %s that Parasol did not make (or one that was changed). "
-                       "Someone may have altered the database outside Parasol; nothing was "
-                       "read or written. Restore the last backup (parasol-cli backup makes "
-                       "them) and report this to the trial's data manager."), self->path, what);
-        return FALSE;
-      }
-  for (guint i = 0; i < expected->len; i++)
-    if (!schema_contains (actual, g_ptr_array_index (expected, i)))
-      {
-        g_autofree char *what = describe_object (g_ptr_array_index (expected, i));
-        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
-                     _("%s lacks the %s that Parasol made (the audit trail is append-only "
-                       "only while its triggers exist). Someone may have altered the database "
-                       "outside Parasol; nothing was read or written. Restore the last backup "
-                       "and report this to the trial's data manager."), self->path, what);
-        return FALSE;
-      }
-  return TRUE;
+  {
+    g_autoptr(GString) unknown = g_string_new (NULL);
+    g_autoptr(GString) missing = g_string_new (NULL);
+
+    for (guint i = 0; i < actual->len; i++)
+      if (!schema_contains (expected, g_ptr_array_index (actual, i)))
+        {
+          g_autofree char *what = describe_object (g_ptr_array_index (actual, i));
+          g_string_append_printf (unknown, "%s%s", unknown->len > 0 ? ", " : "", what);
+        }
+    for (guint i = 0; i < expected->len; i++)
+      if (!schema_contains (actual, g_ptr_array_index (expected, i)))
+        {
+          g_autofree char *what = describe_object (g_ptr_array_index (expected, i));
+          g_string_append_printf (missing, "%s%s", missing->len > 0 ? ", " : "", what);
+        }
+    if (unknown->len == 0 && missing->len == 0)
+      return TRUE;
+
+    if (missing->len == 0)
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
+                   _("%s holds what Parasol did not make, or changed: %s. Someone may have "
+                     "altered the database outside Parasol; nothing was read or written. "
+                     "Restore the last backup (parasol-cli backup makes them) and report this "
+                     "to the trial's data manager."), self->path, unknown->str);
+    else if (unknown->len == 0)
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
+                   _("%s lacks what Parasol made: %s (the audit trail is append-only only "
+                     "while its triggers exist). Someone may have altered the database outside "
+                     "Parasol; nothing was read or written. Restore the last backup and report "
+                     "this to the trial's data manager."), self->path, missing->str);
+    else
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
+                   _("%s holds what Parasol did not make, or changed: %s; and lacks what it "
+                     "made: %s. Someone may have altered the database outside Parasol; nothing "
+                     "was read or written. Restore the last backup and report this to the "
+                     "trial's data manager."), self->path, unknown->str, missing->str);
+    return FALSE;
+  }
 }
 
 /* --- Anchors ------------------------------------------------------------------------------ */

@@ -352,6 +352,440 @@ test_status_arm_workflow_only (Fixture *f, gconstpointer data)
   g_assert_cmpstr (facts->arm, ==, "dll3");
 }
 
+
+/* --- The schema ---------------------------------------------------------------------------- */
+
+static const char audit_no_update_sql[] =
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only: rows cannot be changed'); END;";
+static const char audit_no_delete_sql[] =
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only: rows cannot be deleted'); END;";
+
+static gint64
+add_lab (ParasolStore *store,
+         gint64        id,
+         double        value)
+{
+  g_autoptr(ParasolLabResult) lab = parasol_lab_result_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 lab_id;
+
+  lab->lab = g_strdup ("anc");
+  lab->value = value;
+  lab->unit = g_strdup ("10^9/L");
+  g_date_set_dmy (&lab->date, 1, 10, 2026);
+  lab_id = parasol_store_add_lab (store, id, lab, NULL, &error);
+  g_assert_no_error (error);
+  return lab_id;
+}
+
+static void
+assert_open_refused (const char *path,
+                     const char *names)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolStore) store = parasol_store_open (path, PARASOL_STORE_OPEN_DEFAULT, &error);
+
+  g_assert_null (store);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT);
+  if (strstr (error->message, names) == NULL)
+    g_error ("expected “%s” in: %s", names, error->message);
+  g_assert_nonnull (strstr (error->message, "backup"));
+  g_clear_error (&error);
+  store = parasol_store_open (path, PARASOL_STORE_OPEN_READ_ONLY, &error);
+  g_assert_null (store);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT);
+}
+
+/* Issue 12: an AFTER INSERT ON lab trigger stored ANC 25 while the audit row said 2.5. */
+static void
+test_schema_trigger (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+  gint64 id = test_add_patient (store, "S-0001");
+
+  add_lab (store, id, 2.5);
+  g_clear_object (&store);
+  raw_ok (f->db, "CREATE TRIGGER lab_x AFTER INSERT ON lab"
+                 " BEGIN UPDATE lab SET value = value * 10 WHERE id = new.id; END;");
+  assert_open_refused (f->db, "lab_x");
+}
+
+/* Issue 12: a view named patient hid a patient. */
+static void
+test_schema_view (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+
+  test_add_patient (store, "S-0001");
+  test_add_patient (store, "S-0002");
+  g_clear_object (&store);
+  raw_ok (f->db, "PRAGMA foreign_keys = OFF; ALTER TABLE patient RENAME TO patient_all;"
+                 "CREATE VIEW patient AS SELECT * FROM patient_all WHERE screening_number != 'S-0002';");
+  assert_open_refused (f->db, "patient");
+}
+
+/* Issue 12: the append-only triggers were dropped. */
+static void
+test_schema_dropped_triggers (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+
+  test_add_patient (store, "S-0001");
+  g_clear_object (&store);
+  raw_ok (f->db, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;");
+  assert_open_refused (f->db, "audit_no_delete");
+  /* An index added quietly is refused too. */
+  raw_ok (f->db, audit_no_update_sql);
+  raw_ok (f->db, audit_no_delete_sql);
+  store = test_open_store (f->db, FALSE);
+  g_clear_object (&store);
+  raw_ok (f->db, "CREATE INDEX patient_x ON patient (initials);");
+  assert_open_refused (f->db, "patient_x");
+}
+
+/* --- Reconciling ---------------------------------------------------------------------------- */
+
+static ParasolAuditReport *
+check (ParasolStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  ParasolAuditReport *report = parasol_store_audit_check (store, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static const ParasolAuditMismatch *
+find_mismatch (const ParasolAuditReport *report,
+               const char               *table,
+               const char               *field)
+{
+  for (guint i = 0; i < report->mismatches->len; i++)
+    {
+      const ParasolAuditMismatch *m = g_ptr_array_index (report->mismatches, i);
+
+      if (g_strcmp0 (m->table_name, table) == 0 && g_strcmp0 (m->field, field) == 0)
+        return m;
+    }
+  return NULL;
+}
+
+/* Issue 12: a row changed directly in the file, or with no audit row, is named. */
+static void
+test_reconcile (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+  g_autoptr(ParasolAuditReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  const ParasolAuditMismatch *m;
+  gint64 id = test_add_patient (store, "S-0001");
+  gint64 lab;
+  ParasolAttestation *a = attestation ("inc-01", TRUE, 2026, 9, 1);
+
+  lab = add_lab (store, id, 2.5);
+  g_assert_true (parasol_store_set_patient_field (store, id, "ecog", "1", 0, NULL, &error));
+  g_assert_true (parasol_store_set_patient_field (store, id, "ecog", "0", 0, "typo", &error));
+  g_assert_cmpint (parasol_store_set_attestation (store, id, a, NULL, &error), >, 0);
+  a->met = FALSE;
+  g_assert_cmpint (parasol_store_set_attestation (store, id, a, "re-read", &error), >, 0);
+  parasol_attestation_free (a);
+  g_assert_no_error (error);
+
+  report = check (store);
+  g_assert_true (report->valid);
+  g_assert_cmpint (report->n_mismatches, ==, 0);
+  g_assert_cmpint (report->n_records, ==, 3);  /* patient, lab, attestation */
+  g_clear_pointer (&report, parasol_audit_report_free);
+  g_clear_object (&store);
+
+  /* ANC 25 instead of 2.5, ECOG back to 1 and a patient with no audit row, by hand. */
+  sql = g_strdup_printf ("UPDATE lab SET value = 25 WHERE id = %" G_GINT64_FORMAT ";"
+                         "UPDATE patient SET ecog = 1 WHERE id = %" G_GINT64_FORMAT ";"
+                         "INSERT INTO patient (screening_number) VALUES ('S-0666');"
+                         "UPDATE attestation SET met = 1;", lab, id);
+  raw_ok (f->db, sql);
+  store = test_open_store (f->db, FALSE);
+  report = check (store);
+  g_assert_false (report->valid);
+  g_assert_cmpint (report->first_bad, ==, 0);
+  g_assert_cmpint (report->n_mismatches, ==, 4);
+  m = find_mismatch (report, "lab", "value");
+  g_assert_nonnull (m);
+  g_assert_cmpint (m->record, ==, lab);
+  g_assert_cmpstr (m->stored, ==, "25");
+  g_assert_cmpstr (m->audited, ==, "2.5");
+  m = find_mismatch (report, "patient", "ecog");
+  g_assert_cmpstr (m->stored, ==, "1");
+  g_assert_cmpstr (m->audited, ==, "0");
+  m = find_mismatch (report, "attestation", "met");
+  g_assert_cmpstr (m->stored, ==, "1");
+  g_assert_cmpstr (m->audited, ==, "0");
+  m = find_mismatch (report, "patient", NULL);
+  g_assert_nonnull (m);
+  g_assert_cmpint (m->record, ==, id + 1);
+  g_assert_nonnull (report->message);
+
+  /* ... and writing stops until a person has seen it. */
+  g_assert_nonnull (parasol_store_get_damage (store));
+  g_assert_cmpint (add_patient_error (store, "S-0002", NULL, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT);
+  g_assert_nonnull (strstr (error->message, "acknowledge"));
+  g_clear_error (&error);
+}
+
+/* --- The chain: keyed, anchored, stopping writes ----------------------------------------- */
+
+static char *
+key_file (Fixture *f)
+{
+  return g_build_filename (f->dir, "site.key", NULL);
+}
+
+/* Someone with the file but not the key rewrites row @k and re-hashes every later row with
+ * plain SHA-256, putting the trigger back: what the old verify called "intact". */
+static void
+rehash_from (const char *path,
+             gint64      k)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *prev = NULL;
+  g_autoptr(GPtrArray) updates = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER audit_no_update", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT seq, at, who, who_name, tbl, record, field,"
+                                           " old_value, new_value, reason, prev_hash FROM audit"
+                                           " WHERE seq >= ?1 ORDER BY seq", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, k);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+#define T(i) ((const char *) sqlite3_column_text (stmt, (i)))
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      g_autofree char *new_value = g_strdup (T (8));
+      char *hash;
+
+      if (seq == k && new_value != NULL)
+        {
+          g_free (new_value);
+          new_value = g_strdup (g_strcmp0 (T (6), "initials") == 0 ? "XYZ" : "{}");
+        }
+      if (prev == NULL)
+        prev = g_strdup (T (10));
+      hash = parasol_store_audit_hash (prev, seq, T (1), T (2), T (3), T (4),
+                                       sqlite3_column_int64 (stmt, 5), T (6), T (7), new_value,
+                                       T (9));
+      g_ptr_array_add (updates, sqlite3_mprintf ("UPDATE audit SET new_value = %Q, prev_hash = '%q',"
+                                                 " hash = '%q' WHERE seq = %lld;",
+                                                 new_value, prev, hash, (long long) seq));
+      g_free (prev);
+      prev = hash;
+#undef T
+    }
+  sqlite3_finalize (stmt);
+  for (guint i = 0; i < updates->len; i++)
+    {
+      g_assert_cmpint (sqlite3_exec (db, g_ptr_array_index (updates, i), NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_free (g_ptr_array_index (updates, i));
+      updates->pdata[i] = NULL;
+    }
+  g_assert_cmpint (sqlite3_exec (db, audit_no_update_sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_rehashed_without_key (Fixture *f, gconstpointer data)
+{
+  g_autofree char *key = key_file (f);
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolAuditReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  g_setenv ("PARASOL_KEY_FILE", key, TRUE);
+  store = test_open_store (f->db, TRUE);
+  id = test_add_patient (store, "S-0001");
+  test_add_patient (store, "S-0002");
+  g_assert_true (parasol_store_set_patient_field (store, id, "initials", "ABD", 0, "typo", &error));
+  g_assert_true (g_file_test (key, G_FILE_TEST_EXISTS));
+  {
+    struct stat st;
+    g_assert_cmpint (g_stat (key, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+  report = check (store);
+  g_assert_true (report->valid);
+  g_assert_cmpint (report->keyed_from, ==, 1);
+  g_assert_cmpint (report->key_state, ==, PARASOL_AUDIT_KEY_OK);
+  g_clear_pointer (&report, parasol_audit_report_free);
+  g_clear_object (&store);
+
+  /* The patient row changed and its audit rows re-hashed with SHA-256 from row 4 on. */
+  raw_ok (f->db, "UPDATE patient SET initials = 'XYZ' WHERE screening_number = 'S-0001'");
+  rehash_from (f->db, 4);
+  store = test_open_store (f->db, FALSE);
+  /* Found on open already: the head row's link is not keyed. */
+  g_assert_nonnull (parasol_store_get_damage (store));
+  report = check (store);
+  g_assert_false (report->valid);
+  g_assert_cmpint (report->first_bad, ==, 4);
+  g_clear_pointer (&report, parasol_audit_report_free);
+  g_clear_object (&store);
+
+  /* Without the key, only the structure verifies, and verify says the key is missing. */
+  g_unsetenv ("PARASOL_KEY_FILE");
+  g_setenv ("PARASOL_KEY_FILE", "/nonexistent/site.key", TRUE);
+  g_assert_true (g_file_test (f->db, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *sql = g_strdup_printf ("VACUUM INTO '%s'", copy);
+    g_autofree char *err = NULL;
+    g_setenv ("PARASOL_KEY_FILE", key, TRUE);
+    err = raw_exec (f->db, sql);
+    g_assert_null (err);
+    g_setenv ("PARASOL_KEY_FILE", "/nonexistent/site.key", TRUE);
+  }
+  store = test_open_store (copy, FALSE);
+  report = check (store);
+  g_assert_cmpint (report->key_state, ==, PARASOL_AUDIT_KEY_MISSING);
+  g_assert_true (report->valid);  /* the structure is whole: only the key can tell */
+  g_assert_cmpint (add_patient_error (store, "S-0003", NULL, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT);
+  g_assert_nonnull (strstr (error->message, "site key"));
+  g_clear_error (&error);
+  g_setenv ("PARASOL_KEY_FILE", key, TRUE);
+}
+
+/* Old databases: rows from before keying keep their SHA-256 links. */
+static void
+test_keyed_after_unkeyed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolAuditReport) report = NULL;
+  g_autofree char *key = key_file (f);
+
+  /* An unkeyed database, as every database was before keys (no key, no marker: a raw
+   * database where the store would have keyed it is made by removing the marker). */
+  g_setenv ("PARASOL_KEY_FILE", key, TRUE);
+  store = test_open_store (f->db, TRUE);
+  test_add_patient (store, "S-0001");
+  g_clear_object (&store);
+  g_unlink (key);
+  raw_ok (f->db, "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+                 "DELETE FROM audit; UPDATE patient SET version = 1;");
+  raw_ok (f->db, audit_no_update_sql);
+  raw_ok (f->db, audit_no_delete_sql);
+  {
+    /* Re-create the patient's insert row as the store before keys wrote it. */
+    g_autofree char *hash = parasol_store_audit_hash (GENESIS_HASH, 1, "2026-01-01T00:00:00.000000Z",
+                                                      "old", NULL, "patient", 1, NULL, NULL,
+                                                      "{\"screening_number\": \"S-0001\", \"subject_number\": null, \"initials\": \"ABC\", \"sex\": \"female\", \"birth_date\": \"1960-03-12\", \"site\": null, \"status\": \"screening\", \"arm\": null, \"screening_date\": \"2026-10-01\", \"ecog\": null, \"height_cm\": null, \"weight_kg\": null, \"liver_metastases\": null, \"liver_infiltration\": null, \"ici\": null, \"c1d1\": null, \"dose_weight_kg\": null}",
+                                                      NULL);
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO audit VALUES (1, '2026-01-01T00:00:00.000000Z',"
+                                            " 'old', NULL, 'patient', 1, NULL, NULL, '{\"screening_number\": \"S-0001\", \"subject_number\": null, \"initials\": \"ABC\", \"sex\": \"female\", \"birth_date\": \"1960-03-12\", \"site\": null, \"status\": \"screening\", \"arm\": null, \"screening_date\": \"2026-10-01\", \"ecog\": null, \"height_cm\": null, \"weight_kg\": null, \"liver_metastases\": null, \"liver_infiltration\": null, \"ici\": null, \"c1d1\": null, \"dose_weight_kg\": null}',"
+                                            " NULL, '%s', '%s')", GENESIS_HASH, hash);
+    raw_ok (f->db, sql);
+  }
+  /* The anchor of the first life of this file no longer applies. */
+  {
+    g_autofree char *real = realpath (f->db, NULL);
+    g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, real, -1);
+    g_autofree char *name = g_strdup_printf ("%.32s.anchor", digest);
+    g_autofree char *anchor = g_build_filename (g_get_user_state_dir (), "parasol", "anchors", name, NULL);
+    g_unlink (anchor);
+  }
+
+  store = test_open_store (f->db, FALSE);
+  report = check (store);
+  g_assert_true (report->valid);
+  g_assert_cmpint (report->key_state, ==, PARASOL_AUDIT_KEY_NONE);
+  g_clear_pointer (&report, parasol_audit_report_free);
+
+  test_add_patient (store, "S-0002");
+  g_assert_true (g_file_test (key, G_FILE_TEST_EXISTS));
+  report = check (store);
+  g_assert_true (report->valid);
+  g_assert_cmpint (report->keyed_from, ==, 2);
+  g_assert_cmpint (report->key_state, ==, PARASOL_AUDIT_KEY_OK);
+  g_assert_cmpint (report->n_rows, ==, 3);
+}
+
+static void
+truncate_tail (Fixture *f,
+               int      n)
+{
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+  g_autoptr(ParasolAuditReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  gint64 id = test_add_patient (store, "S-0001");
+  gint64 rows;
+
+  for (int i = 0; i < 60; i++)
+    add_lab (store, id, 1.0 + i);
+  report = check (store);
+  g_assert_true (report->valid);
+  rows = report->n_rows;
+  g_assert_cmpint (report->anchor_seq, ==, rows);
+  g_clear_pointer (&report, parasol_audit_report_free);
+  g_clear_object (&store);
+
+  /* The last @n audit rows go, and their labs with them, so the data still reconcile; the
+   * triggers are put back. */
+  sql = g_strdup_printf ("DROP TRIGGER audit_no_delete;"
+                         "DELETE FROM lab WHERE id IN (SELECT record FROM audit WHERE tbl = 'lab'"
+                         " AND seq > %" G_GINT64_FORMAT ");"
+                         "DELETE FROM audit WHERE seq > %" G_GINT64_FORMAT ";%s",
+                         rows - n, rows - n, audit_no_delete_sql);
+  raw_ok (f->db, sql);
+
+  store = test_open_store (f->db, FALSE);
+  g_assert_nonnull (parasol_store_get_damage (store));
+  report = check (store);
+  g_assert_false (report->valid);
+  g_assert_true (report->truncated);
+  g_assert_cmpint (report->n_mismatches, ==, 0);
+  g_assert_cmpint (report->n_rows, ==, rows - n);
+  g_assert_nonnull (strstr (report->message, "cut short"));
+
+  /* Writes stop until a person acknowledges, which is audited. */
+  g_assert_cmpint (add_patient_error (store, "S-0002", NULL, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT);
+  g_clear_error (&error);
+  g_assert_false (parasol_store_audit_acknowledge (store, NULL, &error));
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  g_assert_true (parasol_store_audit_acknowledge (store, "Checked with the paper CRFs", &error));
+  g_assert_no_error (error);
+  g_assert_null (parasol_store_get_damage (store));
+  g_assert_cmpint (add_patient_error (store, "S-0002", NULL, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) acks = parasol_store_audit_list (store, "audit", 0, 0, &error);
+    const ParasolAuditEntry *ack = g_ptr_array_index (acks, acks->len - 1);
+
+    g_assert_cmpstr (ack->field, ==, "acknowledged");
+    g_assert_cmpstr (ack->reason, ==, "Checked with the paper CRFs");
+    g_assert_nonnull (strstr (ack->old_value, "cut short"));
+  }
+}
+
+static void
+test_truncated_1 (Fixture *f, gconstpointer data)
+{
+  truncate_tail (f, 1);
+}
+
+static void
+test_truncated_50 (Fixture *f, gconstpointer data)
+{
+  truncate_tail (f, 50);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -364,6 +798,14 @@ main (int argc, char *argv[])
   ADD ("/store/identity/printable", test_identities);
   ADD ("/store/identity/find-order", test_find_order);
   ADD ("/store/identity/status-arm", test_status_arm_workflow_only);
+  ADD ("/store/schema/trigger", test_schema_trigger);
+  ADD ("/store/schema/view", test_schema_view);
+  ADD ("/store/schema/dropped-triggers", test_schema_dropped_triggers);
+  ADD ("/store/audit/reconcile", test_reconcile);
+  ADD ("/store/audit/rehashed-without-key", test_rehashed_without_key);
+  ADD ("/store/audit/keyed-after-unkeyed", test_keyed_after_unkeyed);
+  ADD ("/store/audit/truncated-1", test_truncated_1);
+  ADD ("/store/audit/truncated-50", test_truncated_50);
 #undef ADD
 
   return g_test_run ();
