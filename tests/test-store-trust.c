@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli-helpers.h"
@@ -786,6 +787,260 @@ test_truncated_50 (Fixture *f, gconstpointer data)
   truncate_tail (f, 50);
 }
 
+/* --- The file and its folder --------------------------------------------------------------- */
+
+/* Issue 12: in a 1777 folder a planted WAL made a patient on_treatment and dropped a trigger.
+ * Any folder others can write is refused, before SQLite reads anything. */
+static void
+test_open_folder (Fixture *f, gconstpointer data)
+{
+  g_autofree char *open_dir = g_build_filename (f->dir, "shared", NULL);
+  g_autofree char *db = g_build_filename (open_dir, "trial.db", NULL);
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (open_dir, 0700), ==, 0);
+  store = test_open_store (db, TRUE);
+  test_add_patient (store, "S-0001");
+  g_clear_object (&store);
+
+  g_assert_cmpint (g_chmod (open_dir, 01777), ==, 0);
+  g_assert_true (g_file_set_contents (wal, "planted", -1, NULL));
+  for (int flags = 0; flags < 2; flags++)
+    {
+      store = parasol_store_open (db, flags ? PARASOL_STORE_OPEN_READ_ONLY : PARASOL_STORE_OPEN_DEFAULT,
+                                  &error);
+      g_assert_null (store);
+      g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_READ_ONLY);
+      g_assert_nonnull (strstr (error->message, "chmod 700"));
+      g_clear_error (&error);
+    }
+  /* Untouched: the planted file is still there for someone to look at. */
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_chmod (open_dir, 0770), ==, 0);
+  store = parasol_store_open (db, PARASOL_STORE_OPEN_DEFAULT, &error);
+  g_assert_null (store);
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (open_dir, 0700), ==, 0);
+}
+
+/* The checks run on the real folder: a link in a private folder to a database in an open one
+ * is refused, and a link in an open folder to a private one is fine. */
+static void
+test_symlink (Fixture *f, gconstpointer data)
+{
+  g_autofree char *open_dir = g_build_filename (f->dir, "shared", NULL);
+  g_autofree char *private_dir = g_build_filename (f->dir, "mine", NULL);
+  g_autofree char *real_db = g_build_filename (open_dir, "trial.db", NULL);
+  g_autofree char *link = g_build_filename (private_dir, "trial.db", NULL);
+  g_autofree char *link2 = g_build_filename (open_dir, "link.db", NULL);
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (open_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (private_dir, 0700), ==, 0);
+  store = test_open_store (real_db, TRUE);
+  g_clear_object (&store);
+  g_assert_cmpint (symlink (real_db, link), ==, 0);
+  g_assert_cmpint (g_chmod (open_dir, 0777), ==, 0);
+
+  store = parasol_store_open (link, PARASOL_STORE_OPEN_DEFAULT, &error);
+  g_assert_null (store);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, open_dir));
+  g_clear_error (&error);
+
+  /* The other way round: the link sits in the open folder, the file in a private one. */
+  g_assert_cmpint (g_chmod (open_dir, 0700), ==, 0);
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  g_assert_cmpint (g_rename (real_db, link), ==, 0);
+  g_assert_cmpint (symlink (link, link2), ==, 0);
+  g_assert_cmpint (g_chmod (open_dir, 0777), ==, 0);
+  store = parasol_store_open (link2, PARASOL_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_clear_object (&store);
+  g_assert_cmpint (g_chmod (open_dir, 0700), ==, 0);
+
+  /* The network-filesystem check also runs on the real folder (forced here). */
+  g_setenv ("PARASOL_TEST_FS_MAGIC", "0x6969", TRUE);
+  store = parasol_store_open (link2, PARASOL_STORE_OPEN_DEFAULT, &error);
+  g_unsetenv ("PARASOL_TEST_FS_MAGIC");
+  g_assert_null (store);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NETWORK_FS);
+  g_assert_nonnull (strstr (error->message, private_dir));
+}
+
+/* Issue 12: a read command on an existing empty file wrote the schema into it. */
+static void
+test_read_only_empty (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(CliResult) list = NULL;
+  g_autoptr(CliResult) verify = NULL;
+  struct stat st;
+
+  g_assert_true (g_file_set_contents (f->db, "", 0, NULL));
+  g_chmod (f->db, 0600);
+  store = parasol_store_open (f->db, PARASOL_STORE_OPEN_READ_ONLY, &error);
+  g_assert_null (store);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  list = cli_run (f->db, "patient", "list", NULL);
+  g_assert_cmpint (list->status, ==, 1);
+  cli_assert_contains (list->err, "parasol-cli init");
+  verify = cli_run (f->db, "audit", "verify", NULL);
+  g_assert_cmpint (verify->status, ==, 1);
+  g_assert_cmpint (g_stat (f->db, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, 0);
+}
+
+/* Issue 12: a killed backup left its .partial-* file (675 MB of patient data) behind. */
+static void
+test_partial_cleanup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dest = g_build_filename (f->dir, "backup.db", NULL);
+  g_autofree char *dead = NULL;
+  g_autofree char *dead_journal = NULL;
+  g_autofree char *beside_db = NULL;
+  g_autofree char *live = NULL;
+  pid_t child;
+  int status;
+
+  test_add_patient (store, "S-0001");
+  /* A process that is gone. */
+  child = fork ();
+  if (child == 0)
+    _exit (0);
+  waitpid (child, &status, 0);
+  dead = g_strdup_printf ("%s/other.db.partial-%d", f->dir, (int) child);
+  dead_journal = g_strdup_printf ("%s-journal", dead);
+  beside_db = g_strdup_printf ("%s.partial-%d", f->db, (int) child);
+  live = g_strdup_printf ("%s/third.db.partial-%d", f->dir, (int) getpid ());
+  g_assert_true (g_file_set_contents (dead, "patient data", -1, NULL));
+  g_assert_true (g_file_set_contents (dead_journal, "patient data", -1, NULL));
+  g_assert_true (g_file_set_contents (live, "being written", -1, NULL));
+
+  g_assert_true (parasol_store_backup (store, dest, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (dead, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (dead_journal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (live, G_FILE_TEST_EXISTS));
+  {
+    struct stat st;
+    g_assert_cmpint (g_stat (dest, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+  /* No silent overwrite. */
+  g_assert_false (parasol_store_backup (store, dest, &error));
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_clear_object (&store);
+
+  /* And at the next open. */
+  g_assert_true (g_file_set_contents (beside_db, "patient data", -1, NULL));
+  store = test_open_store (f->db, FALSE);
+  g_assert_false (g_file_test (beside_db, G_FILE_TEST_EXISTS));
+  g_unlink (live);
+
+  /* The backup is anchored like the database: cutting its tail is noticed. */
+  g_clear_object (&store);
+  {
+    g_autoptr(ParasolAuditReport) report = NULL;
+    raw_ok (dest, "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);");
+    raw_ok (dest, audit_no_delete_sql);
+    store = test_open_store (dest, FALSE);
+    report = check (store);
+    g_assert_true (report->truncated);
+  }
+}
+
+/* --- The frozen audit format --------------------------------------------------------------- */
+
+/* A known answer: if the canonical form changes, every database in use stops verifying. */
+static void
+test_audit_hash_known_answer (void)
+{
+  g_autofree char *hash = parasol_store_audit_hash (GENESIS_HASH, 7, "2026-10-01T08:30:00.000000Z",
+                                                    "jdoe", "Jane Doe", "lab", 42, "value", "2.5",
+                                                    "25", "Transcription error");
+  g_autofree char *with_nulls = parasol_store_audit_hash (GENESIS_HASH, 1, "2026-10-01T08:30:00.000000Z",
+                                                          "jdoe", NULL, "patient", 1, NULL, NULL,
+                                                          "{\"screening_number\": \"S-0001\"}", NULL);
+  guint8 key[32];
+  g_autofree char *keyed = NULL;
+
+  for (guint i = 0; i < sizeof key; i++)
+    key[i] = (guint8) i;
+  keyed = store_audit_link (key, 7, GENESIS_HASH, "2026-10-01T08:30:00.000000Z", "jdoe",
+                            "Jane Doe", "lab", 42, "value", "2.5", "25", "Transcription error");
+
+  g_assert_cmpstr (hash, ==, "7553abe40cf8068f766ef77701b8bd85dc9033180eafaa755c73e94bb800417b");
+  g_assert_cmpstr (with_nulls, ==, "e380fca83cb792f804fcff220b30ff57629a112975b5fa060b1a64ca7fc70b3d");
+  g_assert_cmpstr (keyed, ==, "1ae44701f66112d27f9a8e23ddcecef92c1b15c1625bcae05d53cbe4c0813aec");
+}
+
+/* Databases made at schema versions 1 to 4 (tests/data/store, by make-old-databases.c) are
+ * migrated to this version, then pass the whole audit check: chain, data reconciled. */
+static void
+test_old_databases (Fixture *f, gconstpointer data)
+{
+  static const struct { int version; gint64 rows; gint64 records; } expected[] = {
+    { 1, 33, 1 + 3 + 9 + 9 + 6 },
+    { 2, 62, 1 + 3 + 9 + 9 + 6 + 2 + 4 + 8 + 2 + 2 },
+    { 3, 70, 1 + 3 + 9 + 9 + 6 + 2 + 4 + 8 + 2 + 2 },
+    { 4, 71, 1 + 3 + 9 + 9 + 6 + 2 + 4 + 8 + 2 + 2 + 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("schema-%d.db", expected[i].version);
+      g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "store", name, NULL);
+      g_autofree char *copy = g_build_filename (f->dir, name, NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(ParasolStore) store = NULL;
+      g_autoptr(ParasolAuditReport) report = NULL;
+      g_autoptr(ParasolPatientFacts) facts = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (source, &contents, &len, &error));
+      g_assert_true (g_file_set_contents (copy, contents, len, &error));
+      g_chmod (copy, 0600);
+
+      store = test_open_store (copy, FALSE);
+      g_assert_cmpint (parasol_store_get_schema_version (store), ==, PARASOL_STORE_SCHEMA_VERSION);
+      report = check (store);
+      if (!report->valid)
+        g_error ("schema %d: %s", expected[i].version, report->message);
+      g_assert_cmpint (report->n_rows, ==, expected[i].rows);
+      g_assert_cmpint (report->n_records, ==, expected[i].records);
+      g_assert_cmpint (report->key_state, ==, PARASOL_AUDIT_KEY_NONE);
+      g_clear_pointer (&report, parasol_audit_report_free);
+
+      facts = parasol_store_load_patient (store, parasol_store_find_patient (store, "S-0001", NULL), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (facts->labs->len, ==, 3);
+      g_assert_cmpuint (facts->biomarkers->len, ==, 3);
+      g_assert_cmpuint (facts->attestations->len, ==, 2);
+      g_assert_cmpuint (facts->cycles->len, ==, expected[i].version >= 2 ? 2 : 0);
+
+      /* It goes on: the next change keys the chain, and everything still verifies. */
+      g_assert_true (parasol_store_set_patient_field (store, facts->id, "weight_kg", "56", 0,
+                                                      "Weighed again", &error));
+      g_assert_no_error (error);
+      report = check (store);
+      g_assert_true (report->valid);
+      g_assert_cmpint (report->keyed_from, ==, expected[i].rows + 1);
+      g_assert_cmpint (report->key_state, ==, PARASOL_AUDIT_KEY_OK);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -806,6 +1061,12 @@ main (int argc, char *argv[])
   ADD ("/store/audit/keyed-after-unkeyed", test_keyed_after_unkeyed);
   ADD ("/store/audit/truncated-1", test_truncated_1);
   ADD ("/store/audit/truncated-50", test_truncated_50);
+  ADD ("/store/file/open-folder", test_open_folder);
+  ADD ("/store/file/symlink", test_symlink);
+  ADD ("/store/file/read-only-empty", test_read_only_empty);
+  ADD ("/store/file/partial-cleanup", test_partial_cleanup);
+  g_test_add_func ("/store/audit/known-answer", test_audit_hash_known_answer);
+  ADD ("/store/audit/old-databases", test_old_databases);
 #undef ADD
 
   return g_test_run ();
