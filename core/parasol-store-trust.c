@@ -1154,11 +1154,18 @@ store_trust_begin (ParasolStore *self,
       if (!self->have_key || g_strcmp0 (chain_key_id, self->key_id) != 0)
         {
           g_autofree char *key_path = parasol_store_key_path ();
-          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
-                       _("Nothing can be saved: the audit trail of %s is keyed with site key "
-                         "%s, and this computer %s. Copy the site key file of the computer "
-                         "that wrote the database to %s."), self->path, chain_key_id,
-                       self->have_key ? _("has another one") : _("has none"), key_path);
+          if (self->have_key)
+            g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
+                         _("Nothing can be saved: the audit trail of %s is keyed with site key "
+                           "%s, and this computer has another one. Copy the site key file of "
+                           "the computer that wrote the database to %s."), self->path,
+                         chain_key_id, key_path);
+          else
+            g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
+                         _("Nothing can be saved: the audit trail of %s is keyed with site key "
+                           "%s, and this computer has no site key. Copy the site key file of "
+                           "the computer that wrote the database to %s."), self->path,
+                         chain_key_id, key_path);
           return FALSE;
         }
       return TRUE;
