@@ -1511,6 +1511,85 @@ parasol_store_backup (ParasolStore *self,
   return TRUE;
 }
 
+/* --- Exports ----------------------------------------------------------------------------- */
+
+gboolean
+parasol_store_write_export (const char *path,
+                            const void *data,
+                            gsize       len,
+                            gboolean    force,
+                            GError    **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp = NULL;
+  const char *p = data;
+  gsize done = 0;
+  int errsv = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!force && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
+                   _("%s already exists and was left as it is. Choose another name, or pass "
+                     "--force to replace it."), path);
+      return FALSE;
+    }
+  dir = g_path_get_dirname (path);
+  store_clean_partials (path);
+  tmp = g_strdup_printf ("%s.partial-%d", path, (int) getpid ());
+  fd = g_open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_FAILED,
+                   _("Could not create %s: %s"), tmp, g_strerror (errsv));
+      return FALSE;
+    }
+  fchmod (fd, 0600);
+  while (done < len)
+    {
+      ssize_t n = write (fd, p + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          errsv = n < 0 ? errno : ENOSPC;
+          break;
+        }
+      done += (gsize) n;
+    }
+  if (errsv == 0 && fsync (fd) != 0)
+    errsv = errno;
+  close (fd);
+  /* Without --force, link () refuses to replace a file that appeared meanwhile. */
+  if (errsv == 0 && (force ? g_rename (tmp, path) : link (tmp, path)) != 0)
+    errsv = errno;
+  g_unlink (tmp);
+  if (errsv != 0)
+    {
+      if (errsv == EEXIST)
+        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
+                     _("%s already exists and was left as it is. Choose another name, or pass "
+                       "--force to replace it."), path);
+      else
+        g_set_error (error, PARASOL_STORE_ERROR,
+                     errsv == ENOSPC ? PARASOL_STORE_ERROR_FULL : PARASOL_STORE_ERROR_FAILED,
+                     _("Could not write %s: %s; nothing was written."), path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return TRUE;
+}
+
 /* --- Trial ------------------------------------------------------------------------------- */
 
 gboolean

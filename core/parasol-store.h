@@ -122,6 +122,15 @@ gboolean      parasol_store_backup                 (ParasolStore *self,
                                                     const char   *dest_path,
                                                     GError      **error);
 
+/* An export (iCalendar, ODM, a printout) of trial data: written to a temporary 0600 file beside
+ * @path and moved into place only once complete and synced, so no reader sees half of it.  An
+ * existing file is replaced only with @force; otherwise PARASOL_STORE_ERROR_EXISTS. */
+gboolean      parasol_store_write_export           (const char   *path,
+                                                    const void   *data,
+                                                    gsize         len,
+                                                    gboolean      force,
+                                                    GError      **error);
+
 /* Trial */
 gboolean      parasol_store_has_trial              (ParasolStore *self);
 gboolean      parasol_store_init_trial             (ParasolStore *self,
