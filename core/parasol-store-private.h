@@ -66,6 +66,8 @@ struct _ParasolStore
   guint8      key[32];      /* the site key, when have_key */
   gboolean    have_key;
   char       *key_id;       /* its public id (HMAC of a constant) */
+  char       *chain_key_id; /* the id the chain's key marker names */
+  char       *damage_file;
   gint64      keyed_from;   /* first keyed audit row (0: not keyed, or not known yet) */
   gint64      anchor_seq;   /* the last anchor written or read */
   gboolean    appended;     /* the current transaction appended audit rows */

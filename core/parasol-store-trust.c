@@ -1087,6 +1087,8 @@ store_trust_open (ParasolStore *self)
   if (self->have_key)
     self->key_id = key_id_for (self->key);
   self->keyed_from = chain_keyed_from (self->db, &chain_key_id);
+  g_free (self->chain_key_id);
+  self->chain_key_id = g_strdup (chain_key_id);
 
   load_damage (self);
 
@@ -1130,9 +1132,9 @@ gboolean
 store_trust_begin (ParasolStore *self,
                    GError      **error)
 {
-  g_autofree char *chain_key_id = NULL;
-
-  if (self->damage == NULL)
+  if (self->damage_file == NULL)
+    self->damage_file = state_file (self->real_path, "damage");
+  if (self->damage == NULL && g_file_test (self->damage_file, G_FILE_TEST_EXISTS))
     load_damage (self);  /* found by another process since we opened */
   if (self->damage != NULL && !self->acknowledging)
     {
@@ -1144,14 +1146,29 @@ store_trust_begin (ParasolStore *self,
       return FALSE;
     }
 
+  /* Another process may have keyed the chain since we looked; once keyed it stays keyed. */
   if (self->keyed_from == 0)
-    self->keyed_from = chain_keyed_from (self->db, &chain_key_id);
-  else
-    chain_keyed_from (self->db, &chain_key_id);
+    {
+      sqlite3_stmt *stmt = store_prepare (self, "SELECT seq, new_value FROM audit WHERE tbl = 'audit'"
+                                                " AND record = 0 AND field = '" KEY_MARKER_FIELD "'"
+                                                " ORDER BY seq LIMIT 1", error);
+      if (stmt == NULL)
+        return FALSE;
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *value = (const char *) sqlite3_column_text (stmt, 1);
+
+          self->keyed_from = sqlite3_column_int64 (stmt, 0);
+          g_free (self->chain_key_id);
+          self->chain_key_id = g_strdup (value != NULL && g_str_has_prefix (value, "hmac-sha256:")
+                                           ? value + strlen ("hmac-sha256:") : "");
+        }
+      sqlite3_reset (stmt);
+    }
 
   if (self->keyed_from > 0)
     {
-      if (!self->have_key || g_strcmp0 (chain_key_id, self->key_id) != 0)
+      if (!self->have_key || g_strcmp0 (self->chain_key_id, self->key_id) != 0)
         {
           g_autofree char *key_path = parasol_store_key_path ();
           if (self->have_key)
@@ -1159,13 +1176,13 @@ store_trust_begin (ParasolStore *self,
                          _("Nothing can be saved: the audit trail of %s is keyed with site key "
                            "%s, and this computer has another one. Copy the site key file of "
                            "the computer that wrote the database to %s."), self->path,
-                         chain_key_id, key_path);
+                         self->chain_key_id, key_path);
           else
             g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
                          _("Nothing can be saved: the audit trail of %s is keyed with site key "
                            "%s, and this computer has no site key. Copy the site key file of "
                            "the computer that wrote the database to %s."), self->path,
-                         chain_key_id, key_path);
+                         self->chain_key_id, key_path);
           return FALSE;
         }
       return TRUE;
@@ -1185,6 +1202,8 @@ store_trust_begin (ParasolStore *self,
 
     self->keyed_from = self->next_seq;
     self->keyed_in_tx = TRUE;
+    g_free (self->chain_key_id);
+    self->chain_key_id = g_strdup (self->key_id);
     if (!store_audit_append (self, "audit", 0, KEY_MARKER_FIELD, NULL, marker,
                              "From this row on, the audit trail is keyed with the site key",
                              error))

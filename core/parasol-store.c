@@ -1700,6 +1700,8 @@ parasol_store_finalize (GObject *object)
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->real_path, g_free);
   g_clear_pointer (&self->key_id, g_free);
+  g_clear_pointer (&self->chain_key_id, g_free);
+  g_clear_pointer (&self->damage_file, g_free);
   g_clear_pointer (&self->damage, g_free);
   memset (self->key, 0, sizeof self->key);
   g_clear_pointer (&self->actor, g_free);
