@@ -412,7 +412,11 @@ static char *
 copy_db (const char *src,
          const char *name)
 {
-  char *dest = g_build_filename (bench.tmp_dir, name, NULL);
+  /* A new name for every copy: an older copy at a path the store has written to is, rightly,
+   * a trail cut short (its anchor is newer). */
+  static int copies;
+  g_autofree char *unique = g_strdup_printf ("%d-%s", ++copies, name);
+  char *dest = g_build_filename (bench.tmp_dir, unique, NULL);
   g_autoptr(GFile) from = g_file_new_for_path (src);
   g_autoptr(GFile) to = g_file_new_for_path (dest);
   g_autoptr(GError) error = NULL;
