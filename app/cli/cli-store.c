@@ -557,8 +557,9 @@ parasol_cli_patient_set (int    argc,
   status = parasol_cli_parse (&argc, &argv, entries, "ID FIELD VALUE",
                               N_("Change one fact about a patient. FIELD is one of: "
                                  "ecog, liver_metastases (yes|no), liver_infiltration (yes|no), "
-                                 "height_cm, weight_kg, initials, sex, birth_date, site, status, "
-                                 "screening_date, subject_number."), -1);
+                                 "height_cm, weight_kg, initials, sex, birth_date, site, "
+                                 "screening_date, subject_number. The status and the arm change "
+                                 "only through enrol, give and assign."), -1);
   if (status != PARASOL_CLI_OK)
     return status;
   if (argc != (clear ? 3 : 4))
