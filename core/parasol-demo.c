@@ -354,9 +354,9 @@ add_treatment (Demo                *demo,
   if (n_cycles == 0)
     return TRUE;
 
-  return parasol_store_set_patient_field (demo->store, id, "status",
-                                          stops ? "off_treatment" : "on_treatment", 0,
-                                          "Demo: treatment status", error);
+  return parasol_store_set_patient_status (demo->store, id,
+                                           stops ? "off_treatment" : "on_treatment",
+                                           "Demo: treatment status", error);
 }
 
 static gboolean

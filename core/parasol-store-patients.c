@@ -22,6 +22,7 @@
 typedef enum {
   FIELD_TEXT,
   FIELD_CODE,      /* identifiers: no spaces at either end, not empty */
+  FIELD_IDENTITY,  /* who the patient is: printable only, NFC, not digits only, unique */
   FIELD_DATE,
   FIELD_ENUM,
   FIELD_INT,
@@ -46,12 +47,12 @@ static const char *const language_choices[] = { "zh_CN", "en", NULL };
 
 /* The column names here are the only identifiers ever spliced into SQL text. */
 static const PatientField patient_fields[] = {
-  { "screening_number", FIELD_CODE },
-  { "subject_number", FIELD_CODE },
-  { "initials", FIELD_CODE },
+  { "screening_number", FIELD_IDENTITY },
+  { "subject_number", FIELD_IDENTITY },
+  { "initials", FIELD_IDENTITY },
   { "sex", FIELD_ENUM, 0, 0, NULL, sex_choices },
   { "birth_date", FIELD_DATE },
-  { "site", FIELD_TEXT },
+  { "site", FIELD_IDENTITY },
   { "status", FIELD_ENUM, 0, 0, NULL, status_choices },
   { "arm", FIELD_CODE },
   { "ici", FIELD_CODE },
@@ -86,6 +87,63 @@ parasol_store_patient_field_names (void)
   return names;
 }
 
+/* Identities are read by people and matched by machines: only printable characters (no
+ * control, zero-width, bidi-format, line or paragraph separators, no odd spaces), in NFC.
+ * Returns the NFC form, or NULL with @error. */
+static char *
+normalise_identity (const char *field,
+                    const char *value,
+                    GError    **error)
+{
+  g_autofree char *nfc = NULL;
+  gboolean digits_only = TRUE;
+
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("The %s is not valid UTF-8 text."), field);
+      return NULL;
+    }
+  nfc = g_utf8_normalize (value, -1, G_NORMALIZE_NFC);
+  if (nfc == NULL || *nfc == '\0' || g_unichar_isspace (g_utf8_get_char (nfc)) ||
+      g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (nfc + strlen (nfc)))) ||
+      g_utf8_strlen (nfc, -1) > (g_str_equal (field, "site") ? 200 : 64))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("“%s” is not a valid %s: it must be 1 to %d characters, without spaces "
+                     "at either end."), value, field, g_str_equal (field, "site") ? 200 : 64);
+      return NULL;
+    }
+  for (const char *p = nfc; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (!g_unichar_isprint (c) || type == G_UNICODE_LINE_SEPARATOR ||
+          type == G_UNICODE_PARAGRAPH_SEPARATOR ||
+          (type == G_UNICODE_SPACE_SEPARATOR && c != ' ' && c != 0x3000))
+        {
+          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                       _("The %s contains an invisible or control character (U+%04X) at "
+                         "position %ld; type it again using visible characters only."),
+                       field, (guint) c, g_utf8_pointer_to_offset (nfc, p) + 1);
+          return NULL;
+        }
+      if (!g_unichar_isdigit (c))
+        digits_only = FALSE;
+    }
+  if (digits_only && (g_str_equal (field, "screening_number") ||
+                      g_str_equal (field, "subject_number")))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("“%s” is not a valid %s: a number made of digits only could be taken for "
+                     "a patient's internal id. Use the site's prefix, for example S-%s."),
+                   value, field, nfc);
+      return NULL;
+    }
+  return g_steal_pointer (&nfc);
+}
+
 /* Checks and normalises @value for @field: "yes"/"no" become 1/0, numbers their canonical
  * text.  Returns the normalised text (NULL for NULL) or FALSE with @error. */
 static gboolean
@@ -114,6 +172,10 @@ normalise_field_value (const PatientField *field,
         break;
       *normalised = g_strdup (value);
       return TRUE;
+
+    case FIELD_IDENTITY:
+      *normalised = normalise_identity (field->name, value, error);
+      return *normalised != NULL;
 
     case FIELD_DATE:
       {
@@ -194,6 +256,46 @@ normalise_field_value (const PatientField *field,
   return FALSE;
 }
 
+/* A screening or subject number names one patient: it may be neither another patient's
+ * screening number nor another patient's subject number. */
+static gboolean
+check_number_unique (ParasolStore *self,
+                     gint64        patient_id,
+                     const char   *number,
+                     GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 other = 0;
+  int rc;
+
+  if (number == NULL)
+    return TRUE;
+  stmt = store_prepare (self,
+                        "SELECT id FROM patient WHERE (screening_number = ?1 OR subject_number = ?1)"
+                        " AND id != ?2 LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, number, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, patient_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    other = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the patients"));
+      return FALSE;
+    }
+  if (other != 0)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
+                   _("%s is already the screening or subject number of another patient; a "
+                     "number must name one patient only."), number);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gint64
 parasol_store_add_patient (ParasolStore              *self,
                            const ParasolPatientFacts *patient,
@@ -203,7 +305,7 @@ parasol_store_add_patient (ParasolStore              *self,
   g_autofree char *screening = parasol_date_to_iso (&patient->screening_date);
   g_autofree char *c1d1 = parasol_date_to_iso (&patient->c1d1);
   const char *status = patient->status != NULL ? patient->status : "screening";
-  struct { const char *field; const char *value; } checks[] = {
+  struct { const char *field; const char *value; char *normalised; } checks[] = {
     { "screening_number", patient->screening_number },
     { "subject_number", patient->subject_number },
     { "initials", patient->initials },
@@ -215,25 +317,7 @@ parasol_store_add_patient (ParasolStore              *self,
   g_autofree char *height = store_format_double (patient->height_cm);
   g_autofree char *weight = store_format_double (patient->weight_kg);
   g_autofree char *dose_weight = store_format_double (patient->dose_weight_kg);
-  Col cols[] = {
-    TEXT_COL ("screening_number", patient->screening_number),
-    TEXT_COL ("subject_number", patient->subject_number),
-    TEXT_COL ("initials", patient->initials),
-    TEXT_COL ("sex", parasol_sex_to_string (patient->sex)),
-    TEXT_COL ("birth_date", birth),
-    TEXT_COL ("site", patient->site),
-    TEXT_COL ("status", status),
-    TEXT_COL ("arm", patient->arm),
-    TEXT_COL ("screening_date", screening),
-    INT_COL ("ecog", patient->ecog),
-    REAL_COL ("height_cm", patient->height_cm),
-    REAL_COL ("weight_kg", patient->weight_kg),
-    INT_COL ("liver_metastases", patient->liver_metastases),
-    INT_COL ("liver_infiltration", patient->liver_infiltration),
-    TEXT_COL ("ici", patient->ici),
-    TEXT_COL ("c1d1", c1d1),
-    REAL_COL ("dose_weight_kg", patient->dose_weight_kg),
-  };
+  gint64 id = 0;
 
   g_return_val_if_fail (PARASOL_IS_STORE (self), 0);
   g_return_val_if_fail (patient != NULL, 0);
@@ -246,43 +330,79 @@ parasol_store_add_patient (ParasolStore              *self,
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
-    {
-      g_autofree char *normalised = NULL;
-      if (!normalise_field_value (find_patient_field (checks[i].field), checks[i].value,
-                                  &normalised, error))
-        return 0;
-    }
+    if (!normalise_field_value (find_patient_field (checks[i].field), checks[i].value,
+                                &checks[i].normalised, error))
+      goto out;
   {
     g_autofree char *n = NULL;
     if (height && !normalise_field_value (find_patient_field ("height_cm"), height, &n, error))
-      return 0;
+      goto out;
     g_clear_pointer (&n, g_free);
     if (weight && !normalise_field_value (find_patient_field ("weight_kg"), weight, &n, error))
-      return 0;
+      goto out;
     g_clear_pointer (&n, g_free);
     if (dose_weight && !normalise_field_value (find_patient_field ("dose_weight_kg"), dose_weight, &n, error))
-      return 0;
+      goto out;
   }
 
-  cols[9].is_null = patient->ecog < 0;
-  cols[12].is_null = patient->liver_metastases == PARASOL_TRI_UNKNOWN;
-  cols[13].is_null = patient->liver_infiltration == PARASOL_TRI_UNKNOWN;
   if (patient->ecog > 5)
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                    _("ECOG %d is not valid; it ranges from 0 to 5."), patient->ecog);
-      return 0;
+      goto out;
     }
 
-  if (parasol_store_find_patient (self, patient->screening_number, NULL) != 0)
-    {
-      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
-                   _("A patient with screening number %s already exists."),
-                   patient->screening_number);
-      return 0;
-    }
+  {
+    Col cols[] = {
+      TEXT_COL ("screening_number", checks[0].normalised),
+      TEXT_COL ("subject_number", checks[1].normalised),
+      TEXT_COL ("initials", checks[2].normalised),
+      TEXT_COL ("sex", parasol_sex_to_string (patient->sex)),
+      TEXT_COL ("birth_date", birth),
+      TEXT_COL ("site", checks[3].normalised),
+      TEXT_COL ("status", status),
+      TEXT_COL ("arm", patient->arm),
+      TEXT_COL ("screening_date", screening),
+      INT_COL ("ecog", patient->ecog),
+      REAL_COL ("height_cm", patient->height_cm),
+      REAL_COL ("weight_kg", patient->weight_kg),
+      INT_COL ("liver_metastases", patient->liver_metastases),
+      INT_COL ("liver_infiltration", patient->liver_infiltration),
+      TEXT_COL ("ici", patient->ici),
+      TEXT_COL ("c1d1", c1d1),
+      REAL_COL ("dose_weight_kg", patient->dose_weight_kg),
+    };
 
-  return store_insert_record (self, "patient", 0, cols, G_N_ELEMENTS (cols), NULL, error);
+    cols[9].is_null = patient->ecog < 0;
+    cols[12].is_null = patient->liver_metastases == PARASOL_TRI_UNKNOWN;
+    cols[13].is_null = patient->liver_infiltration == PARASOL_TRI_UNKNOWN;
+
+    if (!store_write_begin (self, error))
+      goto out;
+    if (!check_number_unique (self, 0, checks[0].normalised, NULL))
+      {
+        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
+                     _("A patient with screening number %s already exists."),
+                     checks[0].normalised);
+        store_write_rollback (self);
+        goto out;
+      }
+    if (!check_number_unique (self, 0, checks[1].normalised, error))
+      {
+        store_write_rollback (self);
+        goto out;
+      }
+    id = store_insert_record (self, "patient", 0, cols, G_N_ELEMENTS (cols), NULL, error);
+    if (id == 0)
+      store_write_rollback (self);
+    else if (!store_write_commit (self, error))
+      id = 0;
+  }
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+    g_free (checks[i].normalised);
+  return id;
 }
 
 gint64
@@ -290,6 +410,7 @@ parasol_store_find_patient (ParasolStore *self,
                             const char   *key,
                             GError      **error)
 {
+  g_autofree char *nfc = NULL;
   sqlite3_stmt *stmt;
   gint64 id = 0;
   gint64 numeric = 0;
@@ -303,12 +424,16 @@ parasol_store_find_patient (ParasolStore *self,
       return 0;
     }
 
+  /* A screening number first, then a subject number, and an internal id only when no patient
+   * has that number (new numbers cannot be digits only, nor another patient's number). */
+  nfc = g_utf8_validate (key, -1, NULL) ? g_utf8_normalize (key, -1, G_NORMALIZE_NFC) : NULL;
   stmt = store_prepare (self,
                   "SELECT id FROM patient WHERE screening_number = ?1 OR subject_number = ?1"
-                  " OR id = ?2 ORDER BY screening_number = ?1 DESC LIMIT 1", error);
+                  " OR id = ?2 ORDER BY screening_number = ?1 DESC, subject_number = ?1 DESC"
+                  " LIMIT 1", error);
   if (stmt == NULL)
     return 0;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 1, nfc != NULL ? nfc : key, -1, SQLITE_TRANSIENT);
   if (g_ascii_string_to_signed (key, 10, 1, G_MAXINT64, &numeric, NULL))
     sqlite3_bind_int64 (stmt, 2, numeric);
   else
@@ -334,6 +459,58 @@ parasol_store_count_patients (ParasolStore *self)
   return n;
 }
 
+/* The one place a patient's field is written: normalise, keep numbers unique, then the
+ * audited update. */
+static gboolean
+set_patient_field (ParasolStore       *self,
+                   gint64              patient_id,
+                   const PatientField *field,
+                   const char         *value,
+                   gint64              expected_version,
+                   const char         *reason,
+                   GError            **error)
+{
+  g_autofree char *normalised = NULL;
+  Col col = TEXT_COL (field->name, NULL);
+
+  if (!normalise_field_value (field, value, &normalised, error))
+    return FALSE;
+
+  if (normalised != NULL && (field->kind == FIELD_INT || field->kind == FIELD_YESNO))
+    {
+      col.type = COL_INT;
+      col.integer = g_ascii_strtoll (normalised, NULL, 10);
+    }
+  else if (field->kind == FIELD_INT || field->kind == FIELD_YESNO)
+    {
+      col.type = COL_INT;
+      col.is_null = TRUE;
+    }
+  else if (field->kind == FIELD_REAL)
+    {
+      col.type = COL_REAL;
+      col.real = normalised != NULL ? g_ascii_strtod (normalised, NULL) : NAN;
+    }
+  else
+    col.text = normalised;
+
+  if (!store_write_begin (self, error))
+    return FALSE;
+  if ((g_str_equal (field->name, "screening_number") || g_str_equal (field->name, "subject_number")) &&
+      !check_number_unique (self, patient_id, normalised, error))
+    {
+      store_write_rollback (self);
+      return FALSE;
+    }
+  if (!store_update_record (self, "patient", patient_id, patient_id, &col, 1, expected_version,
+                            reason, NULL, NULL, error))
+    {
+      store_write_rollback (self);
+      return FALSE;
+    }
+  return store_write_commit (self, error);
+}
+
 gboolean
 parasol_store_set_patient_field (ParasolStore *self,
                                  gint64        patient_id,
@@ -344,13 +521,6 @@ parasol_store_set_patient_field (ParasolStore *self,
                                  GError      **error)
 {
   const PatientField *field;
-  g_autofree char *normalised = NULL;
-  g_autofree char *old_value = NULL;
-  g_autofree char *select_sql = NULL;
-  g_autofree char *update_sql = NULL;
-  sqlite3_stmt *stmt;
-  gint64 version;
-  int rc;
 
   g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
 
@@ -363,90 +533,49 @@ parasol_store_set_patient_field (ParasolStore *self,
       return FALSE;
     }
 
-  if (!normalise_field_value (field, value, &normalised, error))
-    return FALSE;
-
-  if (!store_write_begin (self, error))
-    return FALSE;
-
-  select_sql = g_strdup_printf ("SELECT %s, version FROM patient WHERE id = ?1", field->name);
-  stmt = store_prepare (self, select_sql, error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, patient_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
+  /* Status and arm follow from the workflows, which check what they rest on. */
+  if (g_str_equal (field->name, "status"))
     {
-      sqlite3_reset (stmt);
-      if (rc == SQLITE_DONE)
-        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
-                     _("There is no patient with id %" PRId64 "."), patient_id);
-      else
-        store_set_error (self, error, rc, _("reading the patient"));
-      goto fail;
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("The status changes only through its workflow, which checks what it rests "
+                     "on: “parasol-cli enrol” enrols an eligible patient and “parasol-cli give” "
+                     "records the first dose. It cannot be set directly."));
+      return FALSE;
     }
-  if (sqlite3_column_type (stmt, 0) == SQLITE_FLOAT)
-    old_value = store_format_double (sqlite3_column_double (stmt, 0));
-  else
-    old_value = store_column_strdup (stmt, 0);
-  version = sqlite3_column_int64 (stmt, 1);
-  sqlite3_reset (stmt);
-
-  if (expected_version != 0 && expected_version != version)
+  if (g_str_equal (field->name, "arm"))
     {
-      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CONFLICT,
-                   _("This patient was changed elsewhere (by another window or computer) since "
-                     "you opened it. Reload to see the current values; your change was not "
-                     "saved."));
-      goto fail;
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("The arm is set only by the investigator's arm decision: use "
+                     "“parasol-cli assign PATIENT --confirm ARM --reason TEXT”, which checks the "
+                     "arm against the protocol and keeps the proposal."));
+      return FALSE;
     }
 
-  if (g_strcmp0 (old_value, normalised) == 0)
-    {
-      /* Nothing changes: no write, no audit row. */
-      store_write_leave_unchanged (self);
-      return TRUE;
-    }
+  return set_patient_field (self, patient_id, field, value, expected_version, reason, error);
+}
 
-  if (old_value != NULL && (reason == NULL || *reason == '\0'))
-    {
-      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
-                   _("Changing the saved %s (%s) needs a reason."), field->name, old_value);
-      goto fail;
-    }
+gboolean
+parasol_store_set_patient_status (ParasolStore *self,
+                                  gint64        patient_id,
+                                  const char   *status,
+                                  const char   *reason,
+                                  GError      **error)
+{
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (status != NULL, FALSE);
 
-  update_sql = g_strdup_printf ("UPDATE patient SET %s = ?1, version = version + 1 WHERE id = ?2",
-                                field->name);
-  stmt = store_prepare (self, update_sql, error);
-  if (stmt == NULL)
-    goto fail;
-  if (normalised == NULL)
-    sqlite3_bind_null (stmt, 1);
-  else if (field->kind == FIELD_INT || field->kind == FIELD_YESNO)
-    sqlite3_bind_int64 (stmt, 1, g_ascii_strtoll (normalised, NULL, 10));
-  else if (field->kind == FIELD_REAL)
-    sqlite3_bind_double (stmt, 1, g_ascii_strtod (normalised, NULL));
-  else
-    sqlite3_bind_text (stmt, 1, normalised, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, patient_id);
-  rc = sqlite3_step (stmt);
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      g_autofree char *doing = g_strdup_printf (_("saving %s"), field->name);
-      store_set_error (self, error, rc, doing);
-      goto fail;
-    }
+  return set_patient_field (self, patient_id, find_patient_field ("status"), status, 0, reason,
+                            error);
+}
 
-  if (!store_audit_append (self, "patient", patient_id, field->name, old_value, normalised, reason, error))
-    goto fail;
-
-  store_queue_change (self, "patient", patient_id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
-  return store_write_commit (self, error);
-
-fail:
-  store_write_rollback (self);
-  return FALSE;
+gboolean
+store_set_patient_arm (ParasolStore *self,
+                       gint64        patient_id,
+                       const char   *arm,
+                       const char   *reason,
+                       GError      **error)
+{
+  return set_patient_field (self, patient_id, find_patient_field ("arm"), arm, 0, reason, error);
 }
 
 #define PATIENT_ROW_COLUMNS \

@@ -60,6 +60,20 @@ struct _ParasolStore
   GArray     *pending;      /* PendingChange, emitted after the outermost commit */
   gint64      data_version;
   gboolean    read_only;
+
+  /* Trust (parasol-store-trust.c) */
+  char       *real_path;    /* the database file with symlinks resolved */
+  guint8      key[32];      /* the site key, when have_key */
+  gboolean    have_key;
+  char       *key_id;       /* its public id (HMAC of a constant) */
+  char       *chain_key_id; /* the id the chain's key marker names */
+  char       *damage_file;
+  gint64      keyed_from;   /* first keyed audit row (0: not keyed, or not known yet) */
+  gint64      anchor_seq;   /* the last anchor written or read */
+  gboolean    appended;     /* the current transaction appended audit rows */
+  gboolean    acknowledging;
+  gboolean    keyed_in_tx;  /* the key marker was appended in this transaction */
+  char       *damage;       /* unacknowledged damage: writes are refused */
 };
 
 typedef enum {
@@ -75,11 +89,18 @@ typedef struct {
   double      real;   /* COL_REAL: NAN = NULL */
   gint64      integer;
   gboolean    is_null;/* COL_INT */
+  /* COL_INT: the audit trail's words for 0, 1, ... (NULL: the number itself) */
+  const char *const *labels;
+  /* store_update_record: a later value (ISO date) renews the record and needs no reason */
+  gboolean    renews;
 } Col;
 
-#define TEXT_COL(n, v) { (n), COL_TEXT, (v), NAN, 0, FALSE }
-#define REAL_COL(n, v) { (n), COL_REAL, NULL, (v), 0, FALSE }
-#define INT_COL(n, v)  { (n), COL_INT, NULL, NAN, (v), FALSE }
+#define TEXT_COL(n, v) { (n), COL_TEXT, (v), NAN, 0, FALSE, NULL, FALSE }
+#define REAL_COL(n, v) { (n), COL_REAL, NULL, (v), 0, FALSE, NULL, FALSE }
+#define INT_COL(n, v)  { (n), COL_INT, NULL, NAN, (v), FALSE, NULL, FALSE }
+
+/* The audit trail's words for attestation.met (0, 1). */
+extern const char *const store_met_labels[];
 
 void store_set_error (ParasolStore *self,
                       GError      **error,
@@ -153,6 +174,36 @@ gint64 store_insert_record (ParasolStore *self,
                             const char   *reason,
                             GError      **error);
 
+/* The one audited UPDATE: reads @cols of row @id of @table, compares each with its new value,
+ * requires @reason when a saved (non-NULL) value changes (@reason_message, if given, is the
+ * error then), checks @expected_version (0: skip), UPDATEs, appends one audit row per changed
+ * field and queues ::changed, all in one (nested) transaction.  *@changed says whether anything
+ * changed. */
+gboolean store_update_record (ParasolStore *self,
+                              const char   *table,
+                              gint64        id,
+                              gint64        patient_id,
+                              const Col    *cols,
+                              guint         n_cols,
+                              gint64        expected_version,
+                              const char   *reason,
+                              const char   *reason_message,
+                              gboolean     *changed,
+                              GError      **error);
+
+/* The text form of a column value, as the audit trail records it (NULL for NULL). */
+char *store_column_audit_text (sqlite3_stmt      *stmt,
+                               int                col,
+                               const char *const *labels);
+char *store_col_audit_text (const Col *col);
+
+/* parasol_store_record_assignment's write of the arm (the generic setter refuses it). */
+gboolean store_set_patient_arm (ParasolStore *self,
+                                gint64        patient_id,
+                                const char   *arm,
+                                const char   *reason,
+                                GError      **error);
+
 gboolean store_query_int (ParasolStore *self,
                           const char   *sql,
                           gint64       *value,
@@ -166,5 +217,55 @@ gboolean store_migrate (ParasolStore *self,
  * responses and events, and in administrations only the last dose (drug and date). */
 GPtrArray         *parasol_store_load_treated           (ParasolStore  *self,
                                                          GError       **error);
+/* --- parasol-store-trust.c -------------------------------------------------------------- */
+
+/* The schema of @version as the migrations make it: (type, name, tbl_name, sql) rows. */
+gboolean store_check_schema (ParasolStore *self,
+                             GError      **error);
+/* Loads the site key (if there is one) and checks the anchor and the chain head: damage is
+ * remembered in self->damage and stops writes. */
+void store_trust_open (ParasolStore *self);
+/* Before the first write of a transaction (write lock held, chain head read): refuses writes
+ * after unacknowledged damage or without the chain's key, and keys an unkeyed chain. */
+gboolean store_trust_begin (ParasolStore *self,
+                            GError      **error);
+/* After COMMIT: records the chain head outside the database. */
+void store_trust_committed (ParasolStore *self,
+                            gint64        seq,
+                            const char   *hash);
+/* The audit link of a row: HMAC-SHA256 under @key (when non-NULL) or SHA-256. */
+char *store_audit_link (const guint8 *key,
+                        gint64        seq,
+                        const char   *prev_hash,
+                        const char   *at,
+                        const char   *who,
+                        const char   *who_name,
+                        const char   *table_name,
+                        gint64        record,
+                        const char   *field,
+                        const char   *old_value,
+                        const char   *new_value,
+                        const char   *reason);
+/* What the background check needs, copied for a worker thread. */
+typedef struct _StoreCheckInfo StoreCheckInfo;
+StoreCheckInfo *store_check_info_new (ParasolStore *self);
+void store_check_info_free (StoreCheckInfo *info);
+/* The whole audit check on connection @db. */
+ParasolAuditReport *store_audit_check_db (sqlite3              *db,
+                                          const StoreCheckInfo *info,
+                                          GCancellable         *cancellable,
+                                          GError              **error);
+/* Remembers (or forgets, when acknowledged) the damage @report found. */
+void store_trust_record_damage (ParasolStore             *self,
+                                const ParasolAuditReport *report);
+void store_record_damage_for (const StoreCheckInfo     *info,
+                              const ParasolAuditReport *report);
+/* Removes leftover .partial-* backups beside @path (older than a minute). */
+void store_clean_partials (const char *path);
+/* Records @seq/@hash as the anchor of the database at @path. */
+void store_write_anchor (const char *path,
+                         gint64      seq,
+                         const char *hash,
+                         gint64      keyed_from);
 
 G_END_DECLS

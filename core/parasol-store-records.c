@@ -103,6 +103,43 @@ parasol_store_add_biomarker (ParasolStore                 *self,
   return store_insert_record (self, "biomarker", patient_id, cols, G_N_ELEMENTS (cols), reason, error);
 }
 
+/* Reads the id (and, for the message, one column) of the row of @table with @patient_id and
+ * @key_column = @key: 0 if there is none. */
+static gint64
+find_record (ParasolStore *self,
+             const char   *sql,
+             gint64        patient_id,
+             const char   *text_key,
+             gint64        int_key,
+             char        **detail,
+             GError      **error)
+{
+  sqlite3_stmt *stmt = store_prepare (self, sql, error);
+  gint64 id = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  if (text_key != NULL)
+    sqlite3_bind_text (stmt, 2, text_key, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64 (stmt, 2, int_key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      *detail = store_column_strdup (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the record"));
+      return -1;
+    }
+  return id;
+}
+
 gint64
 parasol_store_set_attestation (ParasolStore             *self,
                                gint64                    patient_id,
@@ -111,12 +148,8 @@ parasol_store_set_attestation (ParasolStore             *self,
                                GError                  **error)
 {
   g_autofree char *date = parasol_date_to_iso (&attestation->date);
-  sqlite3_stmt *stmt;
-  gint64 id = 0;
-  int old_met = -1;
-  g_autofree char *old_note = NULL;
-  g_autofree char *old_source = NULL;
-  int rc;
+  g_autofree char *old_met = NULL;
+  gint64 id;
 
   g_return_val_if_fail (PARASOL_IS_STORE (self), 0);
 
@@ -129,21 +162,10 @@ parasol_store_set_attestation (ParasolStore             *self,
   if (!store_write_begin (self, error))
     return 0;
 
-  stmt = store_prepare (self,
-                  "SELECT id, met, note, source FROM attestation"
-                  " WHERE patient_id = ?1 AND criterion = ?2", error);
-  if (stmt == NULL)
+  id = find_record (self, "SELECT id, met FROM attestation WHERE patient_id = ?1 AND criterion = ?2",
+                    patient_id, attestation->criterion, 0, &old_met, error);
+  if (id < 0)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, patient_id);
-  sqlite3_bind_text (stmt, 2, attestation->criterion, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      id = sqlite3_column_int64 (stmt, 0);
-      old_met = sqlite3_column_int (stmt, 1);
-      old_note = store_column_strdup (stmt, 2);
-      old_source = store_column_strdup (stmt, 3);
-    }
-  sqlite3_reset (stmt);
 
   if (id == 0)
     {
@@ -162,49 +184,24 @@ parasol_store_set_attestation (ParasolStore             *self,
     }
   else
     {
-      const char *new_met = attestation->met ? "met" : "not_met";
-      const char *was_met = old_met ? "met" : "not_met";
-      gboolean met_changed = (old_met != 0) != (attestation->met != 0);
-      gboolean note_changed = g_strcmp0 (old_note, attestation->note) != 0;
-      gboolean source_changed = g_strcmp0 (old_source, attestation->source) != 0;
+      /* Re-attesting on a later date renews the attestation (no reason needed); any other
+       * change to what was attested needs one. */
+      Col cols[] = {
+        INT_COL ("met", attestation->met ? 1 : 0),
+        TEXT_COL ("note", attestation->note),
+        TEXT_COL ("source", attestation->source),
+        TEXT_COL ("attested_on", date),
+      };
+      g_autofree char *message = NULL;
 
-      if (!met_changed && !note_changed && !source_changed)
-        {
-          store_write_leave_unchanged (self);
-          return id;
-        }
-      if (reason == NULL || *reason == '\0')
-        {
-          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
-                       _("Criterion %s was already attested (%s); changing it needs a reason."),
-                       attestation->criterion, was_met);
-          goto fail;
-        }
-
-      stmt = store_prepare (self,
-                      "UPDATE attestation SET met = ?1, note = ?2, source = ?3, attested_on = ?4,"
-                      " version = version + 1 WHERE id = ?5", error);
-      if (stmt == NULL)
+      cols[0].labels = store_met_labels;
+      cols[3].renews = TRUE;
+      message = g_strdup_printf (_("Criterion %s was already attested (%s); changing it needs a "
+                                   "reason."), attestation->criterion,
+                                 g_strcmp0 (old_met, "1") == 0 ? "met" : "not_met");
+      if (!store_update_record (self, "attestation", id, patient_id, cols, G_N_ELEMENTS (cols), 0,
+                                reason, message, NULL, error))
         goto fail;
-      sqlite3_bind_int (stmt, 1, attestation->met ? 1 : 0);
-      store_bind_text_or_null (stmt, 2, attestation->note);
-      store_bind_text_or_null (stmt, 3, attestation->source);
-      store_bind_text_or_null (stmt, 4, date);
-      sqlite3_bind_int64 (stmt, 5, id);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          store_set_error (self, error, rc, _("saving the attestation"));
-          goto fail;
-        }
-
-      if ((met_changed && !store_audit_append (self, "attestation", id, "met", was_met, new_met, reason, error)) ||
-          (note_changed && !store_audit_append (self, "attestation", id, "note", old_note, attestation->note, reason, error)) ||
-          (source_changed && !store_audit_append (self, "attestation", id, "source", old_source, attestation->source, reason, error)))
-        goto fail;
-      store_queue_change (self, "attestation", id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
-      store_queue_change (self, "patient", patient_id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
     }
 
   if (!store_write_commit (self, error))
@@ -226,11 +223,7 @@ parasol_store_set_cycle (ParasolStore             *self,
   static const char *const statuses[] = { "delayed", "started", "skipped", NULL };
   g_autofree char *date = parasol_date_to_iso (&cycle->start);
   g_autofree char *old_date = NULL;
-  g_autofree char *old_status = NULL;
-  g_autofree char *old_reason = NULL;
-  sqlite3_stmt *stmt;
-  gint64 id = 0;
-  int rc;
+  gint64 id;
 
   g_return_val_if_fail (PARASOL_IS_STORE (self), 0);
 
@@ -246,21 +239,10 @@ parasol_store_set_cycle (ParasolStore             *self,
   if (!store_write_begin (self, error))
     return 0;
 
-  stmt = store_prepare (self,
-                  "SELECT id, start_date, status, reason FROM cycle"
-                  " WHERE patient_id = ?1 AND number = ?2", error);
-  if (stmt == NULL)
+  id = find_record (self, "SELECT id, start_date FROM cycle WHERE patient_id = ?1 AND number = ?2",
+                    patient_id, NULL, cycle->number, &old_date, error);
+  if (id < 0)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, patient_id);
-  sqlite3_bind_int (stmt, 2, cycle->number);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      id = sqlite3_column_int64 (stmt, 0);
-      old_date = store_column_strdup (stmt, 1);
-      old_status = store_column_strdup (stmt, 2);
-      old_reason = store_column_strdup (stmt, 3);
-    }
-  sqlite3_reset (stmt);
 
   if (id == 0)
     {
@@ -278,45 +260,18 @@ parasol_store_set_cycle (ParasolStore             *self,
     }
   else
     {
-      gboolean date_changed = g_strcmp0 (old_date, date) != 0;
-      gboolean status_changed = g_strcmp0 (old_status, cycle->status) != 0;
-      gboolean reason_changed = g_strcmp0 (old_reason, cycle->reason) != 0;
+      const Col cols[] = {
+        TEXT_COL ("start_date", date),
+        TEXT_COL ("status", cycle->status),
+        TEXT_COL ("reason", cycle->reason),
+      };
+      g_autofree char *message = g_strdup_printf (_("Cycle %d is already recorded (day 1 %s); "
+                                                    "changing it needs a reason."),
+                                                  cycle->number, old_date);
 
-      if (!date_changed && !status_changed && !reason_changed)
-        {
-          store_write_leave_unchanged (self);
-          return id;
-        }
-      if (reason == NULL || *reason == '\0')
-        {
-          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
-                       _("Cycle %d is already recorded (day 1 %s); changing it needs a reason."),
-                       cycle->number, old_date);
-          goto fail;
-        }
-
-      stmt = store_prepare (self,
-                      "UPDATE cycle SET start_date = ?1, status = ?2, reason = ?3,"
-                      " version = version + 1 WHERE id = ?4", error);
-      if (stmt == NULL)
+      if (!store_update_record (self, "cycle", id, patient_id, cols, G_N_ELEMENTS (cols), 0,
+                                reason, message, NULL, error))
         goto fail;
-      sqlite3_bind_text (stmt, 1, date, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 2, cycle->status, -1, SQLITE_TRANSIENT);
-      store_bind_text_or_null (stmt, 3, cycle->reason);
-      sqlite3_bind_int64 (stmt, 4, id);
-      rc = sqlite3_step (stmt);
-      sqlite3_reset (stmt);
-      if (rc != SQLITE_DONE)
-        {
-          store_set_error (self, error, rc, _("saving the cycle"));
-          goto fail;
-        }
-      if ((date_changed && !store_audit_append (self, "cycle", id, "start_date", old_date, date, reason, error)) ||
-          (status_changed && !store_audit_append (self, "cycle", id, "status", old_status, cycle->status, reason, error)) ||
-          (reason_changed && !store_audit_append (self, "cycle", id, "reason", old_reason, cycle->reason, reason, error)))
-        goto fail;
-      store_queue_change (self, "cycle", id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
-      store_queue_change (self, "patient", patient_id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
     }
 
   if (!store_write_commit (self, error))
@@ -468,9 +423,8 @@ parasol_store_record_assignment (ParasolStore *self,
     return 0;
   id = store_insert_record (self, "assignment", patient_id, cols, G_N_ELEMENTS (cols), reason, error);
   if (id == 0 ||
-      !parasol_store_set_patient_field (self, patient_id, "arm", arm, 0,
-                                        reason != NULL && *reason ? reason : _("arm assigned"),
-                                        error))
+      !store_set_patient_arm (self, patient_id, arm,
+                              reason != NULL && *reason ? reason : _("arm assigned"), error))
     {
       store_write_rollback (self);
       return 0;

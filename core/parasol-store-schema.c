@@ -206,6 +206,13 @@ store_migrate (ParasolStore *self,
       return FALSE;
     }
 
+  if (self->read_only && version == 0)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                   _("%s holds no trial yet (it is empty). Create one with “parasol-cli init”; "
+                     "it was left untouched."), self->path);
+      return FALSE;
+    }
   if (self->read_only && version < PARASOL_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_READ_ONLY,

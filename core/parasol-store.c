@@ -337,7 +337,9 @@ store_write_begin (ParasolStore *self,
   self->doomed = FALSE;
   g_free (self->tx_time);
   self->tx_time = store_utc_now_iso ();
-  if (!store_read_chain_head (self, error))
+  self->appended = FALSE;
+  self->keyed_in_tx = FALSE;
+  if (!store_read_chain_head (self, error) || !store_trust_begin (self, error))
     {
       parasol_store_rollback (self);
       return FALSE;
@@ -354,8 +356,8 @@ emit_pending (ParasolStore *self)
 
   if (pending->len > MAX_QUEUED_CHANGES)
     {
-      g_signal_emit (self, signals[CHANGED], 0, "patient", (gint64) 0, (gint64) 0,
-                     PARASOL_STORE_CHANGE_RELOAD);
+      g_signal_emit (self, signals[CHANGED], g_quark_from_static_string ("patient"), "patient",
+                     (gint64) 0, (gint64) 0, PARASOL_STORE_CHANGE_RELOAD);
       return;
     }
 
@@ -363,7 +365,8 @@ emit_pending (ParasolStore *self)
     {
       const PendingChange *c = &g_array_index (pending, PendingChange, i);
 
-      g_signal_emit (self, signals[CHANGED], 0, c->table, c->record, c->patient, c->kind);
+      g_signal_emit (self, signals[CHANGED], g_quark_from_string (c->table), c->table, c->record,
+                     c->patient, c->kind);
     }
 }
 
@@ -384,6 +387,10 @@ store_write_rollback (ParasolStore *self)
     run_cached (self, "ROLLBACK", N_("undoing a change"), NULL);
   self->depth = 0;
   self->doomed = FALSE;
+  self->appended = FALSE;
+  if (self->keyed_in_tx)
+    self->keyed_from = 0;  /* the key marker was rolled back with the rest */
+  self->keyed_in_tx = FALSE;
   g_clear_pointer (&self->last_hash, g_free);
   g_array_set_size (self->pending, 0);
 }
@@ -424,6 +431,11 @@ store_write_commit (ParasolStore *self,
       return FALSE;
     }
   self->depth = 0;
+  /* The new chain head, recorded outside the database. */
+  if (self->appended)
+    store_trust_committed (self, self->next_seq - 1, self->last_hash);
+  self->appended = FALSE;
+  self->keyed_in_tx = FALSE;
   g_clear_pointer (&self->last_hash, g_free);
   emit_pending (self);
   return TRUE;
@@ -514,6 +526,10 @@ col_to_json (GString   *json,
     }
 }
 
+static void bind_col (sqlite3_stmt *stmt,
+                      int           index,
+                      const Col    *col);
+
 /* INSERTs one row built from @cols, audits it as one whole-record entry whose new value is the
  * row as JSON, and queues a change.  Runs inside its own (nested) transaction. */
 gint64
@@ -553,21 +569,7 @@ store_insert_record (ParasolStore *self,
 
   for (guint i = 0; i < n_cols; i++)
     {
-      switch (cols[i].type)
-        {
-        case COL_TEXT:
-          store_bind_text_or_null (stmt, i + 1, cols[i].text);
-          break;
-        case COL_REAL:
-          store_bind_double_or_null (stmt, i + 1, cols[i].real);
-          break;
-        case COL_INT:
-          if (cols[i].is_null)
-            sqlite3_bind_null (stmt, i + 1);
-          else
-            sqlite3_bind_int64 (stmt, i + 1, cols[i].integer);
-          break;
-        }
+      bind_col (stmt, i + 1, &cols[i]);
       col_to_json (json, &cols[i]);
     }
   g_string_append_c (json, '}');
@@ -596,6 +598,223 @@ store_insert_record (ParasolStore *self,
 fail:
   store_write_rollback (self);
   return 0;
+}
+
+/* --- The audited update --------------------------------------------------------------------- */
+
+const char *const store_met_labels[] = { "not_met", "met", NULL };
+
+static const char *
+label_for (const char *const *labels,
+           gint64             value)
+{
+  for (gint64 i = 0; labels[i] != NULL; i++)
+    if (i == value)
+      return labels[i];
+  return NULL;
+}
+
+char *
+store_column_audit_text (sqlite3_stmt      *stmt,
+                         int                col,
+                         const char *const *labels)
+{
+  switch (sqlite3_column_type (stmt, col))
+    {
+    case SQLITE_NULL:
+      return NULL;
+    case SQLITE_INTEGER:
+      {
+        gint64 v = sqlite3_column_int64 (stmt, col);
+        const char *label = labels != NULL ? label_for (labels, v) : NULL;
+
+        return label != NULL ? g_strdup (label) : g_strdup_printf ("%" G_GINT64_FORMAT, v);
+      }
+    case SQLITE_FLOAT:
+      return store_format_double (sqlite3_column_double (stmt, col));
+    default:
+      return store_column_strdup (stmt, col);
+    }
+}
+
+char *
+store_col_audit_text (const Col *col)
+{
+  switch (col->type)
+    {
+    case COL_TEXT:
+      return g_strdup (col->text);
+    case COL_REAL:
+      return store_format_double (col->real);
+    case COL_INT:
+      if (col->is_null)
+        return NULL;
+      if (col->labels != NULL && label_for (col->labels, col->integer) != NULL)
+        return g_strdup (label_for (col->labels, col->integer));
+      return g_strdup_printf ("%" G_GINT64_FORMAT, col->integer);
+    }
+  return NULL;
+}
+
+static void
+bind_col (sqlite3_stmt *stmt,
+          int           index,
+          const Col    *col)
+{
+  switch (col->type)
+    {
+    case COL_TEXT:
+      store_bind_text_or_null (stmt, index, col->text);
+      break;
+    case COL_REAL:
+      store_bind_double_or_null (stmt, index, col->real);
+      break;
+    case COL_INT:
+      if (col->is_null)
+        sqlite3_bind_null (stmt, index);
+      else
+        sqlite3_bind_int64 (stmt, index, col->integer);
+      break;
+    }
+}
+
+gboolean
+store_update_record (ParasolStore *self,
+                     const char   *table,
+                     gint64        id,
+                     gint64        patient_id,
+                     const Col    *cols,
+                     guint         n_cols,
+                     gint64        expected_version,
+                     const char   *reason,
+                     const char   *reason_message,
+                     gboolean     *changed,
+                     GError      **error)
+{
+  g_autoptr(GString) select_sql = g_string_new ("SELECT ");
+  g_autoptr(GString) update_sql = g_string_new ("UPDATE ");
+  g_autoptr(GPtrArray) old_values = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) new_values = g_ptr_array_new_with_free_func (g_free);
+  gboolean any = FALSE;
+  sqlite3_stmt *stmt;
+  gint64 version;
+  int rc;
+
+  if (changed != NULL)
+    *changed = FALSE;
+  if (reason != NULL && *reason == '\0')
+    reason = NULL;
+
+  g_string_append_printf (update_sql, "%s SET ", table);
+  for (guint i = 0; i < n_cols; i++)
+    {
+      g_string_append_printf (select_sql, "%s, ", cols[i].name);
+      g_string_append_printf (update_sql, "%s = ?%u, ", cols[i].name, i + 1);
+    }
+  g_string_append_printf (select_sql, "version FROM %s WHERE id = ?1", table);
+  g_string_append_printf (update_sql, "version = version + 1 WHERE id = ?%u", n_cols + 1);
+
+  if (!store_write_begin (self, error))
+    return FALSE;
+
+  stmt = store_prepare (self, select_sql->str, error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                     _("There is no %s with id %" PRId64 "."), table, id);
+      else
+        store_set_error (self, error, rc, _("reading the record"));
+      goto fail;
+    }
+  for (guint i = 0; i < n_cols; i++)
+    g_ptr_array_add (old_values, store_column_audit_text (stmt, i, cols[i].labels));
+  version = sqlite3_column_int64 (stmt, n_cols);
+  sqlite3_reset (stmt);
+
+  if (expected_version != 0 && expected_version != version)
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CONFLICT,
+                   _("This patient was changed elsewhere (by another window or computer) since "
+                     "you opened it. Reload to see the current values; your change was not "
+                     "saved."));
+      goto fail;
+    }
+
+  for (guint i = 0; i < n_cols; i++)
+    {
+      const char *old_value = g_ptr_array_index (old_values, i);
+      char *new_value = store_col_audit_text (&cols[i]);
+
+      g_ptr_array_add (new_values, new_value);
+      if (g_strcmp0 (old_value, new_value) == 0)
+        continue;
+      any = TRUE;
+      /* A saved value changes: that needs a reason, unless a later date renews the record. */
+      if (old_value != NULL && reason == NULL &&
+          !(cols[i].renews && new_value != NULL && strcmp (new_value, old_value) > 0))
+        {
+          if (reason_message != NULL)
+            g_set_error_literal (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                                 reason_message);
+          else
+            g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                         _("Changing the saved %s (%s) needs a reason."), cols[i].name,
+                         old_value);
+          goto fail;
+        }
+    }
+
+  if (!any)
+    {
+      /* Nothing changes: no write, no audit row. */
+      store_write_leave_unchanged (self);
+      return TRUE;
+    }
+
+  stmt = store_prepare (self, update_sql->str, error);
+  if (stmt == NULL)
+    goto fail;
+  for (guint i = 0; i < n_cols; i++)
+    bind_col (stmt, i + 1, &cols[i]);
+  sqlite3_bind_int64 (stmt, n_cols + 1, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_autofree char *doing = g_strdup_printf (_("saving the %s record"), table);
+      store_set_error (self, error, rc, doing);
+      goto fail;
+    }
+
+  for (guint i = 0; i < n_cols; i++)
+    {
+      const char *old_value = g_ptr_array_index (old_values, i);
+      const char *new_value = g_ptr_array_index (new_values, i);
+
+      if (g_strcmp0 (old_value, new_value) != 0 &&
+          !store_audit_append (self, table, id, cols[i].name, old_value, new_value, reason, error))
+        goto fail;
+    }
+
+  store_queue_change (self, table, id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
+  if (patient_id != 0 && g_strcmp0 (table, "patient") != 0)
+    store_queue_change (self, "patient", patient_id, patient_id, PARASOL_STORE_CHANGE_MODIFIED);
+
+  if (!store_write_commit (self, error))
+    return FALSE;
+  if (changed != NULL)
+    *changed = TRUE;
+  return TRUE;
+
+fail:
+  store_write_rollback (self);
+  return FALSE;
 }
 
 /* --- Opening ----------------------------------------------------------------------------- */
@@ -804,13 +1023,27 @@ quick_check (ParasolStore *self,
   return quick_check_db (self->db, self->path, error);
 }
 
+typedef struct {
+  StoreCheckInfo     *info;
+  ParasolAuditReport *report;
+} CheckData;
+
+static void
+check_data_free (CheckData *data)
+{
+  store_check_info_free (data->info);
+  parasol_audit_report_free (data->report);
+  g_free (data);
+}
+
 static void
 check_thread (GTask        *task,
               gpointer      source_object,
               gpointer      task_data,
               GCancellable *cancellable)
 {
-  const char *path = task_data;
+  CheckData *data = task_data;
+  const char *path = parasol_store_get_path (source_object);
   GError *error = NULL;
   sqlite3 *db = NULL;
   int rc;
@@ -821,7 +1054,22 @@ check_thread (GTask        *task,
     {
       sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
       if (quick_check_db (db, path, &error))
-        g_task_return_boolean (task, TRUE);
+        {
+          /* Then the audit trail: chain, anchor, and every value reconciled with it. */
+          data->report = store_audit_check_db (db, data->info, cancellable, &error);
+          if (data->report == NULL)
+            g_task_return_error (task, error);
+          else
+            {
+              store_record_damage_for (data->info, data->report);
+              if (data->report->valid || data->report->acknowledged)
+                g_task_return_boolean (task, TRUE);
+              else
+                g_task_return_new_error (task, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
+                                         _("The audit trail of %s does not verify: %s"), path,
+                                         data->report->message);
+            }
+        }
       else
         g_task_return_error (task, error);
     }
@@ -839,12 +1087,15 @@ parasol_store_check_async (ParasolStore        *self,
                            gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  CheckData *data;
 
   g_return_if_fail (PARASOL_IS_STORE (self));
 
+  data = g_new0 (CheckData, 1);
+  data->info = store_check_info_new (self);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, parasol_store_check_async);
-  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
   g_task_run_in_thread (task, check_thread);
 }
 
@@ -853,7 +1104,13 @@ parasol_store_check_finish (ParasolStore  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
+  CheckData *data;
+
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  data = g_task_get_task_data (G_TASK (result));
+  /* Damage found in the background stops writes here too. */
+  if (data->report != NULL)
+    store_trust_record_damage (self, data->report);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
@@ -872,6 +1129,60 @@ restrict_permissions (const char *path)
     }
 }
 
+/* The real path of @path: symlinks resolved in the file (if it exists) and its folders. */
+static char *
+resolve_path (const char *path,
+              GError    **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *real_dir = NULL;
+  char *real = realpath (path, NULL);
+
+  if (real != NULL)
+    return real;
+  if (errno != ENOENT)
+    {
+      int errsv = errno;
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                   _("The path %s cannot be followed: %s."), path, g_strerror (errsv));
+      return NULL;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
+                   _("%s is a symbolic link to a file that does not exist. Give the path of "
+                     "the database itself."), path);
+      return NULL;
+    }
+  /* A new file: resolve its folder. */
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  real_dir = realpath (dir, NULL);
+  if (real_dir == NULL)
+    return g_strdup (path);  /* reported as a missing folder */
+  return g_build_filename (real_dir, base, NULL);
+}
+
+/* Anyone who can write the folder can plant a -wal file that SQLite replays on open (it can
+ * change any row and drop any trigger): the folder must be writable by its owner only. */
+static gboolean
+check_folder_private (const char *dir,
+                      GError    **error)
+{
+  struct stat st;
+
+  if (g_stat (dir, &st) != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) == 0)
+    return TRUE;
+
+  g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_READ_ONLY,
+               _("The folder %s can be written by other accounts (mode %03o), so someone else "
+                 "could plant a journal file that changes the trial data when it is opened. "
+                 "Keep the database in a folder only you can write (chmod 700 %s), or move it "
+                 "to your own folder."), dir, (guint) (st.st_mode & 0777), dir);
+  return FALSE;
+}
+
 ParasolStore *
 parasol_store_open (const char            *path,
                     ParasolStoreOpenFlags  flags,
@@ -879,6 +1190,8 @@ parasol_store_open (const char            *path,
 {
   g_autoptr(ParasolStore) self = NULL;
   g_autofree char *default_path = NULL;
+  g_autofree char *real_path = NULL;
+  g_autofree char *given_path = NULL;
   g_autofree char *dir = NULL;
   gboolean exists;
   gboolean created = FALSE;
@@ -892,6 +1205,7 @@ parasol_store_open (const char            *path,
         return NULL;
       path = default_path = parasol_store_default_path ();
     }
+  given_path = g_strdup (path);
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
@@ -901,7 +1215,12 @@ parasol_store_open (const char            *path,
       return NULL;
     }
 
-  dir = g_path_get_dirname (path);
+  /* Every check below is on the file SQLite will really open, and on its real folder, where
+   * it creates the -wal and -shm files: symlinks are resolved first. */
+  real_path = resolve_path (path, error);
+  if (real_path == NULL)
+    return NULL;
+  dir = g_path_get_dirname (real_path);
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NO_FOLDER,
@@ -910,8 +1229,10 @@ parasol_store_open (const char            *path,
       return NULL;
     }
 
-  if (!check_filesystem (dir, (flags & PARASOL_STORE_OPEN_ALLOW_NETWORK_FS) != 0, error))
+  if (!check_filesystem (dir, (flags & PARASOL_STORE_OPEN_ALLOW_NETWORK_FS) != 0, error) ||
+      !check_folder_private (dir, error))
     return NULL;
+  path = real_path;
 
   exists = g_file_test (path, G_FILE_TEST_EXISTS);
   if (!exists && !(flags & PARASOL_STORE_OPEN_CREATE))
@@ -971,7 +1292,8 @@ parasol_store_open (const char            *path,
     }
 
   self = g_object_new (PARASOL_TYPE_STORE, NULL);
-  self->path = g_strdup (path);
+  self->path = g_strdup (given_path);
+  self->real_path = g_strdup (real_path);
   self->read_only = (flags & PARASOL_STORE_OPEN_READ_ONLY) != 0;
 
   open_flags = (self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
@@ -985,6 +1307,7 @@ parasol_store_open (const char            *path,
 
   if (!configure_connection (self, error) ||
       !check_identity (self, error) ||
+      !store_check_schema (self, error) ||
       (size > 0 && !(flags & PARASOL_STORE_OPEN_DEFER_CHECK) && !quick_check (self, error)))
     goto fail;
 
@@ -1010,6 +1333,9 @@ parasol_store_open (const char            *path,
   if (!store_migrate (self, error))
     goto fail;
 
+  store_trust_open (self);
+  if (!self->read_only)
+    store_clean_partials (path);
   restrict_permissions (path);
   store_query_int (self, "PRAGMA data_version", &self->data_version, NULL);
   return g_steal_pointer (&self);
@@ -1068,8 +1394,8 @@ parasol_store_poll_external_change (ParasolStore *self)
     return FALSE;
 
   self->data_version = version;
-  g_signal_emit (self, signals[CHANGED], 0, "patient", (gint64) 0, (gint64) 0,
-                 PARASOL_STORE_CHANGE_RELOAD);
+  g_signal_emit (self, signals[CHANGED], g_quark_from_static_string ("patient"), "patient",
+                 (gint64) 0, (gint64) 0, PARASOL_STORE_CHANGE_RELOAD);
   return TRUE;
 }
 
@@ -1096,6 +1422,8 @@ parasol_store_backup (ParasolStore *self,
 {
   g_autofree char *dir = NULL;
   g_autofree char *tmp = NULL;
+  g_autofree char *backup_hash = NULL;
+  gint64 backup_seq = 0;
   sqlite3_stmt *stmt = NULL;
   int fd;
   int rc;
@@ -1118,6 +1446,9 @@ parasol_store_backup (ParasolStore *self,
                    _("The folder %s does not exist."), dir);
       return FALSE;
     }
+
+  /* What a killed backup left behind (675 MB of patient data, once) goes first. */
+  store_clean_partials (dest_path);
 
   /* VACUUM INTO writes a consistent, compacted snapshot; into a 0600 file we created, renamed
    * into place only once complete. */
@@ -1154,6 +1485,20 @@ parasol_store_backup (ParasolStore *self,
       close (fd);
     }
 
+  /* The head the backup holds, anchored outside it like the database's own. */
+  {
+    sqlite3_stmt *head = NULL;
+
+    if (sqlite3_prepare_v2 (self->db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1,
+                            &head, NULL) == SQLITE_OK &&
+        sqlite3_step (head) == SQLITE_ROW)
+      {
+        backup_seq = sqlite3_column_int64 (head, 0);
+        backup_hash = store_column_strdup (head, 1);
+      }
+    sqlite3_finalize (head);
+  }
+
   if (g_rename (tmp, dest_path) != 0)
     {
       int errsv = errno;
@@ -1161,6 +1506,86 @@ parasol_store_backup (ParasolStore *self,
                    _("Could not move the backup into place at %s: %s"), dest_path,
                    g_strerror (errsv));
       g_unlink (tmp);
+      return FALSE;
+    }
+
+  fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  store_write_anchor (dest_path, backup_seq, backup_hash, self->keyed_from);
+  return TRUE;
+}
+
+/* --- Exports ----------------------------------------------------------------------------- */
+
+gboolean
+parasol_store_write_export (const char *path,
+                            const void *data,
+                            gsize       len,
+                            gboolean    force,
+                            GError    **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *tmp = NULL;
+  const char *p = data;
+  gsize done = 0;
+  int errsv = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!force && g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
+                   _("%s already exists and was left as it is. Choose another name, or pass "
+                     "--force to replace it."), path);
+      return FALSE;
+    }
+  dir = g_path_get_dirname (path);
+  store_clean_partials (path);
+  tmp = g_strdup_printf ("%s.partial-%d", path, (int) getpid ());
+  fd = g_open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      errsv = errno;
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_FAILED,
+                   _("Could not create %s: %s"), tmp, g_strerror (errsv));
+      return FALSE;
+    }
+  fchmod (fd, 0600);
+  while (done < len)
+    {
+      ssize_t n = write (fd, p + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          errsv = n < 0 ? errno : ENOSPC;
+          break;
+        }
+      done += (gsize) n;
+    }
+  if (errsv == 0 && fsync (fd) != 0)
+    errsv = errno;
+  close (fd);
+  /* Without --force, link () refuses to replace a file that appeared meanwhile. */
+  if (errsv == 0 && (force ? g_rename (tmp, path) : link (tmp, path)) != 0)
+    errsv = errno;
+  g_unlink (tmp);
+  if (errsv != 0)
+    {
+      if (errsv == EEXIST)
+        g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_EXISTS,
+                     _("%s already exists and was left as it is. Choose another name, or pass "
+                       "--force to replace it."), path);
+      else
+        g_set_error (error, PARASOL_STORE_ERROR,
+                     errsv == ENOSPC ? PARASOL_STORE_ERROR_FULL : PARASOL_STORE_ERROR_FAILED,
+                     _("Could not write %s: %s; nothing was written."), path, g_strerror (errsv));
       return FALSE;
     }
 
@@ -1281,6 +1706,12 @@ parasol_store_finalize (GObject *object)
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->real_path, g_free);
+  g_clear_pointer (&self->key_id, g_free);
+  g_clear_pointer (&self->chain_key_id, g_free);
+  g_clear_pointer (&self->damage_file, g_free);
+  g_clear_pointer (&self->damage, g_free);
+  memset (self->key, 0, sizeof self->key);
   g_clear_pointer (&self->actor, g_free);
   g_clear_pointer (&self->actor_name, g_free);
   g_clear_pointer (&self->last_hash, g_free);
@@ -1304,11 +1735,15 @@ parasol_store_class_init (ParasolStoreClass *klass)
    * @patient_id: the patient the row belongs to (0 if none or RELOAD)
    * @kind: a #ParasolStoreChange
    *
-   * Emitted after a change is committed.
+   * Emitted after a change is committed, with the table name as detail, so a view listens
+   * only to what it shows: "changed::lab", "changed::attestation", ...  Every change to a
+   * record of a patient is also emitted as a MODIFIED "changed::patient" for that patient,
+   * and RELOAD (many rows, another process) comes as "changed::patient" with patient 0: a view
+   * of one patient's records needs "changed::patient" and its own table.
    */
   signals[CHANGED] = g_signal_new ("changed",
                                    G_TYPE_FROM_CLASS (klass),
-                                   G_SIGNAL_RUN_LAST,
+                                   G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
                                    0, NULL, NULL, NULL,
                                    G_TYPE_NONE, 4,
                                    G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,

@@ -124,6 +124,15 @@ gboolean      parasol_store_backup                 (ParasolStore *self,
                                                     const char   *dest_path,
                                                     GError      **error);
 
+/* An export (iCalendar, ODM, a printout) of trial data: written to a temporary 0600 file beside
+ * @path and moved into place only once complete and synced, so no reader sees half of it.  An
+ * existing file is replaced only with @force; otherwise PARASOL_STORE_ERROR_EXISTS. */
+gboolean      parasol_store_write_export           (const char   *path,
+                                                    const void   *data,
+                                                    gsize         len,
+                                                    gboolean      force,
+                                                    GError      **error);
+
 /* Trial */
 gboolean      parasol_store_has_trial              (ParasolStore *self);
 gboolean      parasol_store_init_trial             (ParasolStore *self,
@@ -153,15 +162,27 @@ ParasolPatientFacts *
               parasol_store_load_patient           (ParasolStore *self,
                                                     gint64        patient_id,
                                                     GError      **error);
-/* Fields: screening_number, subject_number, initials, sex, birth_date, site, status, arm, ici,
+/* Fields: screening_number, subject_number, initials, sex, birth_date, site, ici,
  * screening_date, c1d1, ecog, liver_metastases, liver_infiltration, height_cm, weight_kg,
- * dose_weight_kg, language (zh_CN or en: the patient's printouts).  @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
+ * dose_weight_kg, language (zh_CN or en: the patient's printouts) ("status" and "arm" are
+ * refused: see below).  Identities (screening and subject numbers, initials, site) take
+ * printable characters only and are stored in NFC; a screening or subject number is never
+ * digits only, nor another patient's number.
+ * @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
  * A reason is required when a saved (non-NULL) value changes. */
 gboolean      parasol_store_set_patient_field      (ParasolStore *self,
                                                     gint64        patient_id,
                                                     const char   *field,
                                                     const char   *value,
                                                     gint64        expected_version,
+                                                    const char   *reason,
+                                                    GError      **error);
+/* For the workflow calls only (enrolment, first dose, discontinuation, screen failure): they
+ * check what the status rests on.  parasol_store_set_patient_field() refuses "status" and
+ * "arm"; the arm is written by parasol_store_record_assignment(). */
+gboolean      parasol_store_set_patient_status     (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    const char   *status,
                                                     const char   *reason,
                                                     GError      **error);
 gint64        parasol_store_count_patients         (ParasolStore *self);
@@ -223,12 +244,71 @@ gint64        parasol_store_record_evaluation      (ParasolStore *self,
                                                     GError      **error);
 
 /* Audit trail */
-/* Recomputes the chain.  Returns TRUE if intact; else FALSE with *first_bad set to the seq of
+/* parasol_store_audit_check() in short.  Returns TRUE if intact; else FALSE with *first_bad set to the seq of
  * the first row that does not verify (and @error describing it). */
 gboolean      parasol_store_audit_verify           (ParasolStore *self,
                                                     gint64       *n_rows,
                                                     gint64       *first_bad,
                                                     GError      **error);
+/* The whole check of the trail, as `parasol-cli audit verify` and the window run it:
+ * - the chain: every row links to the one before; rows before the site key was introduced
+ *   are SHA-256 links, rows from keyed_from on are HMAC-SHA256 links under the site key (kept
+ *   outside the database); without the key only the structure can be checked;
+ * - the anchor: the chain head recorded outside the database after each write; a trail
+ *   shorter than it, or different at it, was cut short or rewritten;
+ * - the data: every current value of every audited table equals the last value the trail
+ *   gives it (a row changed directly in the file, or with no audit row, is a mismatch). */
+typedef struct {
+  char   *table_name;
+  gint64  record;
+  char   *field;       /* NULL: the whole record (no audit row, or no row for the audit) */
+  char   *stored;      /* what the database holds; NULL for NULL or no row */
+  char   *audited;     /* the last value the audit trail gives it; NULL for NULL or none */
+} ParasolAuditMismatch;
+
+typedef enum {
+  PARASOL_AUDIT_KEY_NONE,     /* the chain has no keyed rows (written before keying) */
+  PARASOL_AUDIT_KEY_OK,       /* keyed rows verified with the site key */
+  PARASOL_AUDIT_KEY_MISSING,  /* keyed, but the site key is not on this computer */
+  PARASOL_AUDIT_KEY_OTHER,    /* keyed with another site key than this computer's */
+} ParasolAuditKeyState;
+
+typedef struct {
+  gboolean              valid;        /* chain, anchor and data all check out */
+  gint64                n_rows;       /* audit rows read */
+  gint64                n_records;    /* data records reconciled */
+  gint64                first_bad;    /* first audit row that does not verify; 0: none */
+  gint64                keyed_from;   /* first keyed audit row; 0: none */
+  ParasolAuditKeyState  key_state;
+  gint64                anchor_seq;   /* the anchor recorded outside the database; 0: none */
+  gboolean              truncated;    /* shorter than, or different at, the anchor */
+  GPtrArray            *mismatches;   /* ParasolAuditMismatch*, at most 1000 */
+  gint64                n_mismatches; /* all of them */
+  char                 *message;      /* the first problem, translated; NULL if valid */
+  gboolean              acknowledged; /* this damage was acknowledged: writes are allowed */
+} ParasolAuditReport;
+
+void          parasol_audit_report_free            (ParasolAuditReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolAuditReport, parasol_audit_report_free)
+
+/* NULL with @error only if the check could not run.  A damaged trail also stops writes
+ * (PARASOL_STORE_ERROR_AUDIT) until parasol_store_audit_acknowledge(). */
+ParasolAuditReport *
+              parasol_store_audit_check            (ParasolStore  *self,
+                                                    GCancellable  *cancellable,
+                                                    GError       **error);
+/* A person has seen the damage the last check found: writes may go on.  The acknowledgement
+ * is itself an audit row, with @reason (required). */
+gboolean      parasol_store_audit_acknowledge      (ParasolStore *self,
+                                                    const char   *reason,
+                                                    GError      **error);
+/* The damage that stops writes, or NULL. */
+const char   *parasol_store_get_damage             (ParasolStore *self);
+
+/* The site key: $PARASOL_KEY_FILE, else $XDG_CONFIG_HOME/parasol/site.key (0600, created on
+ * the first write into a database not yet keyed). */
+char         *parasol_store_key_path               (void);
+
 /* Entries, oldest first; @table/@record filter when non-NULL/non-zero; @limit 0 = all. */
 GPtrArray    *parasol_store_audit_list             (ParasolStore *self,
                                                     const char   *table_name,

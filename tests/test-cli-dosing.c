@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "cli-helpers.h"
@@ -272,6 +273,18 @@ test_patient_schedule_delay_give (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (ics, "BEGIN:VCALENDAR\r\n"));
   g_assert_true (g_str_has_suffix (ics, "END:VCALENDAR\r\n"));
   cli_assert_contains (ics, "DTSTART;VALUE=DATE:");
+  {
+    /* Private, and never overwritten silently. */
+    g_autoptr(CliResult) again = cli_run (db, "schedule", key, "--ics", ics_path, NULL);
+    g_autoptr(CliResult) forced = cli_run (db, "schedule", key, "--ics", ics_path, "--force", NULL);
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (ics_path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+    g_assert_cmpint (again->status, ==, 1);
+    cli_assert_contains (again->err, "--force");
+    g_assert_cmpint (forced->status, ==, 0);
+  }
 
   /* The first planned cycle (not started) */
   for (n = 1; n < 60; n++)

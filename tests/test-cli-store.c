@@ -119,7 +119,10 @@ test_audit_verify_broken (Fixture *f, gconstpointer data)
   /* Someone with the sqlite3 shell drops the guard and edits row 5. */
   g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (raw, "DROP TRIGGER audit_no_update;"
-                                 "UPDATE audit SET reason = 'edited' WHERE seq = 5;",
+                                 "UPDATE audit SET reason = 'edited' WHERE seq = 5;"
+                                 "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+                                 "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only: "
+                                 "rows cannot be changed'); END;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (raw);
 
@@ -198,6 +201,68 @@ test_backup (Fixture *f, gconstpointer data)
   g_assert_cmpint (verify->status, ==, 0);
 }
 
+/* Issue 12: status and arm change only through their workflows. */
+static void
+test_status_arm_refused (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = cli_make_demo (f->dir, 4);
+  g_autoptr(CliResult) status = cli_run (db, "patient", "set", "S-0001", "status", "on_treatment",
+                                         "--reason", "x", NULL);
+  g_autoptr(CliResult) arm = cli_run (db, "patient", "set", "S-0001", "arm", "no-such-arm",
+                                      "--reason", "x", NULL);
+  g_autoptr(CliResult) zw = cli_run (db, "patient", "set", "S-0001", "subject_number",
+                                     "S-00\u200b36", "--reason", "x", NULL);
+
+  g_assert_cmpint (status->status, ==, 1);
+  cli_assert_contains (status->err, "parasol-cli enrol");
+  g_assert_cmpint (arm->status, ==, 1);
+  cli_assert_contains (arm->err, "parasol-cli assign");
+  g_assert_cmpint (zw->status, ==, 1);
+  cli_assert_contains (zw->err, "U+200B");
+}
+
+/* Issue 12: a direct UPDATE is named by audit verify, writing stops, and acknowledging (audited)
+ * lets it go on. */
+static void
+test_audit_reconcile_acknowledge (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = cli_make_demo (f->dir, 4);
+  g_autoptr(CliResult) verify = NULL;
+  g_autoptr(CliResult) set = NULL;
+  g_autoptr(CliResult) ack = NULL;
+  g_autoptr(CliResult) ack_again = NULL;
+  g_autoptr(CliResult) set_again = NULL;
+  g_autoptr(CliResult) show = NULL;
+  sqlite3 *raw = NULL;
+
+  g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "UPDATE patient SET initials = 'XX' WHERE screening_number = 'S-0002'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+
+  verify = cli_run (db, "audit", "verify", "--json", NULL);
+  g_assert_cmpint (verify->status, ==, 1);
+  cli_assert_contains (verify->out, "\"valid\": false");
+  cli_assert_contains (verify->out, "\"first_bad_row\": null");
+  cli_assert_contains (verify->out, "\"field\": \"initials\"");
+  cli_assert_contains (verify->out, "\"stored\": \"XX\"");
+  cli_assert_contains (verify->out, "\"key\": \"ok\"");
+
+  set = cli_run (db, "patient", "set", "S-0001", "ecog", "1", "--reason", "x", NULL);
+  g_assert_cmpint (set->status, ==, 1);
+  cli_assert_contains (set->err, "audit acknowledge");
+
+  ack = cli_run (db, "audit", "acknowledge", NULL);
+  g_assert_cmpint (ack->status, ==, 2);
+  ack_again = cli_run (db, "audit", "acknowledge", "--reason", "Checked against the CRF", NULL);
+  g_assert_cmpint (ack_again->status, ==, 0);
+  set_again = cli_run (db, "patient", "set", "S-0001", "ecog", "1", "--reason", "x", NULL);
+  g_assert_cmpint (set_again->status, ==, 0);
+  show = cli_run (db, "audit", "show", "--table", "audit", "--json", NULL);
+  cli_assert_contains (show->out, "\"field\": \"acknowledged\"");
+  cli_assert_contains (show->out, "Checked against the CRF");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -211,6 +276,8 @@ main (int argc, char *argv[])
   ADD ("/cli/demo-deterministic", test_demo_deterministic);
   ADD ("/cli/screen-record", test_screen_record);
   ADD ("/cli/backup", test_backup);
+  ADD ("/cli/status-arm-refused", test_status_arm_refused);
+  ADD ("/cli/audit-reconcile-acknowledge", test_audit_reconcile_acknowledge);
 #undef ADD
 
   return g_test_run ();

@@ -805,9 +805,12 @@ parasol_cli_schedule (int    argc,
 {
   g_autofree char *ics_path = NULL;
   int horizon_days = 0, maintenance_cycles = 0;
+  gboolean force = FALSE;
   const GOptionEntry entries[] = {
     { "ics", 0, 0, G_OPTION_ARG_FILENAME, &ics_path,
       N_("Write the visits as an iCalendar file"), N_("FILE") },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force,
+      N_("Replace the --ics file if it exists"), NULL },
     { "horizon-days", 0, 0, G_OPTION_ARG_INT, &horizon_days,
       N_("List maintenance cycles starting within this many days of C1D1 (default 365)"), N_("DAYS") },
     { "maintenance-cycles", 0, 0, G_OPTION_ARG_INT, &maintenance_cycles,
@@ -849,10 +852,8 @@ parasol_cli_schedule (int    argc,
     {
       g_autofree char *ics = parasol_ics_from_schedule (schedule, patient.key, NULL);
 
-      /* temp file + rename: a reader never sees half a calendar */
-      if (!g_file_set_contents_full (ics_path, ics, -1,
-                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                     0644, &error))
+      /* 0600, temp file + rename: a reader never sees half a calendar; no silent overwrite */
+      if (!parasol_store_write_export (ics_path, ics, strlen (ics), force, &error))
         {
           cycle_doses_clear (&cd);
           return parasol_cli_fail (error);
@@ -912,6 +913,8 @@ set_field (Patient     *p,
            const char  *reason,
            GError     **error)
 {
+  if (g_strcmp0 (field, "status") == 0)
+    return parasol_store_set_patient_status (p->store, p->id, value, reason, error);
   return parasol_store_set_patient_field (p->store, p->id, field, value, 0, reason, error);
 }
 

@@ -290,7 +290,7 @@ parasol_cli_patient_list (int    argc,
   if (status != PARASOL_CLI_OK)
     return status;
 
-  store = parasol_cli_open_store (FALSE, &error);
+  store = parasol_cli_open_store_read_only (&error);
   if (store == NULL)
     return parasol_cli_fail (error);
 
@@ -338,7 +338,7 @@ parasol_cli_patient_show (int    argc,
   if (status != PARASOL_CLI_OK)
     return status;
 
-  store = parasol_cli_open_store (FALSE, &error);
+  store = parasol_cli_open_store_read_only (&error);
   if (store == NULL)
     return parasol_cli_fail (error);
   id = parasol_cli_find_patient (store, argv[1], &error);
@@ -523,8 +523,9 @@ parasol_cli_patient_set (int    argc,
   status = parasol_cli_parse (&argc, &argv, entries, "ID FIELD VALUE",
                               N_("Change one fact about a patient. FIELD is one of: "
                                  "ecog, liver_metastases (yes|no), liver_infiltration (yes|no), "
-                                 "height_cm, weight_kg, initials, sex, birth_date, site, status, "
-                                 "screening_date, subject_number."), -1);
+                                 "height_cm, weight_kg, initials, sex, birth_date, site, "
+                                 "screening_date, subject_number. The status and the arm change "
+                                 "only through enrol, give and assign."), -1);
   if (status != PARASOL_CLI_OK)
     return status;
   if (argc != (clear ? 3 : 4))
@@ -558,28 +559,47 @@ parasol_cli_patient_set (int    argc,
   return PARASOL_CLI_OK;
 }
 
+static const char *
+key_state_name (ParasolAuditKeyState state)
+{
+  switch (state)
+    {
+    case PARASOL_AUDIT_KEY_OK:
+      return "ok";
+    case PARASOL_AUDIT_KEY_MISSING:
+      return "missing";
+    case PARASOL_AUDIT_KEY_OTHER:
+      return "other";
+    case PARASOL_AUDIT_KEY_NONE:
+    default:
+      return "none";
+    }
+}
+
 int
 parasol_cli_audit_verify (int    argc,
                           char **argv)
 {
   g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolAuditReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 n_rows = 0, first_bad = 0;
-  gboolean ok;
+  g_autofree char *key_path = parasol_store_key_path ();
   int status;
 
   status = parasol_cli_parse (&argc, &argv, NULL, NULL,
-                              N_("Recompute the audit trail's hash chain and report the first "
-                                 "row that does not verify (exit status 1)."), 0);
+                              N_("Recompute the audit trail's hash chain, compare its head with "
+                                 "the anchor kept outside the database, and reconcile every "
+                                 "current value with the trail; report what does not verify "
+                                 "(exit status 1)."), 0);
   if (status != PARASOL_CLI_OK)
     return status;
 
-  store = parasol_cli_open_store (FALSE, &error);
+  store = parasol_cli_open_store_read_only (&error);
   if (store == NULL)
     return parasol_cli_fail (error);
 
-  ok = parasol_store_audit_verify (store, &n_rows, &first_bad, &error);
-  if (!ok && first_bad == 0)
+  report = parasol_store_audit_check (store, NULL, &error);
+  if (report == NULL)
     return parasol_cli_fail (error);
 
   if (parasol_cli_options.json)
@@ -587,28 +607,141 @@ parasol_cli_audit_verify (int    argc,
       g_autoptr(ParasolJson) json = parasol_json_new ();
 
       parasol_json_begin_object (json);
-      parasol_json_member_boolean (json, "valid", ok);
-      parasol_json_member_int (json, "rows", n_rows);
+      parasol_json_member_boolean (json, "valid", report->valid);
+      parasol_json_member_int (json, "rows", report->n_rows);
       parasol_json_member (json, "first_bad_row");
-      if (ok)
+      if (report->first_bad == 0)
         parasol_json_null (json);
       else
-        parasol_json_int (json, first_bad);
-      parasol_json_member_string (json, "message", ok ? NULL : error->message);
+        parasol_json_int (json, report->first_bad);
+      parasol_json_member_string (json, "message", report->message);
+      parasol_json_member_int (json, "records", report->n_records);
+      parasol_json_member_string (json, "key", key_state_name (report->key_state));
+      parasol_json_member_int (json, "keyed_from", report->keyed_from);
+      parasol_json_member_int (json, "anchor", report->anchor_seq);
+      parasol_json_member_boolean (json, "truncated", report->truncated);
+      parasol_json_member_boolean (json, "acknowledged", report->acknowledged);
+      parasol_json_member_int (json, "mismatch_count", report->n_mismatches);
+      parasol_json_member (json, "mismatches");
+      parasol_json_begin_array (json);
+      for (guint i = 0; i < report->mismatches->len; i++)
+        {
+          const ParasolAuditMismatch *m = g_ptr_array_index (report->mismatches, i);
+
+          parasol_json_begin_object (json);
+          parasol_json_member_string (json, "table", m->table_name);
+          parasol_json_member_int (json, "record", m->record);
+          parasol_json_member_string (json, "field", m->field);
+          parasol_json_member_string (json, "stored", m->stored);
+          parasol_json_member_string (json, "audited", m->audited);
+          parasol_json_end_object (json);
+        }
+      parasol_json_end_array (json);
       parasol_json_end_object (json);
       parasol_cli_print_json (json);
     }
-  else if (ok)
-    printf (g_dngettext (GETTEXT_PACKAGE, "Audit trail intact: %" PRId64 " row verified.\n",
-                         "Audit trail intact: %" PRId64 " rows verified.\n", n_rows),
-            n_rows);
   else
-    printf (_("Audit trail BROKEN at row %" PRId64 ": %s\n"), first_bad, error->message);
+    {
+      if (report->valid)
+        printf (g_dngettext (GETTEXT_PACKAGE, "Audit trail intact: %" PRId64 " row verified.\n",
+                             "Audit trail intact: %" PRId64 " rows verified.\n", report->n_rows),
+                report->n_rows);
+      else if (report->first_bad > 0)
+        printf (_("Audit trail BROKEN at row %" PRId64 ": %s\n"), report->first_bad,
+                report->message);
+      else
+        printf (_("Audit trail BROKEN: %s\n"), report->message);
 
-  if (!ok)
-    g_printerr (_("parasol-cli: the audit trail does not verify from row %" PRId64 ".\n"),
-                first_bad);
-  return ok ? PARASOL_CLI_OK : PARASOL_CLI_ERROR;
+      for (guint i = 0; i < report->mismatches->len; i++)
+        {
+          const ParasolAuditMismatch *m = g_ptr_array_index (report->mismatches, i);
+
+          if (m->field != NULL)
+            printf (_("  %s %" PRId64 " %s: stored “%s”, audited “%s”\n"), m->table_name,
+                    m->record, m->field, m->stored ? m->stored : "∅",
+                    m->audited ? m->audited : "∅");
+          else if (m->stored != NULL)
+            printf (_("  %s %" PRId64 ": no audit row\n"), m->table_name, m->record);
+          else
+            printf (_("  %s %" PRId64 ": audited, but missing from the database\n"),
+                    m->table_name, m->record);
+        }
+      if (report->n_mismatches > (gint64) report->mismatches->len)
+        printf (_("  … and %" PRId64 " more\n"),
+                report->n_mismatches - (gint64) report->mismatches->len);
+      printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " record reconciled with the trail.\n",
+                           "%" PRId64 " records reconciled with the trail.\n", report->n_records),
+              report->n_records);
+      if (report->key_state == PARASOL_AUDIT_KEY_OK)
+        printf (_("Keyed with the site key from row %" PRId64 ".\n"), report->keyed_from);
+      else if (report->key_state == PARASOL_AUDIT_KEY_MISSING)
+        printf (_("The site key is missing (%s): rows from %" PRId64 " on were checked for "
+                  "their structure only. Copy the site key of the computer that wrote the "
+                  "database to verify them fully.\n"), key_path, report->keyed_from);
+      else if (report->key_state == PARASOL_AUDIT_KEY_NONE)
+        printf (_("Not keyed yet: the site key is added at the next change.\n"));
+      if (!report->valid && report->acknowledged)
+        printf (_("This damage was acknowledged; writing is allowed.\n"));
+      else if (!report->valid)
+        printf (_("Writing is stopped until the damage is acknowledged with “parasol-cli audit "
+                  "acknowledge --reason TEXT” (or the last backup is restored).\n"));
+    }
+
+  if (!report->valid)
+    {
+      if (report->first_bad > 0)
+        g_printerr (_("parasol-cli: the audit trail does not verify from row %" PRId64 ".\n"),
+                    report->first_bad);
+      else
+        g_printerr ("parasol-cli: %s\n", report->message);
+    }
+  return report->valid ? PARASOL_CLI_OK : PARASOL_CLI_ERROR;
+}
+
+int
+parasol_cli_audit_acknowledge (int    argc,
+                               char **argv)
+{
+  g_autofree char *reason = NULL;
+  const GOptionEntry entries[] = {
+    { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
+      N_("What you checked, and why writing may go on (required)"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *damage = NULL;
+  int status;
+
+  status = parasol_cli_parse (&argc, &argv, entries, NULL,
+                              N_("Record, in the audit trail, that a person has seen the damage "
+                                 "“audit verify” found, so that writing may go on."), 0);
+  if (status != PARASOL_CLI_OK)
+    return status;
+  if (reason == NULL || *reason == '\0')
+    return parasol_cli_usage_error (_("--reason is required"));
+
+  store = parasol_cli_open_store (FALSE, &error);
+  if (store == NULL)
+    return parasol_cli_fail (error);
+  damage = g_strdup (parasol_store_get_damage (store));
+  if (!parasol_store_audit_acknowledge (store, reason, &error))
+    return parasol_cli_fail (error);
+
+  if (parasol_cli_options.json)
+    {
+      g_autoptr(ParasolJson) json = parasol_json_new ();
+
+      parasol_json_begin_object (json);
+      parasol_json_member_string (json, "acknowledged", damage);
+      parasol_json_member_string (json, "reason", reason);
+      parasol_json_end_object (json);
+      parasol_cli_print_json (json);
+    }
+  else
+    printf (_("Acknowledged: %s\nWriting may go on; the damage stays in the audit trail.\n"),
+            damage);
+  return PARASOL_CLI_OK;
 }
 
 int
@@ -638,7 +771,7 @@ parasol_cli_audit_show (int    argc,
   if (limit < 0)
     return parasol_cli_usage_error (_("--limit must not be negative"));
 
-  store = parasol_cli_open_store (FALSE, &error);
+  store = parasol_cli_open_store_read_only (&error);
   if (store == NULL)
     return parasol_cli_fail (error);
 
@@ -711,7 +844,7 @@ parasol_cli_backup (int    argc,
   if (status != PARASOL_CLI_OK)
     return status;
 
-  store = parasol_cli_open_store (FALSE, &error);
+  store = parasol_cli_open_store_read_only (&error);
   if (store == NULL)
     return parasol_cli_fail (error);
 

@@ -15,6 +15,7 @@ int parasol_cli_patient_show  (int argc, char **argv);
 int parasol_cli_patient_set   (int argc, char **argv);
 int parasol_cli_audit_verify  (int argc, char **argv);
 int parasol_cli_audit_show    (int argc, char **argv);
+int parasol_cli_audit_acknowledge (int argc, char **argv);
 int parasol_cli_backup        (int argc, char **argv);
 
 /* cli-protocol.c: protocol, screening data, eligibility and assignment */

@@ -49,6 +49,8 @@ static const Command commands[] = {
   { "print-week", NULL, parasol_cli_print_week, N_("Print the clinic-week sheet as a PDF") },
   { "audit", "verify", parasol_cli_audit_verify, N_("Verify the audit trail's hash chain") },
   { "audit", "show", parasol_cli_audit_show, N_("Show audit trail entries") },
+  { "audit", "acknowledge", parasol_cli_audit_acknowledge,
+    N_("Record that a person has seen damage to the audit trail, so writing may go on") },
   { "backup", NULL, parasol_cli_backup, N_("Write a consistent copy of the database") },
 };
 
@@ -149,6 +151,16 @@ parasol_cli_open_store (gboolean  create,
   if (parasol_cli_options.allow_network_fs)
     flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
 
+  return parasol_store_open (parasol_cli_options.database, flags, error);
+}
+
+ParasolStore *
+parasol_cli_open_store_read_only (GError **error)
+{
+  ParasolStoreOpenFlags flags = PARASOL_STORE_OPEN_READ_ONLY;
+
+  if (parasol_cli_options.allow_network_fs)
+    flags |= PARASOL_STORE_OPEN_ALLOW_NETWORK_FS;
   return parasol_store_open (parasol_cli_options.database, flags, error);
 }
 

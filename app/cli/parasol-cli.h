@@ -54,6 +54,10 @@ int           parasol_cli_parse         (int          *argc,
 ParasolStore *parasol_cli_open_store    (gboolean      create,
                                          GError      **error);
 
+/* Opens it for reading only: commands that only read never write into the file (not even the
+ * schema into an empty one). */
+ParasolStore *parasol_cli_open_store_read_only (GError **error);
+
 /* Finds a patient by id, screening number or subject number. */
 gint64        parasol_cli_find_patient  (ParasolStore *store,
                                          const char   *key,
