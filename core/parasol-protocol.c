@@ -763,7 +763,7 @@ parasol_biomarker_def_is_positive (const ParasolBiomarkerDef    *marker,
   if (t == NULL)
     return FALSE;
   if (t->method == PARASOL_MARKER_METHOD_AMPLIFIED)
-    return result->value >= 0.5;
+    return parasol_biomarker_result_is_amplified (result);
   return parasol_compare_holds (t->op, result->value, t->value);
 }
 

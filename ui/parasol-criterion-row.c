@@ -55,27 +55,6 @@ parasol_criterion_status_css_class (ParasolCriterionStatus status)
     }
 }
 
-const char *
-parasol_criterion_status_label (ParasolCriterionStatus status)
-{
-  switch (status)
-    {
-    case PARASOL_STATUS_MET:
-      /* Translators: a screening criterion's status */
-      return _("Met");
-    case PARASOL_STATUS_NOT_MET:
-      /* Translators: a screening criterion's status */
-      return _("Not met");
-    case PARASOL_STATUS_EXPIRED:
-      /* Translators: a screening criterion's status: the result is older than its window */
-      return _("Expired");
-    case PARASOL_STATUS_MISSING:
-    default:
-      /* Translators: a screening criterion's status: data or attestation absent */
-      return _("Missing data");
-    }
-}
-
 /* The engine joins the checks of a criterion with "; " ("ANC ...; PLT ...; HGB ..."): one line
  * each reads better. */
 static char *
@@ -145,7 +124,7 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
   self = g_object_new (PARASOL_TYPE_CRITERION_ROW, NULL);
   self->criterion_id = g_strdup (result->id);
   self->status = result->status;
-  status_label = parasol_criterion_status_label (result->status);
+  status_label = parasol_criterion_status_to_label (result->status);
 
   /* Protocol text may hold "<" and "&": never markup */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);

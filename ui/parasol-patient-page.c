@@ -92,16 +92,23 @@ format_date (const GDate *date)
   return g_strdup (parasol_date_format (date, buf, sizeof buf));
 }
 
-static GDate
-today (void)
+static gboolean
+has_status (const ParasolPatientFacts *facts,
+            ParasolPatientStatus       status)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  GDate date;
+  ParasolPatientStatus value;
 
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                  g_date_time_get_year (now));
-  return date;
+  return parasol_patient_status_from_string (facts->status, &value) && value == status;
+}
+
+/* The label of a stored status; the id itself when Parasol does not know it. */
+static const char *
+patient_status_label (const char *status)
+{
+  ParasolPatientStatus value;
+
+  return parasol_patient_status_from_string (status, &value)
+         ? parasol_patient_status_to_label (value) : status;
 }
 
 static const char *
@@ -169,21 +176,6 @@ sex_label (ParasolSex sex)
     case PARASOL_SEX_UNKNOWN:
     default:
       return _("Not recorded");
-    }
-}
-
-static const char *
-verdict_text (ParasolVerdict verdict)
-{
-  switch (verdict)
-    {
-    case PARASOL_VERDICT_ELIGIBLE:
-      return _("Eligible");
-    case PARASOL_VERDICT_NOT_ELIGIBLE:
-      return _("Not eligible");
-    case PARASOL_VERDICT_INCOMPLETE:
-    default:
-      return _("Screening incomplete");
     }
 }
 
@@ -455,8 +447,11 @@ fill_header (ParasolPatientPage        *self,
   g_autofree char *arm = NULL;
   g_autofree char *c1d1 = NULL;
   const char *initials = facts->initials != NULL && *facts->initials ? facts->initials : NULL;
-  GDate now = today ();
-  int age = parasol_age_on (&facts->birth_date, &now);
+  GDate now;
+  int age;
+
+  parasol_date_set_today (&now);
+  age = parasol_age_on (&facts->birth_date, &now);
 
   gtk_label_set_label (self->name_label, initials != NULL ? initials : facts->screening_number);
   adw_avatar_set_text (self->avatar, initials != NULL ? initials : facts->screening_number);
@@ -464,7 +459,7 @@ fill_header (ParasolPatientPage        *self,
                                   initials != NULL ? initials : facts->screening_number, -1);
 
   parasol_status_pill_set_status (self->status_pill, facts->status);
-  parasol_status_pill_set_label (self->status_pill, parasol_patient_status_label (facts->status));
+  parasol_status_pill_set_label (self->status_pill, patient_status_label (facts->status));
 
   if (facts->subject_number != NULL)
     /* Translators: under the patient's initials: "Screening S-0004 · Subject BT-0004" */
@@ -564,7 +559,9 @@ verdict_row (ParasolPatientPage       *self,
   g_autoptr(GString) details = g_string_new (NULL);
   const char *icon_name, *css_class;
   g_autofree char *evaluated = format_date (&e->evaluated_on);
-  GDate now = today ();
+  GDate now;
+
+  parasol_date_set_today (&now);
 
   switch (e->verdict)
     {
@@ -586,12 +583,12 @@ verdict_row (ParasolPatientPage       *self,
   gtk_widget_add_css_class (row, "verdict-row");
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
 
-  icon = status_icon (icon_name, css_class, verdict_text (e->verdict));
+  icon = status_icon (icon_name, css_class, parasol_verdict_to_label (e->verdict));
   gtk_widget_add_css_class (icon, "verdict-icon");
   gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
   gtk_box_append (GTK_BOX (box), icon);
 
-  label = gtk_label_new (verdict_text (e->verdict));
+  label = gtk_label_new (parasol_verdict_to_label (e->verdict));
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "title-3");
   gtk_widget_add_css_class (label, "verdict");
@@ -608,7 +605,7 @@ verdict_row (ParasolPatientPage       *self,
       g_autofree char *lapses = format_date (&e->lapses_on);
 
       g_string_append_c (details, '\n');
-      if (g_strcmp0 (facts->status, "screening") == 0 && g_date_compare (&e->lapses_on, &now) < 0)
+      if (has_status (facts, PARASOL_PATIENT_STATUS_SCREENING) && g_date_compare (&e->lapses_on, &now) < 0)
         /* Translators: %s is a date */
         g_string_append_printf (details, _("The results lapsed on %s: repeat them before cycle 1"),
                                 lapses);
@@ -831,7 +828,7 @@ marker_value_text (const ParasolBiomarkerResult *r)
       break;
     case PARASOL_MARKER_METHOD_AMPLIFIED:
     default:
-      text = g_strdup (r->value >= 0.5 ? _("Amplified") : _("Not amplified"));
+      text = g_strdup (parasol_biomarker_result_is_amplified (r) ? _("Amplified") : _("Not amplified"));
       break;
     }
 
@@ -1206,27 +1203,6 @@ typedef struct {
   GString           *days;
 } DoseRun;
 
-static const char *
-cycle_status_text (ParasolCycleStatus status)
-{
-  switch (status)
-    {
-    case PARASOL_CYCLE_STARTED:
-      /* Translators: a cycle's status */
-      return _("Started");
-    case PARASOL_CYCLE_DELAYED:
-      /* Translators: a cycle's status */
-      return _("Delayed");
-    case PARASOL_CYCLE_SKIPPED:
-      /* Translators: a cycle's status */
-      return _("Skipped");
-    case PARASOL_CYCLE_PLANNED:
-    default:
-      /* Translators: a cycle's status */
-      return _("Planned");
-    }
-}
-
 /* One line per run of days with the same outcome: "Given 200 mg on days 1, 2, 3" */
 static char *
 drug_outcome_text (const ParasolScheduleCycle *c,
@@ -1407,10 +1383,10 @@ cycle_row (const ParasolScheduleCycle *c,
     adw_expander_row_add_action (ADW_EXPANDER_ROW (row), badge (_("Flagged"), "warning"));
   if (c->status == PARASOL_CYCLE_DELAYED)
     adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
-                                 badge (cycle_status_text (c->status), "warning"));
+                                 badge (parasol_cycle_status_to_label (c->status), "warning"));
   else if (!is_next)
     adw_expander_row_add_action (ADW_EXPANDER_ROW (row),
-                                 badge (cycle_status_text (c->status), "plain"));
+                                 badge (parasol_cycle_status_to_label (c->status), "plain"));
 
   return row;
 }
@@ -1447,7 +1423,7 @@ build_calendar (ParasolPatientPage         *self,
         adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
                                    note_row ("x-office-calendar-symbolic", "dim-label", NULL,
                                              _("No calendar yet"),
-                                             g_strcmp0 (facts->status, "screen_failed") == 0
+                                             has_status (facts, PARASOL_PATIENT_STATUS_SCREEN_FAILED)
                                              ? _("The patient did not enter treatment")
                                              : _("The calendar starts from cycle 1 day 1, set at "
                                                  "enrolment")));
@@ -1674,7 +1650,7 @@ rebuild (ParasolPatientPage *self)
 
   build_eligibility (self, eligibility, facts);
   build_biomarkers (self, facts, eligibility, assignment);
-  if (g_strcmp0 (facts->status, "screen_failed") == 0 && plan == NULL)
+  if (has_status (facts, PARASOL_PATIENT_STATUS_SCREEN_FAILED) && plan == NULL)
     {
       GtkWidget *group = add_group (self, NULL, _("Treatment"), NULL);
 
