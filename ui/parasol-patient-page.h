@@ -43,21 +43,9 @@ const char      *parasol_patient_page_get_title            (ParasolPatientPage *
 /* Loads the patient again (the store's ::changed does this by itself). */
 void             parasol_patient_page_reload               (ParasolPatientPage *self);
 
-/* What is on screen, for the UI tests. */
-/* "content" or "error" (the patient cannot be loaded). */
-const char      *parasol_patient_page_get_visible_page     (ParasolPatientPage *self);
-/* The verdict as shown ("Eligible", "Not eligible", "Screening incomplete"). */
-const char      *parasol_patient_page_get_verdict_text     (ParasolPatientPage *self);
-ParasolVerdict   parasol_patient_page_get_verdict          (ParasolPatientPage *self);
-/* The criterion rows (ParasolCriterionRow), in protocol order; do not free. */
-GPtrArray       *parasol_patient_page_get_criterion_rows   (ParasolPatientPage *self);
-/* The arm as shown in the header ("Control arm"), or "" before assignment. */
-const char      *parasol_patient_page_get_arm_text         (ParasolPatientPage *self);
-/* The proposed arm ids, comma-separated ("" when none). */
-const char      *parasol_patient_page_get_proposed_arms    (ParasolPatientPage *self);
-/* Number of cycle rows in the calendar (0 without a C1D1). */
-guint            parasol_patient_page_get_n_cycle_rows     (ParasolPatientPage *self);
-/* Shows only the criteria that are not met. */
+/* "only-problems" (boolean): show only the criteria that are not met.  Also the stateful
+ * action page.only-problems, which the eligibility section's switch uses. */
+gboolean         parasol_patient_page_get_only_problems    (ParasolPatientPage *self);
 void             parasol_patient_page_set_only_problems    (ParasolPatientPage *self,
                                                             gboolean            only_problems);
 
