@@ -2,15 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Who the patient is (screening and subject numbers, initials, sex, age, site, status, arm,
- * checkpoint inhibitor, C1D1), then four groups: eligibility (the verdict and every criterion
- * in protocol order), biomarkers and arm (each marker against its threshold, the proposal with
- * its rule trace, conflicts and pending results), the doses of the next cycle (with the
- * working) and the cycle calendar (with the start-of-cycle check).
+ * Who the patient is (screening and subject numbers, initials, sex, age, site, status, the
+ * assigned arm's name or "Not assigned", checkpoint inhibitor, C1D1), then four sections, each
+ * its own widget (parasol-patient-section.h): eligibility (the verdict and every criterion in
+ * protocol order), biomarkers and arm (each marker against its threshold, the proposed arm
+ * with its rule trace, conflicts and pending results, and the arm assigned), the doses of the
+ * next cycle (with the working) and the cycle calendar (with the start-of-cycle check).
  *
  * The page keeps no trial data: on every ::changed of the store for its patient it loads the
- * patient again and asks the engines (eligibility, assignment, dosing, schedule); it only calls
- * and formats.
+ * patient again, asks the engines (eligibility, assignment, dosing, schedule) once and hands
+ * the results to its sections; it only calls and formats.  What it shows, for the UI tests, is
+ * in parasol-patient-page-private.h.
  */
 #pragma once
 
