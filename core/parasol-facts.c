@@ -346,26 +346,23 @@ parasol_date_set_today (GDate *date)
                   g_date_time_get_year (now));
 }
 
+/* The Julian day of 65535-12-31, the last day a GDate holds. */
+#define LAST_JULIAN_DAY 23936166
+
 GDate
 parasol_date_plus_days (const GDate *date,
                         int          days)
 {
   GDate d;
-  guint32 julian;
+  gint64 julian;
 
   g_date_clear (&d, 1);
   if (date == NULL || !g_date_valid (date))
     return d;
-  julian = g_date_get_julian (date);
-  if ((days < 0 && (guint32) -(gint64) days >= julian) ||
-      (days > 0 && (guint64) julian + (guint64) days > G_MAXUINT32) ||
-      !g_date_valid_julian ((guint32) ((gint64) julian + days)))
+  julian = (gint64) g_date_get_julian (date) + days;
+  if (julian < 1 || julian > LAST_JULIAN_DAY)
     return d;
-  d = *date;
-  if (days > 0)
-    g_date_add_days (&d, days);
-  else if (days < 0)
-    g_date_subtract_days (&d, -days);
+  g_date_set_julian (&d, (guint32) julian);
   return d;
 }
 
