@@ -249,7 +249,7 @@ test_patient_on_treatment (void)
     if (more != NULL)
       {
         g_signal_emit_by_name (more, "activated");
-        g_assert_true (ui_wait_until (more_cycle_rows, &(MoreCycles) { page, shown }));
+        g_assert_true (ui_wait_until (more_cycle_rows, &(MoreCycles){ page, shown }));
       }
   }
 
