@@ -10,7 +10,8 @@
 
 #include "cli-helpers.h"
 #include "parasol-store.h"
-#include "parasol-window.h"
+#include "parasol-patient-list-view-private.h"
+#include "parasol-window-private.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "parasol-patient.h"
-#include "parasol-patient-list-view.h"
+#include "parasol-patient-list-view-private.h"
 #include "parasol-protocol.h"
 #include "parasol-status-pill.h"
 
