@@ -858,6 +858,27 @@ parasol_criterion_status_to_string (ParasolCriterionStatus status)
 }
 
 const char *
+parasol_criterion_status_to_label (ParasolCriterionStatus status)
+{
+  switch (status)
+    {
+    case PARASOL_STATUS_MET:
+      /* Translators: a screening criterion's status */
+      return _("Met");
+    case PARASOL_STATUS_NOT_MET:
+      /* Translators: a screening criterion's status */
+      return _("Not met");
+    case PARASOL_STATUS_EXPIRED:
+      /* Translators: a screening criterion's status: the result is older than its window */
+      return _("Expired");
+    case PARASOL_STATUS_MISSING:
+    default:
+      /* Translators: a screening criterion's status: data or attestation absent */
+      return _("Missing data");
+    }
+}
+
+const char *
 parasol_verdict_to_string (ParasolVerdict verdict)
 {
   switch (verdict)
@@ -883,7 +904,7 @@ parasol_verdict_to_label (ParasolVerdict verdict)
       return _("Not eligible");
     case PARASOL_VERDICT_INCOMPLETE:
     default:
-      return _("Incomplete");
+      return _("Screening incomplete");
     }
 }
 

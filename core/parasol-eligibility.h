@@ -71,8 +71,10 @@ char              **parasol_eligibility_ids_with_status (const ParasolEligibilit
                                                          ParasolCriterionStatus    status);
 
 const char         *parasol_criterion_status_to_string  (ParasolCriterionStatus status);
+/* Translated, for people: "Met", "Not met", "Missing data", "Expired" */
+const char         *parasol_criterion_status_to_label   (ParasolCriterionStatus status);
 const char         *parasol_verdict_to_string           (ParasolVerdict         verdict);
-/* Translated, for people: "Eligible", "Not eligible", "Incomplete" */
+/* Translated, for people: "Eligible", "Not eligible", "Screening incomplete" */
 const char         *parasol_verdict_to_label            (ParasolVerdict         verdict);
 
 /* Keeps @eligibility in the store for @patient_id, with the protocol version it used and each

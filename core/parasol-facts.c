@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -345,6 +346,26 @@ parasol_date_set_today (GDate *date)
                   g_date_time_get_year (now));
 }
 
+/* The Julian day of 65535-12-31, the last day a GDate holds. */
+#define LAST_JULIAN_DAY 23936166
+
+GDate
+parasol_date_plus_days (const GDate *date,
+                        int          days)
+{
+  GDate d;
+  gint64 julian;
+
+  g_date_clear (&d, 1);
+  if (date == NULL || !g_date_valid (date))
+    return d;
+  julian = (gint64) g_date_get_julian (date) + days;
+  if (julian < 1 || julian > LAST_JULIAN_DAY)
+    return d;
+  g_date_set_julian (&d, (guint32) julian);
+  return d;
+}
+
 const char *
 parasol_sex_to_string (ParasolSex sex)
 {
@@ -371,4 +392,117 @@ parasol_sex_from_string (const char *str,
   else
     return FALSE;
   return TRUE;
+}
+
+/* ---- Patient status and event kind ------------------------------------------------------------ */
+
+static const char *patient_status_ids[] = {
+  "screening", "screen_failed", "enrolled", "on_treatment", "off_treatment",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (patient_status_ids) == PARASOL_PATIENT_STATUS_OFF_TREATMENT + 1);
+
+static const char *event_kind_ids[] = { "death", "discontinuation", "progression" };
+G_STATIC_ASSERT (G_N_ELEMENTS (event_kind_ids) == PARASOL_EVENT_KIND_PROGRESSION + 1);
+
+static gboolean
+id_lookup (const char  *const *ids,
+           guint              n_ids,
+           const char         *str,
+           int                *value)
+{
+  for (guint i = 0; str != NULL && i < n_ids; i++)
+    if (strcmp (ids[i], str) == 0)
+      {
+        *value = (int) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+parasol_patient_status_to_string (ParasolPatientStatus status)
+{
+  return (guint) status < G_N_ELEMENTS (patient_status_ids) ? patient_status_ids[status] : NULL;
+}
+
+gboolean
+parasol_patient_status_from_string (const char           *str,
+                                    ParasolPatientStatus *status)
+{
+  int value;
+
+  g_return_val_if_fail (status != NULL, FALSE);
+
+  if (!id_lookup (patient_status_ids, G_N_ELEMENTS (patient_status_ids), str, &value))
+    return FALSE;
+  *status = (ParasolPatientStatus) value;
+  return TRUE;
+}
+
+const char *
+parasol_patient_status_to_label (ParasolPatientStatus status)
+{
+  switch (status)
+    {
+    case PARASOL_PATIENT_STATUS_SCREENING:
+      return C_("patient status", "Screening");
+    case PARASOL_PATIENT_STATUS_SCREEN_FAILED:
+      return C_("patient status", "Screen failed");
+    case PARASOL_PATIENT_STATUS_ENROLLED:
+      return C_("patient status", "Enrolled");
+    case PARASOL_PATIENT_STATUS_ON_TREATMENT:
+      return C_("patient status", "On treatment");
+    case PARASOL_PATIENT_STATUS_OFF_TREATMENT:
+      return C_("patient status", "Off treatment");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
+parasol_event_kind_to_string (ParasolEventKind kind)
+{
+  return (guint) kind < G_N_ELEMENTS (event_kind_ids) ? event_kind_ids[kind] : NULL;
+}
+
+gboolean
+parasol_event_kind_from_string (const char       *str,
+                                ParasolEventKind *kind)
+{
+  int value;
+
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  if (!id_lookup (event_kind_ids, G_N_ELEMENTS (event_kind_ids), str, &value))
+    return FALSE;
+  *kind = (ParasolEventKind) value;
+  return TRUE;
+}
+
+const char *
+parasol_event_kind_to_label (ParasolEventKind kind)
+{
+  switch (kind)
+    {
+    case PARASOL_EVENT_KIND_DEATH:
+      /* Translators: an event that ends or changes a patient's treatment */
+      return _("Death");
+    case PARASOL_EVENT_KIND_DISCONTINUATION:
+      /* Translators: an event that ends or changes a patient's treatment */
+      return _("Discontinuation");
+    case PARASOL_EVENT_KIND_PROGRESSION:
+      /* Translators: an event that ends or changes a patient's treatment */
+      return _("Progression");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+gboolean
+parasol_biomarker_result_is_amplified (const ParasolBiomarkerResult *result)
+{
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  return !result->pending && result->method == PARASOL_MARKER_METHOD_AMPLIFIED &&
+         result->value >= 0.5;
 }

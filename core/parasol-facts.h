@@ -61,6 +61,24 @@ typedef struct {
   GDate     date;
 } ParasolAttestation;
 
+/* A patient's place in the trial.  The store keeps the string ids of
+ * parasol_patient_status_to_string(): "screening", "screen_failed", ... */
+typedef enum {
+  PARASOL_PATIENT_STATUS_SCREENING,
+  PARASOL_PATIENT_STATUS_SCREEN_FAILED,
+  PARASOL_PATIENT_STATUS_ENROLLED,
+  PARASOL_PATIENT_STATUS_ON_TREATMENT,
+  PARASOL_PATIENT_STATUS_OFF_TREATMENT,
+} ParasolPatientStatus;
+
+/* What ended or changed a patient's treatment (ParasolEvent).  Stored as "death",
+ * "discontinuation", "progression". */
+typedef enum {
+  PARASOL_EVENT_KIND_DEATH,
+  PARASOL_EVENT_KIND_DISCONTINUATION,
+  PARASOL_EVENT_KIND_PROGRESSION,
+} ParasolEventKind;
+
 typedef struct {
   gint64    id;
   int       number;        /* cycle number, 1-based */
@@ -166,10 +184,29 @@ gboolean                 parasol_date_parse_iso                 (const char  *st
                                                                  GDate       *date);
 /* Today in local time. */
 void                     parasol_date_set_today                 (GDate       *date);
+/* @date plus @days (negative: earlier); invalid when @date is, or the result is out of range. */
+GDate                    parasol_date_plus_days                 (const GDate *date,
+                                                                 int          days);
 
 const char              *parasol_sex_to_string                  (ParasolSex  sex);
 gboolean                 parasol_sex_from_string                (const char *str,
                                                                  ParasolSex *sex);
+
+/* The store's id ("on_treatment"), its parser, and the one translated label ("On treatment"). */
+const char              *parasol_patient_status_to_string       (ParasolPatientStatus  status);
+gboolean                 parasol_patient_status_from_string     (const char           *str,
+                                                                 ParasolPatientStatus *status);
+const char              *parasol_patient_status_to_label        (ParasolPatientStatus  status);
+
+/* The store's id ("death"), its parser, and the one translated label ("Death"). */
+const char              *parasol_event_kind_to_string           (ParasolEventKind  kind);
+gboolean                 parasol_event_kind_from_string         (const char       *str,
+                                                                 ParasolEventKind *kind);
+const char              *parasol_event_kind_to_label            (ParasolEventKind  kind);
+
+/* Whether an amplification result (PARASOL_MARKER_METHOD_AMPLIFIED, stored as 1 or 0) says
+ * amplified.  FALSE for a pending result or another method. */
+gboolean                 parasol_biomarker_result_is_amplified  (const ParasolBiomarkerResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolPatientFacts, parasol_patient_facts_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolLabResult, parasol_lab_result_free)

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "parasol-facts.h"
 #include "parasol-patient-private.h"
 
 struct _ParasolPatient
@@ -53,20 +54,15 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-const char *
-parasol_patient_status_label (const char *status)
+/* The translated label of a stored status id; the id itself when it is not one Parasol knows. */
+static const char *
+status_label (const char *status)
 {
-  if (g_strcmp0 (status, "screening") == 0)
-    return C_("patient status", "Screening");
-  if (g_strcmp0 (status, "screen_failed") == 0)
-    return C_("patient status", "Screen failed");
-  if (g_strcmp0 (status, "enrolled") == 0)
-    return C_("patient status", "Enrolled");
-  if (g_strcmp0 (status, "on_treatment") == 0)
-    return C_("patient status", "On treatment");
-  if (g_strcmp0 (status, "off_treatment") == 0)
-    return C_("patient status", "Off treatment");
-  return status;
+  ParasolPatientStatus value;
+
+  if (!parasol_patient_status_from_string (status, &value))
+    return status;
+  return parasol_patient_status_to_label (value);
 }
 
 static void
@@ -110,7 +106,7 @@ parasol_patient_build_search_text (const ParasolPatientRow *row)
   append_folded (out, row->site);
   append_folded (out, row->arm);
   append_folded (out, row->status);
-  append_folded (out, parasol_patient_status_label (row->status));
+  append_folded (out, status_label (row->status));
   return g_string_free (out, FALSE);
 }
 
@@ -211,7 +207,7 @@ const char *
 parasol_patient_get_status_label (ParasolPatient *self)
 {
   g_return_val_if_fail (PARASOL_IS_PATIENT (self), NULL);
-  return parasol_patient_status_label (self->status);
+  return status_label (self->status);
 }
 
 gboolean
@@ -280,7 +276,7 @@ parasol_patient_get_property (GObject    *object,
       g_value_set_string (value, self->status);
       break;
     case PROP_STATUS_LABEL:
-      g_value_set_string (value, parasol_patient_status_label (self->status));
+      g_value_set_string (value, status_label (self->status));
       break;
     case PROP_ARM:
       g_value_set_string (value, self->arm);

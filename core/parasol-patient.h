@@ -36,8 +36,7 @@ const char  *parasol_patient_get_search_text      (ParasolPatient *self);
 gboolean     parasol_patient_matches              (ParasolPatient *self,
                                                    const char     *casefolded_query);
 
-/* Status ids and their translated labels: screening, screen_failed, enrolled,
- * on_treatment, off_treatment. */
-const char  *parasol_patient_status_label         (const char *status);
+/* The status ids are those of parasol_patient_status_to_string() (parasol-facts.h); the
+ * label is parasol_patient_status_to_label(). */
 
 G_END_DECLS

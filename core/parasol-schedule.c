@@ -36,6 +36,28 @@ parasol_cycle_status_to_string (ParasolCycleStatus status)
 }
 
 const char *
+parasol_cycle_status_to_label (ParasolCycleStatus status)
+{
+  switch (status)
+    {
+    case PARASOL_CYCLE_PLANNED:
+      /* Translators: a treatment cycle's status */
+      return _("Planned");
+    case PARASOL_CYCLE_DELAYED:
+      /* Translators: a treatment cycle's status */
+      return _("Delayed");
+    case PARASOL_CYCLE_STARTED:
+      /* Translators: a treatment cycle's status */
+      return _("Started");
+    case PARASOL_CYCLE_SKIPPED:
+      /* Translators: a treatment cycle's status */
+      return _("Skipped");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+const char *
 parasol_visit_kind_to_string (ParasolVisitKind kind)
 {
   return (guint) kind < G_N_ELEMENTS (visit_kind_names) ? visit_kind_names[kind] : NULL;
@@ -91,19 +113,6 @@ parasol_schedule_free (ParasolSchedule *schedule)
   g_free (schedule);
 }
 
-static GDate
-date_plus (const GDate *date,
-           int          days)
-{
-  GDate d = *date;
-
-  if (days > 0)
-    g_date_add_days (&d, days);
-  else if (days < 0)
-    g_date_subtract_days (&d, -days);
-  return d;
-}
-
 static const ParasolCycleRecord *
 find_cycle_record (const ParasolPatientFacts *facts,
                    int                        number)
@@ -146,10 +155,12 @@ find_end_of_treatment (const ParasolPatientFacts *facts,
   for (guint i = 0; facts != NULL && facts->events != NULL && i < facts->events->len; i++)
     {
       const ParasolEvent *event = g_ptr_array_index (facts->events, i);
+      ParasolEventKind kind;
 
       if (!g_date_valid (&event->date))
         continue;
-      if (g_strcmp0 (event->kind, "death") != 0 && g_strcmp0 (event->kind, "discontinuation") != 0)
+      if (!parasol_event_kind_from_string (event->kind, &kind) ||
+          (kind != PARASOL_EVENT_KIND_DEATH && kind != PARASOL_EVENT_KIND_DISCONTINUATION))
         continue;
       if (!found || g_date_compare (&event->date, date) < 0)
         {
@@ -238,7 +249,7 @@ add_drug_doses (ParasolScheduleCycle      *cycle,
       dose->name = g_strdup (drug->name ? g_dgettext (GETTEXT_PACKAGE, drug->name) : drug->id);
       dose->unit = g_strdup (drug->unit ? drug->unit : "mg");
       dose->cycle_day = day;
-      dose->date = date_plus (&cycle->start, day - 1);
+      dose->date = parasol_date_plus_days (&cycle->start, day - 1);
       dose->status = cycle->status == PARASOL_CYCLE_SKIPPED ? PARASOL_DOSE_STATUS_SKIPPED
                                                             : PARASOL_DOSE_STATUS_PLANNED;
       dose->given_dose = NAN;
@@ -384,7 +395,7 @@ add_cycle_visits (ParasolSchedule            *schedule,
 
   /* Labs before day 1: drawn on the day before (or day 1 itself when the protocol allows 0 days) */
   {
-    GDate draw = regimen->labs_before_days > 0 ? date_plus (&cycle->start, -1) : cycle->start;
+    GDate draw = regimen->labs_before_days > 0 ? parasol_date_plus_days (&cycle->start, -1) : cycle->start;
 
     visit = visit_new (PARASOL_VISIT_LABS, cycle->number, &draw, &cycle->labs_from, &cycle->labs_to);
     visit->summary = g_strdup_printf (_("Cycle %d: blood tests"), cycle->number);
@@ -538,9 +549,9 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
       cycle->phase = phase;
       cycle->length_days = phase == PARASOL_PHASE_INDUCTION ? schedule->induction_cycle_days
                                                             : schedule->maintenance_cycle_days;
-      cycle->planned_start = n == 1 ? *c1d1 : date_plus (&prev_start, prev_length);
-      cycle->window_start = date_plus (&cycle->planned_start, -window);
-      cycle->window_end = date_plus (&cycle->planned_start, window);
+      cycle->planned_start = n == 1 ? *c1d1 : parasol_date_plus_days (&prev_start, prev_length);
+      cycle->window_start = parasol_date_plus_days (&cycle->planned_start, -window);
+      cycle->window_end = parasol_date_plus_days (&cycle->planned_start, window);
       cycle->start = cycle->planned_start;
       cycle->status = PARASOL_CYCLE_PLANNED;
       cycle->doses = g_ptr_array_new_with_free_func ((GDestroyNotify) scheduled_dose_free);
@@ -594,9 +605,9 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
                                             n - 1, parasol_date_format (&prev_start, b, sizeof b)));
         }
 
-      cycle->end = date_plus (&cycle->start, cycle->length_days - 1);
+      cycle->end = parasol_date_plus_days (&cycle->start, cycle->length_days - 1);
       cycle->labs_to = cycle->start;
-      cycle->labs_from = date_plus (&cycle->start, -MAX (regimen->labs_before_days, 0));
+      cycle->labs_from = parasol_date_plus_days (&cycle->start, -MAX (regimen->labs_before_days, 0));
       cycle->delay_days = (int) g_date_days_between (&cycle->planned_start, &cycle->start);
 
       if (g_date_compare (&cycle->start, &cycle->window_start) < 0 ||
@@ -653,9 +664,9 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
 
       for (int k = 1; k < 1000; k++)
         {
-          GDate date = date_plus (c1d1, k * regimen->imaging_every_days);
-          GDate ws = date_plus (&date, -MAX (regimen->imaging_window_days, 0));
-          GDate we = date_plus (&date, MAX (regimen->imaging_window_days, 0));
+          GDate date = parasol_date_plus_days (c1d1, k * regimen->imaging_every_days);
+          GDate ws = parasol_date_plus_days (&date, -MAX (regimen->imaging_window_days, 0));
+          GDate we = parasol_date_plus_days (&date, MAX (regimen->imaging_window_days, 0));
           ParasolScheduleVisit *visit;
           char a[16], b[16];
 
@@ -706,7 +717,7 @@ parasol_schedule_cycle_for_date (const ParasolSchedule *schedule,
       const ParasolScheduleCycle *cycle = g_ptr_array_index (schedule->cycles, i);
       int window = (int) g_date_days_between (&cycle->window_start, &cycle->planned_start);
       /* a cycle may begin early, within its window (around the rescheduled day 1 if delayed) */
-      GDate from = date_plus (&cycle->start, -window);
+      GDate from = parasol_date_plus_days (&cycle->start, -window);
 
       if (g_date_compare (&from, date) <= 0)
         found = cycle;
@@ -797,7 +808,7 @@ parasol_schedule_check_start (const ParasolRegimen       *regimen,
   g_return_val_if_fail (regimen != NULL && facts != NULL, PARASOL_START_NEED_LABS);
   g_return_val_if_fail (day1 != NULL && g_date_valid (day1), PARASOL_START_NEED_LABS);
 
-  oldest = date_plus (day1, -MAX (regimen->labs_before_days, 0));
+  oldest = parasol_date_plus_days (day1, -MAX (regimen->labs_before_days, 0));
   parasol_date_format (day1, d1, sizeof d1);
   parasol_date_format (&oldest, od, sizeof od);
 

@@ -168,6 +168,8 @@ ParasolStartVerdict  parasol_schedule_check_start  (const ParasolRegimen       *
 
 const char          *parasol_dose_status_to_string   (ParasolDoseStatus  status);
 const char          *parasol_cycle_status_to_string  (ParasolCycleStatus status);
+/* Translated, for people: "Planned", "Delayed", "Started", "Skipped" */
+const char          *parasol_cycle_status_to_label   (ParasolCycleStatus status);
 const char          *parasol_visit_kind_to_string    (ParasolVisitKind   kind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolSchedule, parasol_schedule_free)

@@ -508,11 +508,46 @@ test_ics (void)
   }
 }
 
+/* The one date offset every layer uses: across month, year and leap day, both ways, and never
+ * out of GDate's range. */
+static void
+test_date_plus_days (void)
+{
+  GDate d, r;
+  char buf[PARASOL_DATE_BUF_SIZE];
+
+  g_assert_true (parasol_date_parse_iso ("2024-02-28", &d));
+  r = parasol_date_plus_days (&d, 1);
+  g_assert_cmpstr (parasol_date_format (&r, buf, sizeof buf), ==, "2024-02-29");
+  r = parasol_date_plus_days (&d, 2);
+  g_assert_cmpstr (parasol_date_format (&r, buf, sizeof buf), ==, "2024-03-01");
+  r = parasol_date_plus_days (&d, 0);
+  g_assert_cmpstr (parasol_date_format (&r, buf, sizeof buf), ==, "2024-02-28");
+  r = parasol_date_plus_days (&d, -59);
+  g_assert_cmpstr (parasol_date_format (&r, buf, sizeof buf), ==, "2023-12-31");
+  r = parasol_date_plus_days (&d, 366);
+  g_assert_cmpstr (parasol_date_format (&r, buf, sizeof buf), ==, "2025-02-28");
+
+  /* Before 0001-01-01 or from an invalid date: an invalid date, no critical */
+  g_date_clear (&d, 1);
+  g_date_set_dmy (&d, 1, 1, 1);
+  r = parasol_date_plus_days (&d, -1);
+  g_assert_false (g_date_valid (&r));
+  r = parasol_date_plus_days (&d, G_MAXINT);
+  g_assert_false (g_date_valid (&r));
+  g_date_clear (&d, 1);
+  r = parasol_date_plus_days (&d, 3);
+  g_assert_false (g_date_valid (&r));
+  r = parasol_date_plus_days (NULL, 3);
+  g_assert_false (g_date_valid (&r));
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/schedule/date-plus-days", test_date_plus_days);
   g_test_add_func ("/schedule/year-end", test_year_end);
   g_test_add_func ("/schedule/month-end-leap-year", test_month_end_and_leap_year);
   g_test_add_func ("/schedule/maintenance-length", test_maintenance_length);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "parasol-criterion-row.h"
+#include "parasol-patient-page-private.h"
 #include "parasol-patient.h"
 #include "parasol-patient-list.h"
 #include "ui-helpers.h"
@@ -40,6 +41,56 @@ json_string (const char *json,
   g_assert_nonnull (end);
 
   return g_strndup (start, end - start);
+}
+
+/* The first descendant of @widget of @type, depth first */
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child
+                                                                  : find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The calendar's "Show N more planned cycles" row, or NULL */
+static GtkWidget *
+find_show_more (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = NULL;
+
+      if (ADW_IS_ACTION_ROW (child) &&
+          g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (child)), "Show "))
+        found = child;
+      else
+        found = find_show_more (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct {
+  ParasolPatientPage *page;
+  guint               before;
+} MoreCycles;
+
+static gboolean
+more_cycle_rows (gpointer data)
+{
+  MoreCycles *more = data;
+
+  return parasol_patient_page_get_n_cycle_rows (more->page) > more->before;
 }
 
 /* Activates the row of @screening_number in the patient table, as a double click or Enter does */
@@ -190,6 +241,18 @@ test_patient_on_treatment (void)
   g_assert_nonnull (strstr (schedule, "\"status\": \"started\""));
   g_assert_cmpuint (parasol_patient_page_get_n_cycle_rows (page), >=, 1);
 
+  /* "Show N more planned cycles" (when the calendar folds some) lists them all */
+  {
+    guint shown = parasol_patient_page_get_n_cycle_rows (page);
+    GtkWidget *more = find_show_more (GTK_WIDGET (page));
+
+    if (more != NULL)
+      {
+        g_signal_emit_by_name (more, "activated");
+        g_assert_true (ui_wait_until (more_cycle_rows, &(MoreCycles){ page, shown }));
+      }
+  }
+
   /* Only problems: an eligible patient has none, so no criterion row stays visible */
   if (g_strcmp0 (parasol_patient_page_get_verdict_text (page), "Eligible") == 0)
     {
@@ -245,6 +308,24 @@ test_patient_screen_failed (void)
     }
   g_assert_cmpuint (problems, >=, 1);
   parasol_patient_page_set_only_problems (page, FALSE);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_true (gtk_widget_get_visible (g_ptr_array_index (rows, i)));
+
+  /* The same through the page.only-problems action, as the switch, a menu or a shortcut do */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.only-problems", NULL));
+  g_assert_true (parasol_patient_page_get_only_problems (page));
+  ui_drain ();
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_descendant (GTK_WIDGET (page),
+                                                                     GTK_TYPE_SWITCH))));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ParasolCriterionRow *row = g_ptr_array_index (rows, i);
+
+      g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (row)), ==,
+                       parasol_criterion_row_is_problem (row));
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.only-problems", NULL));
+  g_assert_false (parasol_patient_page_get_only_problems (page));
 
   /* Back from the page (the back button, Alt+Left and Escape all activate win.back) */
   gtk_widget_grab_focus (GTK_WIDGET (page));
@@ -298,7 +379,7 @@ main (int   argc,
   int ret;
 
   if (!ui_init (&argc, &argv, "test-ui-patient"))
-    return 1;
+    return UI_EXIT_SKIP;
 
   tmp_dir = cli_make_tmpdir ();
   /* parasol-cli demo's default size, 40 patients */

@@ -426,7 +426,7 @@ main (int   argc,
   int ret;
 
   if (!ui_init (&argc, &argv, "test-ui-window"))
-    return 1;
+    return UI_EXIT_SKIP;
 
   tmp_dir = cli_make_tmpdir ();
   /* parasol-cli demo's default size, 40 patients */

@@ -10,7 +10,8 @@
 
 #include "cli-helpers.h"
 #include "parasol-store.h"
-#include "parasol-window.h"
+#include "parasol-patient-list-view-private.h"
+#include "parasol-window-private.h"
 
 G_BEGIN_DECLS
 
@@ -19,9 +20,12 @@ G_BEGIN_DECLS
 
 typedef gboolean (*UiCondition) (gpointer data);
 
+/* What main() returns when there is no display: meson counts the test as skipped. */
+#define UI_EXIT_SKIP 77
+
 /* Checks for a display (printing how to run the ui suite when there is none), then
- * initialises GTK for testing and libadwaita.  FALSE when there is no display: return 1
- * from main(). */
+ * initialises GTK for testing and libadwaita.  FALSE when there is no display: return
+ * UI_EXIT_SKIP from main(). */
 gboolean       ui_init               (int         *argc,
                                       char      ***argv,
                                       const char  *program);

@@ -15,6 +15,11 @@ struct _ParasolCriterionRow
 {
   AdwExpanderRow          parent_instance;
 
+  /* template */
+  GtkImage               *status_icon;
+  GtkLabel               *id_label;
+  GtkBox                 *details_box;
+
   char                   *criterion_id;
   ParasolCriterionStatus  status;
 };
@@ -52,27 +57,6 @@ parasol_criterion_status_css_class (ParasolCriterionStatus status)
     case PARASOL_STATUS_MISSING:
     default:
       return "missing";
-    }
-}
-
-const char *
-parasol_criterion_status_label (ParasolCriterionStatus status)
-{
-  switch (status)
-    {
-    case PARASOL_STATUS_MET:
-      /* Translators: a screening criterion's status */
-      return _("Met");
-    case PARASOL_STATUS_NOT_MET:
-      /* Translators: a screening criterion's status */
-      return _("Not met");
-    case PARASOL_STATUS_EXPIRED:
-      /* Translators: a screening criterion's status: the result is older than its window */
-      return _("Expired");
-    case PARASOL_STATUS_MISSING:
-    default:
-      /* Translators: a screening criterion's status: data or attestation absent */
-      return _("Missing data");
     }
 }
 
@@ -117,17 +101,33 @@ parasol_criterion_row_finalize (GObject *object)
 }
 
 static void
+parasol_criterion_row_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), PARASOL_TYPE_CRITERION_ROW);
+
+  G_OBJECT_CLASS (parasol_criterion_row_parent_class)->dispose (object);
+}
+
+static void
 parasol_criterion_row_class_init (ParasolCriterionRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = parasol_criterion_row_dispose;
   object_class->finalize = parasol_criterion_row_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/parasol/Parasol/ui/parasol-criterion-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, ParasolCriterionRow, status_icon);
+  gtk_widget_class_bind_template_child (widget_class, ParasolCriterionRow, id_label);
+  gtk_widget_class_bind_template_child (widget_class, ParasolCriterionRow, details_box);
 }
 
 static void
 parasol_criterion_row_init (ParasolCriterionRow *self)
 {
-  gtk_widget_add_css_class (GTK_WIDGET (self), "criterion-row");
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -135,7 +135,7 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
                            const ParasolCriterionResult *result)
 {
   ParasolCriterionRow *self;
-  GtkWidget *icon, *id_label, *box, *content;
+  GtkBox *box;
   g_autofree char *subtitle = NULL;
   const char *title = NULL;
   const char *status_label;
@@ -145,10 +145,7 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
   self = g_object_new (PARASOL_TYPE_CRITERION_ROW, NULL);
   self->criterion_id = g_strdup (result->id);
   self->status = result->status;
-  status_label = parasol_criterion_status_label (result->status);
-
-  /* Protocol text may hold "<" and "&": never markup */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self), FALSE);
+  status_label = parasol_criterion_status_to_label (result->status);
 
   if (criterion != NULL && criterion->title != NULL)
     title = parasol_protocol_translate (criterion->title);
@@ -159,22 +156,16 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
   subtitle = reason_lines (result->reason);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
 
-  icon = gtk_image_new_from_icon_name (parasol_criterion_status_icon_name (result->status));
-  gtk_widget_add_css_class (icon, "criterion-status");
-  gtk_widget_add_css_class (icon, parasol_criterion_status_css_class (result->status));
-  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (icon, status_label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+  gtk_image_set_from_icon_name (self->status_icon,
+                                parasol_criterion_status_icon_name (result->status));
+  gtk_widget_add_css_class (GTK_WIDGET (self->status_icon),
+                            parasol_criterion_status_css_class (result->status));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_icon), status_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, status_label,
                                   -1);
-  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (self), icon);
 
-  id_label = gtk_label_new (result->id);
-  gtk_widget_add_css_class (id_label, "dim-label");
-  gtk_widget_add_css_class (id_label, "caption");
-  gtk_widget_add_css_class (id_label, "numeric");
-  gtk_widget_set_valign (id_label, GTK_ALIGN_CENTER);
-  adw_expander_row_add_action (ADW_EXPANDER_ROW (self), id_label);
+  gtk_label_set_label (self->id_label, result->id);
 
   /* The row's accessible description: the status in words, then the reason */
   {
@@ -187,11 +178,10 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
   }
 
   /* Expanded: the full text and what goes with it */
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  gtk_widget_add_css_class (box, "criterion-details");
+  box = self->details_box;
 
   if (criterion != NULL && criterion->text != NULL)
-    gtk_box_append (GTK_BOX (box), detail_label (parasol_protocol_translate (criterion->text), NULL));
+    gtk_box_append (box, detail_label (parasol_protocol_translate (criterion->text), NULL));
 
   if (criterion != NULL)
     {
@@ -205,7 +195,7 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
         how = criterion->kind == PARASOL_CRITERION_INCLUSION
               ? _("Inclusion criterion, attested by the investigator")
               : _("Exclusion criterion, attested by the investigator: met means free of the condition");
-      gtk_box_append (GTK_BOX (box), detail_label (how, "dim-label"));
+      gtk_box_append (box, detail_label (how, "dim-label"));
     }
 
   if (result->to_confirm != NULL)
@@ -213,7 +203,7 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
       /* Translators: an attested remainder of a computed criterion */
       g_autofree char *text = g_strdup_printf (_("Still to confirm: %s"), result->to_confirm);
 
-      gtk_box_append (GTK_BOX (box), detail_label (text, "warning"));
+      gtk_box_append (box, detail_label (text, "warning"));
     }
 
   if (g_date_valid (&result->lapses_on))
@@ -224,7 +214,7 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
       /* Translators: %s is a date, YYYY-MM-DD */
       text = g_strdup_printf (_("The data used stay valid until %s"),
                               parasol_date_format (&result->lapses_on, buf, sizeof buf));
-      gtk_box_append (GTK_BOX (box), detail_label (text, "dim-label"));
+      gtk_box_append (box, detail_label (text, "dim-label"));
     }
 
   if (criterion != NULL && criterion->note != NULL)
@@ -232,13 +222,8 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
       g_autofree char *text = g_strdup_printf (_("Protocol note: %s"),
                                                parasol_protocol_translate (criterion->note));
 
-      gtk_box_append (GTK_BOX (box), detail_label (text, "dim-label"));
+      gtk_box_append (box, detail_label (text, "dim-label"));
     }
-
-  content = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (content), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (content), box);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (self), content);
 
   return GTK_WIDGET (self);
 }

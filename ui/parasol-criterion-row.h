@@ -29,10 +29,9 @@ ParasolCriterionStatus  parasol_criterion_row_get_status       (ParasolCriterion
 /* Anything but met. */
 gboolean                parasol_criterion_row_is_problem       (ParasolCriterionRow *self);
 
-/* Shared with the other rows of the patient page: the icon, CSS class and translated label of
- * a criterion status. */
+/* Shared with the other rows of the patient page: the icon and CSS class of a criterion status
+ * (its label is parasol_criterion_status_to_label()). */
 const char             *parasol_criterion_status_icon_name     (ParasolCriterionStatus status);
 const char             *parasol_criterion_status_css_class     (ParasolCriterionStatus status);
-const char             *parasol_criterion_status_label         (ParasolCriterionStatus status);
 
 G_END_DECLS

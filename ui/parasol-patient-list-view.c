@@ -10,7 +10,7 @@
 
 #include "parasol-patient.h"
 #include "parasol-accessible.h"
-#include "parasol-patient-list-view.h"
+#include "parasol-patient-list-view-private.h"
 #include "parasol-protocol.h"
 #include "parasol-status-pill.h"
 
@@ -64,23 +64,13 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* Indexed by ParasolStatusFilter. */
-static const char * const status_filter_ids[] = {
-  NULL,
-  "screening",
-  "enrolled",
-  "on_treatment",
-  "off_treatment",
-  "screen_failed",
-};
-
-/* Workflow order, for sorting the Status column. */
-static const char * const status_order[] = {
-  "screening",
-  "screen_failed",
-  "enrolled",
-  "on_treatment",
-  "off_treatment",
+/* Indexed by ParasolStatusFilter, after PARASOL_STATUS_FILTER_ALL. */
+static const ParasolPatientStatus status_filter_statuses[] = {
+  PARASOL_PATIENT_STATUS_SCREENING,
+  PARASOL_PATIENT_STATUS_ENROLLED,
+  PARASOL_PATIENT_STATUS_ON_TREATMENT,
+  PARASOL_PATIENT_STATUS_OFF_TREATMENT,
+  PARASOL_PATIENT_STATUS_SCREEN_FAILED,
 };
 
 /* Presentation only: the values come from ParasolPatient. */
@@ -117,16 +107,16 @@ sort_key (gpointer    this_,
   return g_strdup (value != NULL ? value : "");
 }
 
-/* Template closure for the Status sorter: workflow order. */
+/* Template closure for the Status sorter: workflow order, which is ParasolPatientStatus's. */
 static int
 status_rank (gpointer    this_,
              const char *status)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (status_order); i++)
-    if (g_strcmp0 (status, status_order[i]) == 0)
-      return i;
+  ParasolPatientStatus value;
 
-  return G_N_ELEMENTS (status_order);
+  if (!parasol_patient_status_from_string (status, &value))
+    return PARASOL_PATIENT_STATUS_OFF_TREATMENT + 1;
+  return value;
 }
 
 /* Cells.  Each column has a GtkSignalListItemFactory: a label (or a status pill) filled on
@@ -360,14 +350,15 @@ on_status_filter_changed (ParasolPatientListView *self,
                           GtkDropDown            *drop_down)
 {
   guint selected = gtk_drop_down_get_selected (drop_down);
+  const char *status = NULL;
 
-  if (selected >= G_N_ELEMENTS (status_filter_ids))
-    selected = PARASOL_STATUS_FILTER_ALL;
+  if (selected > PARASOL_STATUS_FILTER_ALL && selected <= G_N_ELEMENTS (status_filter_statuses))
+    status = parasol_patient_status_to_string (status_filter_statuses[selected - 1]);
 
-  if (self->status == status_filter_ids[selected])
+  if (self->status == status)
     return;
 
-  self->status = status_filter_ids[selected];
+  self->status = status;
   refilter (self);
 }
 
@@ -598,6 +589,11 @@ parasol_patient_list_view_init (ParasolPatientListView *self)
   GtkLayoutManager *layout;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The template has "All statuses"; each status follows with its one label. */
+  for (guint i = 0; i < G_N_ELEMENTS (status_filter_statuses); i++)
+    gtk_string_list_append (GTK_STRING_LIST (gtk_drop_down_get_model (self->status_filter)),
+                            parasol_patient_status_to_label (status_filter_statuses[i]));
 
   parasol_accessible_name_drop_down (self->status_filter, _("Status filter"));
 

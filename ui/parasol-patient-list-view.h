@@ -48,15 +48,10 @@ void           parasol_patient_list_view_focus_search      (ParasolPatientListVi
 void           parasol_patient_list_view_clear_filters     (ParasolPatientListView *self);
 /* The patients shown after filtering (search text and status), for other views. */
 GListModel    *parasol_patient_list_view_get_filtered_model (ParasolPatientListView *self);
-/* Number of patients shown after filtering. */
-guint          parasol_patient_list_view_get_n_visible     (ParasolPatientListView *self);
-/* "patients", "empty" (no patients at all) or "no-matches". */
-const char    *parasol_patient_list_view_get_visible_page  (ParasolPatientListView *self);
 
-/* The inner widgets, for the window (key capture) and the UI tests. */
+/* The inner widgets, for the window (key capture); more for the UI tests in
+ * parasol-patient-list-view-private.h. */
 GtkColumnView *parasol_patient_list_view_get_column_view   (ParasolPatientListView *self);
 GtkEditable   *parasol_patient_list_view_get_search_entry  (ParasolPatientListView *self);
-GtkDropDown   *parasol_patient_list_view_get_status_filter (ParasolPatientListView *self);
-GtkLabel      *parasol_patient_list_view_get_count_label   (ParasolPatientListView *self);
 
 G_END_DECLS

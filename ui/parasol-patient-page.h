@@ -2,15 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Who the patient is (screening and subject numbers, initials, sex, age, site, status, arm,
- * checkpoint inhibitor, C1D1), then four groups: eligibility (the verdict and every criterion
- * in protocol order), biomarkers and arm (each marker against its threshold, the proposal with
- * its rule trace, conflicts and pending results), the doses of the next cycle (with the
- * working) and the cycle calendar (with the start-of-cycle check).
+ * Who the patient is (screening and subject numbers, initials, sex, age, site, status, the
+ * assigned arm's name or "Not assigned", checkpoint inhibitor, C1D1), then four sections, each
+ * its own widget (parasol-patient-section.h): eligibility (the verdict and every criterion in
+ * protocol order), biomarkers and arm (each marker against its threshold, the proposed arm
+ * with its rule trace, conflicts and pending results, and the arm assigned), the doses of the
+ * next cycle (with the working) and the cycle calendar (with the start-of-cycle check).
  *
  * The page keeps no trial data: on every ::changed of the store for its patient it loads the
- * patient again and asks the engines (eligibility, assignment, dosing, schedule); it only calls
- * and formats.
+ * patient again, asks the engines (eligibility, assignment, dosing, schedule) once and hands
+ * the results to its sections; it only calls and formats.  What it shows, for the UI tests, is
+ * in parasol-patient-page-private.h.
  */
 #pragma once
 
@@ -43,21 +45,9 @@ const char      *parasol_patient_page_get_title            (ParasolPatientPage *
 /* Loads the patient again (the store's ::changed does this by itself). */
 void             parasol_patient_page_reload               (ParasolPatientPage *self);
 
-/* What is on screen, for the UI tests. */
-/* "content" or "error" (the patient cannot be loaded). */
-const char      *parasol_patient_page_get_visible_page     (ParasolPatientPage *self);
-/* The verdict as shown ("Eligible", "Not eligible", "Screening incomplete"). */
-const char      *parasol_patient_page_get_verdict_text     (ParasolPatientPage *self);
-ParasolVerdict   parasol_patient_page_get_verdict          (ParasolPatientPage *self);
-/* The criterion rows (ParasolCriterionRow), in protocol order; do not free. */
-GPtrArray       *parasol_patient_page_get_criterion_rows   (ParasolPatientPage *self);
-/* The arm as shown in the header ("Control arm"), or "" before assignment. */
-const char      *parasol_patient_page_get_arm_text         (ParasolPatientPage *self);
-/* The proposed arm ids, comma-separated ("" when none). */
-const char      *parasol_patient_page_get_proposed_arms    (ParasolPatientPage *self);
-/* Number of cycle rows in the calendar (0 without a C1D1). */
-guint            parasol_patient_page_get_n_cycle_rows     (ParasolPatientPage *self);
-/* Shows only the criteria that are not met. */
+/* "only-problems" (boolean): show only the criteria that are not met.  Also the stateful
+ * action page.only-problems, which the eligibility section's switch uses. */
+gboolean         parasol_patient_page_get_only_problems    (ParasolPatientPage *self);
 void             parasol_patient_page_set_only_problems    (ParasolPatientPage *self,
                                                             gboolean            only_problems);
 

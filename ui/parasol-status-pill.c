@@ -12,7 +12,9 @@ struct _ParasolStatusPill
 {
   GtkWidget  parent_instance;
 
-  GtkWidget *label;
+  /* template */
+  GtkLabel  *label;
+
   char      *status;
   char      *status_class;
 };
@@ -47,7 +49,7 @@ parasol_status_pill_dispose (GObject *object)
 {
   ParasolStatusPill *self = PARASOL_STATUS_PILL (object);
 
-  g_clear_pointer (&self->label, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_STATUS_PILL);
 
   G_OBJECT_CLASS (parasol_status_pill_parent_class)->dispose (object);
 }
@@ -131,18 +133,15 @@ parasol_status_pill_class_init (ParasolStatusPillClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "statuspill");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/parasol/Parasol/ui/parasol-status-pill.ui");
+  gtk_widget_class_bind_template_child (widget_class, ParasolStatusPill, label);
 }
 
 static void
 parasol_status_pill_init (ParasolStatusPill *self)
 {
-  self->label = gtk_label_new (NULL);
-  gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (self->label), TRUE);
-  gtk_widget_set_parent (self->label, GTK_WIDGET (self));
-
-  gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_START);
-  gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
+  gtk_widget_init_template (GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -186,7 +185,7 @@ parasol_status_pill_get_label (ParasolStatusPill *self)
 {
   g_return_val_if_fail (PARASOL_IS_STATUS_PILL (self), NULL);
 
-  return gtk_label_get_label (GTK_LABEL (self->label));
+  return gtk_label_get_label (self->label);
 }
 
 void
@@ -195,9 +194,9 @@ parasol_status_pill_set_label (ParasolStatusPill *self,
 {
   g_return_if_fail (PARASOL_IS_STATUS_PILL (self));
 
-  if (g_strcmp0 (label, gtk_label_get_label (GTK_LABEL (self->label))) == 0)
+  if (g_strcmp0 (label, gtk_label_get_label (self->label)) == 0)
     return;
 
-  gtk_label_set_label (GTK_LABEL (self->label), label != NULL ? label : "");
+  gtk_label_set_label (self->label, label != NULL ? label : "");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
 }

@@ -14,7 +14,7 @@
 #include "parasol-print-operation.h"
 #include "parasol-protocol.h"
 #include "parasol-swimmer-view.h"
-#include "parasol-window.h"
+#include "parasol-window-private.h"
 
 /* How often an active window asks the store whether another process (parasol-cli, a second
  * Parasol) changed the database.  SQLite's data_version makes the question cheap. */

@@ -42,14 +42,6 @@ void                    parasol_window_show_open_error     (ParasolWindow  *self
                                                             const GError   *error);
 /* The database path this window was asked to show (the store's, or the one that failed). */
 const char             *parasol_window_get_database_path   (ParasolWindow  *self);
-/* "patients", "patient" or "message". */
-const char             *parasol_window_get_visible_page    (ParasolWindow  *self);
-ParasolPatientListView *parasol_window_get_patient_list_view (ParasolWindow *self);
-ParasolPatientPage     *parasol_window_get_patient_page    (ParasolWindow  *self);
-/* The swimmer plot page; parasol_window_show_swimmer() switches to it (FALSE: to the list). */
-ParasolSwimmerView     *parasol_window_get_swimmer_view    (ParasolWindow  *self);
-void                    parasol_window_show_swimmer        (ParasolWindow  *self,
-                                                            gboolean        swimmer);
 /* Opens the page of patient @patient_id (as activating its row does). */
 void                    parasol_window_show_patient        (ParasolWindow  *self,
                                                             gint64          patient_id);

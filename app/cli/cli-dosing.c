@@ -40,19 +40,6 @@ fmt_date (const GDate *date,
   return parasol_date_format (date, buf, len);
 }
 
-static GDate
-date_plus (const GDate *date,
-           int          days)
-{
-  GDate d = *date;
-
-  if (days > 0)
-    g_date_add_days (&d, days);
-  else if (days < 0)
-    g_date_subtract_days (&d, -days);
-  return d;
-}
-
 /* "NAN" for an option not given */
 static gboolean
 parse_optional_double (const char  *str,
@@ -242,7 +229,7 @@ json_dose_set (ParasolJson          *json,
           parasol_json_begin_array (json);
           for (guint k = 0; k < d->days->len; k++)
             {
-              GDate day = date_plus (cycle_start, g_array_index (d->days, int, k) - 1);
+              GDate day = parasol_date_plus_days (cycle_start, g_array_index (d->days, int, k) - 1);
               char buf[16];
 
               parasol_json_string (json, fmt_date (&day, buf, sizeof buf));
@@ -1319,8 +1306,8 @@ parasol_cli_give (int    argc,
       has_day_one (parasol_dosing_drug_days (drug, cycle->phase)) && dose > 0)
     {
       int window = (int) g_date_days_between (&cycle->window_start, &cycle->planned_start);
-      GDate from = date_plus (&cycle->start, -window);
-      GDate to = date_plus (&cycle->start, window);
+      GDate from = parasol_date_plus_days (&cycle->start, -window);
+      GDate to = parasol_date_plus_days (&cycle->start, window);
 
       start_cycle = TRUE;
       outside_window = g_date_compare (&date, &from) < 0 || g_date_compare (&date, &to) > 0;

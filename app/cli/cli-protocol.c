@@ -1706,23 +1706,6 @@ status_mark (ParasolCriterionStatus status)
     }
 }
 
-static const char *
-status_label (ParasolCriterionStatus status)
-{
-  switch (status)
-    {
-    case PARASOL_STATUS_MET:
-      return _("met");
-    case PARASOL_STATUS_NOT_MET:
-      return _("not met");
-    case PARASOL_STATUS_EXPIRED:
-      return _("expired");
-    case PARASOL_STATUS_MISSING:
-    default:
-      return _("missing");
-    }
-}
-
 static void
 json_ids_with_status (ParasolJson              *json,
                       const char               *name,
@@ -1853,7 +1836,7 @@ parasol_cli_screen (int    argc,
         {
           const ParasolCriterionResult *r = g_ptr_array_index (e->criteria, i);
 
-          g_autofree char *label = parasol_cli_pad (status_label (r->status), 8);
+          g_autofree char *label = parasol_cli_pad (parasol_criterion_status_to_label (r->status), 12);
 
           printf ("%s %-7s %s %s\n", status_mark (r->status), r->id, label, r->reason);
         }

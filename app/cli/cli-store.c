@@ -168,11 +168,7 @@ parasol_cli_patient_add (int    argc,
     return parasol_cli_usage_error ("%s", error->message);
 
   if (screening_date == NULL)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      g_date_set_dmy (&facts->screening_date, g_date_time_get_day_of_month (now),
-                      g_date_time_get_month (now), g_date_time_get_year (now));
-    }
+    parasol_date_set_today (&facts->screening_date);
 
   if (g_date_compare (&facts->birth_date, &facts->screening_date) >= 0)
     {

@@ -1,0 +1,424 @@
+/* parasol-eligibility-section.c — the eligibility section of the patient page
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The verdict with its counts, the engine's warnings, then every inclusion and exclusion
+ * criterion in protocol order (ParasolCriterionRow).  "only-problems" hides the criteria that
+ * are met; the page binds it to its page.only-problems action.
+ */
+#define G_LOG_DOMAIN "parasol-eligibility-section"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "parasol-criterion-row.h"
+#include "parasol-eligibility-section.h"
+#include "parasol-patient-section.h"
+
+struct _ParasolEligibilitySection
+{
+  GtkBox                parent_instance;
+
+  /* template */
+  AdwPreferencesGroup  *group;
+  AdwPreferencesGroup  *inclusion_group;
+  AdwPreferencesGroup  *exclusion_group;
+  GtkWidget            *inclusion_empty_row;
+  GtkWidget            *exclusion_empty_row;
+
+  GPtrArray            *added;           /* rows added on update, owned by their groups */
+  GPtrArray            *criterion_rows;  /* ParasolCriterionRow, in protocol order */
+  GtkLabel             *verdict_label;
+  ParasolVerdict        verdict;
+  gboolean              only_problems;
+};
+
+static void parasol_eligibility_section_iface_init (ParasolPatientSectionInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ParasolEligibilitySection, parasol_eligibility_section, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (PARASOL_TYPE_PATIENT_SECTION,
+                                                      parasol_eligibility_section_iface_init))
+
+enum {
+  PROP_0,
+  PROP_ONLY_PROBLEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+apply_filter (ParasolEligibilitySection *self)
+{
+  gboolean any_inclusion = FALSE, any_exclusion = FALSE;
+
+  for (guint i = 0; i < self->criterion_rows->len; i++)
+    {
+      ParasolCriterionRow *row = g_ptr_array_index (self->criterion_rows, i);
+      gboolean problem = parasol_criterion_row_is_problem (row);
+      gboolean inclusion = g_object_get_data (G_OBJECT (row), "inclusion") != NULL;
+
+      gtk_widget_set_visible (GTK_WIDGET (row), !self->only_problems || problem);
+      if (problem && inclusion)
+        any_inclusion = TRUE;
+      else if (problem)
+        any_exclusion = TRUE;
+    }
+
+  gtk_widget_set_visible (self->inclusion_empty_row,
+                          self->only_problems && !any_inclusion);
+  gtk_widget_set_visible (self->exclusion_empty_row,
+                          self->only_problems && !any_exclusion);
+}
+
+static GtkWidget *
+verdict_row (ParasolEligibilitySection *self,
+             const ParasolEligibility  *e,
+             const ParasolPatientFacts *facts)
+{
+  /* An AdwPreferencesRow, so that the group puts it in its boxed list */
+  GtkWidget *row = adw_preferences_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *label, *detail, *icon;
+  g_autoptr(GString) details = g_string_new (NULL);
+  const char *icon_name, *css_class;
+  g_autofree char *evaluated = parasol_section_format_date (&e->evaluated_on);
+  GDate now;
+
+  parasol_date_set_today (&now);
+
+  switch (e->verdict)
+    {
+    case PARASOL_VERDICT_ELIGIBLE:
+      icon_name = "object-select-symbolic";
+      css_class = "met";
+      break;
+    case PARASOL_VERDICT_NOT_ELIGIBLE:
+      icon_name = "window-close-symbolic";
+      css_class = "not-met";
+      break;
+    case PARASOL_VERDICT_INCOMPLETE:
+    default:
+      icon_name = "dialog-question-symbolic";
+      css_class = "missing";
+      break;
+    }
+
+  gtk_widget_add_css_class (row, "verdict-row");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+
+  icon = parasol_section_status_icon (icon_name, css_class, parasol_verdict_to_label (e->verdict));
+  gtk_widget_add_css_class (icon, "verdict-icon");
+  gtk_image_set_pixel_size (GTK_IMAGE (icon), 24);
+  gtk_box_append (GTK_BOX (box), icon);
+
+  label = gtk_label_new (parasol_verdict_to_label (e->verdict));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "title-3");
+  gtk_widget_add_css_class (label, "verdict");
+  gtk_widget_add_css_class (label, css_class);
+  gtk_box_append (GTK_BOX (text), label);
+  self->verdict_label = GTK_LABEL (label);
+
+  /* Translators: "Protocol BUTTONS-001 version 1.0, evaluated on 2025-10-30" */
+  g_string_append_printf (details, _("Protocol %s version %s, evaluated on %s"),
+                          e->protocol_id ? e->protocol_id : "—",
+                          e->protocol_version ? e->protocol_version : "—", evaluated);
+  if (g_date_valid (&e->lapses_on))
+    {
+      g_autofree char *lapses = parasol_section_format_date (&e->lapses_on);
+
+      g_string_append_c (details, '\n');
+      if (parasol_section_has_status (facts, PARASOL_PATIENT_STATUS_SCREENING) &&
+          g_date_compare (&e->lapses_on, &now) < 0)
+        /* Translators: %s is a date */
+        g_string_append_printf (details, _("The results lapsed on %s: repeat them before cycle 1"),
+                                lapses);
+      else
+        /* Translators: %s is a date */
+        g_string_append_printf (details, _("The results stay valid until %s"), lapses);
+    }
+
+  detail = gtk_label_new (details->str);
+  gtk_label_set_xalign (GTK_LABEL (detail), 0);
+  gtk_label_set_wrap (GTK_LABEL (detail), TRUE);
+  gtk_widget_add_css_class (detail, "dim-label");
+  gtk_widget_add_css_class (detail, "numeric");
+  gtk_box_append (GTK_BOX (text), detail);
+
+  gtk_widget_set_hexpand (text, TRUE);
+  gtk_box_append (GTK_BOX (box), text);
+
+  /* Counts at the end: "2 not met · 1 missing" */
+  {
+    guint counts[4] = { 0 };
+    g_autoptr(GString) summary = g_string_new (NULL);
+
+    for (guint i = 0; i < e->criteria->len; i++)
+      {
+        const ParasolCriterionResult *r = g_ptr_array_index (e->criteria, i);
+
+        if (r->status <= PARASOL_STATUS_EXPIRED)
+          counts[r->status]++;
+      }
+
+    g_string_append_printf (summary, g_dngettext (GETTEXT_PACKAGE, "%u of %u criterion met",
+                                                  "%u of %u criteria met", e->criteria->len),
+                            counts[PARASOL_STATUS_MET], e->criteria->len);
+    if (counts[PARASOL_STATUS_NOT_MET] > 0)
+      /* Translators: a count of screening criteria */
+      g_string_append_printf (summary, _("\n%u not met"), counts[PARASOL_STATUS_NOT_MET]);
+    if (counts[PARASOL_STATUS_MISSING] > 0)
+      /* Translators: a count of screening criteria */
+      g_string_append_printf (summary, _("\n%u missing data"), counts[PARASOL_STATUS_MISSING]);
+    if (counts[PARASOL_STATUS_EXPIRED] > 0)
+      /* Translators: a count of screening criteria */
+      g_string_append_printf (summary, _("\n%u expired"), counts[PARASOL_STATUS_EXPIRED]);
+    label = gtk_label_new (summary->str);
+    gtk_label_set_xalign (GTK_LABEL (label), 1);
+    gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+    gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+    gtk_widget_add_css_class (label, "dim-label");
+    gtk_widget_add_css_class (label, "numeric");
+    gtk_box_append (GTK_BOX (box), label);
+  }
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  return row;
+}
+
+static void
+fill_criteria (ParasolEligibilitySection *self,
+               ParasolProtocol           *protocol,
+               const ParasolEligibility  *e,
+               ParasolCriterionKind       kind)
+{
+  AdwPreferencesGroup *group = kind == PARASOL_CRITERION_INCLUSION ? self->inclusion_group
+                                                                   : self->exclusion_group;
+  guint n = 0, met = 0;
+  g_autofree char *description = NULL;
+
+  for (guint i = 0; i < e->criteria->len; i++)
+    {
+      const ParasolCriterionResult *r = g_ptr_array_index (e->criteria, i);
+
+      if (r->kind != kind)
+        continue;
+      n++;
+      if (r->status == PARASOL_STATUS_MET)
+        met++;
+    }
+
+  if (kind == PARASOL_CRITERION_INCLUSION)
+    description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u met",
+                                                "%u of %u met", n), met, n);
+  else
+    description = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE, "%u of %u met (met: the patient is free of the condition)",
+                   "%u of %u met (met: the patient is free of the condition)", n),
+      met, n);
+  adw_preferences_group_set_description (group, description);
+
+  for (guint i = 0; i < e->criteria->len; i++)
+    {
+      const ParasolCriterionResult *r = g_ptr_array_index (e->criteria, i);
+      const ParasolCriterion *c;
+      GtkWidget *row;
+
+      if (r->kind != kind)
+        continue;
+      c = parasol_protocol_find_criterion (protocol, r->id);
+      row = parasol_criterion_row_new (c, r);
+      if (kind == PARASOL_CRITERION_INCLUSION)
+        g_object_set_data (G_OBJECT (row), "inclusion", GINT_TO_POINTER (1));
+      parasol_section_add_row (group, row, self->added);
+      g_ptr_array_add (self->criterion_rows, row);
+    }
+}
+
+static void
+parasol_eligibility_section_update (ParasolPatientSection       *section,
+                                    const ParasolPatientContext *context)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (section);
+  const ParasolEligibility *e;
+
+  parasol_section_remove_rows (self->added);
+  g_ptr_array_set_size (self->criterion_rows, 0);
+  self->verdict_label = NULL;
+  self->verdict = PARASOL_VERDICT_INCOMPLETE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self), context != NULL);
+  if (context == NULL)
+    {
+      apply_filter (self);
+      return;
+    }
+
+  e = context->eligibility;
+  self->verdict = e->verdict;
+  parasol_section_add_row (self->group, verdict_row (self, e, context->facts), self->added);
+  for (guint i = 0; e->warnings != NULL && i < e->warnings->len; i++)
+    parasol_section_add_row (self->group,
+                             parasol_section_note_row ("dialog-warning-symbolic", "warning",
+                                                       _("Warning"),
+                                                       g_ptr_array_index (e->warnings, i), NULL),
+                             self->added);
+
+  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_INCLUSION);
+  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_EXCLUSION);
+  apply_filter (self);
+}
+
+static void
+parasol_eligibility_section_iface_init (ParasolPatientSectionInterface *iface)
+{
+  iface->update = parasol_eligibility_section_update;
+}
+
+static void
+parasol_eligibility_section_dispose (GObject *object)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (object);
+
+  g_ptr_array_set_size (self->criterion_rows, 0);
+  g_ptr_array_set_size (self->added, 0);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_ELIGIBILITY_SECTION);
+
+  G_OBJECT_CLASS (parasol_eligibility_section_parent_class)->dispose (object);
+}
+
+static void
+parasol_eligibility_section_finalize (GObject *object)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (object);
+
+  g_clear_pointer (&self->criterion_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->added, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (parasol_eligibility_section_parent_class)->finalize (object);
+}
+
+static void
+parasol_eligibility_section_get_property (GObject    *object,
+                                          guint       prop_id,
+                                          GValue     *value,
+                                          GParamSpec *pspec)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ONLY_PROBLEMS:
+      g_value_set_boolean (value, self->only_problems);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+parasol_eligibility_section_set_property (GObject      *object,
+                                          guint         prop_id,
+                                          const GValue *value,
+                                          GParamSpec   *pspec)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_ONLY_PROBLEMS:
+      parasol_eligibility_section_set_only_problems (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+parasol_eligibility_section_class_init (ParasolEligibilitySectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = parasol_eligibility_section_dispose;
+  object_class->finalize = parasol_eligibility_section_finalize;
+  object_class->get_property = parasol_eligibility_section_get_property;
+  object_class->set_property = parasol_eligibility_section_set_property;
+
+  properties[PROP_ONLY_PROBLEMS] =
+    g_param_spec_boolean ("only-problems", NULL, NULL, FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/org/parasol/Parasol/ui/parasol-eligibility-section.ui");
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, group);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, inclusion_group);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, exclusion_group);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection,
+                                        inclusion_empty_row);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection,
+                                        exclusion_empty_row);
+}
+
+static void
+parasol_eligibility_section_init (ParasolEligibilitySection *self)
+{
+  self->added = g_ptr_array_new ();
+  self->criterion_rows = g_ptr_array_new ();
+  self->verdict = PARASOL_VERDICT_INCOMPLETE;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+gboolean
+parasol_eligibility_section_get_only_problems (ParasolEligibilitySection *self)
+{
+  g_return_val_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self), FALSE);
+
+  return self->only_problems;
+}
+
+void
+parasol_eligibility_section_set_only_problems (ParasolEligibilitySection *self,
+                                               gboolean                   only_problems)
+{
+  g_return_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self));
+
+  only_problems = !!only_problems;
+  if (self->only_problems == only_problems)
+    return;
+
+  self->only_problems = only_problems;
+  apply_filter (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLY_PROBLEMS]);
+}
+
+const char *
+parasol_eligibility_section_get_verdict_text (ParasolEligibilitySection *self)
+{
+  g_return_val_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self), NULL);
+
+  return self->verdict_label != NULL ? gtk_label_get_label (self->verdict_label) : NULL;
+}
+
+ParasolVerdict
+parasol_eligibility_section_get_verdict (ParasolEligibilitySection *self)
+{
+  g_return_val_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self), PARASOL_VERDICT_INCOMPLETE);
+
+  return self->verdict;
+}
+
+GPtrArray *
+parasol_eligibility_section_get_criterion_rows (ParasolEligibilitySection *self)
+{
+  g_return_val_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self), NULL);
+
+  return self->criterion_rows;
+}
