@@ -1584,8 +1584,12 @@ parasol_cli_biomarker_add (int    argc,
           sum += marker->intensity[i];
         }
       if (sum > 100 + 1e-9)
-        return parasol_cli_usage_error (_("weak + moderate + strong is %s %% of cells, more than 100 %%"),
-                                        parasol_protocol_format_number (sum));
+        {
+          g_autofree char *shown = parasol_protocol_format_number (sum);
+
+          return parasol_cli_usage_error (_("weak + moderate + strong is %s %% of cells, more than 100 %%"),
+                                          shown);
+        }
       marker->method = PARASOL_MARKER_METHOD_HSCORE;
       marker->value = parasol_hscore_from_intensities (marker->intensity[0], marker->intensity[1],
                                                        marker->intensity[2]);
