@@ -110,6 +110,15 @@ start_tag (Scan    *s,
       return G_MAXSIZE;
     }
 
+  if (lim->max_depth > 0 && s->stack->len + 1 > lim->max_depth)
+    {
+      g_autofree char *msg =
+        g_strdup_printf (_("elements nested more than %u deep; at most %u levels are allowed"),
+                         lim->max_depth, lim->max_depth);
+      fail (s, at, PARASOL_XML_GUARD_ERROR_DEPTH, error, msg);
+      return G_MAXSIZE;
+    }
+
   if (s->stack->len > 0 && s->n_child_limits > 0)
     {
       const Frame *top = &g_array_index (s->stack, Frame, s->stack->len - 1);
@@ -168,14 +177,6 @@ start_tag (Scan    *s,
       frame.name_len = 0;
       while (name_at + frame.name_len < s->len && !is_name_end (s->xml[name_at + frame.name_len]))
         frame.name_len++;
-      if (lim->max_depth > 0 && s->stack->len + 1 > lim->max_depth)
-        {
-          g_autofree char *msg =
-            g_strdup_printf (_("elements nested more than %u deep; at most %u levels are allowed"),
-                             lim->max_depth, lim->max_depth);
-          fail (s, at, PARASOL_XML_GUARD_ERROR_DEPTH, error, msg);
-          return G_MAXSIZE;
-        }
       g_array_append_val (s->stack, frame);
       for (guint k = 0; k < s->n_child_limits; k++)
         g_array_append_val (s->counts, zero);
