@@ -202,6 +202,31 @@ test_terminal_escapes (Fixture *f, gconstpointer data)
   cli_assert_contains (bad_marker->err, "5\\x1B[2J");
 }
 
+/* The output filter sees stdout in buffer-sized pieces: a UTF-8 character cut between two of
+ * them must come out whole, not as two \xHH escapes. */
+static void
+test_escapes_keep_utf8 (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) reason = g_string_new (NULL);
+  g_autoptr(CliResult) set = NULL;
+  g_autoptr(CliResult) audit = NULL;
+  guint count = 0;
+
+  init_with_patient (f);
+  for (guint i = 0; i < 3001; i++)
+    g_string_append (reason, "受试");
+  set = cli_run (f->db, "patient", "set", "S-0001", "ecog", "1", "--reason", reason->str, NULL);
+  g_assert_cmpint (set->status, ==, 0);
+  audit = cli_run (f->db, "audit", "show", "--patient", "S-0001", NULL);
+  g_assert_cmpint (audit->status, ==, 0);
+  g_assert_cmpuint (strlen (audit->out), >, 2 * 8192);   /* BUFSIZ: at least two pieces */
+  g_assert_true (g_utf8_validate (audit->out, -1, NULL));
+  g_assert_null (strstr (audit->out, "\\x"));
+  for (const char *p = audit->out; (p = strstr (p, "受试")) != NULL; p++)
+    count++;
+  g_assert_cmpuint (count, ==, 3001);
+}
+
 /* Files that never end or never open are refused at once. */
 static void
 test_unbounded_files (Fixture *f, gconstpointer data)
@@ -272,6 +297,7 @@ main (int   argc,
   ADD ("/cli/input/whole-number-options", test_whole_number_options);
   ADD ("/cli/input/filter-values", test_filter_values);
   ADD ("/cli/input/terminal-escapes", test_terminal_escapes);
+  ADD ("/cli/input/escapes-keep-utf8", test_escapes_keep_utf8);
   ADD ("/cli/input/unbounded-files", test_unbounded_files);
   ADD ("/cli/input/biomarker-errors", test_biomarker_errors);
 #undef ADD
