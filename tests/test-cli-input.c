@@ -286,6 +286,77 @@ test_biomarker_errors (Fixture *f, gconstpointer data)
     }
 }
 
+/* Every command's refusals, one after another on one database: each must exit 1 or 2 with a
+ * message, and under ASan (detect_leaks=1, abort_on_error=1) any leak on the way out is exit
+ * 134, which fails here.  This is the leak check of the CLI's error paths. */
+static void
+test_error_paths (Fixture *f, gconstpointer data)
+{
+  static const char *const cases[][16] = {
+    { "patient", "show", "S-9999" },
+    { "patient", "show" },
+    { "patient", "set", "S-0001", "no_such_field", "1" },
+    { "patient", "set", "S-9999", "ecog", "1" },
+    { "patient", "set", "S-0001", "ecog", "7" },
+    { "patient", "set", "S-0001", "birth_date", "1960-02-30" },
+    { "patient", "set", "S-0001", "ecog", "1", "--expect-version", "0x1" },
+    { "patient", "add", "--screening-id", "S-0001", "--sex", "female", "--birth-date", "1960-03-12" },
+    { "patient", "add", "--screening-id", "S-0003", "--sex", "other", "--birth-date", "1960-03-12" },
+    { "lab", "add", "S-0001", "no-such-lab", "2", "--unit", "10^9/L", "--date", "2026-10-01" },
+    { "lab", "add", "S-0001", "anc", "2", "--unit", "furlongs", "--date", "2026-10-01" },
+    { "lab", "add", "S-0001", "anc", "2000", "--unit", "10^9/L", "--date", "2026-10-01" },
+    { "lab", "add", "S-0001", "anc", "2", "--date", "2026-10-01" },
+    { "lab", "import", "/nonexistent.csv" },
+    { "attest", "S-0001", "inc-01", "maybe" },
+    { "attest", "S-0001", "no-such-criterion", "met" },
+    { "attest", "S-0001", "inc-01", "met", "--date", "yesterday" },
+    { "biomarker", "add", "S-0001", "no-such-marker", "--percent", "10" },
+    { "biomarker", "add", "S-0001", "dll3", "--percent", "101" },
+    { "biomarker", "add", "S-0001", "dll3", "--percent", "10", "--hscore", "10" },
+    { "screen", "S-9999" },
+    { "screen", "S-0001", "--date", "2026-13-01" },
+    { "assign", "S-0001", "--confirm", "no-such-arm" },
+    { "assign", "S-9999" },
+    { "dose", "S-9999" },
+    { "dose", "--height-cm", "170", "--weight-kg", "70", "--age", "60", "--sex", "male",
+      "--creatinine-umol-l", "80", "--bsa-formula", "guess" },
+    { "dose", "--height-cm", "170", "--weight-kg", "70", "--age", "0x3c", "--sex", "male" },
+    { "dose", "--height-cm", "170", "--weight-kg", "70", "--age", "60", "--sex", "male",
+      "--creatinine-umol-l", "80", "--arm", "no-such-arm" },
+    { "dose", "S-0001", "--cycle", "0" },
+    { "enrol", "S-0001", "--c1d1", "2026-11-20" },
+    { "enrol", "S-0001", "--c1d1", "20/11/2026" },
+    { "enrol", "S-0001" },
+    { "schedule", "S-0001" },
+    { "schedule", "S-0001", "--horizon-days", "-5" },
+    { "give", "S-0001", "etoposide", "--date", "2026-11-20", "--dose", "100" },
+    { "give", "S-0001", "etoposide", "--date", "2026-11-20", "--dose", "lots" },
+    { "delay", "S-0001", "--cycle", "2", "--to", "2026-12-20" },
+    { "delay", "S-0001", "--cycle", "2", "--to", "2026-12-20", "--reason", "r" },
+    { "audit", "show", "--patient", "S-9999" },
+    { "audit", "show", "--limit", "-1" },
+    { "protocol", "validate", "/nonexistent.xml" },
+    { "protocol", "validate", "/dev/zero" },
+    { "backup", "/nonexistent-folder/backup.db" },
+    { "init", "--protocol", "/nonexistent.xml" },
+    { "frobnicate" },
+    { "patient", "frobnicate" },
+  };
+
+  init_with_patient (f);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CliResult) r = cli_runv (f->db, cases[i]);
+      g_autofree char *joined = g_strjoinv (" ", (char **) cases[i]);
+
+      if (r->status != 1 && r->status != 2)
+        g_error ("“parasol-cli %s” exited %d (1 or 2 expected): %s", joined, r->status, r->err);
+      if (r->err == NULL || r->err[0] == '\0')
+        g_error ("“parasol-cli %s” refused without a message", joined);
+      g_assert_false (has_raw_hidden_chars (r->err));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -300,6 +371,7 @@ main (int   argc,
   ADD ("/cli/input/escapes-keep-utf8", test_escapes_keep_utf8);
   ADD ("/cli/input/unbounded-files", test_unbounded_files);
   ADD ("/cli/input/biomarker-errors", test_biomarker_errors);
+  ADD ("/cli/input/error-paths", test_error_paths);
 #undef ADD
 
   return g_test_run ();
