@@ -14,8 +14,9 @@
  *   - a document type declaration or any other markup declaration (<!DOCTYPE, <!ENTITY,
  *     <!ELEMENT, <!ATTLIST): entities and external subsets are never wanted in Parasol's input.
  *
- * Comments, processing instructions and CDATA sections are skipped; quoted attribute values
- * may hold '>' and '/'.  The guard is not a parser: a document it lets through can still be
+ * The bytes are read as UTF-8 (or any ASCII-compatible encoding): refuse a document with NUL
+ * bytes (UTF-16, UTF-32) before calling it, as the protocol loader does.  Comments, processing
+ * instructions and CDATA sections are skipped; quoted attribute values may hold '>' and '/'.  The guard is not a parser: a document it lets through can still be
  * malformed, and libxml2 then reports that.  What it counts it counts conservatively (every
  * '=' outside quotes in a start tag is an attribute), so a document libxml2 reads can never
  * hold more than the guard saw.
