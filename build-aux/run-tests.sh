@@ -6,7 +6,7 @@
 #   2. the same suites built with AddressSanitizer + UndefinedBehaviorSanitizer (_build-asan/),
 #      leak detection on for everything but the GTK suite;
 #   3. the core suite under valgrind memcheck: 0 bytes definitely lost (_build-valgrind/);
-#   4. the protocol loader's libFuzzer target for a bounded time (_build-fuzz/).
+#   4. the libFuzzer targets (protocol loader, numbers and dates, iCalendar) for a bounded time (_build-fuzz/).
 # Steps 2-4 each count as tests in the summary.  The last line is "N passed, N failed".
 #   PARASOL_QUICK=1        only step 1
 #   PARASOL_FUZZ_SECONDS   fuzzing time (default 60)
@@ -77,7 +77,7 @@ if [ -z "${PARASOL_QUICK:-}" ]; then
   count $? "valgrind memcheck of the core suite"
 
   bash build-aux/run-fuzz.sh "${PARASOL_FUZZ_SECONDS:-60}"
-  count $? "fuzzing the protocol loader"
+  count $? "fuzzing (protocol loader, numbers and dates, iCalendar writer)"
 fi
 
 echo "run-tests.sh: $(( $(date +%s) - start )) s"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "parasol-facts.h"
+#include "parasol-input.h"
 
 ParasolLabResult *
 parasol_lab_result_new (void)
@@ -321,19 +322,7 @@ gboolean
 parasol_date_parse_iso (const char *str,
                         GDate      *date)
 {
-  unsigned y, m, d;
-  char tail;
-
-  g_date_clear (date, 1);
-  if (str == NULL || strlen (str) != 10 || str[4] != '-' || str[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < 10; i++)
-    if (i != 4 && i != 7 && !g_ascii_isdigit (str[i]))
-      return FALSE;
-  if (sscanf (str, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || !g_date_valid_dmy (d, m, y))
-    return FALSE;
-  g_date_set_dmy (date, d, m, y);
-  return TRUE;
+  return parasol_parse_date (str, date, NULL);
 }
 
 void

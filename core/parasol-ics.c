@@ -18,13 +18,18 @@
 char *
 parasol_ics_escape_text (const char *text)
 {
+  g_autofree char *valid = NULL;
   GString *out;
 
   if (text == NULL)
     return g_strdup ("");
 
-  out = g_string_sized_new (strlen (text) + 8);
-  for (const char *p = text; *p; p++)
+  /* RFC 5545 TEXT is UTF-8 without control characters other than HTAB (TSAFE-CHAR): invalid
+   * bytes become U+FFFD, and ESC, DEL and the rest are dropped, as CR is, so that nothing
+   * stored in the database can end a line or reach a terminal that prints the file. */
+  valid = g_utf8_make_valid (text, -1);
+  out = g_string_sized_new (strlen (valid) + 8);
+  for (const char *p = valid; *p; p++)
     {
       switch (*p)
         {
@@ -32,8 +37,11 @@ parasol_ics_escape_text (const char *text)
         case ';':  g_string_append (out, "\\;"); break;
         case ',':  g_string_append (out, "\\,"); break;
         case '\n': g_string_append (out, "\\n"); break;
-        case '\r': break;
-        default:   g_string_append_c (out, *p); break;
+        case '\t': g_string_append_c (out, '\t'); break;
+        default:
+          if ((guchar) *p >= 0x20 && *p != 0x7f)
+            g_string_append_c (out, *p);
+          break;
         }
     }
   return g_string_free (out, FALSE);

@@ -14,7 +14,8 @@
 
 G_BEGIN_DECLS
 
-/* Escapes TEXT values: backslash, semicolon, comma, newline (-> \n); CR dropped. */
+/* Escapes TEXT values: backslash, semicolon, comma, newline (-> \n); invalid UTF-8 replaced
+ * (U+FFFD); CR and every other control character but HTAB dropped. */
 char     *parasol_ics_escape_text   (const char *text);
 
 /* Appends @line folded at 75 octets (continuation lines start with one space), then CRLF. */

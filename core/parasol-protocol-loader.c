@@ -4,7 +4,8 @@
  *
  * Three gates, each reporting "FILE:LINE: reason":
  *   1. well-formed XML, read without DTD, entities or network (XXE and billion laughs are refused
- *      before libxml2 sees the text), at most PARASOL_PROTOCOL_MAX_SIZE bytes;
+ *      before libxml2 sees the text), at most PARASOL_PROTOCOL_MAX_SIZE bytes, and within the
+ *      element, attribute and unit limits (parasol-xml-guard.h, also before libxml2);
  *   2. the RELAX NG schema (parasol-protocol.rng, from the core GResource);
  *   3. the semantic checks a schema cannot express.
  * The object itself, and everything that reads it, is in parasol-protocol.c.
@@ -25,7 +26,9 @@
 #include <libxml/xmlerror.h>
 
 #include "parasol-core-resources.h"
+#include "parasol-input.h"
 #include "parasol-protocol-private.h"
+#include "parasol-xml-guard.h"
 
 /* ---- Plain data ------------------------------------------------------------------------------ */
 
@@ -270,26 +273,18 @@ child_text (xmlNode    *parent,
   return node_text (first_child (parent, name));
 }
 
+/* An attribute's number: XML white space around it is allowed, the rest is
+ * parasol_parse_double()'s strict spelling (no hex, inf, nan or trailing text). */
 static gboolean
 parse_double_str (const char *str,
                   double     *out)
 {
-  char *end = NULL;
-  double v;
+  g_autofree char *trimmed = NULL;
 
-  if (str == NULL || *str == '\0')
+  if (str == NULL)
     return FALSE;
-  while (g_ascii_isspace (*str))
-    str++;
-  v = g_ascii_strtod (str, &end);
-  if (end == str)
-    return FALSE;
-  while (g_ascii_isspace (*end))
-    end++;
-  if (*end != '\0' || !isfinite (v))
-    return FALSE;
-  *out = v;
-  return TRUE;
+  trimmed = g_strstrip (g_strdup (str));
+  return parasol_parse_double (trimmed, out, NULL);
 }
 
 /* A numeric attribute; a missing one yields @fallback, an unreadable one a problem. */
@@ -477,6 +472,29 @@ safety_gate (const char  *xml,
           return FALSE;
         }
     }
+
+  /* libxml2 2.9 is quadratic in the attributes of one element, and every element costs memory:
+   * bound the document's shape on the bytes, before libxml2 sees them. */
+  {
+    static const ParasolXmlChildLimit children[] = {
+      { "lab", "accept", PARASOL_PROTOCOL_MAX_UNITS_PER_LAB },
+      { NULL },
+    };
+    static const ParasolXmlLimits limits = {
+      .max_elements = PARASOL_PROTOCOL_MAX_ELEMENTS,
+      .max_attributes = PARASOL_PROTOCOL_MAX_ATTRIBUTES,
+      .max_depth = PARASOL_PROTOCOL_MAX_DEPTH,
+      .children = children,
+    };
+    g_autoptr(GError) guard_error = NULL;
+
+    if (!parasol_xml_guard_check (xml, len, &limits, p->filename, &guard_error))
+      {
+        g_set_error_literal (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
+                             guard_error->message);
+        return FALSE;
+      }
+  }
   return TRUE;
 }
 
@@ -701,6 +719,8 @@ parse_labs (ParasolProtocol *self,
       ParasolLabDef *lab;
       ParasolUnitDef *canonical;
       g_autofree char *window = NULL;
+      /* The lab's units, ASCII-lowercased: one lookup per <accept>, not a scan of the list. */
+      g_autoptr(GHashTable) units = NULL;
 
       if (!is_element (n, "lab"))
         continue;
@@ -730,6 +750,8 @@ parse_labs (ParasolProtocol *self,
       canonical->unit = g_strdup (lab->unit);
       canonical->factor = 1.0;
       g_ptr_array_add (lab->units, canonical);
+      units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_add (units, g_ascii_strdown (canonical->unit ? canonical->unit : "", -1));
 
       for (xmlNode *c = n->children; c != NULL; c = c->next)
         {
@@ -739,11 +761,9 @@ parse_labs (ParasolProtocol *self,
 
               u->unit = prop (c, "unit");
               u->factor = prop_double (p, c, "factor", 1.0);
-              for (guint k = 0; k < lab->units->len; k++)
-                if (g_ascii_strcasecmp (((ParasolUnitDef *) g_ptr_array_index (lab->units, k))->unit,
-                                        u->unit ? u->unit : "") == 0)
-                  problem_add (p, line_of (c), _("lab “%s” lists the unit “%s” twice"),
-                               lab->id, u->unit);
+              if (!g_hash_table_add (units, g_ascii_strdown (u->unit ? u->unit : "", -1)))
+                problem_add (p, line_of (c), _("lab “%s” lists the unit “%s” twice"),
+                             lab->id, u->unit);
               if (!(u->factor > 0))
                 problem_add (p, line_of (c), _("a unit factor must be positive"));
               g_ptr_array_add (lab->units, u);
@@ -1294,7 +1314,7 @@ build_model (ParasolProtocol *self,
     GDate d;
     g_date_clear (&d, 1);
     if (self->effective_date != NULL)
-      g_date_set_parse (&d, self->effective_date);
+      parasol_parse_date (self->effective_date, &d, NULL);
     if (!g_date_valid (&d))
       problem_add (p, line_of (trial), _("effective-date “%s” is not a date"),
                    self->effective_date ? self->effective_date : "");
@@ -1318,11 +1338,109 @@ build_model (ParasolProtocol *self,
 }
 
 
+/* A loaded protocol never changes, and the window, each patient page and the CLI commands load
+ * the same text again and again: keep the last few, keyed by the SHA-256 of the text and the name
+ * its messages use.  Only protocols that loaded without error are kept. */
+#define CACHE_SIZE 4
+
+typedef struct {
+  char            *key;
+  ParasolProtocol *protocol;
+} CacheEntry;
+
+static GMutex cache_lock;
+static CacheEntry cache[CACHE_SIZE];
+static guint cache_next;
+
+static char *
+cache_key (const char *xml,
+           gsize       len,
+           const char *filename)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  g_checksum_update (sum, (const guchar *) xml, len);
+  return g_strconcat (g_checksum_get_string (sum), " ", filename, NULL);
+}
+
+static ParasolProtocol *
+cache_lookup (const char *key)
+{
+  ParasolProtocol *found = NULL;
+
+  g_mutex_lock (&cache_lock);
+  for (guint i = 0; i < CACHE_SIZE && found == NULL; i++)
+    if (cache[i].key != NULL && g_str_equal (cache[i].key, key))
+      found = g_object_ref (cache[i].protocol);
+  g_mutex_unlock (&cache_lock);
+  return found;
+}
+
+static void
+cache_insert (const char      *key,
+              ParasolProtocol *protocol)
+{
+  CacheEntry *e;
+
+  g_mutex_lock (&cache_lock);
+  e = &cache[cache_next];
+  cache_next = (cache_next + 1) % CACHE_SIZE;
+  g_free (e->key);
+  g_clear_object (&e->protocol);
+  e->key = g_strdup (key);
+  e->protocol = g_object_ref (protocol);
+  g_mutex_unlock (&cache_lock);
+}
+
+void
+parasol_protocol_clear_cache (void)
+{
+  g_mutex_lock (&cache_lock);
+  for (guint i = 0; i < CACHE_SIZE; i++)
+    {
+      g_clear_pointer (&cache[i].key, g_free);
+      g_clear_object (&cache[i].protocol);
+    }
+  g_mutex_unlock (&cache_lock);
+}
+
+static ParasolProtocol *protocol_load (const char  *xml,
+                                       gsize        len,
+                                       const char  *filename_for_messages,
+                                       GError     **error);
+
 ParasolProtocol *
 parasol_protocol_new_from_data (const char  *xml,
                                 gsize        len,
                                 const char  *filename_for_messages,
                                 GError     **error)
+{
+  g_autofree char *key = NULL;
+  ParasolProtocol *protocol;
+
+  g_return_val_if_fail (xml != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len == (gsize) -1)
+    len = strlen (xml);
+  if (len > PARASOL_PROTOCOL_MAX_SIZE)
+    return protocol_load (xml, len, filename_for_messages, error);
+
+  key = cache_key (xml, len, filename_for_messages ? filename_for_messages : "protocol");
+  protocol = cache_lookup (key);
+  if (protocol != NULL)
+    return protocol;
+  protocol = protocol_load (xml, len, filename_for_messages, error);
+  if (protocol != NULL)
+    cache_insert (key, protocol);
+  return protocol;
+}
+
+static ParasolProtocol *
+protocol_load (const char  *xml,
+               gsize        len,
+               const char  *filename_for_messages,
+               GError     **error)
 {
   g_autoptr(ParasolProtocol) self = NULL;
   g_autoptr(GString) messages = g_string_new (NULL);

@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
 
+#include "parasol-input.h"
 #include "parasol-protocol-private.h"
 
 G_DEFINE_FINAL_TYPE (ParasolProtocol, parasol_protocol, G_TYPE_OBJECT)
@@ -477,40 +478,23 @@ ParasolProtocol *
 parasol_protocol_new_from_file (const char  *path,
                                 GError     **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize len = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
-  file = g_file_new_for_commandline_arg (path);
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, NULL, &local_error);
-  if (info == NULL)
+  /* Refuses a device (/dev/zero), a FIFO or a folder before reading, and reads at most
+   * PARASOL_PROTOCOL_MAX_SIZE + 1 bytes. */
+  if (!parasol_input_read_file (path, PARASOL_PROTOCOL_MAX_SIZE, &contents, &len, &local_error))
     {
-      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
-                   _("%s: cannot read the protocol file: %s"), path, local_error->message);
-      return NULL;
-    }
-  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
-                   _("%s: not a regular file"), path);
-      return NULL;
-    }
-  if (g_file_info_get_size (info) > PARASOL_PROTOCOL_MAX_SIZE)
-    {
-      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
-                   _("%s: the file is %" PRIu64 " bytes; protocol files are limited to %d bytes"),
-                   path, (guint64) g_file_info_get_size (info), PARASOL_PROTOCOL_MAX_SIZE);
-      return NULL;
-    }
-  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, &local_error))
-    {
-      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
-                   _("%s: cannot read the protocol file: %s"), path, local_error->message);
+      if (g_error_matches (local_error, PARASOL_INPUT_ERROR, PARASOL_INPUT_ERROR_TOO_LARGE))
+        g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
+                     _("%s (protocol files are limited to %d bytes)"), local_error->message,
+                     PARASOL_PROTOCOL_MAX_SIZE);
+      else
+        g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
+                     _("cannot read the protocol file: %s"), local_error->message);
       return NULL;
     }
 

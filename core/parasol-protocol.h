@@ -36,6 +36,12 @@ typedef enum {
 
 /* Largest protocol file accepted, in bytes. */
 #define PARASOL_PROTOCOL_MAX_SIZE (4 * 1024 * 1024)
+/* Checked on the bytes before libxml2 parses them (parasol-xml-guard.h): elements in all,
+ * attributes on one element, nesting depth, and <accept> units in one <lab>. */
+#define PARASOL_PROTOCOL_MAX_ELEMENTS      200000
+#define PARASOL_PROTOCOL_MAX_ATTRIBUTES    32
+#define PARASOL_PROTOCOL_MAX_DEPTH         64
+#define PARASOL_PROTOCOL_MAX_UNITS_PER_LAB 10000
 
 typedef enum {
   PARASOL_CRITERION_INCLUSION,
@@ -170,6 +176,9 @@ ParasolProtocol  *parasol_protocol_new_from_data     (const char  *xml,
                                                       GError     **error);
 /* The built-in BUTTONS-001 definition, from the core GResource. */
 ParasolProtocol  *parasol_protocol_new_default       (GError     **error);
+/* The constructors return a shared, immutable protocol when the same text (SHA-256) under the
+ * same name was loaded before in this process; this drops those kept (tests, benchmarks). */
+void              parasol_protocol_clear_cache       (void);
 /* The protocol saved with the trial in @store (parasol_store_get_trial()). */
 ParasolProtocol  *parasol_protocol_new_for_store     (ParasolStore *store,
                                                       GError      **error);

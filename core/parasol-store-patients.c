@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "parasol-store.h"
+#include "parasol-input.h"
 #include "parasol-store-private.h"
 
 /* --- Patients ---------------------------------------------------------------------------- */
@@ -222,9 +223,10 @@ normalise_field_value (const PatientField *field,
 
     case FIELD_REAL:
       {
-        char *end = NULL;
-        double v = g_ascii_strtod (value, &end);
-        if (end == value || *end != '\0' || !isfinite (v) || v < field->min || v > field->max)
+        double v = NAN;
+
+        /* The one strict parser: no hex ("0x46"), no "nan", no trailing text. */
+        if (!parasol_parse_double (value, &v, NULL) || v < field->min || v > field->max)
           {
             g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                          _("“%s” is not a plausible %s; it must be a number from %g to %g %s."),

@@ -22,6 +22,7 @@
 
 #include "parasol-assignment.h"
 #include "parasol-cli.h"
+#include "parasol-input.h"
 #include "parasol-cli-commands.h"
 #include "parasol-eligibility.h"
 #include "parasol-protocol.h"
@@ -979,7 +980,6 @@ parse_number_field (const char *text,
                     double     *value)
 {
   g_autofree char *s = g_strstrip (g_strdup (text));
-  char *end = NULL;
 
   if (*s == '\0')
     return FALSE;
@@ -987,10 +987,7 @@ parse_number_field (const char *text,
     for (char *q = s; *q; q++)
       if (*q == ',')
         *q = '.';
-  *value = g_ascii_strtod (s, &end);
-  while (end && g_ascii_isspace (*end))
-    end++;
-  return end != s && end && *end == '\0' && isfinite (*value);
+  return parasol_parse_double (s, value, NULL);
 }
 
 /* The upper bound of "3.5 - 9.5", "0–40", "<40", "≤ 1.2" */
@@ -1584,8 +1581,12 @@ parasol_cli_biomarker_add (int    argc,
           sum += marker->intensity[i];
         }
       if (sum > 100 + 1e-9)
-        return parasol_cli_usage_error (_("weak + moderate + strong is %s %% of cells, more than 100 %%"),
-                                        parasol_protocol_format_number (sum));
+        {
+          g_autofree char *shown = parasol_protocol_format_number (sum);
+
+          return parasol_cli_usage_error (_("weak + moderate + strong is %s %% of cells, more than 100 %%"),
+                                          shown);
+        }
       marker->method = PARASOL_MARKER_METHOD_HSCORE;
       marker->value = parasol_hscore_from_intensities (marker->intensity[0], marker->intensity[1],
                                                        marker->intensity[2]);

@@ -221,14 +221,19 @@ print_patient_line (const char *screening,
                     const char *status,
                     const char *arm)
 {
-  g_autofree char *c1 = parasol_cli_pad (screening, 12);
-  g_autofree char *c2 = parasol_cli_pad (subject, 10);
-  g_autofree char *c3 = parasol_cli_pad (initials, 4);
-  g_autofree char *c4 = parasol_cli_pad (sex, 6);
-  g_autofree char *c5 = parasol_cli_pad (born, 10);
-  g_autofree char *c6 = parasol_cli_pad (status, 14);
+  /* Stored values: escaped, so a newline or a bidi override cannot forge or hide a row. */
+  g_autofree char *e1 = parasol_cli_escape (screening), *e2 = parasol_cli_escape (subject);
+  g_autofree char *e3 = parasol_cli_escape (initials), *e4 = parasol_cli_escape (sex);
+  g_autofree char *e5 = parasol_cli_escape (born), *e6 = parasol_cli_escape (status);
+  g_autofree char *e7 = parasol_cli_escape (arm);
+  g_autofree char *c1 = parasol_cli_pad (e1, 12);
+  g_autofree char *c2 = parasol_cli_pad (e2, 10);
+  g_autofree char *c3 = parasol_cli_pad (e3, 4);
+  g_autofree char *c4 = parasol_cli_pad (e4, 6);
+  g_autofree char *c5 = parasol_cli_pad (e5, 10);
+  g_autofree char *c6 = parasol_cli_pad (e6, 14);
 
-  printf ("%s %s %s %s %s %s %s\n", c1, c2, c3, c4, c5, c6, arm);
+  printf ("%s %s %s %s %s %s %s\n", c1, c2, c3, c4, c5, c6, e7);
 }
 
 static void
@@ -282,9 +287,15 @@ parasol_cli_patient_list (int    argc,
   ListData data = { 0 };
   int status;
 
+  static const char * const statuses[] = {
+    "screening", "screen_failed", "enrolled", "on_treatment", "off_treatment", NULL
+  };
+
   status = parasol_cli_parse (&argc, &argv, entries, NULL, N_("List the patients."), 0);
   if (status != PARASOL_CLI_OK)
     return status;
+  if (!parasol_cli_check_choice ("--status", status_filter, statuses, &error))
+    return parasol_cli_usage_error ("%s", error->message);
 
   store = parasol_cli_open_store_read_only (&error);
   if (store == NULL)
@@ -761,9 +772,17 @@ parasol_cli_audit_show (int    argc,
   gint64 record = 0;
   int status;
 
+  /* The tables the store audits (core/parasol-store-schema.c). */
+  static const char * const tables[] = {
+    "trial", "patient", "lab", "attestation", "biomarker", "assignment", "cycle",
+    "administration", "response", "event", "evaluation", "audit", NULL
+  };
+
   status = parasol_cli_parse (&argc, &argv, entries, NULL, N_("Show audit trail entries."), 0);
   if (status != PARASOL_CLI_OK)
     return status;
+  if (!parasol_cli_check_choice ("--table", table, tables, &error))
+    return parasol_cli_usage_error ("%s", error->message);
   if (limit < 0)
     return parasol_cli_usage_error (_("--limit must not be negative"));
 
@@ -811,11 +830,18 @@ parasol_cli_audit_show (int    argc,
           parasol_json_end_object (json);
         }
       else
-        printf ("%6" G_GINT64_FORMAT "  %s  %-10s %s/%" G_GINT64_FORMAT " %s: %s -> %s%s%s\n",
-                e->seq, e->at, e->who, e->table_name, e->record,
-                e->field ? e->field : _("(created)"),
-                e->old_value ? e->old_value : "∅", e->new_value ? e->new_value : "∅",
-                e->reason ? "  — " : "", e->reason ? e->reason : "");
+        {
+          /* Stored values, escaped: one entry is one line, whatever it holds. */
+          g_autofree char *who = parasol_cli_escape (e->who);
+          g_autofree char *field = parasol_cli_escape (e->field ? e->field : _("(created)"));
+          g_autofree char *old_value = parasol_cli_escape (e->old_value ? e->old_value : "∅");
+          g_autofree char *new_value = parasol_cli_escape (e->new_value ? e->new_value : "∅");
+          g_autofree char *why = parasol_cli_escape (e->reason ? e->reason : "");
+
+          printf ("%6" G_GINT64_FORMAT "  %s  %-10s %s/%" G_GINT64_FORMAT " %s: %s -> %s%s%s\n",
+                  e->seq, e->at, who, e->table_name, e->record, field, old_value, new_value,
+                  e->reason ? "  — " : "", why);
+        }
     }
 
   if (json != NULL)

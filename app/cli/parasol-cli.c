@@ -3,17 +3,21 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "parasol-cli"
+#define _GNU_SOURCE /* fopencookie */
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parasol-cli.h"
 #include "parasol-cli-commands.h"
 #include "parasol-cli-man.h"
+#include "parasol-input.h"
 
 ParasolCliOptions parasol_cli_options;
 
@@ -64,6 +68,47 @@ static GOptionEntry common_entries[] = {
   { NULL }
 };
 
+/* GOption reads whole-number options with strtol (base 0): "0x10" is 16, "010" is 8, " 5" is 5.
+ * parasol_cli_parse() turns every G_OPTION_ARG_INT and _INT64 entry into a callback that reads
+ * the value with parasol_parse_int64() instead: decimal digits only. */
+static gboolean
+whole_number_option_cb (const char  *option_name,
+                        const char  *value,
+                        gpointer     data,
+                        GError     **error)
+{
+  const GOptionEntry *entries = data;
+  g_autoptr(GError) local_error = NULL;
+
+  for (const GOptionEntry *e = entries; e != NULL && e->long_name != NULL; e++)
+    {
+      gboolean is_int = e->arg == G_OPTION_ARG_INT;
+      gint64 v;
+
+      if (!is_int && e->arg != G_OPTION_ARG_INT64)
+        continue;
+      if (!(g_str_has_prefix (option_name, "--") && g_str_equal (option_name + 2, e->long_name)) &&
+          !(e->short_name != 0 && option_name[0] == '-' && option_name[1] == e->short_name &&
+            option_name[2] == '\0'))
+        continue;
+
+      if (!parasol_parse_int64 (value, is_int ? G_MININT : G_MININT64,
+                                is_int ? G_MAXINT : G_MAXINT64, &v, &local_error))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s: %s", option_name,
+                       local_error->message);
+          return FALSE;
+        }
+      if (is_int)
+        *(int *) e->arg_data = (int) v;
+      else
+        *(gint64 *) e->arg_data = v;
+      return TRUE;
+    }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "%s", option_name);
+  return FALSE;
+}
+
 int
 parasol_cli_parse (int                *argc,
                    char             ***argv,
@@ -75,19 +120,37 @@ parasol_cli_parse (int                *argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *prgname = g_strdup_printf ("parasol-cli %s", (*argv)[0]);
+  g_autoptr(GArray) strict = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  GOptionGroup *group;
+
+  /* The entries again, whole numbers read strictly (whole_number_option_cb); the group's data
+   * is the caller's array, which outlives the parse. */
+  for (const GOptionEntry *e = entries; e != NULL && e->long_name != NULL; e++)
+    {
+      GOptionEntry copy = *e;
+
+      if (e->arg == G_OPTION_ARG_INT || e->arg == G_OPTION_ARG_INT64)
+        {
+          copy.arg = G_OPTION_ARG_CALLBACK;
+          copy.arg_data = (gpointer) whole_number_option_cb;
+        }
+      g_array_append_val (strict, copy);
+    }
 
   /* parasol-cli --help-man: describe this command from the same table, do nothing. */
   if (parasol_cli_man_describe ((*argv)[0], entries, parameter_string, summary))
     return PARASOL_CLI_USAGE;
 
   context = g_option_context_new (parameter_string);
+  group = g_option_group_new (NULL, NULL, NULL, (gpointer) entries, NULL);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (context, group);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (summary != NULL)
     g_option_context_set_summary (context, _(summary));
   if (entries != NULL)
-    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-
-  g_option_context_add_main_entries (context, common_entries, GETTEXT_PACKAGE);
+    g_option_group_add_entries (group, (const GOptionEntry *) (void *) strict->data);
+  g_option_group_add_entries (group, common_entries);
 
   g_set_prgname (prgname);
   if (!g_option_context_parse (context, argc, argv, &error))
@@ -177,12 +240,7 @@ parasol_cli_parse_date (const char *str,
                         GDate      *date,
                         GError    **error)
 {
-  if (parasol_date_parse_iso (str, date))
-    return TRUE;
-
-  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("“%s” is not a valid date; write it as YYYY-MM-DD."), str ? str : "");
-  return FALSE;
+  return parasol_parse_date (str, date, error);
 }
 
 gboolean
@@ -190,21 +248,22 @@ parasol_cli_parse_double (const char *str,
                           double     *value,
                           GError    **error)
 {
-  char *end = NULL;
-  double v;
+  return parasol_parse_double (str, value, error);
+}
 
-  if (str != NULL && *str != '\0')
-    {
-      v = g_ascii_strtod (str, &end);
-      if (end != str && *end == '\0' && isfinite (v))
-        {
-          *value = v;
-          return TRUE;
-        }
-    }
+gboolean
+parasol_cli_check_choice (const char         *option,
+                          const char         *value,
+                          const char * const *choices,
+                          GError            **error)
+{
+  g_autofree char *list = NULL;
 
+  if (value == NULL || g_strv_contains (choices, value))
+    return TRUE;
+  list = g_strjoinv (", ", (char **) choices);
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("“%s” is not a number."), str ? str : "");
+               _("%s “%s” is not one of: %s"), option, value, list);
   return FALSE;
 }
 
@@ -228,12 +287,199 @@ parasol_cli_pad (const char *text,
   return g_string_free (out, FALSE);
 }
 
+/* ---- Safe terminal output ---------------------------------------------------------------------
+ *
+ * A value stored by someone else can hold what a terminal acts on or hides: ESC sequences that
+ * move the cursor or retitle the window, a carriage return that overwrites the line, bidi
+ * overrides (U+202E) that reverse it, zero-width characters (U+200B) that make "S-00\u200b36"
+ * look exactly like S-0036.  escape_append() is the one escaper: every control character
+ * (C0, DEL, C1), every format character (Unicode Cf: zero-width, bidi, BOM, soft hyphen), the
+ * line and paragraph separators and each byte of invalid UTF-8 is written as \t, \r, \n, \xHH
+ * or \u{XXXX}.  It is used twice:
+ *   - parasol_cli_escape() for values in plain-text output: newlines and backslashes escaped
+ *     too, so one value is one line and an escape cannot be forged by typing it;
+ *   - a filter on stdout and stderr (install_output_filter()) through which everything else
+ *     passes, newlines kept: no printer can forget.  --json output bypasses it; JSON is escaped
+ *     by ParasolJson. */
+
+static FILE *json_out;   /* the real stdout, for JSON */
+
+static gboolean
+is_hidden_char (gunichar c)
+{
+  if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0))
+    return TRUE;
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+escape_append (GString    *out,
+               const char *text,
+               gsize       len,
+               gboolean    whole_value)
+{
+  const char *p = text, *end = text + len;
+
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+      gsize n;
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02X", (guchar) *p);
+          p++;
+          continue;
+        }
+      n = g_utf8_next_char (p) - p;
+      if (c == '\n' && !whole_value)
+        g_string_append_c (out, '\n');
+      else if (c == '\\' && whole_value)
+        g_string_append (out, "\\\\");
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x80 && is_hidden_char (c))
+        g_string_append_printf (out, "\\x%02X", c);
+      else if (is_hidden_char (c))
+        g_string_append_printf (out, "\\u{%04X}", c);
+      else
+        g_string_append_len (out, p, n);
+      p += n;
+    }
+}
+
+char *
+parasol_cli_escape (const char *text)
+{
+  GString *out;
+
+  if (text == NULL)
+    return NULL;
+  out = g_string_sized_new (strlen (text));
+  escape_append (out, text, strlen (text), TRUE);
+  return g_string_free (out, FALSE);
+}
+
+typedef struct {
+  int   fd;
+  char  pending[4];   /* an incomplete UTF-8 sequence at the end of the last write */
+  gsize n_pending;
+} OutputFilter;
+
+static gboolean
+write_all (int         fd,
+           const char *data,
+           gsize       len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      data += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+/* How many bytes at the end of @data begin a UTF-8 sequence that the next write completes. */
+static gsize
+incomplete_tail (const char *data,
+                 gsize       len)
+{
+  for (gsize back = 1; back <= 3 && back <= len; back++)
+    {
+      guchar b = (guchar) data[len - back];
+
+      if ((b & 0xc0) == 0x80)
+        continue;                           /* a continuation byte: look further back */
+      if (b >= 0xc0)
+        {
+          gsize need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+          return need > back ? back : 0;
+        }
+      return 0;
+    }
+  return 0;
+}
+
+static ssize_t
+filter_write (void       *cookie,
+              const char *buf,
+              size_t      size)
+{
+  OutputFilter *f = cookie;
+  g_autoptr(GString) in = g_string_new_len (f->pending, f->n_pending);
+  g_autoptr(GString) out = NULL;
+  gsize keep;
+
+  g_string_append_len (in, buf, size);
+  keep = incomplete_tail (in->str, in->len);
+  out = g_string_sized_new (in->len + 16);
+  escape_append (out, in->str, in->len - keep, FALSE);
+  memcpy (f->pending, in->str + in->len - keep, keep);
+  f->n_pending = keep;
+  if (!write_all (f->fd, out->str, out->len))
+    return -1;
+  return (ssize_t) size;
+}
+
+static int
+filter_close (void *cookie)
+{
+  OutputFilter *f = cookie;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  escape_append (out, f->pending, f->n_pending, FALSE);
+  f->n_pending = 0;
+  return write_all (f->fd, out->str, out->len) ? 0 : EOF;
+}
+
+/* Replaces stdout and stderr with streams that write through escape_append(). */
+static void
+install_output_filter (void)
+{
+  static OutputFilter out_filter = { STDOUT_FILENO }, err_filter = { STDERR_FILENO };
+  static const cookie_io_functions_t io = { NULL, filter_write, NULL, filter_close };
+  FILE *out, *err;
+
+  json_out = stdout;
+  fflush (stdout);
+  fflush (stderr);
+  out = fopencookie (&out_filter, "w", io);
+  err = fopencookie (&err_filter, "w", io);
+  if (out == NULL || err == NULL)
+    return;
+  setvbuf (out, NULL, isatty (STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+  setvbuf (err, NULL, _IONBF, 0);
+  stdout = out;
+  stderr = err;
+}
+
 void
 parasol_cli_print_json (ParasolJson *json)
 {
-  fputs (parasol_json_get (json), stdout);
-  fputc ('\n', stdout);
+  FILE *out = json_out != NULL ? json_out : stdout;
+
   fflush (stdout);
+  fputs (parasol_json_get (json), out);
+  fputc ('\n', out);
+  fflush (out);
 }
 
 static void
@@ -362,6 +608,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("parasol-cli");
+  install_output_filter ();
 
   if (argc < 2)
     {

@@ -70,19 +70,33 @@ int           parasol_cli_fail          (const GError *error);
 int           parasol_cli_usage_error   (const char *format,
                                          ...) G_GNUC_PRINTF (1, 2);
 
-/* Parses YYYY-MM-DD strictly. */
+/* Parses YYYY-MM-DD strictly (parasol_parse_date()). */
 gboolean      parasol_cli_parse_date    (const char   *str,
                                          GDate        *date,
                                          GError      **error);
-/* Parses a finite double strictly (the whole string, C locale). */
+/* Parses a finite double strictly (parasol_parse_double(): no hex, inf, nan, spaces or
+ * trailing text). */
 gboolean      parasol_cli_parse_double  (const char   *str,
                                          double       *value,
                                          GError      **error);
+
+/* TRUE when @value is NULL (option not given) or one of the NULL-terminated @choices; otherwise
+ * an error naming @option ("--status") and listing the choices. */
+gboolean      parasol_cli_check_choice  (const char         *option,
+                                         const char         *value,
+                                         const char * const *choices,
+                                         GError            **error);
 
 /* @text followed by spaces up to @width terminal columns (wide CJK characters take two, an en
  * dash one), for aligned plain-text tables in any language.  A newly allocated string. */
 char         *parasol_cli_pad           (const char   *text,
                                          int           width);
+
+/* @text with what a terminal would act on or hide made visible: control characters as \n, \t,
+ * \r, \xHH, format characters (zero-width, bidi overrides) as \u{XXXX}, backslashes doubled.
+ * For every stored value a plain-text printer shows (everything printed also passes an output
+ * filter with the same escaper, newlines kept).  NULL for NULL. */
+char         *parasol_cli_escape        (const char   *text);
 
 /* Prints @json (a finished ParasolJson) followed by a newline. */
 void          parasol_cli_print_json    (ParasolJson *json);
