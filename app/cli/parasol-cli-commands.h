@@ -34,4 +34,8 @@ int parasol_cli_enrol             (int argc, char **argv);
 int parasol_cli_give              (int argc, char **argv);
 int parasol_cli_delay             (int argc, char **argv);
 
+/* cli-odm.c: CDISC ODM 1.3.2 export and import */
+int parasol_cli_export_odm        (int argc, char **argv);
+int parasol_cli_import_odm        (int argc, char **argv);
+
 G_END_DECLS

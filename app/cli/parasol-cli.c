@@ -46,6 +46,8 @@ static const Command commands[] = {
   { "audit", "verify", parasol_cli_audit_verify, N_("Verify the audit trail's hash chain") },
   { "audit", "show", parasol_cli_audit_show, N_("Show audit trail entries") },
   { "backup", NULL, parasol_cli_backup, N_("Write a consistent copy of the database") },
+  { "export-odm", NULL, parasol_cli_export_odm, N_("Export the trial as CDISC ODM 1.3.2") },
+  { "import-odm", NULL, parasol_cli_import_odm, N_("Import CDISC ODM 1.3.2 clinical data") },
 };
 
 static GOptionEntry common_entries[] = {
