@@ -43,6 +43,8 @@
 #define ODM_NS "http://www.cdisc.org/ns/odm/v1.3"
 #define SCHEMA_DIR "/org/parasol/Parasol/core/odm/"
 #define MAX_REFUSALS_KEPT 200
+/* The safe options, but with errors reported: the reader's handler collects them. */
+#define READER_OPTIONS (PARASOL_XML_SAFE_OPTIONS & ~(XML_PARSE_NOERROR | XML_PARSE_NOWARNING))
 
 G_DEFINE_QUARK (parasol-odm-error-quark, parasol_odm_error)
 
@@ -1157,6 +1159,7 @@ typedef struct {
   char                   *subject;
   int                     subject_line;
   gint64                  patient_id;
+  gboolean                demog_refused;  /* this subject's F.DEMOG was refused */
 
   char                   *event_oid;
   int                     event_repeat;   /* -1 when absent */
@@ -1554,7 +1557,8 @@ apply_patient (Importer *im)
         }
       im->report->patients_created++;
     }
-  else if (!parasol_store_odm_foreach_row (im->store, PARASOL_ODM_TABLE_PATIENT, im->patient_id, 0,
+  /* What is stored (a new row has its defaults, e.g. status "screening"). */
+  if (!parasol_store_odm_foreach_row (im->store, PARASOL_ODM_TABLE_PATIENT, im->patient_id, 0,
                                            copy_row_cb, &stored, &error))
     {
       store_failed (im, im->group_line, error);
@@ -1852,12 +1856,31 @@ apply_foreign_group (Importer *im)
 static void
 end_group (Importer *im)
 {
+  guint before = im->report->n_refusals;
+
   if (im->group_refused)
     return;
   if (!im->native)
-    apply_foreign_group (im);
-  else if (im->group != NULL && check_values (im))
+    {
+      apply_foreign_group (im);
+      return;
+    }
+  if (im->group == NULL)
+    return;
+  if (im->group->table != PARASOL_ODM_TABLE_PATIENT && im->patient_id == 0)
+    {
+      /* A refused F.DEMOG was reported already: do not list its subject as unknown too. */
+      if (im->demog_refused)
+        return;
+      refuse (im, im->group_line, _("unknown subject %s: no patient with that screening or "
+                                    "subject number (and no F.DEMOG form for it before this)"),
+              im->subject);
+    }
+  /* Every value is checked, so that one pass lists every problem. */
+  if (check_values (im) && im->report->n_refusals == before)
     apply_group (im);
+  if (im->group->table == PARASOL_ODM_TABLE_PATIENT && im->report->n_refusals != before)
+    im->demog_refused = TRUE;
 }
 
 static gboolean
@@ -1902,6 +1925,7 @@ start_element (Importer   *im,
       g_clear_pointer (&im->subject, g_free);
       im->subject = get_attr (im, "SubjectKey");
       im->subject_line = line;
+      im->demog_refused = FALSE;
       im->report->subjects++;
       im->patient_id = im->subject ? parasol_store_find_patient (im->store, im->subject, &error) : 0;
       if (tt != NULL && (strcmp (tt, "Remove") == 0 || strcmp (tt, "Context") == 0))
@@ -2004,15 +2028,9 @@ start_element (Importer   *im,
                 found = c;
             }
           if (found < 0)
-            {
-              refuse (im, line, _("unknown ItemOID %s in ItemGroupData %s"), oid, im->group_oid);
-              im->group_refused = TRUE;
-            }
+            refuse (im, line, _("unknown ItemOID %s in ItemGroupData %s"), oid, im->group_oid);
           else if (im->value_lines[found] != 0)
-            {
-              refuse (im, line, _("ItemData %s appears twice in one ItemGroupData"), oid);
-              im->group_refused = TRUE;
-            }
+            refuse (im, line, _("ItemData %s appears twice in one ItemGroupData"), oid);
           else
             {
               im->values[found] = g_steal_pointer (&value);
@@ -2179,7 +2197,7 @@ parasol_odm_import_data (ParasolStore             *store,
   im.foreign = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   previous = parasol_xml_guard_refuse_entities ();
-  im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, PARASOL_XML_SAFE_OPTIONS);
+  im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, READER_OPTIONS);
   if (im.reader == NULL)
     {
       parasol_xml_guard_restore_entities (previous);
@@ -2213,13 +2231,16 @@ parasol_odm_import_data (ParasolStore             *store,
         }
     xmlFreeTextReader (im.reader);
     g_clear_pointer (&im.parse_error, g_free);
-    im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, PARASOL_XML_SAFE_OPTIONS);
+    im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, READER_OPTIONS);
     xmlTextReaderSetStructuredErrorHandler (im.reader, reader_error_cb, &im);
     if (schema != NULL)
       xmlTextReaderSetSchema (im.reader, schema);
   }
 
+  /* Parser errors reach the global handler in libxml2 2.9 even with the reader's own. */
+  xmlSetStructuredErrorFunc (&im, reader_error_cb);
   ok = read_document (&im, error);
+  xmlSetStructuredErrorFunc (NULL, NULL);
   xmlFreeTextReader (im.reader);
   parasol_xml_guard_restore_entities (previous);
 
