@@ -25,6 +25,7 @@
 
 #include "parasol-core-resources.h"
 #include "parasol-protocol.h"
+#include "parasol-xml-guard.h"
 
 #define RESOURCE_DIR     "/org/parasol/Parasol/core/protocols/"
 #define DEFAULT_RESOURCE RESOURCE_DIR "buttons-001.xml"
@@ -901,29 +902,12 @@ line_at (const char *xml,
   return line;
 }
 
-static const char *
-memfind (const char *hay,
-         gsize       len,
-         const char *needle)
-{
-  gsize n = strlen (needle);
-
-  if (n > len)
-    return NULL;
-  for (gsize i = 0; i + n <= len; i++)
-    if (memcmp (hay + i, needle, n) == 0)
-      return hay + i;
-  return NULL;
-}
-
 static gboolean
 safety_gate (const char  *xml,
              gsize        len,
              Problems    *p,
              GError     **error)
 {
-  static const char *forbidden[] = { "<!DOCTYPE", "<!ENTITY", "<!ELEMENT", "<!ATTLIST" };
-
   if (len == 0)
     {
       problem_add (p, 0, _("the file is empty"));
@@ -937,26 +921,26 @@ safety_gate (const char  *xml,
       problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
       return FALSE;
     }
-  if (memchr (xml, '\0', len) != NULL)
-    {
-      problem_add (p, line_at (xml, (const char *) memchr (xml, '\0', len) - xml),
-                   _("the file contains a NUL byte; it is not a text XML file"));
-      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
-      return FALSE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (forbidden); i++)
-    {
-      const char *hit = memfind (xml, len, forbidden[i]);
+  /* The shared pre-scan (core/parasol-xml-guard.c): no DTD or entity, a NUL byte, invalid UTF-8,
+   * nesting, element, attribute and text caps. */
+  {
+    static const ParasolXmlLimits limits = {
+      .max_bytes = PARASOL_PROTOCOL_MAX_SIZE,
+      .max_elements = 100000,
+      .max_attributes = 64,
+      .max_depth = 64,
+      .max_text = 1024 * 1024,
+    };
+    g_autoptr(GError) refusal = NULL;
+    int line = 0;
 
-      if (hit != NULL)
-        {
-          problem_add (p, line_at (xml, hit - xml),
-                       _("document type declarations and entities (%s) are not allowed in a protocol file"),
-                       forbidden[i]);
-          problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
-          return FALSE;
-        }
-    }
+    if (!parasol_xml_guard_check (xml, len, &limits, NULL, &line, &refusal))
+      {
+        problem_add (p, line, _("%s in a protocol file"), refusal->message);
+        problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
+        return FALSE;
+      }
+  }
   return TRUE;
 }
 
@@ -966,6 +950,7 @@ parse_xml (const char  *xml,
            Problems    *p,
            GError     **error)
 {
+  xmlExternalEntityLoader previous_loader;
   xmlParserCtxt *ctxt;
   xmlDoc *doc;
 
@@ -978,10 +963,10 @@ parse_xml (const char  *xml,
     }
 
   xmlSetStructuredErrorFunc (p, structured_error_cb);
+  previous_loader = parasol_xml_guard_refuse_entities ();
   /* No XML_PARSE_NOENT (no entity substitution), no DTDLOAD/DTDATTR/DTDVALID, no network. */
-  doc = xmlCtxtReadMemory (ctxt, xml, (int) len, p->filename, "UTF-8",
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                           XML_PARSE_NOCDATA);
+  doc = xmlCtxtReadMemory (ctxt, xml, (int) len, p->filename, "UTF-8", PARASOL_XML_SAFE_OPTIONS);
+  parasol_xml_guard_restore_entities (previous_loader);
   xmlSetStructuredErrorFunc (NULL, NULL);
 
   if (doc == NULL || !ctxt->wellFormed || p->count > 0)

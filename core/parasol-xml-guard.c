@@ -62,7 +62,10 @@ refuse (GError    **error,
 {
   if (line_out != NULL)
     *line_out = line;
-  g_set_error (error, PARASOL_XML_GUARD_ERROR, code, "%s:%d: %s", filename, line, message);
+  if (filename != NULL)
+    g_set_error (error, PARASOL_XML_GUARD_ERROR, code, "%s:%d: %s", filename, line, message);
+  else
+    g_set_error_literal (error, PARASOL_XML_GUARD_ERROR, code, message);
   return FALSE;
 }
 
@@ -83,8 +86,6 @@ parasol_xml_guard_check (const char             *data,
 
   g_return_val_if_fail (limits != NULL, FALSE);
 
-  if (filename == NULL)
-    filename = "-";
   if (line_out != NULL)
     *line_out = 0;
 

@@ -45,8 +45,8 @@ typedef struct {
 
 GQuark   parasol_xml_guard_error_quark        (void);
 
-/* Scans @data; on a refusal returns FALSE with "@filename:LINE: reason" in @error and the line
- * in @line (when non-NULL). */
+/* Scans @data; on a refusal returns FALSE with "@filename:LINE: reason" in @error (just the
+ * reason when @filename is NULL) and the line in @line (when non-NULL). */
 gboolean parasol_xml_guard_check              (const char             *data,
                                                gsize                   len,
                                                const ParasolXmlLimits *limits,
