@@ -936,7 +936,7 @@ safety_gate (const char  *xml,
 
     if (!parasol_xml_guard_check (xml, len, &limits, NULL, &line, &refusal))
       {
-        problem_add (p, line, _("%s in a protocol file"), refusal->message);
+        problem_add (p, line, "%s", refusal->message);
         problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
         return FALSE;
       }
