@@ -2196,11 +2196,31 @@ parasol_odm_import_data (ParasolStore             *store,
                                 parasol_protocol_get_version (protocol));
   im.foreign = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
+  if (!parasol_store_begin (store, error))
+    goto cleanup;
+
   previous = parasol_xml_guard_refuse_entities ();
+  /* The FileOID goes into every audit reason: read the root element first. */
+  im.reason = g_strdup_printf ("imported from %s (%s)", base, "no FileOID");
+  im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, PARASOL_XML_SAFE_OPTIONS);
+  while (im.reader != NULL && xmlTextReaderRead (im.reader) == 1)
+    if (xmlTextReaderNodeType (im.reader) == XML_READER_TYPE_ELEMENT)
+      {
+        g_autofree char *oid = get_attr (&im, "FileOID");
+        if (oid != NULL)
+          {
+            g_free (im.reason);
+            im.reason = g_strdup_printf ("imported from %s (%s)", base, oid);
+          }
+        break;
+      }
+  g_clear_pointer (&im.reader, xmlFreeTextReader);
+
   im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, READER_OPTIONS);
   if (im.reader == NULL)
     {
       parasol_xml_guard_restore_entities (previous);
+      parasol_store_rollback (store);
       g_set_error (error, PARASOL_ODM_ERROR, PARASOL_ODM_ERROR_MALFORMED,
                    _("%s: cannot be read as XML"), filename);
       goto cleanup;
@@ -2208,39 +2228,15 @@ parasol_odm_import_data (ParasolStore             *store,
   xmlTextReaderSetStructuredErrorHandler (im.reader, reader_error_cb, &im);
   if (schema != NULL && xmlTextReaderSetSchema (im.reader, schema) != 0)
     g_warning ("Cannot validate %s against the ODM schema", filename);
-  /* The ODM schema was not given a file of its own: tell the refusals apart by file name. */
-  im.reason = g_strdup_printf ("imported from %s (%s)", base, "?");
-
-  if (!parasol_store_begin (store, error))
-    {
-      xmlFreeTextReader (im.reader);
-      parasol_xml_guard_restore_entities (previous);
-      goto cleanup;
-    }
-
-  {
-    /* The FileOID goes into every audit reason: read it first. */
-    ok = TRUE;
-    while (xmlTextReaderRead (im.reader) == 1)
-      if (xmlTextReaderNodeType (im.reader) == XML_READER_TYPE_ELEMENT)
-        {
-          g_autofree char *oid = get_attr (&im, "FileOID");
-          g_free (im.reason);
-          im.reason = g_strdup_printf ("imported from %s (%s)", base, oid ? oid : "no FileOID");
-          break;
-        }
-    xmlFreeTextReader (im.reader);
-    g_clear_pointer (&im.parse_error, g_free);
-    im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, READER_OPTIONS);
-    xmlTextReaderSetStructuredErrorHandler (im.reader, reader_error_cb, &im);
-    if (schema != NULL)
-      xmlTextReaderSetSchema (im.reader, schema);
-  }
 
   /* Parser errors reach the global handler in libxml2 2.9 even with the reader's own. */
   xmlSetStructuredErrorFunc (&im, reader_error_cb);
   ok = read_document (&im, error);
   xmlSetStructuredErrorFunc (NULL, NULL);
+  /* Detach the validator first: freeing a reader that stopped mid-document with a schema
+   * attached leaks in libxml2 2.9.14. */
+  if (schema != NULL)
+    xmlTextReaderSetSchema (im.reader, NULL);
   xmlFreeTextReader (im.reader);
   parasol_xml_guard_restore_entities (previous);
 
