@@ -2200,21 +2200,46 @@ parasol_odm_import_data (ParasolStore             *store,
     goto cleanup;
 
   previous = parasol_xml_guard_refuse_entities ();
-  /* The FileOID goes into every audit reason: read the root element first. */
+  /* First pass, without the schema: well-formedness, and the FileOID that goes into every audit
+   * reason.  (Only a well-formed document reaches the validator: libxml2 2.9.14's streaming
+   * validation leaks on a document that ends early.) */
   im.reason = g_strdup_printf ("imported from %s (%s)", base, "no FileOID");
-  im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, PARASOL_XML_SAFE_OPTIONS);
-  while (im.reader != NULL && xmlTextReaderRead (im.reader) == 1)
-    if (xmlTextReaderNodeType (im.reader) == XML_READER_TYPE_ELEMENT)
-      {
-        g_autofree char *oid = get_attr (&im, "FileOID");
-        if (oid != NULL)
+  im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, READER_OPTIONS);
+  if (im.reader != NULL)
+    {
+      gboolean root = TRUE;
+      int rc;
+
+      xmlSetStructuredErrorFunc (&im, reader_error_cb);
+      xmlTextReaderSetStructuredErrorHandler (im.reader, reader_error_cb, &im);
+      while ((rc = xmlTextReaderRead (im.reader)) == 1)
+        if (root && xmlTextReaderNodeType (im.reader) == XML_READER_TYPE_ELEMENT)
           {
-            g_free (im.reason);
-            im.reason = g_strdup_printf ("imported from %s (%s)", base, oid);
+            g_autofree char *oid = get_attr (&im, "FileOID");
+            if (oid != NULL)
+              {
+                g_free (im.reason);
+                im.reason = g_strdup_printf ("imported from %s (%s)", base, oid);
+              }
+            root = FALSE;
           }
-        break;
-      }
+      xmlSetStructuredErrorFunc (NULL, NULL);
+      if (rc < 0 || im.parse_error != NULL)
+        {
+          g_set_error (error, PARASOL_ODM_ERROR, PARASOL_ODM_ERROR_MALFORMED,
+                       _("%s:%d: not a well-formed XML file: %s"), filename,
+                       im.parse_line > 0 ? im.parse_line : current_line (&im),
+                       im.parse_error != NULL ? im.parse_error : _("the parser stopped"));
+          g_clear_pointer (&im.reader, xmlFreeTextReader);
+          parasol_xml_guard_restore_entities (previous);
+          parasol_store_rollback (store);
+          goto cleanup;
+        }
+    }
   g_clear_pointer (&im.reader, xmlFreeTextReader);
+  /* Schema errors of the first pass are the second's to report. */
+  g_ptr_array_set_size (report->refusals, 0);
+  report->n_refusals = 0;
 
   im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, READER_OPTIONS);
   if (im.reader == NULL)
