@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -1355,8 +1356,8 @@ check_values (Importer *im)
         case PARASOL_ODM_KIND_TEXT:
           if (strlen (v) > 65536)
             {
-              refuse (im, line, _("%s: a text of %" G_GSIZE_FORMAT " bytes is too long"), oid,
-                      strlen (v));
+              refuse (im, line, _("%s: a text of %" PRIu64 " bytes is too long"), oid,
+                      (guint64) strlen (v));
               ok = FALSE;
             }
           break;
@@ -2347,9 +2348,9 @@ parasol_odm_import_file (ParasolStore             *store,
   if ((guint64) st.st_size > PARASOL_ODM_MAX_BYTES)
     {
       g_set_error (error, PARASOL_ODM_ERROR, PARASOL_ODM_ERROR_MALFORMED,
-                   _("%s is %" G_GUINT64_FORMAT " bytes; ODM files are limited to %" G_GSIZE_FORMAT
+                   _("%s is %" PRIu64 " bytes; ODM files are limited to %" PRIu64
                      " bytes. Nothing was imported."), path, (guint64) st.st_size,
-                   PARASOL_ODM_MAX_BYTES);
+                   (guint64) PARASOL_ODM_MAX_BYTES);
       return FALSE;
     }
   if (!g_file_get_contents (path, &data, &len, &local))

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -95,8 +96,8 @@ parasol_xml_guard_check (const char             *data,
   if (len > limits->max_bytes)
     {
       g_autofree char *msg =
-        g_strdup_printf (_("the file is %" G_GSIZE_FORMAT " bytes; the limit is %" G_GSIZE_FORMAT
-                           " bytes"), len, limits->max_bytes);
+        g_strdup_printf (_("the file is %" PRIu64 " bytes; the limit is %" PRIu64 " bytes"),
+                         (guint64) len, (guint64) limits->max_bytes);
       return refuse (error, line_out, 0, filename, PARASOL_XML_GUARD_ERROR_TOO_LARGE, msg);
     }
   nul = memchr (data, '\0', len);
@@ -123,8 +124,8 @@ parasol_xml_guard_check (const char             *data,
           if (end - start > limits->max_text)
             {
               g_autofree char *msg =
-                g_strdup_printf (_("a text of %" G_GSIZE_FORMAT " bytes; the limit is %"
-                                   G_GSIZE_FORMAT " bytes"), end - start, limits->max_text);
+                g_strdup_printf (_("a text of %" PRIu64 " bytes; the limit is %" PRIu64 " bytes"),
+                                 (guint64) (end - start), (guint64) limits->max_text);
               return refuse (error, line_out, line, filename, PARASOL_XML_GUARD_ERROR_TOO_LARGE,
                              msg);
             }

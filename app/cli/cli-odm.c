@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "parasol-cli.h"
@@ -82,10 +83,10 @@ parasol_cli_export_odm (int    argc,
     }
   else
     printf (g_dngettext (GETTEXT_PACKAGE,
-                         "Exported %u patient (%" G_GUINT64_FORMAT " values) to %s.\n",
-                         "Exported %u patients (%" G_GUINT64_FORMAT " values) to %s.\n",
+                         "Exported %u patient (%" PRIu64 " values) to %s.\n",
+                         "Exported %u patients (%" PRIu64 " values) to %s.\n",
                          (guint) stats.subjects),
-            (guint) stats.subjects, stats.items, out);
+            (guint) stats.subjects, (guint64) stats.items, out);
   return PARASOL_CLI_OK;
 }
 
