@@ -1021,7 +1021,10 @@ parasol_odm_export (ParasolStore                  *store,
   ex.mdv_oid = g_strdup_printf ("MDV.%s.%s", parasol_protocol_get_id (protocol),
                                 parasol_protocol_get_version (protocol));
 
+  /* One read snapshot: the clinical data and the audit chain's head agree. */
+  parasol_store_odm_read_begin (store);
   ok = write_document (&ex, patient_ids, error);
+  parasol_store_odm_read_end (store);
   if (xmlTextWriterFlush (ex.w) < 0)
     ex.failed = TRUE;
   xmlFreeTextWriter (ex.w); /* closes the output buffer, not the descriptor */
@@ -1693,8 +1696,23 @@ apply_group (Importer *im)
                         line);
         if (lab == NULL)
           return;
-        /* Keep the file's canonical numbers exactly, once they passed the checks. */
-        lab->value = g_ascii_strtod (value_of (im, "value"), NULL);
+        /* The canonical value must be the entered one converted; then keep the file's number
+         * exactly. */
+        {
+          double stated = g_ascii_strtod (value_of (im, "value"), NULL);
+          g_autofree char *converted = parasol_protocol_format_number (lab->value);
+
+          if (fabs (stated - lab->value) > 1e-6 * MAX (1.0, fabs (lab->value)) ||
+              g_strcmp0 (value_of (im, "unit"), lab->unit) != 0)
+            {
+              refuse (im, line, _("%s: %s %s does not match the entered %s %s (%s %s in the "
+                                  "protocol’s unit)"), value_of (im, "lab"),
+                      value_of (im, "value"), value_of (im, "unit"), entered, unit_entered,
+                      converted, lab->unit);
+              return;
+            }
+          lab->value = stated;
+        }
         lab->uln = uln != NULL ? g_ascii_strtod (uln, NULL) : NAN;
         if (value_of (im, "value_entered") == NULL)
           {

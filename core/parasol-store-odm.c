@@ -206,6 +206,24 @@ parasol_store_odm_foreach_row (ParasolStore      *self,
   return TRUE;
 }
 
+void
+parasol_store_odm_read_begin (ParasolStore *self)
+{
+  g_return_if_fail (PARASOL_IS_STORE (self));
+
+  if (self->depth == 0 && sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
+}
+
+void
+parasol_store_odm_read_end (ParasolStore *self)
+{
+  g_return_if_fail (PARASOL_IS_STORE (self));
+
+  if (self->depth == 0 && !sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+}
+
 GArray *
 parasol_store_odm_cycle_numbers (ParasolStore  *self,
                                  gint64         patient_id,

@@ -61,6 +61,11 @@ gboolean  parasol_store_odm_foreach_row      (ParasolStore      *self,
                                               ParasolOdmRowFunc  func,
                                               gpointer           user_data,
                                               GError           **error);
+/* A read transaction around an export, so that every query sees the same snapshot (WAL: writers
+ * are not blocked).  Does nothing inside a caller's transaction. */
+void      parasol_store_odm_read_begin       (ParasolStore  *self);
+void      parasol_store_odm_read_end         (ParasolStore  *self);
+
 /* The cycle numbers that have a cycle record or an administration, ascending. */
 GArray   *parasol_store_odm_cycle_numbers    (ParasolStore  *self,
                                               gint64         patient_id,
