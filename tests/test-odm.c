@@ -377,6 +377,18 @@ test_refusals (OdmFixture    *f,
     g_assert_cmpuint (r2->patients_created, ==, 1);
     g_assert_cmpuint (r2->labs_added, ==, 1);
     g_assert_cmpuint (r2->records_added, ==, 2);
+
+    /* A canonical value that is not the entered one converted. */
+    g_string_replace (fixed, "      <ItemData ItemOID=\"IT.LAB.SAMPLE_DATE\" Value=\"2026-10-01\"/>\n",
+                      "      <ItemData ItemOID=\"IT.LAB.SAMPLE_DATE\" Value=\"2026-10-02\"/>\n"
+                      "      <ItemData ItemOID=\"IT.LAB.VALUE_ENTERED\" Value=\"1.5\"/>\n"
+                      "      <ItemData ItemOID=\"IT.LAB.UNIT_ENTERED\" Value=\"10^9/L\"/>\n", 0);
+    g_clear_pointer (&r2, parasol_odm_import_report_free);
+    before = audit_rows (store);
+    g_assert_false (import_text (f, store, fixed->str, &r2, &error));
+    g_assert_error (error, PARASOL_ODM_ERROR, PARASOL_ODM_ERROR_REFUSED);
+    cli_assert_contains (error->message, "anc: 2.5 10^9/L does not match the entered 1.5 10^9/L");
+    g_assert_cmpint (audit_rows (store), ==, before);
   }
 }
 
