@@ -1919,6 +1919,10 @@ start_element (Importer   *im,
   if (strcmp (name, "ODM") == 0)
     {
       g_autofree char *type = get_attr (im, "FileType");
+
+      /* An ODM element inside the root is the schema's to refuse; keep the first FileOID. */
+      if (im->report->file_oid != NULL)
+        return;
       im->report->file_oid = get_attr (im, "FileOID");
       if (g_strcmp0 (type, "Snapshot") != 0 && g_strcmp0 (type, "Transactional") != 0)
         refuse (im, line, _("FileType “%s” is not Snapshot or Transactional"), type ? type : "");
