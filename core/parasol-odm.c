@@ -2219,9 +2219,6 @@ parasol_odm_import_data (ParasolStore             *store,
                                 parasol_protocol_get_version (protocol));
   im.foreign = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  if (!parasol_store_begin (store, error))
-    goto cleanup;
-
   previous = parasol_xml_guard_refuse_entities ();
   /* First pass, without the schema: well-formedness, and the FileOID that goes into every audit
    * reason.  (Only a well-formed document reaches the validator: libxml2 2.9.14's streaming
@@ -2263,6 +2260,13 @@ parasol_odm_import_data (ParasolStore             *store,
   /* Schema errors of the first pass are the second's to report. */
   g_ptr_array_set_size (report->refusals, 0);
   report->n_refusals = 0;
+
+  /* The write lock from here on: checks and writes see one state of the database. */
+  if (!parasol_store_begin (store, error))
+    {
+      parasol_xml_guard_restore_entities (previous);
+      goto cleanup;
+    }
 
   im.reader = xmlReaderForMemory (data, (int) len, filename, NULL, READER_OPTIONS);
   if (im.reader == NULL)
