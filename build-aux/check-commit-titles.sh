@@ -30,9 +30,14 @@ rule="^${area}(, ${area})*: [A-Z0-9]"
 bad=0
 n=0
 
+# Commits already on main whose titles slipped through before this check ran on every branch:
+# history is not rewritten, so they are listed here, by full hash.
+grandfathered=" 661a6848e5739f7c851499c3e7d321e51d0eb7d3 "
+
 while IFS=$'\t' read -r hash title; do
   [ -n "$hash" ] || continue
   n=$((n + 1))
+  [[ "$grandfathered" == *" $hash "* ]] && continue
   case "$title" in
     "Merge "*|"Revert \""*) continue ;;
   esac

@@ -481,14 +481,16 @@ safety_gate (const char  *xml,
       { NULL },
     };
     static const ParasolXmlLimits limits = {
+      .max_bytes = PARASOL_PROTOCOL_MAX_SIZE,
       .max_elements = PARASOL_PROTOCOL_MAX_ELEMENTS,
       .max_attributes = PARASOL_PROTOCOL_MAX_ATTRIBUTES,
       .max_depth = PARASOL_PROTOCOL_MAX_DEPTH,
+      .max_text = PARASOL_PROTOCOL_MAX_SIZE,
       .children = children,
     };
     g_autoptr(GError) guard_error = NULL;
 
-    if (!parasol_xml_guard_check (xml, len, &limits, p->filename, &guard_error))
+    if (!parasol_xml_guard_check (xml, len, &limits, p->filename, NULL, &guard_error))
       {
         g_set_error_literal (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
                              guard_error->message);
@@ -504,6 +506,7 @@ parse_xml (const char  *xml,
            Problems    *p,
            GError     **error)
 {
+  xmlExternalEntityLoader previous_loader;
   xmlParserCtxt *ctxt;
   xmlDoc *doc;
 
@@ -517,9 +520,9 @@ parse_xml (const char  *xml,
 
   xmlSetStructuredErrorFunc (p, structured_error_cb);
   /* No XML_PARSE_NOENT (no entity substitution), no DTDLOAD/DTDATTR/DTDVALID, no network. */
-  doc = xmlCtxtReadMemory (ctxt, xml, (int) len, p->filename, "UTF-8",
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                           XML_PARSE_NOCDATA);
+  previous_loader = parasol_xml_guard_refuse_entities ();
+  doc = xmlCtxtReadMemory (ctxt, xml, (int) len, p->filename, "UTF-8", PARASOL_XML_SAFE_OPTIONS);
+  parasol_xml_guard_restore_entities (previous_loader);
   xmlSetStructuredErrorFunc (NULL, NULL);
 
   if (doc == NULL || !ctxt->wellFormed || p->count > 0)

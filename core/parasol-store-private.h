@@ -262,6 +262,9 @@ void store_record_damage_for (const StoreCheckInfo     *info,
                               const ParasolAuditReport *report);
 /* Removes leftover .partial-* backups beside @path (older than a minute). */
 void store_clean_partials (const char *path);
+/* Forgets the anchor and the damage recorded for the database at @path (a new file made
+ * there). */
+void store_forget_anchor (const char *path);
 /* Records @seq/@hash as the anchor of the database at @path. */
 void store_write_anchor (const char *path,
                          gint64      seq,

@@ -396,6 +396,23 @@ read_anchor (const char *real_path,
 }
 
 void
+store_forget_anchor (const char *path)
+{
+  static const char *const suffixes[] = { "anchor", "damage", "acknowledged" };
+  g_autofree char *real = realpath (path, NULL);
+
+  if (real == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = state_file (real, suffixes[i]);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        g_warning ("Could not remove the stale %s %s: %s", suffixes[i], file, g_strerror (errno));
+    }
+}
+
+void
 store_write_anchor (const char *path,
                     gint64      seq,
                     const char *hash,

@@ -1333,6 +1333,10 @@ parasol_store_open (const char            *path,
   if (!store_migrate (self, error))
     goto fail;
 
+  /* A file this call created is a new database: an anchor left at the same path belongs to a
+   * database that was deleted, not to this one. */
+  if (created)
+    store_forget_anchor (path);
   store_trust_open (self);
   if (!self->read_only)
     store_clean_partials (path);

@@ -1,75 +1,74 @@
-/* parasol-xml-guard.h — bound an XML document's shape before libxml2 parses it
+/* parasol-xml-guard.h — what every XML file from outside passes before libxml2 reads it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * libxml2 2.9.14 (Debian 12) is quadratic in the attributes of one element: a 3.5 MB file with
- * 300 000 attributes on one element takes minutes to parse.  parasol_xml_guard_check() scans
- * the bytes once, in linear time and O(depth) memory, and refuses a document that has
+ * The protocol loader and the ODM importer read files that may be hostile.  Both refuse, before
+ * parsing, what libxml2 2.9.14 (Debian 12) handles badly or dangerously: a document type
+ * declaration or entity (XXE, billion laughs, external DTDs), an input over a size limit, more
+ * elements than a cap, too many attributes on one element (2.9.14 checks attribute names
+ * pairwise: 300 000 attributes took 7 minutes), nesting deeper than a cap, one text or
+ * attribute value larger than a cap, a NUL byte and invalid UTF-8.  The scan is one linear pass
+ * over the bytes.
  *
- *   - more than max_elements elements in all,
- *   - an element with more than max_attributes attributes (namespace declarations count),
- *   - elements nested deeper than max_depth,
- *   - more than a child limit's max children named CHILD directly inside an element named
- *     PARENT (names compared as written, prefix included: "lab" / "accept"),
- *   - a document type declaration or any other markup declaration (<!DOCTYPE, <!ENTITY,
- *     <!ELEMENT, <!ATTLIST): entities and external subsets are never wanted in Parasol's input.
- *
- * The bytes are read as UTF-8 (or any ASCII-compatible encoding): refuse a document with NUL
- * bytes (UTF-16, UTF-32) before calling it, as the protocol loader does.  Comments, processing
- * instructions and CDATA sections are skipped; quoted attribute values may hold '>' and '/'.  The guard is not a parser: a document it lets through can still be
- * malformed, and libxml2 then reports that.  What it counts it counts conservatively (every
- * '=' outside quotes in a start tag is an attribute), so a document libxml2 reads can never
- * hold more than the guard saw.
- *
- * Use (the protocol loader, the ODM importer):
- *
- *   static const ParasolXmlChildLimit children[] = { { "lab", "accept", 10000 }, { NULL } };
- *   static const ParasolXmlLimits limits = {
- *     .max_elements = 200000, .max_attributes = 32, .max_depth = 64, .children = children,
- *   };
- *   if (!parasol_xml_guard_check (data, len, &limits, filename, error))
- *     return NULL;                      // before xmlReadMemory()
- *
- * Errors are PARASOL_XML_GUARD_ERROR; their messages read "FILENAME:LINE: what is too many, and
- * the limit", so they can be shown as they are.
+ * Then parse with PARASOL_XML_SAFE_OPTIONS (never NOENT, DTDLOAD, DTDVALID, XINCLUDE or HUGE;
+ * always NONET) between parasol_xml_guard_refuse_entities() and
+ * parasol_xml_guard_restore_entities(), so that any external entity libxml2 might still ask
+ * for is refused.
  */
 #pragma once
 
 #include <glib.h>
+#include <libxml/parser.h>
 
 G_BEGIN_DECLS
 
 #define PARASOL_XML_GUARD_ERROR (parasol_xml_guard_error_quark ())
 
 typedef enum {
-  PARASOL_XML_GUARD_ERROR_ELEMENTS,     /* more than max_elements elements */
-  PARASOL_XML_GUARD_ERROR_ATTRIBUTES,   /* an element with more than max_attributes */
-  PARASOL_XML_GUARD_ERROR_DEPTH,        /* nested deeper than max_depth */
-  PARASOL_XML_GUARD_ERROR_CHILDREN,     /* a child limit exceeded */
-  PARASOL_XML_GUARD_ERROR_DECLARATION,  /* <!DOCTYPE or another markup declaration */
+  PARASOL_XML_GUARD_ERROR_EMPTY,
+  PARASOL_XML_GUARD_ERROR_TOO_LARGE,     /* the file, a text, an element count, a depth */
+  PARASOL_XML_GUARD_ERROR_DECLARATION,   /* <!DOCTYPE, <!ENTITY, ... */
+  PARASOL_XML_GUARD_ERROR_ENCODING,      /* NUL byte, invalid UTF-8, another encoding */
+  PARASOL_XML_GUARD_ERROR_CHILDREN,      /* a ParasolXmlChildLimit exceeded */
 } ParasolXmlGuardError;
 
+/* At most @max elements named @child directly inside one element named @parent (names as
+ * written, prefix included): the protocol's <accept> units in one <lab>. */
 typedef struct {
-  const char *parent;   /* element name, as written */
-  const char *child;    /* element name, as written */
-  guint       max;      /* at most this many CHILD directly inside one PARENT */
+  const char *parent;
+  const char *child;
+  guint       max;
 } ParasolXmlChildLimit;
 
 typedef struct {
-  guint                       max_elements;    /* 0: no limit */
-  guint                       max_attributes;  /* per element; 0: no limit */
-  guint                       max_depth;       /* 0: no limit */
-  const ParasolXmlChildLimit *children;        /* NULL, or terminated by { NULL } */
+  gsize max_bytes;            /* the whole input */
+  guint max_elements;
+  guint max_attributes;       /* on one element, namespace declarations included */
+  guint max_depth;
+  gsize max_text;             /* one text run, CDATA section or attribute value */
+  const ParasolXmlChildLimit *children;  /* NULL, or terminated by { NULL } */
 } ParasolXmlLimits;
 
-GQuark   parasol_xml_guard_error_quark (void);
+/* No NOENT, DTDLOAD, DTDATTR, DTDVALID, XINCLUDE, HUGE; NONET always. */
+#define PARASOL_XML_SAFE_OPTIONS \
+  (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
 
-/* TRUE when the @len bytes of @xml stay within @limits.  @filename names the document in the
- * error message.  Runs in time linear in @len. */
-gboolean parasol_xml_guard_check       (const char             *xml,
-                                        gsize                   len,
-                                        const ParasolXmlLimits *limits,
-                                        const char             *filename,
-                                        GError                **error);
+GQuark   parasol_xml_guard_error_quark        (void);
+
+/* Scans @data; on a refusal returns FALSE with "@filename:LINE: reason" in @error (just the
+ * reason when @filename is NULL) and the line in @line (when non-NULL). */
+gboolean parasol_xml_guard_check              (const char             *data,
+                                               gsize                   len,
+                                               const ParasolXmlLimits *limits,
+                                               const char             *filename,
+                                               int                    *line,
+                                               GError                **error);
+
+/* Installs an external entity loader that refuses everything and counts the attempts; returns
+ * the previous loader for parasol_xml_guard_restore_entities(). */
+xmlExternalEntityLoader parasol_xml_guard_refuse_entities  (void);
+void                    parasol_xml_guard_restore_entities (xmlExternalEntityLoader previous);
+/* How many external entities were refused in this process (for tests). */
+guint                   parasol_xml_guard_refused_count    (void);
 
 G_END_DECLS

@@ -186,17 +186,19 @@ test_xml_guard (void)
 {
   static const ParasolXmlChildLimit children[] = { { "lab", "accept", 3 }, { NULL } };
   static const ParasolXmlLimits limits = {
-    .max_elements = 20, .max_attributes = 4, .max_depth = 5, .children = children,
+    .max_bytes = 4096, .max_elements = 20, .max_attributes = 4, .max_depth = 5, .max_text = 1024,
+    .children = children,
   };
   static const struct { const char *xml; int code; } bad[] = {
-    { "<r><e a='1' b='2' c='3' d='4' e='5'/></r>", PARASOL_XML_GUARD_ERROR_ATTRIBUTES },
-    { "<r><a><b><c><d><e/></d></c></b></a></r>", PARASOL_XML_GUARD_ERROR_DEPTH },
+    { "<r><e a='1' b='2' c='3' d='4' e='5'/></r>", PARASOL_XML_GUARD_ERROR_TOO_LARGE },
+    /* Depth counts open elements: the sixth one, inside five. */
+    { "<r><a><b><c><d><e></e></d></c></b></a></r>", PARASOL_XML_GUARD_ERROR_TOO_LARGE },
     { "<r><lab><accept/><accept/><accept/><accept/></lab></r>", PARASOL_XML_GUARD_ERROR_CHILDREN },
     { "<!DOCTYPE r [<!ENTITY x 'y'>]><r/>", PARASOL_XML_GUARD_ERROR_DECLARATION },
     { "<r><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/><x/></r>",
-      PARASOL_XML_GUARD_ERROR_ELEMENTS },
+      PARASOL_XML_GUARD_ERROR_TOO_LARGE },
     /* Quotes do not hide attributes from the guard, '>' inside a value does not end the tag. */
-    { "<r><e a='>' b=\"'\" c='\"' d='1' e='2'/></r>", PARASOL_XML_GUARD_ERROR_ATTRIBUTES },
+    { "<r><e a='>' b=\"'\" c='\"' d='1' e='2'/></r>", PARASOL_XML_GUARD_ERROR_TOO_LARGE },
   };
   static const char *good[] = {
     "<r><e a='1' b='2' c='3' d='4'/></r>",
@@ -214,7 +216,8 @@ test_xml_guard (void)
     {
       g_autoptr(GError) error = NULL;
 
-      if (parasol_xml_guard_check (bad[i].xml, strlen (bad[i].xml), &limits, "t.xml", &error))
+      if (parasol_xml_guard_check (bad[i].xml, strlen (bad[i].xml), &limits, "t.xml", NULL,
+                                   &error))
         g_error ("the guard let through %s", bad[i].xml);
       g_assert_error (error, PARASOL_XML_GUARD_ERROR, bad[i].code);
       g_assert_true (g_str_has_prefix (error->message, "t.xml:1: "));
@@ -223,7 +226,7 @@ test_xml_guard (void)
     {
       g_autoptr(GError) error = NULL;
 
-      if (!parasol_xml_guard_check (good[i], strlen (good[i]), &limits, "t.xml", &error))
+      if (!parasol_xml_guard_check (good[i], strlen (good[i]), &limits, "t.xml", NULL, &error))
         g_error ("the guard refused %s: %s", good[i], error->message);
     }
 }

@@ -787,6 +787,34 @@ test_truncated_50 (Fixture *f, gconstpointer data)
   truncate_tail (f, 50);
 }
 
+/* A database deleted and made again at the same path is a new trail, not a truncated one; a
+ * file replaced by an older copy is still caught (truncate_tail above). */
+static void
+test_new_file_same_path (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->db, "-shm", NULL);
+
+  {
+    g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+
+    test_add_patient (store, "S-0001");
+    test_add_patient (store, "S-0002");
+  }
+  g_unlink (f->db);
+  g_unlink (wal);
+  g_unlink (shm);
+
+  {
+    g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+
+    g_assert_null (parasol_store_get_damage (store));
+    g_assert_cmpint (add_patient_error (store, "S-0003", NULL, NULL, &error), >, 0);
+    g_assert_no_error (error);
+  }
+}
+
 /* --- The file and its folder --------------------------------------------------------------- */
 
 /* Issue 12: in a 1777 folder a planted WAL made a patient on_treatment and dropped a trigger.
@@ -1061,6 +1089,7 @@ main (int argc, char *argv[])
   ADD ("/store/audit/keyed-after-unkeyed", test_keyed_after_unkeyed);
   ADD ("/store/audit/truncated-1", test_truncated_1);
   ADD ("/store/audit/truncated-50", test_truncated_50);
+  ADD ("/store/audit/new-file-same-path", test_new_file_same_path);
   ADD ("/store/file/open-folder", test_open_folder);
   ADD ("/store/file/symlink", test_symlink);
   ADD ("/store/file/read-only-empty", test_read_only_empty);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "parasol-odm-dialog.h"
 #include "parasol-patient.h"
 #include "parasol-patient-list.h"
 #include "parasol-patient-page.h"
@@ -397,11 +398,25 @@ export_schedule_action (GSimpleAction *action,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Export and import CDISC ODM (ui/parasol-odm-dialog.c). */
+static void
+odm_action (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  ParasolWindow *self = user_data;
+
+  if (self->store != NULL && self->protocol != NULL)
+    gtk_window_present (GTK_WINDOW (parasol_odm_dialog_new (GTK_WINDOW (self), self->store,
+                                                            self->protocol)));
+}
+
 static const GActionEntry win_entries[] = {
   { "search", search_action },
   { "back", back_action },
   { "print-schedule", print_schedule_action },
   { "export-schedule", export_schedule_action },
+  { "odm", odm_action },
 };
 
 static void

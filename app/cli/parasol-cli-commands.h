@@ -40,5 +40,8 @@ int parasol_cli_swimmer           (int argc, char **argv);
 /* cli-print.c: printed cycle schedules and the clinic-week sheet */
 int parasol_cli_print_schedule    (int argc, char **argv);
 int parasol_cli_print_week        (int argc, char **argv);
+/* cli-odm.c: CDISC ODM 1.3.2 export and import */
+int parasol_cli_export_odm        (int argc, char **argv);
+int parasol_cli_import_odm        (int argc, char **argv);
 
 G_END_DECLS

@@ -56,6 +56,8 @@ static const Command commands[] = {
   { "audit", "acknowledge", parasol_cli_audit_acknowledge,
     N_("Record that a person has seen damage to the audit trail, so writing may go on") },
   { "backup", NULL, parasol_cli_backup, N_("Write a consistent copy of the database") },
+  { "export-odm", NULL, parasol_cli_export_odm, N_("Export the trial as CDISC ODM 1.3.2") },
+  { "import-odm", NULL, parasol_cli_import_odm, N_("Import CDISC ODM 1.3.2 clinical data") },
 };
 
 static GOptionEntry common_entries[] = {

@@ -1979,6 +1979,209 @@ figure_swimmer_export (int n_db)
         n_db, median (t_model), SWIMMER_W, SWIMMER_H);
 }
 
+/* ---- CDISC ODM export and import ------------------------------------------------------------ */
+
+/* A synthetic trial for the ODM figures: @n enrolled patients, each with 12 cycles of four
+ * administrations, nine screening labs, a biomarker, an attestation, an arm decision and four
+ * responses, written through the audited store functions, 250 patients per transaction. */
+static char *
+odm_trial (int n)
+{
+  static const char *const labs[] = { "anc", "plt", "hgb", "ast", "alt", "tbil", "creatinine",
+                                       "inr", "aptt" };
+  static const double values[] = { 3.2, 210, 128, 30, 28, 12, 80, 1.0, 30 };
+  static const char *const drugs[] = { "etoposide", "carboplatin", "durvalumab", "selinexor" };
+  g_autofree char *name = g_strdup_printf ("odm-%d-v%d-%s.db", n, PARASOL_STORE_SCHEMA_VERSION,
+                                           demo_fingerprint ());
+  char *path = g_build_filename (bench.data_dir, name, NULL);
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return path;
+  progress ("building the ODM trial of %d patients x 12 cycles (cached in %s)", n, path);
+  protocol = parasol_protocol_new_default (&error);
+  store = parasol_store_open (path, PARASOL_STORE_OPEN_CREATE, &error);
+  if (store == NULL ||
+      !parasol_store_init_trial (store, parasol_protocol_get_id (protocol),
+                                 parasol_protocol_get_registry_id (protocol),
+                                 parasol_protocol_get_title (protocol),
+                                 parasol_protocol_get_version (protocol),
+                                 parasol_protocol_get_source (protocol), &error))
+    g_error ("%s", error->message);
+
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(ParasolPatientFacts) p = parasol_patient_facts_new ();
+      GDate day;
+      gint64 id;
+
+      if (i % 250 == 0 && !parasol_store_begin (store, &error))
+        g_error ("%s", error->message);
+      p->screening_number = g_strdup_printf ("S-%06d", i + 1);
+      p->subject_number = g_strdup_printf ("BT-%06d", i + 1);
+      p->initials = g_strdup ("ABC");
+      p->site = g_strdup (i % 2 ? "Tianjin" : "Beijing");
+      p->status = g_strdup ("on_treatment");
+      p->arm = g_strdup ("xpo1");
+      p->ici = g_strdup ("durvalumab");
+      p->sex = i % 2 ? PARASOL_SEX_FEMALE : PARASOL_SEX_MALE;
+      p->ecog = i % 2;
+      p->liver_metastases = PARASOL_TRI_NO;
+      p->liver_infiltration = PARASOL_TRI_NO;
+      p->height_cm = 160 + i % 30;
+      p->weight_kg = 55 + i % 40;
+      p->dose_weight_kg = p->weight_kg;
+      g_date_set_dmy (&p->birth_date, 1 + i % 28, 1 + i % 12, 1950 + i % 20);
+      g_date_set_dmy (&p->screening_date, 5, 1, 2025);
+      g_date_set_dmy (&p->c1d1, 20, 1, 2025);
+      id = parasol_store_add_patient (store, p, &error);
+      if (id == 0)
+        g_error ("%s", error->message);
+
+      for (guint l = 0; l < G_N_ELEMENTS (labs); l++)
+        {
+          ParasolLabResult lab = { 0, (char *) labs[l], values[l] * (1 + (i % 7) / 50.0), NULL,
+                                   NAN, NULL, NAN };
+          const ParasolLabDef *def = parasol_protocol_find_lab (protocol, labs[l]);
+
+          lab.unit = def->unit;
+          lab.value_entered = lab.value;
+          lab.unit_entered = def->unit;
+          lab.uln = def->needs_uln ? values[l] * 1.5 : NAN;
+          g_date_set_dmy (&lab.date, 10, 1, 2025);
+          if (parasol_store_add_lab (store, id, &lab, NULL, &error) == 0)
+            g_error ("%s", error->message);
+        }
+      {
+        ParasolBiomarkerResult m = { 0, (char *) "myc", PARASOL_MARKER_METHOD_PERCENT, 40,
+                                     { NAN, NAN, NAN }, FALSE };
+        ParasolAttestation a = { 0, (char *) "inc-01", TRUE, (char *) "histology", NULL };
+
+        g_date_set_dmy (&m.date, 8, 1, 2025);
+        g_date_set_dmy (&a.date, 12, 1, 2025);
+        if (parasol_store_add_biomarker (store, id, &m, NULL, &error) == 0 ||
+            parasol_store_set_attestation (store, id, &a, NULL, &error) == 0 ||
+            parasol_store_record_assignment (store, id, "xpo1", "xpo1", "1.0",
+                                             "MYC nuclear 40 %", &error) == 0)
+          g_error ("%s", error->message);
+      }
+      g_date_set_dmy (&day, 20, 1, 2025);
+      for (int c = 1; c <= 12; c++)
+        {
+          ParasolCycleRecord cycle = { 0, c, day, (char *) "started", NULL };
+
+          if (parasol_store_set_cycle (store, id, &cycle, NULL, &error) == 0)
+            g_error ("%s", error->message);
+          for (guint d = 0; d < G_N_ELEMENTS (drugs); d++)
+            {
+              ParasolAdministration a = { 0, c, (char *) drugs[d], day, 100 + d * 50,
+                                          (char *) "mg", NULL, NULL, FALSE };
+
+              if (parasol_store_add_administration (store, id, &a, &error) == 0)
+                g_error ("%s", error->message);
+            }
+          if (c % 3 == 0)
+            {
+              ParasolResponse r = { 0, day, (char *) (c < 12 ? "PR" : "SD") };
+              if (parasol_store_add_response (store, id, &r, &error) == 0)
+                g_error ("%s", error->message);
+            }
+          g_date_add_days (&day, 21);
+        }
+      if ((i % 250 == 249 || i == n - 1) && !parasol_store_commit (store, &error))
+        g_error ("%s", error->message);
+    }
+  return path;
+}
+
+static double
+file_mb (const char *path)
+{
+  struct stat st;
+
+  return g_stat (path, &st) == 0 ? st.st_size / 1e6 : NAN;
+}
+
+static void
+figure_odm (int  n,
+            gboolean with_import)
+{
+  g_autofree char *name = g_strdup_printf ("odm-export-%d", n);
+  g_autofree char *import_name = g_strdup_printf ("odm-import-%d", n);
+  g_autofree char *db = NULL;
+  g_autofree char *xml = g_build_filename (bench.tmp_dir, "odm.xml", NULL);
+  g_autofree char *empty = g_build_filename (bench.tmp_dir, "odm-empty.db", NULL);
+  g_autoptr(GArray) t_export = doubles ();
+  g_autoptr(GArray) t_lint = doubles ();
+  g_autoptr(GArray) t_import = doubles ();
+  long export_peak = 0, lint_peak = 0, import_peak = 0;
+  /* The memory-only figure (10 000 patients, 400 MB, and xmllint building its whole tree) once. */
+  int reps = bench.quick || !with_import ? 1 : 3;
+  double mb;
+  Spawned run;
+
+  if (!wanted (name) && !wanted (import_name) && !wanted ("odm"))
+    return;
+  db = odm_trial (n);
+  progress ("%s (%d repetitions)", name, reps);
+
+  for (int rep = 0; rep < reps; rep++)
+    {
+      const char *export_argv[] = { bench.cli, "export-odm", "--database", db, "--out", xml,
+                                    "--force", NULL };
+      const char *lint_argv[] = { "/usr/bin/xmllint", "--noout", xml, NULL };
+
+      if (!spawn_measure (export_argv, NULL, NULL, &run) || run.status != 0)
+        g_error ("parasol-cli export-odm failed (exit %d)", run.status);
+      push (t_export, run.exit_ms);
+      export_peak = MAX (export_peak, run.maxrss_kb);
+      spawned_clear (&run);
+      if (!spawn_measure (lint_argv, NULL, NULL, &run) || run.status != 0)
+        g_error ("xmllint --noout failed (exit %d)", run.status);
+      push (t_lint, run.exit_ms);
+      lint_peak = MAX (lint_peak, run.maxrss_kb);
+      spawned_clear (&run);
+
+      if (with_import)
+        {
+          const char *init_argv[] = { bench.cli, "init", "--database", empty, NULL };
+          const char *import_argv[] = { bench.cli, "import-odm", xml, "--database", empty, NULL };
+
+          remove_db (empty);
+          if (!spawn_measure (init_argv, NULL, NULL, &run) || run.status != 0)
+            g_error ("parasol-cli init failed (exit %d)", run.status);
+          spawned_clear (&run);
+          if (!spawn_measure (import_argv, NULL, NULL, &run) || run.status != 0)
+            g_error ("parasol-cli import-odm failed (exit %d): %s", run.status, run.out);
+          push (t_import, run.exit_ms);
+          import_peak = MAX (import_peak, run.maxrss_kb);
+          spawned_clear (&run);
+        }
+    }
+
+  mb = file_mb (xml);
+  emit (name, n, median (t_export), "xmllint --noout on the same file", median (t_lint),
+        export_peak,
+        "\"cycles_per_patient\": 12, \"mb\": %.1f, \"mb_per_s\": %.1f, "
+        "\"baseline_mb_per_s\": %.1f, \"baseline_peak_rss_kb\": %ld, \"reps\": %d, "
+        "\"note\": \"ms = whole parasol-cli export-odm process (open, protocol, write, fsync, "
+        "rename); peak_rss_kb from wait4\"",
+        mb, mb / (median (t_export) / 1000), mb / (median (t_lint) / 1000), lint_peak, reps);
+  if (with_import)
+    emit (import_name, n, median (t_import), "xmllint --noout on the same file", median (t_lint),
+          import_peak,
+          "\"cycles_per_patient\": 12, \"mb\": %.1f, \"mb_per_s\": %.1f, "
+          "\"baseline_mb_per_s\": %.1f, \"reps\": %d, "
+          "\"note\": \"ms = whole parasol-cli import-odm process into an empty database: guard "
+          "scan, streaming parse with ODM 1.3.2 schema validation, every value checked and "
+          "written with its audit row, one transaction\"",
+          mb, mb / (median (t_import) / 1000), mb / (median (t_lint) / 1000), reps);
+  remove_db (empty);
+  g_unlink (xml);
+}
+
 /* ---- main ----------------------------------------------------------------------------------- */
 
 int
@@ -1996,7 +2199,7 @@ main (int   argc,
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "Smaller N and fewer repetitions (CI smoke)", NULL },
     { "only", 'o', 0, G_OPTION_ARG_STRING, &only,
       "Only the figures whose name starts with NAME (demo, patient-list, store-open, audit-check, "
-      "filter, writes, screening, schedules, print, startup, swimmer, protocol-load)", "NAME" },
+      "filter, writes, screening, schedules, print, startup, swimmer, protocol-load, odm)", "NAME" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       "Where demo databases are cached (default $XDG_CACHE_HOME/parasol-bench)", "DIR" },
     { "reps", 'r', 0, G_OPTION_ARG_INT, &reps, "Repetitions per figure (default 5, quick 3)", "N" },
@@ -2053,6 +2256,7 @@ main (int   argc,
       figure_swimmer_render (1000);
       figure_swimmer_export (1000);
       figure_protocol_load (12000);
+      figure_odm (200, TRUE);
     }
   else
     {
@@ -2077,6 +2281,8 @@ main (int   argc,
       figure_swimmer_render (10000);
       figure_swimmer_export (1000);
       figure_protocol_load (119880); /* 12 labs x 9990: within the 10 000 units per lab, about 4 MB */
+      figure_odm (1000, TRUE);
+      figure_odm (10000, FALSE);
     }
 
   if (!keep_tmp)
