@@ -1196,6 +1196,8 @@ parse_labs (ParasolProtocol *self,
         lab->display_unit = g_strdup (lab->unit);
       lab->plausible_min = prop_double (p, n, "plausible-min", 0);
       lab->plausible_max = prop_double (p, n, "plausible-max", 0);
+      lab->uln_min = prop_double (p, n, "uln-min", NAN);
+      lab->uln_max = prop_double (p, n, "uln-max", NAN);
       lab->needs_uln = prop_bool (n, "needs-uln", FALSE);
       window = prop (n, "window");
       lab->window = window ? window_from_string (window) : PARASOL_WINDOW_LAB;
@@ -1205,6 +1207,10 @@ parse_labs (ParasolProtocol *self,
       check_unique (p, seen, "lab", lab->id, lab->line);
       if (!(lab->plausible_min < lab->plausible_max))
         problem_add (p, lab->line, _("lab “%s”: plausible-min must be below plausible-max"), lab->id);
+      if (isnan (lab->uln_min) != isnan (lab->uln_max) ||
+          (!isnan (lab->uln_min) && !(lab->uln_min > 0 && lab->uln_min < lab->uln_max)))
+        problem_add (p, lab->line, _("lab “%s”: give uln-min and uln-max together, with 0 < uln-min < "
+                                     "uln-max"), lab->id);
 
       canonical = g_new0 (ParasolUnitDef, 1);
       canonical->unit = g_strdup (lab->unit);

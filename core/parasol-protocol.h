@@ -116,6 +116,10 @@ typedef struct {
   GPtrArray         *codes;            /* char*, laboratory test codes for imports */
   double             plausible_min;    /* canonical unit */
   double             plausible_max;
+  /* Where a ULN of this lab plausibly lies (canonical unit), NAN when the protocol gives no
+   * range; a ULN outside it was most likely typed in another unit. */
+  double             uln_min;
+  double             uln_max;
   gboolean           needs_uln;
   ParasolWindowKind  window;
   int                line;

@@ -767,6 +767,25 @@ parasol_schedule_check_order (const ParasolSchedule *schedule,
       return FALSE;
     }
 
+  /* Never earlier than the previous day 1 plus its length, less the visit window */
+  {
+    int window = (int) g_date_days_between (&prev->window_start, &prev->planned_start);
+    GDate earliest = date_plus (&prev->start, prev->length_days - MAX (window, 0));
+    char c[16];
+
+    if (g_date_compare (day1, &earliest) < 0)
+      {
+        g_set_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER,
+                     _("Cycle %d cannot start on %s: the previous cycle (%d) starts on %s and "
+                       "lasts %d days, so with the visit window of %d days the earliest day 1 is "
+                       "%s; choose a date on or after it"),
+                     cycle, parasol_date_format (day1, a, sizeof a), cycle - 1,
+                     parasol_date_format (&prev->start, b, sizeof b), prev->length_days,
+                     MAX (window, 0), parasol_date_format (&earliest, c, sizeof c));
+        return FALSE;
+      }
+  }
+
   return TRUE;
 }
 

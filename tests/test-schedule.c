@@ -381,8 +381,19 @@ test_order_and_invalid (void)
   g_assert_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER);
   g_assert_nonnull (strstr (error->message, "2025-03-03"));
   g_clear_error (&error);
+  /* Regression (issue 8): cycle 2 the day after C1D1 was accepted.  The earliest day 1 is the
+   * previous day 1 + its length (21) - the visit window (3): 2025-03-21. */
   d = fixture_date (2025, 3, 4);
+  g_assert_false (parasol_schedule_check_order (s, 2, &d, &error));
+  g_assert_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER);
+  g_assert_nonnull (strstr (error->message, "2025-03-21"));
+  g_clear_error (&error);
+  d = fixture_date (2025, 3, 20);
+  g_assert_false (parasol_schedule_check_order (s, 2, &d, &error));
+  g_clear_error (&error);
+  d = fixture_date (2025, 3, 21);
   g_assert_true (parasol_schedule_check_order (s, 2, &d, &error));
+  g_assert_no_error (error);
   d = fixture_date (2025, 3, 1);
   g_assert_false (parasol_schedule_check_order (s, 1, &d, &error));
   g_clear_error (&error);
