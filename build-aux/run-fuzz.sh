@@ -8,13 +8,14 @@
 # Logs: BUILD_DIR/fuzz-logs/TARGET/.  Environment: BUILD_DIR (default _build-fuzz), JOBS (default: the number of CPUs).
 # New inputs found are kept in BUILD_DIR/fuzz-corpus/TARGET (the seed corpus in the repository
 # is read, never written).  A crash leaves BUILD_DIR/fuzz-artifacts/TARGET/crash-* and makes this
-# script exit 1: copy the file to tests/data/protocols/fuzz-NAME.xml so that the fuzz-replay
-# test of the reliability suite keeps it harmless, and fix the loader.
+# script exit 1: copy the file to tests/data/protocols/fuzz-NAME.xml (tests/data/lab-imports/
+# fuzz-NAME.csv for the CSV importer) so that the fuzz-TARGET-replay test of the reliability
+# suite keeps it harmless, and fix the code.
 set -eu
 
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-protocol}
+targets=${*:-protocol lab-import}
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=$(realpath -m "${BUILD_DIR:-$src/_build-fuzz}")
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
