@@ -443,6 +443,70 @@ test_start_check (void)
   g_assert_cmpstr (message, ==, "delay: ANC 1.49 × 10^9/L < 1.5 × 10^9/L");
 }
 
+static int
+cmp_strings (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
+/* The UIDs of a calendar's events, sorted; asserts that none repeats */
+static GPtrArray *
+ics_uids (const char *ics)
+{
+  g_auto(GStrv) lines = g_strsplit (ics, "\r\n", -1);
+  GPtrArray *uids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "UID:"))
+      g_ptr_array_add (uids, g_strdup (lines[i]));
+  g_ptr_array_sort (uids, (GCompareFunc) cmp_strings);
+  for (guint i = 1; i < uids->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (uids, i - 1), !=, g_ptr_array_index (uids, i));
+  return uids;
+}
+
+/* Regression (issue 8): administration events carried their date in the UID, so a delay made
+ * new events and a calendar that re-imported the file showed every dose twice. */
+static void
+test_ics_uids_stable (void)
+{
+  g_autoptr(ParasolRegimen) r = fixture_regimen ();
+  g_autoptr(ParasolSchedule) before = NULL;
+  g_autoptr(ParasolSchedule) after = NULL;
+  g_autoptr(ParasolPatientFacts) facts = parasol_patient_facts_new ();
+  g_autoptr(ParasolCycleRecord) rec = parasol_cycle_record_new ();
+  g_autoptr(GDateTime) stamp = g_date_time_new_utc (2025, 12, 1, 9, 30, 0);
+  g_autofree char *ics_before = NULL, *ics_after = NULL;
+  g_autoptr(GPtrArray) uids_before = NULL;
+  g_autoptr(GPtrArray) uids_after = NULL;
+  ParasolScheduleOptions options;
+  GDate c1d1 = fixture_date (2025, 12, 15);
+
+  parasol_schedule_options_init (&options);
+  options.max_maintenance_cycles = 2;
+  before = parasol_schedule_build (r, "anlotinib", NULL, &c1d1, facts, NULL, &options, NULL);
+  rec->number = 2;
+  rec->start = fixture_date (2026, 1, 12);   /* planned 2026-01-05: a week late */
+  rec->status = g_strdup ("delayed");
+  rec->reason = g_strdup ("PLT 82");
+  g_ptr_array_add (facts->cycles, g_steal_pointer (&rec));
+  after = parasol_schedule_build (r, "anlotinib", NULL, &c1d1, facts, NULL, &options, NULL);
+
+  ics_before = parasol_ics_from_schedule (before, "BTN-001", stamp);
+  ics_after = parasol_ics_from_schedule (after, "BTN-001", stamp);
+  g_assert_cmpstr (ics_before, !=, ics_after);   /* the events moved */
+  uids_before = ics_uids (ics_before);
+  uids_after = ics_uids (ics_after);
+  g_assert_cmpuint (uids_before->len, >, 20);
+  /* Every event keeps its UID (the calendar runs a week longer, so it may gain an event) */
+  g_assert_cmpuint (uids_after->len, >=, uids_before->len);
+  for (guint i = 0; i < uids_before->len; i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (uids_after, g_ptr_array_index (uids_before, i),
+                                                     g_str_equal, NULL));
+  g_assert_nonnull (strstr (ics_after, "UID:BTN-001-c2-administration-d2@parasol\r\n"));
+}
+
 static void
 test_ics (void)
 {
@@ -535,6 +599,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/schedule/order", test_order_and_invalid);
   g_test_add_func ("/schedule/start-check", test_start_check);
   g_test_add_func ("/schedule/ics", test_ics);
+  g_test_add_func ("/schedule/ics-uids-stable", test_ics_uids_stable);
 
   return g_test_run ();
 }
