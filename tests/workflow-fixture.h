@@ -45,14 +45,12 @@ wf_iso (const GDate *date)
   return parasol_date_to_iso (date);
 }
 
+/* Creates the database at f->db with the trial */
 static inline void
-wf_set_up (WorkflowFixture *f,
-           gconstpointer    data)
+wf_set_up_store (WorkflowFixture *f)
 {
   g_autoptr(GError) error = NULL;
 
-  f->dir = cli_make_tmpdir ();
-  f->db = g_build_filename (f->dir, "trial.db", NULL);
   f->store = test_open_store (f->db, TRUE);
   f->protocol = parasol_protocol_new_default (&error);
   g_assert_no_error (error);
@@ -62,6 +60,15 @@ wf_set_up (WorkflowFixture *f,
                                            parasol_protocol_get_version (f->protocol),
                                            parasol_protocol_get_source (f->protocol), &error));
   g_assert_no_error (error);
+}
+
+static inline void
+wf_set_up (WorkflowFixture *f,
+           gconstpointer    data)
+{
+  f->dir = cli_make_tmpdir ();
+  f->db = g_build_filename (f->dir, "trial.db", NULL);
+  wf_set_up_store (f);
 }
 
 static inline void
