@@ -673,3 +673,32 @@ parasol_administration_delay (ParasolStore    *store,
   d->deviation = c->deviation;
   return g_steal_pointer (&d);
 }
+
+/* ---- arm correction ---------------------------------------------------------------------------- */
+
+gint64
+parasol_administration_correct_arm (ParasolStore    *store,
+                                    ParasolProtocol *protocol,
+                                    gint64           patient_id,
+                                    const char      *arm,
+                                    const char      *reason,
+                                    GError         **error)
+{
+  g_return_val_if_fail (PARASOL_IS_STORE (store), 0);
+  g_return_val_if_fail (protocol != NULL, 0);
+
+  if (arm == NULL || parasol_protocol_find_arm (protocol, arm) == NULL)
+    {
+      GPtrArray *arms = parasol_protocol_get_arms (protocol);
+      g_autoptr(GString) ids = g_string_new (NULL);
+
+      for (guint i = 0; i < arms->len; i++)
+        g_string_append_printf (ids, "%s%s", i ? ", " : "",
+                                ((const ParasolArmDef *) g_ptr_array_index (arms, i))->id);
+      g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID,
+                   _("Unknown arm “%s”; the protocol’s arms are: %s"), arm ? arm : "", ids->str);
+      return 0;
+    }
+  return parasol_store_correct_arm (store, patient_id, arm, parasol_protocol_get_version (protocol),
+                                    reason, error);
+}

@@ -116,6 +116,16 @@ ParasolDelay     *parasol_administration_delay  (ParasolStore           *store,
                                                  const char             *reason,
                                                  GError                **error);
 
+/* The arm cannot change after the first dose; a mistake is corrected here, with its reason
+ * (required), which the audit trail shows as "Correction: REASON".  @arm must be one of the
+ * protocol's arms.  Returns the assignment row id, or 0 with @error. */
+gint64            parasol_administration_correct_arm (ParasolStore    *store,
+                                                      ParasolProtocol *protocol,
+                                                      gint64           patient_id,
+                                                      const char      *arm,
+                                                      const char      *reason,
+                                                      GError         **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolGivenDose, parasol_given_dose_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolDelay, parasol_delay_free)
 

@@ -389,6 +389,9 @@ parasol_store_set_patient_field (ParasolStore *self,
     old_value = store_column_strdup (stmt, 0);
   version = sqlite3_column_int64 (stmt, 1);
   sqlite3_reset (stmt);
+  if (g_str_equal (field->name, "arm") &&
+      !store_arm_change_allowed (self, patient_id, old_value, normalised, error))
+    goto fail;
 
   if (expected_version != 0 && expected_version != version)
     {

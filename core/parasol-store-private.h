@@ -60,6 +60,7 @@ struct _ParasolStore
   GArray     *pending;      /* PendingChange, emitted after the outermost commit */
   gint64      data_version;
   gboolean    read_only;
+  gboolean    arm_correction; /* parasol_store_correct_arm() is writing: the arm may change */
 };
 
 typedef enum {
@@ -160,5 +161,13 @@ gboolean store_query_int (ParasolStore *self,
 
 gboolean store_migrate (ParasolStore *self,
                         GError      **error);
+
+/* parasol-store-treatment.c: may @patient_id's arm change from @old_arm to @new_arm?  Not after
+ * the first dose, except through parasol_store_correct_arm(). */
+gboolean store_arm_change_allowed (ParasolStore  *self,
+                                   gint64         patient_id,
+                                   const char    *old_arm,
+                                   const char    *new_arm,
+                                   GError       **error);
 
 G_END_DECLS

@@ -329,6 +329,59 @@ test_skip (WorkflowFixture *f,
   parasol_given_dose_free (g);
 }
 
+/* Regression (issue 8): the arm could change after the first dose.  A mistake is corrected with
+ * a documented correction that the audit trail shows. */
+static void
+test_arm_locked (WorkflowFixture *f,
+                 gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = enrolled_patient (f, "S-A60", "control", 10, 8);
+  const char *version = parasol_protocol_get_version (f->protocol);
+  g_autoptr(GPtrArray) audit = NULL;
+  ParasolGivenDose *g;
+  gboolean seen = FALSE;
+
+  /* before the first dose the investigator may still change it */
+  g_assert_cmpint (parasol_store_record_assignment (f->store, id, "control", "anlotinib", version,
+                                                    "VIM re-read", &error), >, 0);
+  g_assert_no_error (error);
+  g = give (f, id, "anlotinib", 8, 12, NULL, &error);
+  g_assert_no_error (error);
+  parasol_given_dose_free (g);
+
+  g_assert_cmpint (parasol_store_record_assignment (f->store, id, "control", "control", version,
+                                                    "changed mind", &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "--correction"));
+  g_clear_error (&error);
+  g_assert_false (parasol_store_set_patient_field (f->store, id, "arm", "control", 0, "x", &error));
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_cmpint (parasol_administration_correct_arm (f->store, f->protocol, id, "control", NULL,
+                                                       &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  g_assert_cmpint (parasol_administration_correct_arm (f->store, f->protocol, id, "nope", "x",
+                                                       &error), ==, 0);
+  g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (parasol_administration_correct_arm (f->store, f->protocol, id, "control",
+                                                       "entered on the wrong patient", &error), >, 0);
+  g_assert_no_error (error);
+
+  audit = parasol_store_audit_list (f->store, "patient", id, 0, &error);
+  for (guint i = 0; i < audit->len; i++)
+    {
+      const ParasolAuditEntry *a = g_ptr_array_index (audit, i);
+      if (g_strcmp0 (a->field, "arm") == 0 && g_strcmp0 (a->new_value, "control") == 0 &&
+          g_strcmp0 (a->reason, "Correction: entered on the wrong patient") == 0)
+        seen = TRUE;
+    }
+  g_assert_true (seen);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -339,6 +392,7 @@ main (int argc, char **argv)
   g_test_add ("/administration/cycle1-eligibility", WorkflowFixture, NULL, wf_set_up, test_cycle1_eligibility, wf_tear_down);
   g_test_add ("/administration/first-dose-lapsed", WorkflowFixture, NULL, wf_set_up, test_first_dose_lapsed, wf_tear_down);
   g_test_add ("/administration/delay", WorkflowFixture, NULL, wf_set_up, test_delay, wf_tear_down);
+  g_test_add ("/administration/arm-locked", WorkflowFixture, NULL, wf_set_up, test_arm_locked, wf_tear_down);
   g_test_add ("/administration/skip", WorkflowFixture, NULL, wf_set_up, test_skip, wf_tear_down);
   return g_test_run ();
 }

@@ -23,6 +23,7 @@
 #include "parasol-assignment.h"
 #include "parasol-cli.h"
 #include "parasol-cli-commands.h"
+#include "parasol-administration.h"
 #include "parasol-eligibility.h"
 #include "parasol-protocol.h"
 
@@ -1068,7 +1069,11 @@ parasol_cli_assign (int    argc,
 {
   g_autofree char *confirm = NULL;
   g_autofree char *reason = NULL;
+  gboolean correction = FALSE;
   const GOptionEntry entries[] = {
+    { "correction", 0, 0, G_OPTION_ARG_NONE, &correction,
+      N_("Correct an arm recorded by mistake after treatment began (with --confirm ARM and --reason)"),
+      NULL },
     { "confirm", 'c', 0, G_OPTION_ARG_STRING, &confirm,
       N_("Assign this arm (the proposal, or an override with --reason)"), N_("ARM") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
@@ -1092,6 +1097,9 @@ parasol_cli_assign (int    argc,
                                  "trace; with --confirm, record the investigator’s decision."), 1);
   if (status != PARASOL_CLI_OK)
     return status;
+
+  if (correction && confirm == NULL)
+    return parasol_cli_usage_error (_("--correction needs --confirm ARM and --reason TEXT"));
 
   if (!open_context (argv[1], &store, &protocol, &patient_id, &error))
     return parasol_cli_fail (error);
@@ -1138,11 +1146,14 @@ parasol_cli_assign (int    argc,
       return PARASOL_CLI_OK;
     }
 
-  if (!parasol_assignment_check_choice (protocol, a, confirm, reason, &is_override, &error))
+  if (correction)
+    /* After the first dose the arm changes only as a documented correction (core's rule) */
+    id = parasol_administration_correct_arm (store, protocol, patient_id, confirm, reason, &error);
+  else if (!parasol_assignment_check_choice (protocol, a, confirm, reason, &is_override, &error))
     return parasol_cli_fail (error);
-
-  id = parasol_store_record_assignment (store, patient_id, proposed, confirm, a->protocol_version,
-                                        reason, &error);
+  else
+    id = parasol_store_record_assignment (store, patient_id, proposed, confirm, a->protocol_version,
+                                          reason, &error);
   if (id == 0)
     return parasol_cli_fail (error);
 
