@@ -1466,6 +1466,22 @@ parse_criteria (ParasolProtocol *self,
     }
 }
 
+
+static gboolean
+marker_method_from_word (const char          *word,
+                         ParasolMarkerMethod *method)
+{
+  static const char *const names[] = { "percent", "hscore", "amplified" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (word, names[i]))
+      {
+        *method = (ParasolMarkerMethod) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static void
 parse_biomarkers (ParasolProtocol *self,
                   xmlNode         *biomarkers,
@@ -1485,6 +1501,23 @@ parse_biomarkers (ParasolProtocol *self,
       m->id = prop (n, "id");
       m->name = prop (n, "name");
       m->configurable = prop_bool (n, "configurable", FALSE);
+      {
+        g_autofree char *needs = prop (n, "negative-needs");
+        g_auto(GStrv) words = needs ? g_strsplit_set (needs, " \t\n", -1) : NULL;
+
+        for (guint w = 0; words != NULL && words[w] != NULL; w++)
+          {
+            ParasolMarkerMethod method;
+
+            if (*words[w] == '\0')
+              continue;
+            if (!marker_method_from_word (words[w], &method))
+              problem_add (p, m->line, _("biomarker “%s”: negative-needs lists “%s”; the methods "
+                                         "are percent, hscore and amplified"), m->id, words[w]);
+            else
+              m->negative_needs |= 1u << method;
+          }
+      }
       m->note = child_text (n, "note");
       m->thresholds = g_array_new (FALSE, TRUE, sizeof (ParasolMarkerThreshold));
       check_unique (p, seen, "biomarker", m->id, m->line);

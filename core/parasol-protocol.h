@@ -135,6 +135,10 @@ typedef struct {
   char      *id;                       /* "dll3" */
   char      *name;                     /* "DLL3" */
   GArray    *thresholds;               /* ParasolMarkerThreshold: positive if any holds */
+  /* negative-needs="percent amplified": the methods whose negative (newest) result a negative
+   * needs, as a mask of 1 << ParasolMarkerMethod; 0 (the default) means every method with a
+   * cut-off.  Until then the marker is undecided, like a pending result. */
+  guint      negative_needs;
   gboolean   configurable;
   char      *note;
   int        line;
