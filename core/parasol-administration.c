@@ -702,3 +702,84 @@ parasol_administration_correct_arm (ParasolStore    *store,
   return parasol_store_correct_arm (store, patient_id, arm, parasol_protocol_get_version (protocol),
                                     reason, error);
 }
+
+/* ---- what a dose calculation may be asked for ---------------------------------------------------- */
+
+static guint
+max_levels (GPtrArray *drugs,
+            guint      levels)
+{
+  for (guint i = 0; drugs != NULL && i < drugs->len; i++)
+    {
+      const ParasolDrug *d = g_ptr_array_index (drugs, i);
+      if (d->dose_levels != NULL)
+        levels = MAX (levels, d->dose_levels->len);
+    }
+  return levels;
+}
+
+gboolean
+parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
+                                           const ParasolPatientFacts *facts,
+                                           const char                *arm,
+                                           const char                *ici,
+                                           int                        cycle,
+                                           int                        dose_level,
+                                           double                     bsa_cap_m2,
+                                           GError                   **error)
+{
+  guint levels = 1;
+
+  g_return_val_if_fail (regimen != NULL, FALSE);
+
+  if (facts != NULL)
+    {
+      const char *key = patient_key (facts);
+
+      if (facts->arm != NULL && arm != NULL && g_strcmp0 (facts->arm, arm) != 0)
+        {
+          g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID,
+                       _("Patient %s is confirmed on arm %s; doses for arm %s are not calculated "
+                         "for them. Leave out --arm, or calculate without the patient ID (giving "
+                         "the measurements) for a what-if"), key, facts->arm, arm);
+          return FALSE;
+        }
+      if (g_date_valid (&facts->c1d1) && facts->ici != NULL && ici != NULL &&
+          g_strcmp0 (facts->ici, ici) != 0)
+        {
+          g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID,
+                       _("Patient %s was enrolled with %s; doses of %s are not calculated for them. "
+                         "Leave out --ici, or calculate without the patient ID for a what-if"),
+                       key, facts->ici, ici);
+          return FALSE;
+        }
+    }
+  if (cycle < 1 || cycle > 999)
+    {
+      g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID,
+                   _("Cycle %d is outside 1–999"), cycle);
+      return FALSE;
+    }
+  levels = max_levels (regimen->backbone, levels);
+  levels = max_levels (regimen->icis, levels);
+  for (guint i = 0; regimen->arms != NULL && i < regimen->arms->len; i++)
+    levels = max_levels (((const ParasolArmRegimen *) g_ptr_array_index (regimen->arms, i))->drugs,
+                         levels);
+  if (dose_level < 0 || (guint) dose_level >= levels)
+    {
+      g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID,
+                   _("Dose level %d does not exist: the protocol lists levels 0 (full dose) to "
+                     "%u"), dose_level, levels - 1);
+      return FALSE;
+    }
+  if (!isnan (bsa_cap_m2) && !(bsa_cap_m2 >= 1.0 && bsa_cap_m2 <= 3.0))
+    {
+      g_autofree char *v = parasol_protocol_format_number (bsa_cap_m2);
+
+      g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID,
+                   _("A BSA cap of %s m² is not plausible; caps lie between 1.0 and 3.0 m² (2.0 "
+                     "is usual)"), v);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -126,6 +126,20 @@ gint64            parasol_administration_correct_arm (ParasolStore    *store,
                                                       const char      *reason,
                                                       GError         **error);
 
+/* Checks what a dose calculation is asked for.  For a patient (@facts not NULL): refuses an arm
+ * other than the confirmed one and, once enrolled, a checkpoint inhibitor other than the chosen
+ * one (a what-if calculation is done without a patient ID).  Always: a cycle outside 1–999, a
+ * dose level beyond the deepest reduction the protocol lists, a BSA cap outside 1.0–3.0 m²
+ * (NAN: none). */
+gboolean          parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
+                                                             const ParasolPatientFacts *facts,
+                                                             const char                *arm,
+                                                             const char                *ici,
+                                                             int                        cycle,
+                                                             int                        dose_level,
+                                                             double                     bsa_cap_m2,
+                                                             GError                   **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolGivenDose, parasol_given_dose_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolDelay, parasol_delay_free)
 

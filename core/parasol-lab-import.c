@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -78,7 +79,7 @@ parasol_lab_import_read (const char  *path,
   if (st.st_size > PARASOL_LAB_IMPORT_MAX_SIZE)
     {
       g_set_error (error, PARASOL_LAB_IMPORT_ERROR, PARASOL_LAB_IMPORT_ERROR_FILE,
-                   _("%s is too large to import (%" G_GUINT64_FORMAT " bytes; at most %d MiB); "
+                   _("%s is too large to import (%" PRIu64 " bytes; at most %d MiB); "
                      "split it into smaller files"),
                    path, (guint64) st.st_size, PARASOL_LAB_IMPORT_MAX_SIZE / (1024 * 1024));
       close (fd);

@@ -382,6 +382,43 @@ test_arm_locked (WorkflowFixture *f,
   g_assert_true (seen);
 }
 
+/* Regression (issue 8): `dose ID --arm X` for a patient confirmed on Y, and --bsa-cap 0.1 */
+static void
+test_dose_request (WorkflowFixture *f,
+                   gconstpointer    data)
+{
+  const ParasolRegimen *regimen = parasol_protocol_get_regimen (f->protocol);
+  g_autoptr(GError) error = NULL;
+  gint64 id = enrolled_patient (f, "S-A70", "anlotinib", 10, 8);
+  g_autoptr(ParasolPatientFacts) facts = parasol_store_load_patient (f->store, id, &error);
+
+  g_assert_true (parasol_administration_check_dose_request (regimen, facts, "anlotinib", NULL, 1, 0,
+                                                            NAN, &error));
+  g_assert_false (parasol_administration_check_dose_request (regimen, facts, "xpo1", NULL, 1, 0,
+                                                             NAN, &error));
+  g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (parasol_administration_check_dose_request (regimen, facts, NULL, "durvalumab", 1,
+                                                             0, NAN, &error));
+  g_clear_error (&error);
+  /* a what-if without a patient may name any arm */
+  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, "xpo1", "durvalumab", 1,
+                                                            0, NAN, &error));
+  /* the BSA cap at its bounds */
+  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 1.0, &error));
+  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 3.0, &error));
+  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 0.99, &error));
+  g_clear_error (&error);
+  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 30, &error));
+  g_clear_error (&error);
+  /* dose levels 0..2 (etoposide 1, 0.75, 0.5), cycles 1..999 */
+  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 999, 2, NAN, &error));
+  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 3, NAN, &error));
+  g_clear_error (&error);
+  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1000, 0, NAN, &error));
+  g_clear_error (&error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -393,6 +430,7 @@ main (int argc, char **argv)
   g_test_add ("/administration/first-dose-lapsed", WorkflowFixture, NULL, wf_set_up, test_first_dose_lapsed, wf_tear_down);
   g_test_add ("/administration/delay", WorkflowFixture, NULL, wf_set_up, test_delay, wf_tear_down);
   g_test_add ("/administration/arm-locked", WorkflowFixture, NULL, wf_set_up, test_arm_locked, wf_tear_down);
+  g_test_add ("/administration/dose-request", WorkflowFixture, NULL, wf_set_up, test_dose_request, wf_tear_down);
   g_test_add ("/administration/skip", WorkflowFixture, NULL, wf_set_up, test_skip, wf_tear_down);
   return g_test_run ();
 }

@@ -17,6 +17,7 @@
 
 #include "parasol-cli.h"
 #include "parasol-cli-commands.h"
+#include "parasol-administration.h"
 #include "parasol-dosing.h"
 #include "parasol-eligibility.h"
 #include "parasol-ics.h"
@@ -470,6 +471,12 @@ parasol_cli_dose (int    argc,
       pd.input.dose_level = input.dose_level;
       input = pd.input;
     }
+
+  /* What may be asked (core's rules): the patient's own arm, plausible numbers */
+  if (!parasol_administration_check_dose_request (regimen, standalone ? NULL : patient.facts, arm,
+                                                  ici, cycle, dose_level,
+                                                  input.bsa_cap ? input.bsa_cap_m2 : NAN, &error))
+    return parasol_cli_fail (error);
 
   set = parasol_dosing_compute (regimen, arm, ici, cycle, &input, &error);
   if (set == NULL)
