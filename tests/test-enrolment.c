@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "parasol-demo.h"
 #include "parasol-enrolment.h"
 #include "workflow-fixture.h"
 
@@ -99,11 +100,53 @@ test_refused (WorkflowFixture *f,
   parasol_enrolment_free (e);
 }
 
+static void
+collect_id (const ParasolPatientRow *row,
+            gpointer                 user_data)
+{
+  g_array_append_val ((GArray *) user_data, row->id);
+}
+
+/* Regression (issue 8): 4 of the demo's first 33 enrolled patients were not eligible on their
+ * C1D1 by the engine (screening labs older than the protocol's 14 days that day). */
+static void
+test_demo_obeys_rules (WorkflowFixture *f,
+                       gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint enrolled = 0;
+
+  g_assert_true (parasol_demo_populate (f->store, f->protocol, 400, 1, &error));
+  g_assert_no_error (error);
+  g_assert_true (parasol_store_foreach_patient (f->store, 0, collect_id, ids, &error));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(ParasolPatientFacts) facts = parasol_store_load_patient (f->store,
+                                                                         g_array_index (ids, gint64, i),
+                                                                         &error);
+      g_autoptr(ParasolEligibility) el = NULL;
+
+      g_assert_no_error (error);
+      if (!g_date_valid (&facts->c1d1))
+        continue;
+      enrolled++;
+      el = parasol_eligibility_evaluate (f->protocol, facts, &facts->c1d1);
+      if (el->verdict != PARASOL_VERDICT_ELIGIBLE)
+        {
+          g_autofree char *why = parasol_enrolment_describe_failures (el);
+          g_error ("demo patient %s is not eligible on its C1D1: %s", facts->screening_number, why);
+        }
+    }
+  g_assert_cmpuint (enrolled, >, 250);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/enrolment/enrol", WorkflowFixture, NULL, wf_set_up, test_enrol, wf_tear_down);
+  g_test_add ("/enrolment/demo-obeys-rules", WorkflowFixture, NULL, wf_set_up, test_demo_obeys_rules, wf_tear_down);
   g_test_add ("/enrolment/refused", WorkflowFixture, NULL, wf_set_up, test_refused, wf_tear_down);
   return g_test_run ();
 }
