@@ -169,5 +169,11 @@ gboolean store_arm_change_allowed (ParasolStore  *self,
                                    const char    *old_arm,
                                    const char    *new_arm,
                                    GError       **error);
+/* parasol-store-treatment.c: a date of something that has happened (a sample, a report, an
+ * attestation, a dose, an outcome) is not after today nor before 1900.  An invalid date passes
+ * (whether one is required is the caller's check). */
+gboolean store_check_past_date    (const GDate   *date,
+                                   const char    *what,
+                                   GError       **error);
 
 G_END_DECLS

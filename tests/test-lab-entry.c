@@ -140,12 +140,51 @@ test_add (WorkflowFixture *f,
   g_assert_cmpuint (facts->labs->len, ==, 1);
 }
 
+/* Regression (issue 8): a biomarker report, an attestation, a response or an event dated ahead
+ * was stored.  The store refuses them, whoever writes. */
+static void
+test_store_past_dates (WorkflowFixture *f,
+                       gconstpointer    data)
+{
+  gint64 id = test_add_patient (f->store, "S-L02");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolBiomarkerResult) m = parasol_biomarker_result_new ();
+  g_autoptr(ParasolAttestation) a = parasol_attestation_new ();
+  g_autoptr(ParasolEvent) e = parasol_event_new ();
+
+  m->marker = g_strdup ("dll3");
+  m->method = PARASOL_MARKER_METHOD_PERCENT;
+  m->value = 60;
+  m->date = wf_days_from_today (1);
+  g_assert_cmpint (parasol_store_add_biomarker (f->store, id, m, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "after today"));
+  g_clear_error (&error);
+  m->date = wf_days_from_today (0);
+  g_assert_cmpint (parasol_store_add_biomarker (f->store, id, m, NULL, &error), >, 0);
+  g_assert_no_error (error);
+
+  a->criterion = g_strdup ("inc-01");
+  a->met = TRUE;
+  a->date = wf_days_from_today (30);
+  g_assert_cmpint (parasol_store_set_attestation (f->store, id, a, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  e->kind = g_strdup ("death");
+  g_date_set_dmy (&e->date, 31, 12, 1899);
+  g_assert_cmpint (parasol_store_add_event (f->store, id, e, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/lab-entry/uln-unit", WorkflowFixture, NULL, wf_set_up, test_uln_unit, wf_tear_down);
   g_test_add ("/lab-entry/sample-date", WorkflowFixture, NULL, wf_set_up, test_sample_date, wf_tear_down);
+  g_test_add ("/lab-entry/store-past-dates", WorkflowFixture, NULL, wf_set_up, test_store_past_dates, wf_tear_down);
   g_test_add ("/lab-entry/add", WorkflowFixture, NULL, wf_set_up, test_add, wf_tear_down);
   return g_test_run ();
 }
