@@ -1741,6 +1741,10 @@ parse_regimens (ParasolProtocol *self,
   r->gfr_cap_ml_min = prop_double (p, dosing, "gfr-cap", 125);
   r->bsa_cap_enabled = prop_bool (dosing, "bsa-cap", FALSE);
   r->bsa_cap_m2 = prop_double (p, dosing, "bsa-cap-m2", 2.0);
+  r->crcl_min_creatinine_umol_l = prop_double (p, dosing, "crcl-min-creatinine-umol-l", 0);
+  if (!(r->crcl_min_creatinine_umol_l >= 0 && r->crcl_min_creatinine_umol_l <= 200))
+    problem_add (p, line_of (dosing), _("dosing: crcl-min-creatinine-umol-l must lie between 0 "
+                                        "(off) and 200 µmol/L"));
 
   backbone = first_child (node, "backbone");
   for (xmlNode *n = backbone ? backbone->children : NULL; n != NULL; n = n->next)
