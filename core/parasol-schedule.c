@@ -509,6 +509,25 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
   schedule->visits = g_ptr_array_new_with_free_func ((GDestroyNotify) schedule_visit_free);
   schedule->warnings = g_ptr_array_new_with_free_func (g_free);
 
+  /* No drug's interval changes silently: say where the maintenance cycle is not the drug's own */
+  for (guint i = 0; i < drugs->len; i++)
+    {
+      const ParasolDrug *drug = g_ptr_array_index (drugs, i);
+      int own = drug->maintenance_cycle_days > 0 ? drug->maintenance_cycle_days
+                : regimen->maintenance_cycle_days > 0 ? regimen->maintenance_cycle_days
+                : regimen->cycle_days;
+
+      if (!(drug->phases & PARASOL_PHASE_MAINTENANCE) || own == schedule->maintenance_cycle_days)
+        continue;
+      g_ptr_array_add (schedule->warnings,
+                       g_strdup_printf (_("Maintenance cycles last %d days (the longest interval of "
+                                          "the drugs given, as the protocol's maintenance-combine "
+                                          "says): %s, given every %d days on its own, keeps its "
+                                          "days within each %d-day cycle"),
+                                        schedule->maintenance_cycle_days, drug->name, own,
+                                        schedule->maintenance_cycle_days));
+    }
+
   if (arm == NULL)
     g_ptr_array_add (schedule->warnings,
                      g_strdup (_("No arm assigned: the calendar shows the shared backbone and the "

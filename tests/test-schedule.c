@@ -583,6 +583,35 @@ test_ics (void)
   }
 }
 
+/* Regression (issue 8): with durvalumab (q4w in maintenance) anlotinib's days 1-14 q21d moved to
+ * a 28-day cycle without a word.  The calendar says so; without the mismatch it says nothing. */
+static void
+test_maintenance_combine (void)
+{
+  g_autoptr(ParasolRegimen) r = fixture_regimen ();
+  g_autoptr(ParasolSchedule) durva = NULL;
+  g_autoptr(ParasolSchedule) atezo = NULL;
+  GDate c1d1 = fixture_date (2025, 3, 3);
+  gboolean said = FALSE;
+
+  durva = parasol_schedule_build (r, "anlotinib", "durvalumab", &c1d1, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (durva->maintenance_cycle_days, ==, 28);
+  for (guint i = 0; i < durva->warnings->len; i++)
+    {
+      const char *w = g_ptr_array_index (durva->warnings, i);
+      if (strstr (w, "anlotinib") != NULL && strstr (w, "every 21 days") != NULL &&
+          strstr (w, "28-day cycle") != NULL)
+        said = TRUE;
+      g_assert_null (strstr (w, "durvalumab, given"));
+    }
+  g_assert_true (said);
+
+  atezo = parasol_schedule_build (r, "anlotinib", "atezolizumab", &c1d1, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (atezo->maintenance_cycle_days, ==, 21);
+  for (guint i = 0; i < atezo->warnings->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (atezo->warnings, i), "Maintenance cycles last"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -600,6 +629,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/schedule/start-check", test_start_check);
   g_test_add_func ("/schedule/ics", test_ics);
   g_test_add_func ("/schedule/ics-uids-stable", test_ics_uids_stable);
+  g_test_add_func ("/schedule/maintenance-combine", test_maintenance_combine);
 
   return g_test_run ();
 }
