@@ -17,7 +17,7 @@ int parasol_cli_audit_verify  (int argc, char **argv);
 int parasol_cli_audit_show    (int argc, char **argv);
 int parasol_cli_backup        (int argc, char **argv);
 
-/* cli-protocol.c: protocol, screening data, eligibility and assignment */
+/* cli-screening.c: the protocol, screening data, eligibility and assignment */
 int parasol_cli_protocol_validate (int argc, char **argv);
 int parasol_cli_protocol_show     (int argc, char **argv);
 int parasol_cli_attest            (int argc, char **argv);

@@ -1,15 +1,15 @@
-/* cli-protocol.c — protocol, screening data, eligibility and arm assignment
+/* cli-screening.c — the protocol, screening data, eligibility and arm assignment
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   protocol validate FILE
  *   protocol show [--file FILE]
- *   lab add ID LAB VALUE --unit UNIT --date YYYY-MM-DD [--uln VALUE]
- *   lab import FILE.csv [--strict]
  *   attest ID CRITERION met|not_met [--note TEXT] [--source TEXT] [--date YYYY-MM-DD]
  *   biomarker add ID MARKER --percent P | --hscore H | --intensity W,M,S | --amplified yes|no | --pending
  *   screen ID [--date YYYY-MM-DD]
- *   assign ID [--confirm ARM [--reason TEXT]]
+ *   assign ID [--confirm ARM [--reason TEXT] [--correction]]
+ *
+ * lab add and lab import are in cli-labs.c, enrol, give and delay in cli-treatment.c.
  */
 #define G_LOG_DOMAIN "parasol-cli"
 
