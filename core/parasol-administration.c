@@ -783,3 +783,32 @@ parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
     }
   return TRUE;
 }
+
+char *
+parasol_administration_creatinine_warning (ParasolProtocol            *protocol,
+                                           const ParasolPatientDosing *pd,
+                                           int                         cycle)
+{
+  const ParasolRegimen *regimen;
+  const GDate *drawn;
+  int window, age;
+  char a[PARASOL_DATE_BUF_SIZE], b[PARASOL_DATE_BUF_SIZE];
+
+  g_return_val_if_fail (protocol != NULL, NULL);
+  g_return_val_if_fail (pd != NULL, NULL);
+
+  regimen = parasol_protocol_get_regimen (protocol);
+  drawn = &pd->input.creatinine_date;
+  if (!g_date_valid (drawn) || !g_date_valid (&pd->on))
+    return NULL;
+  window = cycle <= 1 ? parasol_protocol_get_window_days (protocol, PARASOL_WINDOW_LAB)
+                      : MAX (regimen->labs_before_days, 0);
+  age = (int) g_date_days_between (drawn, &pd->on);
+  if (age <= window)
+    return NULL;
+  return g_strdup_printf (_("The creatinine of %s is %d days old on %s, day 1 of cycle %d; the "
+                            "protocol allows %d days: the CrCl and the carboplatin dose rest on "
+                            "it, so draw a new one before dosing"),
+                          parasol_date_format (drawn, a, sizeof a), age,
+                          parasol_date_format (&pd->on, b, sizeof b), cycle, window);
+}

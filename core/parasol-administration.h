@@ -24,6 +24,7 @@
 
 #include <glib.h>
 
+#include "parasol-patient-dosing.h"
 #include "parasol-protocol.h"
 #include "parasol-schedule.h"
 #include "parasol-store.h"
@@ -139,6 +140,14 @@ gboolean          parasol_administration_check_dose_request (const ParasolRegime
                                                              int                        dose_level,
                                                              double                     bsa_cap_m2,
                                                              GError                   **error);
+
+/* A translated warning when the creatinine behind @pd (a patient's dosing input on the day 1 of
+ * cycle @cycle) is older than the protocol allows for that cycle: the laboratory validity window
+ * for cycle 1 (the screening labs), the start-of-cycle labs window (labs-before-days) after it.
+ * NULL when it is recent enough or there is none. */
+char             *parasol_administration_creatinine_warning (ParasolProtocol            *protocol,
+                                                             const ParasolPatientDosing *pd,
+                                                             int                         cycle);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolGivenDose, parasol_given_dose_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolDelay, parasol_delay_free)

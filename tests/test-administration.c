@@ -419,6 +419,41 @@ test_dose_request (WorkflowFixture *f,
   g_clear_error (&error);
 }
 
+/* Issue 8: a creatinine older than the protocol's window for the cycle gives a warning */
+static void
+test_stale_creatinine (WorkflowFixture *f,
+                       gconstpointer    data)
+{
+  const ParasolRegimen *regimen = parasol_protocol_get_regimen (f->protocol);
+  g_autoptr(GError) error = NULL;
+  gint64 id = wf_eligible_patient (f, "S-A80", 30, "control");   /* labs 30 days ago */
+  g_autoptr(ParasolPatientFacts) facts = parasol_store_load_patient (f->store, id, &error);
+  ParasolPatientDosing pd;
+  GDate on;
+  char *w;
+
+  /* cycle 1: the 14-day laboratory window; day 14 is still fine, day 15 is not */
+  on = wf_days_from_today (-30 + 14);
+  g_assert_true (parasol_patient_dosing_init (&pd, facts, regimen, &on, NULL, &error));
+  g_assert_null (parasol_administration_creatinine_warning (f->protocol, &pd, 1));
+  on = wf_days_from_today (-30 + 15);
+  g_assert_true (parasol_patient_dosing_init (&pd, facts, regimen, &on, NULL, &error));
+  w = parasol_administration_creatinine_warning (f->protocol, &pd, 1);
+  g_assert_nonnull (w);
+  g_assert_nonnull (strstr (w, "15 days old"));
+  g_free (w);
+
+  /* later cycles: the start-of-cycle labs window (3 days) */
+  on = wf_days_from_today (-30 + 3);
+  g_assert_true (parasol_patient_dosing_init (&pd, facts, regimen, &on, NULL, &error));
+  g_assert_null (parasol_administration_creatinine_warning (f->protocol, &pd, 2));
+  on = wf_days_from_today (-30 + 4);
+  g_assert_true (parasol_patient_dosing_init (&pd, facts, regimen, &on, NULL, &error));
+  w = parasol_administration_creatinine_warning (f->protocol, &pd, 2);
+  g_assert_nonnull (w);
+  g_free (w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -431,6 +466,7 @@ main (int argc, char **argv)
   g_test_add ("/administration/delay", WorkflowFixture, NULL, wf_set_up, test_delay, wf_tear_down);
   g_test_add ("/administration/arm-locked", WorkflowFixture, NULL, wf_set_up, test_arm_locked, wf_tear_down);
   g_test_add ("/administration/dose-request", WorkflowFixture, NULL, wf_set_up, test_dose_request, wf_tear_down);
+  g_test_add ("/administration/stale-creatinine", WorkflowFixture, NULL, wf_set_up, test_stale_creatinine, wf_tear_down);
   g_test_add ("/administration/skip", WorkflowFixture, NULL, wf_set_up, test_skip, wf_tear_down);
   return g_test_run ();
 }

@@ -484,6 +484,13 @@ parasol_cli_dose (int    argc,
 
   if (!standalone && pd.recalculate)
     g_ptr_array_add (set->warnings, parasol_patient_dosing_weight_warning (&pd, regimen));
+  if (!standalone)
+    {
+      char *stale = parasol_administration_creatinine_warning (protocol, &pd, cycle);
+
+      if (stale != NULL)
+        g_ptr_array_add (set->warnings, stale);
+    }
 
   if (parasol_cli_options.json)
     {
