@@ -242,6 +242,8 @@ parasol_store_add_patient (ParasolStore              *self,
                    _("A patient needs a screening number."));
       return 0;
     }
+  if (!store_check_past_date (&patient->birth_date, _("birth"), error))
+    return 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     {
@@ -363,6 +365,14 @@ parasol_store_set_patient_field (ParasolStore *self,
 
   if (!normalise_field_value (field, value, &normalised, error))
     return FALSE;
+  if (g_str_equal (field->name, "birth_date") && normalised != NULL)
+    {
+      GDate born;
+
+      if (parasol_store_parse_date (normalised, &born) &&
+          !store_check_past_date (&born, _("birth"), error))
+        return FALSE;
+    }
 
   if (!store_write_begin (self, error))
     return FALSE;

@@ -171,6 +171,17 @@ test_store_past_dates (WorkflowFixture *f,
   g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
   g_clear_error (&error);
 
+  /* a birth */
+  {
+    GDate tomorrow = wf_days_from_today (1);
+    g_autofree char *iso = wf_iso (&tomorrow);
+
+    g_assert_false (parasol_store_set_patient_field (f->store, id, "birth_date", iso, 0, "typo",
+                                                     &error));
+    g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
   e->kind = g_strdup ("death");
   g_date_set_dmy (&e->date, 31, 12, 1899);
   g_assert_cmpint (parasol_store_add_event (f->store, id, e, &error), ==, 0);
