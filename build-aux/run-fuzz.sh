@@ -14,13 +14,13 @@
 # New inputs found are kept in BUILD_DIR/fuzz-corpus/TARGET (the seed corpus in the repository
 # is read, never written).  A crash leaves BUILD_DIR/fuzz-artifacts/TARGET/crash-* and makes this
 # script exit 1: copy the file to tests/data/protocols/fuzz-NAME.xml (tests/data/odm/fuzz-NAME.xml
-# for the odm target) so that the fuzz-replay test of the reliability suite keeps it harmless,
-# and fix the loader.
+# for the odm target, tests/data/lab-imports/fuzz-NAME.csv for the CSV importer) so that the
+# fuzz-TARGET-replay test of the reliability suite keeps it harmless, and fix the code.
 set -eu
 
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-protocol input ics odm}
+targets=${*:-protocol input ics odm lab-import}
 timeout=${TIMEOUT:-2}
 n_targets=$(echo $targets | wc -w)
 src=$(cd "$(dirname "$0")/.." && pwd)

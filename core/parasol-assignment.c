@@ -96,6 +96,7 @@ eval_marker (Ctx               *ctx,
   g_autoptr(GPtrArray) positives = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) negatives = g_ptr_array_new_with_free_func (g_free);
   const ParasolBiomarkerResult *uncut = NULL;
+  const ParasolMarkerThreshold *untested = NULL;
   GPtrArray *out;
   GString *text;
 
@@ -132,11 +133,16 @@ eval_marker (Ctx               *ctx,
 
           if (g_strcmp0 (r->marker, def->id) != 0 || r->pending || r->method != t->method)
             continue;
-          if (best == NULL || r->id > best->id)
+          if (best == NULL || parasol_biomarker_result_is_newer (r, best))
             best = r;
         }
       if (best == NULL)
-        continue;
+        {
+          if (untested == NULL &&
+              (def->negative_needs == 0 || (def->negative_needs & (1u << t->method))))
+            untested = t;
+          continue;
+        }
       positive = parasol_biomarker_def_is_positive (def, best);
       g_ptr_array_add (positive ? positives : negatives,
                        explain_result (def, t, best, positive));
@@ -148,6 +154,17 @@ eval_marker (Ctx               *ctx,
       add_unique (ctx->a->missing, def->id);
       *explain = g_strdup_printf (_("%s: a %s result has no cut-off in this protocol"),
                                   def->name, parasol_marker_method_to_string (uncut->method));
+      return TRI_UNKNOWN;
+    }
+
+  /* Negative by one method while another the rule accepts was never done: undecided */
+  if (positives->len == 0 && untested != NULL)
+    {
+      add_unique (ctx->a->pending, def->id);
+      *explain = g_strdup_printf (_("%s: %s, but no %s result yet: undecided until it is "
+                                    "reported (the protocol's negative-needs)"),
+                                  def->name, (char *) g_ptr_array_index (negatives, 0),
+                                  parasol_marker_method_to_string (untested->method));
       return TRI_UNKNOWN;
     }
 

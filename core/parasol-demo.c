@@ -448,7 +448,15 @@ add_patient (Demo    *demo,
 
   /* Labs a few days before screening; a patient still in screening may lack some. */
   sample = p->screening_date;
-  g_date_subtract_days (&sample, g_rand_int_range (demo->rand, 0, 5));
+  {
+    int back = g_rand_int_range (demo->rand, 0, 5);
+
+    /* An enrolled patient's labs are still valid on C1D1: the demo obeys the eligibility rules */
+    if (g_date_valid (&p->c1d1))
+      back = MIN (back, parasol_protocol_get_window_days (demo->protocol, PARASOL_WINDOW_LAB) -
+                          (int) g_date_days_between (&p->screening_date, &p->c1d1));
+    g_date_subtract_days (&sample, MAX (back, 0));
+  }
   if (fate != DEMO_SCREENING || g_rand_boolean (demo->rand))
     {
       if (!add_labs (demo, id, &sample, failing_lab, error))

@@ -1151,10 +1151,41 @@ parasol_dosing_compute (const ParasolRegimen     *regimen,
   {
     g_autofree char *cg = NULL;
 
+    double scr = input->creatinine_umol_l;
+    gboolean raised = FALSE;
+
+    /* The protocol's minimum creatinine for Cockcroft-Gault, when it applies */
+    if (regimen->crcl_min_creatinine_umol_l > 0 && isfinite (scr) &&
+        scr < regimen->crcl_min_creatinine_umol_l)
+      {
+        scr = regimen->crcl_min_creatinine_umol_l;
+        raised = TRUE;
+      }
     set->crcl_ml_min = parasol_dosing_crcl_full (input->age_years, input->sex, input->weight_kg,
-                                                 input->height_cm, input->creatinine_umol_l,
+                                                 input->height_cm, scr,
                                                  input->crcl_weight, &set->crcl_weight_kg,
                                                  &cg, &ctx.crcl_error);
+    if (ctx.crcl_error == NULL && raised)
+      {
+        g_autofree char *measured = fmt_num (input->creatinine_umol_l, 1);
+        g_autofree char *minimum = fmt_num (scr, 1);
+        char *tmp = g_strdup_printf (_("%s (creatinine %s µmol/L raised to the protocol's minimum "
+                                       "%s µmol/L for Cockcroft-Gault)"), cg, measured, minimum);
+
+        g_free (cg);
+        cg = tmp;
+      }
+    /* Devine is defined from 5 feet (152.4 cm); below it the ideal weight is extrapolated */
+    if (ctx.crcl_error == NULL && input->crcl_weight != PARASOL_CRCL_WEIGHT_ACTUAL &&
+        input->height_cm < 152.4)
+      {
+        g_autofree char *h = fmt_num (input->height_cm, 0);
+
+        g_ptr_array_add (set->warnings,
+                         g_strdup_printf (_("Height %s cm is below 152.4 cm (5 ft), where the Devine "
+                                            "ideal body weight is extrapolated: check the CrCl, or "
+                                            "use the actual weight"), h));
+      }
     if (ctx.crcl_error == NULL)
       {
         g_autofree char *wstr = fmt_num (input->weight_kg, 1);

@@ -237,6 +237,20 @@ parasol_patient_facts_find_lab (const ParasolPatientFacts *facts,
   return best;
 }
 
+gboolean
+parasol_biomarker_result_is_newer (const ParasolBiomarkerResult *a,
+                                   const ParasolBiomarkerResult *b)
+{
+  gboolean da = g_date_valid (&a->date), db = g_date_valid (&b->date);
+  int c;
+
+  /* The newest sample decides; a dated result beats an undated one; same day: entered later */
+  if (da != db)
+    return da;
+  c = da ? g_date_compare (&a->date, &b->date) : 0;
+  return c != 0 ? c > 0 : a->id > b->id;
+}
+
 const ParasolBiomarkerResult *
 parasol_patient_facts_find_biomarker (const ParasolPatientFacts *facts,
                                       const char                *marker)
@@ -251,7 +265,7 @@ parasol_patient_facts_find_biomarker (const ParasolPatientFacts *facts,
 
       if (g_strcmp0 (r->marker, marker) != 0)
         continue;
-      if (best == NULL || r->id > best->id)
+      if (best == NULL || parasol_biomarker_result_is_newer (r, best))
         best = r;
     }
 

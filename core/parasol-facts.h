@@ -164,6 +164,10 @@ const ParasolLabResult       *parasol_patient_facts_find_lab        (const Paras
                                                                      const GDate               *on);
 const ParasolBiomarkerResult *parasol_patient_facts_find_biomarker  (const ParasolPatientFacts *facts,
                                                                      const char                *marker);
+/* Whether @a is newer than @b: a later sample date (a dated result beats an undated one), or the
+ * same date and entered later (higher id).  The newest sample decides, for labs and markers. */
+gboolean                      parasol_biomarker_result_is_newer     (const ParasolBiomarkerResult *a,
+                                                                     const ParasolBiomarkerResult *b);
 const ParasolAttestation     *parasol_patient_facts_find_attestation(const ParasolPatientFacts *facts,
                                                                      const char                *criterion);
 

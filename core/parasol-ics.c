@@ -145,14 +145,20 @@ parasol_ics_from_schedule (const ParasolSchedule *schedule,
       g_autofree char *uid = NULL;
       g_autofree char *summary = NULL;
       GDate end = visit->date;
-      char day[16];
 
-      parasol_date_format (&visit->date, day, sizeof day);
       if (visit->kind == PARASOL_VISIT_IMAGING)
         uid = g_strdup_printf ("UID:%s-imaging-%d@parasol", key, visit->number);
       else if (visit->kind == PARASOL_VISIT_ADMINISTRATION)
-        uid = g_strdup_printf ("UID:%s-c%d-%s-%s@parasol", key, visit->cycle,
-                               parasol_visit_kind_to_string (visit->kind), day);
+        {
+          /* The day of the cycle, not the date: a delay moves the event, it does not make a
+           * new one (a calendar that re-imports the file then updates instead of duplicating) */
+          const ParasolScheduleCycle *cycle = parasol_schedule_get_cycle (schedule, visit->cycle);
+          int cycle_day = cycle != NULL ? (int) g_date_days_between (&cycle->start, &visit->date) + 1
+                                        : 0;
+
+          uid = g_strdup_printf ("UID:%s-c%d-%s-d%d@parasol", key, visit->cycle,
+                                 parasol_visit_kind_to_string (visit->kind), cycle_day);
+        }
       else
         uid = g_strdup_printf ("UID:%s-c%d-%s@parasol", key, visit->cycle,
                                parasol_visit_kind_to_string (visit->kind));

@@ -739,6 +739,8 @@ parse_labs (ParasolProtocol *self,
         lab->display_unit = g_strdup (lab->unit);
       lab->plausible_min = prop_double (p, n, "plausible-min", 0);
       lab->plausible_max = prop_double (p, n, "plausible-max", 0);
+      lab->uln_min = prop_double (p, n, "uln-min", NAN);
+      lab->uln_max = prop_double (p, n, "uln-max", NAN);
       lab->needs_uln = prop_bool (n, "needs-uln", FALSE);
       window = prop (n, "window");
       lab->window = window ? window_from_string (window) : PARASOL_WINDOW_LAB;
@@ -748,6 +750,10 @@ parse_labs (ParasolProtocol *self,
       check_unique (p, seen, "lab", lab->id, lab->line);
       if (!(lab->plausible_min < lab->plausible_max))
         problem_add (p, lab->line, _("lab “%s”: plausible-min must be below plausible-max"), lab->id);
+      if (isnan (lab->uln_min) != isnan (lab->uln_max) ||
+          (!isnan (lab->uln_min) && !(lab->uln_min > 0 && lab->uln_min < lab->uln_max)))
+        problem_add (p, lab->line, _("lab “%s”: give uln-min and uln-max together, with 0 < uln-min < "
+                                     "uln-max"), lab->id);
 
       canonical = g_new0 (ParasolUnitDef, 1);
       canonical->unit = g_strdup (lab->unit);
@@ -1003,6 +1009,22 @@ parse_criteria (ParasolProtocol *self,
     }
 }
 
+
+static gboolean
+marker_method_from_word (const char          *word,
+                         ParasolMarkerMethod *method)
+{
+  static const char *const names[] = { "percent", "hscore", "amplified" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (word, names[i]))
+      {
+        *method = (ParasolMarkerMethod) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 static void
 parse_biomarkers (ParasolProtocol *self,
                   xmlNode         *biomarkers,
@@ -1022,6 +1044,23 @@ parse_biomarkers (ParasolProtocol *self,
       m->id = prop (n, "id");
       m->name = prop (n, "name");
       m->configurable = prop_bool (n, "configurable", FALSE);
+      {
+        g_autofree char *needs = prop (n, "negative-needs");
+        g_auto(GStrv) words = needs ? g_strsplit_set (needs, " \t\n", -1) : NULL;
+
+        for (guint w = 0; words != NULL && words[w] != NULL; w++)
+          {
+            ParasolMarkerMethod method;
+
+            if (*words[w] == '\0')
+              continue;
+            if (!marker_method_from_word (words[w], &method))
+              problem_add (p, m->line, _("biomarker “%s”: negative-needs lists “%s”; the methods "
+                                         "are percent, hscore and amplified"), m->id, words[w]);
+            else
+              m->negative_needs |= 1u << method;
+          }
+      }
       m->note = child_text (n, "note");
       m->thresholds = g_array_new (FALSE, TRUE, sizeof (ParasolMarkerThreshold));
       check_unique (p, seen, "biomarker", m->id, m->line);
@@ -1245,6 +1284,10 @@ parse_regimens (ParasolProtocol *self,
   r->gfr_cap_ml_min = prop_double (p, dosing, "gfr-cap", 125);
   r->bsa_cap_enabled = prop_bool (dosing, "bsa-cap", FALSE);
   r->bsa_cap_m2 = prop_double (p, dosing, "bsa-cap-m2", 2.0);
+  r->crcl_min_creatinine_umol_l = prop_double (p, dosing, "crcl-min-creatinine-umol-l", 0);
+  if (!(r->crcl_min_creatinine_umol_l >= 0 && r->crcl_min_creatinine_umol_l <= 200))
+    problem_add (p, line_of (dosing), _("dosing: crcl-min-creatinine-umol-l must lie between 0 "
+                                        "(off) and 200 µmol/L"));
 
   backbone = first_child (node, "backbone");
   for (xmlNode *n = backbone ? backbone->children : NULL; n != NULL; n = n->next)

@@ -122,6 +122,10 @@ typedef struct {
   GPtrArray         *codes;            /* char*, laboratory test codes for imports */
   double             plausible_min;    /* canonical unit */
   double             plausible_max;
+  /* Where a ULN of this lab plausibly lies (canonical unit), NAN when the protocol gives no
+   * range; a ULN outside it was most likely typed in another unit. */
+  double             uln_min;
+  double             uln_max;
   gboolean           needs_uln;
   ParasolWindowKind  window;
   int                line;
@@ -137,6 +141,10 @@ typedef struct {
   char      *id;                       /* "dll3" */
   char      *name;                     /* "DLL3" */
   GArray    *thresholds;               /* ParasolMarkerThreshold: positive if any holds */
+  /* negative-needs="percent amplified": the methods whose negative (newest) result a negative
+   * needs, as a mask of 1 << ParasolMarkerMethod; 0 (the default) means every method with a
+   * cut-off.  Until then the marker is undecided, like a pending result. */
+  guint      negative_needs;
   gboolean   configurable;
   char      *note;
   int        line;

@@ -73,6 +73,9 @@ typedef struct {
   double     gfr_cap_ml_min;          /* Calvert GFR cap: 125 */
   gboolean   bsa_cap_enabled;         /* off by default (ASCO advises against capping) */
   double     bsa_cap_m2;              /* 2.0 when enabled */
+  /* Cockcroft-Gault uses at least this serum creatinine (µmol/L; 0: off), as protocols that
+   * round a low creatinine up to 0.7 or 0.8 mg/dL do; the working says when it applied. */
+  double     crcl_min_creatinine_umol_l;
 } ParasolRegimen;
 
 void                 parasol_drug_free               (ParasolDrug       *drug);

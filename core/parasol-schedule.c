@@ -520,6 +520,25 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
   schedule->visits = g_ptr_array_new_with_free_func ((GDestroyNotify) schedule_visit_free);
   schedule->warnings = g_ptr_array_new_with_free_func (g_free);
 
+  /* No drug's interval changes silently: say where the maintenance cycle is not the drug's own */
+  for (guint i = 0; i < drugs->len; i++)
+    {
+      const ParasolDrug *drug = g_ptr_array_index (drugs, i);
+      int own = drug->maintenance_cycle_days > 0 ? drug->maintenance_cycle_days
+                : regimen->maintenance_cycle_days > 0 ? regimen->maintenance_cycle_days
+                : regimen->cycle_days;
+
+      if (!(drug->phases & PARASOL_PHASE_MAINTENANCE) || own == schedule->maintenance_cycle_days)
+        continue;
+      g_ptr_array_add (schedule->warnings,
+                       g_strdup_printf (_("Maintenance cycles last %d days (the longest interval of "
+                                          "the drugs given, as the protocol's maintenance-combine "
+                                          "says): %s, given every %d days on its own, keeps its "
+                                          "days within each %d-day cycle"),
+                                        schedule->maintenance_cycle_days, drug->name, own,
+                                        schedule->maintenance_cycle_days));
+    }
+
   if (arm == NULL)
     g_ptr_array_add (schedule->warnings,
                      g_strdup (_("No arm assigned: the calendar shows the shared backbone and the "
@@ -698,7 +717,7 @@ parasol_schedule_get_cycle (const ParasolSchedule *schedule,
 {
   g_return_val_if_fail (schedule != NULL, NULL);
 
-  if (number < 1 || (guint) number > schedule->cycles->len)
+  if (schedule->cycles == NULL || number < 1 || (guint) number > schedule->cycles->len)
     return NULL;
   return g_ptr_array_index (schedule->cycles, number - 1);
 }
@@ -777,6 +796,25 @@ parasol_schedule_check_order (const ParasolSchedule *schedule,
                    cycle - 1, parasol_date_format (&prev->start, b, sizeof b));
       return FALSE;
     }
+
+  /* Never earlier than the previous day 1 plus its length, less the visit window */
+  {
+    int window = (int) g_date_days_between (&prev->window_start, &prev->planned_start);
+    GDate earliest = parasol_date_plus_days (&prev->start, prev->length_days - MAX (window, 0));
+    char c[16];
+
+    if (g_date_compare (day1, &earliest) < 0)
+      {
+        g_set_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER,
+                     _("Cycle %d cannot start on %s: the previous cycle (%d) starts on %s and "
+                       "lasts %d days, so with the visit window of %d days the earliest day 1 is "
+                       "%s; choose a date on or after it"),
+                     cycle, parasol_date_format (day1, a, sizeof a), cycle - 1,
+                     parasol_date_format (&prev->start, b, sizeof b), prev->length_days,
+                     MAX (window, 0), parasol_date_format (&earliest, c, sizeof c));
+        return FALSE;
+      }
+  }
 
   return TRUE;
 }

@@ -145,7 +145,8 @@ const ParasolScheduleCycle *
                                                       const GDate           *date);
 
 /* Checks a proposed day 1 for @cycle against the previous cycle: it must come after the previous
- * day 1.  Sets PARASOL_SCHEDULE_ERROR_ORDER otherwise. */
+ * day 1, and not before the previous day 1 + its length - the visit window.  Sets
+ * PARASOL_SCHEDULE_ERROR_ORDER otherwise. */
 gboolean             parasol_schedule_check_order  (const ParasolSchedule *schedule,
                                                     int                    cycle,
                                                     const GDate           *day1,

@@ -330,6 +330,8 @@ parasol_store_add_patient (ParasolStore              *self,
                    _("A patient needs a screening number."));
       return 0;
     }
+  if (!store_check_past_date (&patient->birth_date, _("birth"), error))
+    return 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     if (!normalise_field_value (find_patient_field (checks[i].field), checks[i].value,
@@ -463,6 +465,34 @@ parasol_store_count_patients (ParasolStore *self)
 
 /* The one place a patient's field is written: normalise, keep numbers unique, then the
  * audited update. */
+/* The arm may not change after the first dose, except as a documented correction
+ * (store_arm_change_allowed()); inside the write transaction. */
+static gboolean
+arm_change_allowed (ParasolStore *self,
+                    gint64        patient_id,
+                    const char   *new_arm,
+                    GError      **error)
+{
+  sqlite3_stmt *stmt = store_prepare (self, "SELECT arm FROM patient WHERE id = ?1", error);
+  g_autofree char *old_arm = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    old_arm = store_column_strdup (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the patient's arm"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return store_arm_change_allowed (self, patient_id, old_arm, new_arm, error);
+}
+
 static gboolean
 set_patient_field (ParasolStore       *self,
                    gint64              patient_id,
@@ -477,6 +507,14 @@ set_patient_field (ParasolStore       *self,
 
   if (!normalise_field_value (field, value, &normalised, error))
     return FALSE;
+  if (g_str_equal (field->name, "birth_date") && normalised != NULL)
+    {
+      GDate born;
+
+      if (parasol_store_parse_date (normalised, &born) &&
+          !store_check_past_date (&born, _("birth"), error))
+        return FALSE;
+    }
 
   if (normalised != NULL && (field->kind == FIELD_INT || field->kind == FIELD_YESNO))
     {
@@ -498,6 +536,11 @@ set_patient_field (ParasolStore       *self,
 
   if (!store_write_begin (self, error))
     return FALSE;
+  if (g_str_equal (field->name, "arm") && !arm_change_allowed (self, patient_id, normalised, error))
+    {
+      store_write_rollback (self);
+      return FALSE;
+    }
   if ((g_str_equal (field->name, "screening_number") || g_str_equal (field->name, "subject_number")) &&
       !check_number_unique (self, patient_id, normalised, error))
     {

@@ -74,6 +74,7 @@ struct _ParasolStore
   gboolean    acknowledging;
   gboolean    keyed_in_tx;  /* the key marker was appended in this transaction */
   char       *damage;       /* unacknowledged damage: writes are refused */
+  gboolean    arm_correction; /* parasol_store_correct_arm() is writing: the arm may change */
 };
 
 typedef enum {
@@ -270,5 +271,18 @@ void store_write_anchor (const char *path,
                          gint64      seq,
                          const char *hash,
                          gint64      keyed_from);
+/* parasol-store-treatment.c: may @patient_id's arm change from @old_arm to @new_arm?  Not after
+ * the first dose, except through parasol_store_correct_arm(). */
+gboolean store_arm_change_allowed (ParasolStore  *self,
+                                   gint64         patient_id,
+                                   const char    *old_arm,
+                                   const char    *new_arm,
+                                   GError       **error);
+/* parasol-store-treatment.c: a date of something that has happened (a sample, a report, an
+ * attestation, a dose, an outcome) is not after today nor before 1900.  An invalid date passes
+ * (whether one is required is the caller's check). */
+gboolean store_check_past_date    (const GDate   *date,
+                                   const char    *what,
+                                   GError       **error);
 
 G_END_DECLS

@@ -64,7 +64,8 @@ parasol_store_add_lab (ParasolStore           *self,
                    _("The upper limit of normal for %s must be above zero."), lab->lab);
       return 0;
     }
-  if (!require_date (&lab->date, _("lab result"), error))
+  if (!require_date (&lab->date, _("lab result"), error) ||
+      !store_check_past_date (&lab->date, _("lab result"), error))
     return 0;
 
   return store_insert_record (self, "lab", patient_id, cols, G_N_ELEMENTS (cols), reason, error);
@@ -100,6 +101,8 @@ parasol_store_add_biomarker (ParasolStore                 *self,
                    _("A biomarker result needs a marker and a value (or must be pending)."));
       return 0;
     }
+  if (!store_check_past_date (&marker->date, _("biomarker sample"), error))
+    return 0;
   return store_insert_record (self, "biomarker", patient_id, cols, G_N_ELEMENTS (cols), reason, error);
 }
 
@@ -159,6 +162,8 @@ parasol_store_set_attestation (ParasolStore             *self,
                    _("An attestation needs a criterion."));
       return 0;
     }
+  if (!store_check_past_date (&attestation->date, _("attestation"), error))
+    return 0;
   if (!store_write_begin (self, error))
     return 0;
 
@@ -318,7 +323,8 @@ parasol_store_add_administration (ParasolStore                *self,
                      "dose); recording it needs a reason."), admin->drug);
       return 0;
     }
-  if (!require_date (&admin->date, _("administration"), error))
+  if (!require_date (&admin->date, _("administration"), error) ||
+      !store_check_past_date (&admin->date, _("administration"), error))
     return 0;
 
   return store_insert_record (self, "administration", patient_id, cols, G_N_ELEMENTS (cols),
@@ -348,7 +354,8 @@ parasol_store_add_response (ParasolStore          *self,
                    response->response ? response->response : "");
       return 0;
     }
-  if (!require_date (&response->date, _("response assessment"), error))
+  if (!require_date (&response->date, _("response assessment"), error) ||
+      !store_check_past_date (&response->date, _("response assessment"), error))
     return 0;
 
   return store_insert_record (self, "response", patient_id, cols, G_N_ELEMENTS (cols), NULL, error);
@@ -385,7 +392,8 @@ parasol_store_add_event (ParasolStore       *self,
                    _("A discontinuation needs a reason."));
       return 0;
     }
-  if (!require_date (&event->date, _("event"), error))
+  if (!require_date (&event->date, _("event"), error) ||
+      !store_check_past_date (&event->date, _("event"), error))
     return 0;
 
   return store_insert_record (self, "event", patient_id, cols, G_N_ELEMENTS (cols), event->reason, error);

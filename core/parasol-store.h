@@ -231,6 +231,15 @@ gint64        parasol_store_record_assignment      (ParasolStore *self,
                                                     const char   *reason,
                                                     GError      **error);
 
+/* The arm cannot change after the first dose (PARASOL_STORE_ERROR_INVALID); a mistake is corrected
+ * here, with its reason, which the audit trail shows as "Correction: REASON". */
+gint64        parasol_store_correct_arm            (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    const char   *arm,
+                                                    const char   *protocol_version,
+                                                    const char   *reason,
+                                                    GError      **error);
+
 /* An eligibility evaluation, kept with the protocol version it used; @context says why it was
  * made ("screening", "enrolment"), @criteria_json holds each criterion's status. */
 gint64        parasol_store_record_evaluation      (ParasolStore *self,

@@ -88,6 +88,11 @@ static const Case cases[] = {
     "dll3,xpo1", TRUE, "", "Conflict" },
   { "three arms: conflict", "ascl1=35 neurod1=5 dll3=62 myc=40 vim=H200 axl=H50", PARASOL_VERDICT_ELIGIBLE,
     "dll3,xpo1,anlotinib", TRUE, "", NULL },
+  /* Regression (issue 8): "not amplified" with IHC never done was taken as MYC negative; the
+   * protocol's negative-needs="percent" keeps it undecided, blocking the proposal like a pending
+   * result */
+  { "MYC not amplified, IHC never done: undecided", "ascl1=35 neurod1=5 dll3=62 myc=noamp vim=H50 axl=H50",
+    PARASOL_VERDICT_ELIGIBLE, "", FALSE, "myc", "no percent result yet" },
   { "MYC pending: no proposal", "ascl1=35 neurod1=5 dll3=62 myc=pending vim=H50 axl=H50",
     PARASOL_VERDICT_ELIGIBLE, "", FALSE, "myc", "waiting for myc" },
   { "nothing tested: no proposal", "", PARASOL_VERDICT_ELIGIBLE, "",
@@ -259,6 +264,37 @@ test_choice (void)
   g_assert_error (error, PARASOL_ASSIGNMENT_ERROR, PARASOL_ASSIGNMENT_ERROR_NOT_ELIGIBLE);
 }
 
+/* Regression (issue 8): the last entry decided, not the newest sample.  MYC 40 % on 10 March is
+ * entered after MYC 5 % from an older block (1 February): the 40 % decides. */
+static void
+test_newest_sample (void)
+{
+  g_autoptr(ParasolPatientFacts) f = parasol_patient_facts_new ();
+  g_autoptr(ParasolAssignment) a = NULL;
+  g_autofree char *proposed = NULL;
+  ParasolBiomarkerResult *older;
+
+  add_marker (f, "ascl1=5");
+  add_marker (f, "neurod1=5");
+  add_marker (f, "dll3=10");
+  add_marker (f, "vim=H50");
+  add_marker (f, "axl=H50");
+  add_marker (f, "myc=40");
+  g_date_set_dmy (&((ParasolBiomarkerResult *) g_ptr_array_index (f->biomarkers, 5))->date, 10, 3, 2025);
+  add_marker (f, "myc=5");
+  older = g_ptr_array_index (f->biomarkers, 6);
+  g_date_set_dmy (&older->date, 1, 2, 2025);
+
+  g_assert_true (parasol_patient_facts_find_biomarker (f, "myc")->value == 40);
+  a = parasol_assignment_propose (protocol, f, PARASOL_VERDICT_ELIGIBLE);
+  proposed = join (a->proposed);
+  g_assert_cmpstr (proposed, ==, "xpo1");
+
+  /* same sample date: the one entered later counts */
+  g_date_set_dmy (&older->date, 10, 3, 2025);
+  g_assert_true (parasol_patient_facts_find_biomarker (f, "myc")->value == 5);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,6 +309,7 @@ main (int   argc,
 
   g_test_add_func ("/assignment/cases", test_cases);
   g_test_add_func ("/assignment/choice", test_choice);
+  g_test_add_func ("/assignment/newest-sample", test_newest_sample);
 
   ret = g_test_run ();
   g_object_unref (protocol);

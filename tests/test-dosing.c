@@ -519,6 +519,55 @@ test_buttons_001 (void)
   g_assert_cmpint (parasol_schedule_get_cycle (schedule, 5)->length_days, ==, 28);
 }
 
+/* Issue 8: a minimum serum creatinine for Cockcroft-Gault, from the protocol, shown in the
+ * working when it applies; the Devine ideal weight below 152.4 cm is flagged. */
+static void
+test_crcl_guards (void)
+{
+  g_autoptr(ParasolRegimen) r = fixture_regimen ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolDoseSet) set = NULL;
+  ParasolDosingInput in = standard_input ();
+  const ParasolDose *d;
+  double at_min = 80.0 * 70 / (72 * (62.0 / 88.42));
+
+  r->crcl_min_creatinine_umol_l = 62;
+  in.creatinine_umol_l = 40;
+  set = parasol_dosing_compute (r, "control", NULL, 1, &in, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (set->crcl_ml_min, at_min, EPS);
+  d = parasol_dose_set_find (set, "carboplatin");
+  g_assert_nonnull (strstr (d->working, "raised to the protocol's minimum 62"));
+  g_clear_pointer (&set, parasol_dose_set_free);
+
+  /* at the minimum: nothing raised, nothing said */
+  in.creatinine_umol_l = 62;
+  set = parasol_dosing_compute (r, "control", NULL, 1, &in, &error);
+  g_assert_cmpfloat_with_epsilon (set->crcl_ml_min, at_min, EPS);
+  g_assert_null (strstr (parasol_dose_set_find (set, "carboplatin")->working, "raised"));
+  g_clear_pointer (&set, parasol_dose_set_free);
+
+  /* off (0): a low creatinine is used as measured */
+  r->crcl_min_creatinine_umol_l = 0;
+  in.creatinine_umol_l = 40;
+  set = parasol_dosing_compute (r, "control", NULL, 1, &in, &error);
+  g_assert_cmpfloat (set->crcl_ml_min, >, at_min);
+  g_clear_pointer (&set, parasol_dose_set_free);
+
+  /* Devine: 152 cm with the ideal weight is flagged, 152.4 cm is not */
+  in.creatinine_umol_l = 80;
+  in.crcl_weight = PARASOL_CRCL_WEIGHT_IDEAL;
+  in.height_cm = 152;
+  set = parasol_dosing_compute (r, "control", NULL, 1, &in, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (set->warnings, 0), "Devine"));
+  g_clear_pointer (&set, parasol_dose_set_free);
+  in.height_cm = 152.4;
+  set = parasol_dosing_compute (r, "control", NULL, 1, &in, &error);
+  g_assert_cmpuint (set->warnings->len, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -534,6 +583,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/dosing/arms-and-cycles", test_regimen_arms_and_cycles);
   g_test_add_func ("/dosing/bsa-cap", test_bsa_cap);
   g_test_add_func ("/dosing/buttons-001", test_buttons_001);
+  g_test_add_func ("/dosing/crcl-guards", test_crcl_guards);
 
   return g_test_run ();
 }

@@ -25,7 +25,11 @@
 #include <unistd.h>
 
 #include "cli-helpers.h"
+#include "parasol-administration.h"
+#include "parasol-enrolment.h"
+#include "parasol-lab-import.h"
 #include "parasol-store.h"
+#include "workflow-fixture.h"
 
 #define N_PATIENTS 20
 #define DEMO_BATCH 500 /* patients per transaction in parasol_demo_populate() */
@@ -263,6 +267,195 @@ test_crash_writes (Fixture       *f,
                       round, batch == 1 ? "single " : "batched", killed_at, target, last_ack + 1,
                       present, rows);
     }
+}
+
+/* ---- crash: kill -9 during the treatment workflows (issue 8) -------------------------------- */
+
+#define WF_PATIENTS_PER_ROUND 3
+#define WF_ROUNDS 8
+#define WF_IMPORT_ROWS 1500
+
+typedef struct {
+  char kind;    /* 'E' enrolled, 'G' dose given, 'L' lab file imported */
+  int  index;   /* patient index, or the round */
+} WorkflowAck;
+
+/* The child: enrols and gives the first dose to every patient up to the round's last one that
+ * has not had it yet, then imports the round's CSV; acknowledges each committed workflow. */
+static void G_GNUC_NORETURN
+workflow_writer (const char *path,
+                 const char *csv_path,
+                 int         round,
+                 int         fd)
+{
+  g_autoptr(GError) error = NULL;
+  ParasolStore *store = parasol_store_open (path, PARASOL_STORE_OPEN_DEFAULT, &error);
+  ParasolProtocol *protocol = store ? parasol_protocol_new_for_store (store, &error) : NULL;
+  GDate c1d1 = wf_days_from_today (-8);
+
+  if (protocol == NULL)
+    _exit (3);
+  for (int i = 0; i < (round + 1) * WF_PATIENTS_PER_ROUND; i++)
+    {
+      g_autofree char *sn = g_strdup_printf ("S-W%03d", i);
+      gint64 id = parasol_store_find_patient (store, sn, NULL);
+      g_autoptr(ParasolPatientFacts) facts = id ? parasol_store_load_patient (store, id, NULL) : NULL;
+      WorkflowAck ack;
+
+      if (facts == NULL)
+        _exit (4);
+      if (facts->subject_number == NULL)
+        {
+          g_autoptr(ParasolEnrolment) e = parasol_enrolment_enrol (store, protocol, id, &c1d1, NULL,
+                                                                   NULL, NULL);
+          if (e == NULL)
+            _exit (5);
+          ack = (WorkflowAck) { 'E', i };
+          write_all (fd, &ack, sizeof ack);
+        }
+      if (facts->administrations->len == 0)
+        {
+          g_autoptr(ParasolGivenDose) g = NULL;
+          ParasolDoseEntry entry;
+
+          parasol_dose_entry_init (&entry);
+          entry.drug = "tislelizumab";
+          entry.date = c1d1;
+          entry.dose = 200;
+          g = parasol_administration_give (store, protocol, id, &entry, NULL);
+          if (g == NULL)
+            _exit (6);
+          ack = (WorkflowAck) { 'G', i };
+          write_all (fd, &ack, sizeof ack);
+        }
+    }
+  {
+    g_autoptr(ParasolLabImport) import = parasol_lab_import_file (store, protocol, csv_path,
+                                                                  PARASOL_LAB_IMPORT_DEFAULT, NULL);
+    WorkflowAck ack = { 'L', round };
+
+    if (import == NULL || import->rows->len != WF_IMPORT_ROWS)
+      _exit (7);
+    write_all (fd, &ack, sizeof ack);
+  }
+  _exit (0);
+}
+
+static void
+test_crash_workflows (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261130);
+  WorkflowFixture wf = { 0 };
+  int n_patients = WF_ROUNDS * WF_PATIENTS_PER_ROUND;
+  gboolean enrolled[WF_ROUNDS * WF_PATIENTS_PER_ROUND] = { FALSE };
+  gboolean given[WF_ROUNDS * WF_PATIENTS_PER_ROUND] = { FALSE };
+  gint64 audit_rows = 0;
+
+  /* Eligible patients with a confirmed arm, written in one transaction */
+  wf.dir = g_strdup (f->dir);
+  wf.db = g_strdup (f->db);
+  wf_set_up_store (&wf);
+  g_assert_true (parasol_store_begin (wf.store, NULL));
+  for (int i = 0; i < n_patients; i++)
+    {
+      g_autofree char *sn = g_strdup_printf ("S-W%03d", i);
+      wf_eligible_patient (&wf, sn, 10, "control");
+    }
+  g_assert_true (parasol_store_commit (wf.store, NULL));
+  g_clear_object (&wf.protocol);
+  g_clear_object (&wf.store);
+
+  for (int round = 0; round < WF_ROUNDS; round++)
+    {
+      g_autofree char *csv_path = g_strdup_printf ("%s/round-%d.csv", f->dir, round);
+      g_autoptr(GString) csv = g_string_new ("patient,test,value,unit,uln,date\n");
+      g_autofree char *count_sql = NULL;
+      int delay_ms = g_rand_int_range (rand, 5, 1200);
+      gboolean imported = FALSE;
+      gint64 rows, present;
+      WorkflowAck ack;
+      int fds[2], status;
+      pid_t pid;
+
+      for (int j = 0; j < WF_IMPORT_ROWS; j++)
+        {
+          GDate d = wf_days_from_today (-(1 + j / n_patients));
+          char iso[PARASOL_DATE_BUF_SIZE];
+
+          g_string_append_printf (csv, "S-W%03d,PLT,%d,10^9/L,,%s\n", j % n_patients, 100 + round,
+                                  parasol_date_format (&d, iso, sizeof iso));
+        }
+      g_assert_true (g_file_set_contents (csv_path, csv->str, csv->len, NULL));
+
+      g_assert_cmpint (pipe (fds), ==, 0);
+      pid = fork ();
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        {
+          close (fds[0]);
+          workflow_writer (f->db, csv_path, round, fds[1]);
+        }
+      close (fds[1]);
+      g_usleep (delay_ms * 1000);
+      kill (pid, SIGKILL);
+      while (read (fds[0], &ack, sizeof ack) == sizeof ack)
+        {
+          if (ack.kind == 'E')
+            enrolled[ack.index] = TRUE;
+          else if (ack.kind == 'G')
+            given[ack.index] = TRUE;
+          else if (ack.kind == 'L')
+            imported = TRUE;
+        }
+      close (fds[0]);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true ((WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL) ||
+                     (WIFEXITED (status) && WEXITSTATUS (status) == 0));
+
+      rows = assert_intact (f->db);
+      g_assert_cmpint (rows, >=, audit_rows);
+      audit_rows = rows;
+
+      /* Every acknowledged workflow is there, and none is half-written */
+      {
+        g_autoptr(ParasolStore) store = test_open_store (f->db, FALSE);
+
+        for (int i = 0; i < n_patients; i++)
+          {
+            g_autofree char *sn = g_strdup_printf ("S-W%03d", i);
+            g_autoptr(GError) error = NULL;
+            gint64 id = parasol_store_find_patient (store, sn, &error);
+            g_autoptr(ParasolPatientFacts) facts = parasol_store_load_patient (store, id, &error);
+            gboolean is_enrolled = facts->subject_number != NULL;
+
+            g_assert_no_error (error);
+            g_assert_cmpint (is_enrolled, ==, g_date_valid (&facts->c1d1));
+            g_assert_cmpint (is_enrolled, ==, facts->ici != NULL);
+            g_assert_cmpint (is_enrolled, ==, g_strcmp0 (facts->status, "on_treatment") == 0);
+            if (enrolled[i])
+              g_assert_true (is_enrolled);
+            if (given[i])
+              g_assert_cmpuint (facts->administrations->len, ==, 1);
+            g_assert_cmpuint (facts->administrations->len, <=, 1);
+            /* a dose started cycle 1 in the same transaction */
+            g_assert_cmpuint (facts->cycles->len, ==, facts->administrations->len);
+          }
+      }
+      count_sql = g_strdup_printf ("SELECT count(*) FROM audit WHERE tbl = 'lab' AND reason LIKE "
+                                   "'imported from round-%d.csv%%'", round);
+      present = raw_int (f->db, count_sql);
+      g_assert_true (present == 0 || present == WF_IMPORT_ROWS);
+      if (imported)
+        g_assert_cmpint (present, ==, WF_IMPORT_ROWS);
+
+      g_test_message ("workflow round %d: killed after %d ms, import %s, %" G_GINT64_FORMAT
+                      " audit rows", round, delay_ms,
+                      present ? (imported ? "acknowledged" : "committed, not acknowledged")
+                              : "rolled back", rows);
+    }
+  g_free (wf.dir);
+  g_free (wf.db);
 }
 
 /* ---- crash: kill -9 during a large demo ----------------------------------------------------- */
@@ -766,6 +959,7 @@ main (int argc, char *argv[])
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, reliability_tear_down)
   ADD ("/reliability/crash/audited-writes", test_crash_writes);
   ADD ("/reliability/crash/demo", test_crash_demo);
+  ADD ("/reliability/crash/workflows", test_crash_workflows);
   ADD ("/reliability/disk-full/tmpfs", test_disk_full_tmpfs);
   ADD ("/reliability/disk-full/rlimit", test_disk_full_rlimit);
   ADD ("/reliability/concurrent/two-writers", test_two_writers);

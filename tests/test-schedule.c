@@ -381,8 +381,19 @@ test_order_and_invalid (void)
   g_assert_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER);
   g_assert_nonnull (strstr (error->message, "2025-03-03"));
   g_clear_error (&error);
+  /* Regression (issue 8): cycle 2 the day after C1D1 was accepted.  The earliest day 1 is the
+   * previous day 1 + its length (21) - the visit window (3): 2025-03-21. */
   d = fixture_date (2025, 3, 4);
+  g_assert_false (parasol_schedule_check_order (s, 2, &d, &error));
+  g_assert_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_ORDER);
+  g_assert_nonnull (strstr (error->message, "2025-03-21"));
+  g_clear_error (&error);
+  d = fixture_date (2025, 3, 20);
+  g_assert_false (parasol_schedule_check_order (s, 2, &d, &error));
+  g_clear_error (&error);
+  d = fixture_date (2025, 3, 21);
   g_assert_true (parasol_schedule_check_order (s, 2, &d, &error));
+  g_assert_no_error (error);
   d = fixture_date (2025, 3, 1);
   g_assert_false (parasol_schedule_check_order (s, 1, &d, &error));
   g_clear_error (&error);
@@ -430,6 +441,70 @@ test_start_check (void)
   ((ParasolLabResult *) g_ptr_array_index (facts->labs, facts->labs->len - 1))->id = 100;
   g_assert_cmpint (parasol_schedule_check_start (r, facts, &day1, &message), ==, PARASOL_START_DELAY);
   g_assert_cmpstr (message, ==, "delay: ANC 1.49 × 10^9/L < 1.5 × 10^9/L");
+}
+
+static int
+cmp_strings (gconstpointer a,
+             gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
+/* The UIDs of a calendar's events, sorted; asserts that none repeats */
+static GPtrArray *
+ics_uids (const char *ics)
+{
+  g_auto(GStrv) lines = g_strsplit (ics, "\r\n", -1);
+  GPtrArray *uids = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "UID:"))
+      g_ptr_array_add (uids, g_strdup (lines[i]));
+  g_ptr_array_sort (uids, (GCompareFunc) cmp_strings);
+  for (guint i = 1; i < uids->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (uids, i - 1), !=, g_ptr_array_index (uids, i));
+  return uids;
+}
+
+/* Regression (issue 8): administration events carried their date in the UID, so a delay made
+ * new events and a calendar that re-imported the file showed every dose twice. */
+static void
+test_ics_uids_stable (void)
+{
+  g_autoptr(ParasolRegimen) r = fixture_regimen ();
+  g_autoptr(ParasolSchedule) before = NULL;
+  g_autoptr(ParasolSchedule) after = NULL;
+  g_autoptr(ParasolPatientFacts) facts = parasol_patient_facts_new ();
+  g_autoptr(ParasolCycleRecord) rec = parasol_cycle_record_new ();
+  g_autoptr(GDateTime) stamp = g_date_time_new_utc (2025, 12, 1, 9, 30, 0);
+  g_autofree char *ics_before = NULL, *ics_after = NULL;
+  g_autoptr(GPtrArray) uids_before = NULL;
+  g_autoptr(GPtrArray) uids_after = NULL;
+  ParasolScheduleOptions options;
+  GDate c1d1 = fixture_date (2025, 12, 15);
+
+  parasol_schedule_options_init (&options);
+  options.max_maintenance_cycles = 2;
+  before = parasol_schedule_build (r, "anlotinib", NULL, &c1d1, facts, NULL, &options, NULL);
+  rec->number = 2;
+  rec->start = fixture_date (2026, 1, 12);   /* planned 2026-01-05: a week late */
+  rec->status = g_strdup ("delayed");
+  rec->reason = g_strdup ("PLT 82");
+  g_ptr_array_add (facts->cycles, g_steal_pointer (&rec));
+  after = parasol_schedule_build (r, "anlotinib", NULL, &c1d1, facts, NULL, &options, NULL);
+
+  ics_before = parasol_ics_from_schedule (before, "BTN-001", stamp);
+  ics_after = parasol_ics_from_schedule (after, "BTN-001", stamp);
+  g_assert_cmpstr (ics_before, !=, ics_after);   /* the events moved */
+  uids_before = ics_uids (ics_before);
+  uids_after = ics_uids (ics_after);
+  g_assert_cmpuint (uids_before->len, >, 20);
+  /* Every event keeps its UID (the calendar runs a week longer, so it may gain an event) */
+  g_assert_cmpuint (uids_after->len, >=, uids_before->len);
+  for (guint i = 0; i < uids_before->len; i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (uids_after, g_ptr_array_index (uids_before, i),
+                                                     g_str_equal, NULL));
+  g_assert_nonnull (strstr (ics_after, "UID:BTN-001-c2-administration-d2@parasol\r\n"));
 }
 
 static void
@@ -542,6 +617,35 @@ test_date_plus_days (void)
   g_assert_false (g_date_valid (&r));
 }
 
+/* Regression (issue 8): with durvalumab (q4w in maintenance) anlotinib's days 1-14 q21d moved to
+ * a 28-day cycle without a word.  The calendar says so; without the mismatch it says nothing. */
+static void
+test_maintenance_combine (void)
+{
+  g_autoptr(ParasolRegimen) r = fixture_regimen ();
+  g_autoptr(ParasolSchedule) durva = NULL;
+  g_autoptr(ParasolSchedule) atezo = NULL;
+  GDate c1d1 = fixture_date (2025, 3, 3);
+  gboolean said = FALSE;
+
+  durva = parasol_schedule_build (r, "anlotinib", "durvalumab", &c1d1, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (durva->maintenance_cycle_days, ==, 28);
+  for (guint i = 0; i < durva->warnings->len; i++)
+    {
+      const char *w = g_ptr_array_index (durva->warnings, i);
+      if (strstr (w, "anlotinib") != NULL && strstr (w, "every 21 days") != NULL &&
+          strstr (w, "28-day cycle") != NULL)
+        said = TRUE;
+      g_assert_null (strstr (w, "durvalumab, given"));
+    }
+  g_assert_true (said);
+
+  atezo = parasol_schedule_build (r, "anlotinib", "atezolizumab", &c1d1, NULL, NULL, NULL, NULL);
+  g_assert_cmpint (atezo->maintenance_cycle_days, ==, 21);
+  for (guint i = 0; i < atezo->warnings->len; i++)
+    g_assert_null (strstr (g_ptr_array_index (atezo->warnings, i), "Maintenance cycles last"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -559,6 +663,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/schedule/order", test_order_and_invalid);
   g_test_add_func ("/schedule/start-check", test_start_check);
   g_test_add_func ("/schedule/ics", test_ics);
+  g_test_add_func ("/schedule/ics-uids-stable", test_ics_uids_stable);
+  g_test_add_func ("/schedule/maintenance-combine", test_maintenance_combine);
 
   return g_test_run ();
 }

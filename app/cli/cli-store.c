@@ -761,7 +761,7 @@ parasol_cli_audit_show (int    argc,
   const GOptionEntry entries[] = {
     { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("Only this patient's row"), N_("ID") },
     { "table", 0, 0, G_OPTION_ARG_STRING, &table, N_("Only this table"), N_("TABLE") },
-    { "limit", 'n', 0, G_OPTION_ARG_INT, &limit, N_("The newest N entries (0: all; default 50)"),
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("The newest N entries (0: all; default 50)"),
       N_("N") },
     { NULL }
   };

@@ -18,19 +18,23 @@ int parasol_cli_audit_show    (int argc, char **argv);
 int parasol_cli_audit_acknowledge (int argc, char **argv);
 int parasol_cli_backup        (int argc, char **argv);
 
-/* cli-protocol.c: protocol, screening data, eligibility and assignment */
+/* cli-screening.c: the protocol, screening data, eligibility and assignment */
 int parasol_cli_protocol_validate (int argc, char **argv);
 int parasol_cli_protocol_show     (int argc, char **argv);
-int parasol_cli_lab_add           (int argc, char **argv);
-int parasol_cli_lab_import        (int argc, char **argv);
 int parasol_cli_attest            (int argc, char **argv);
 int parasol_cli_biomarker_add     (int argc, char **argv);
 int parasol_cli_screen            (int argc, char **argv);
 int parasol_cli_assign            (int argc, char **argv);
 
-/* cli-dosing.c: doses, enrolment, the cycle calendar and administrations */
+/* cli-dosing.c: doses and the cycle calendar */
 int parasol_cli_dose              (int argc, char **argv);
 int parasol_cli_schedule          (int argc, char **argv);
+
+/* cli-labs.c: laboratory results, one by one and from a CSV export */
+int parasol_cli_lab_add           (int argc, char **argv);
+int parasol_cli_lab_import        (int argc, char **argv);
+
+/* cli-treatment.c: enrolment and administrations (give, delay) */
 int parasol_cli_enrol             (int argc, char **argv);
 int parasol_cli_give              (int argc, char **argv);
 int parasol_cli_delay             (int argc, char **argv);

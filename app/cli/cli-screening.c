@@ -1,15 +1,15 @@
-/* cli-protocol.c — protocol, screening data, eligibility and arm assignment
+/* cli-screening.c — the protocol, screening data, eligibility and arm assignment
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   protocol validate FILE
  *   protocol show [--file FILE]
- *   lab add ID LAB VALUE --unit UNIT --date YYYY-MM-DD [--uln VALUE]
- *   lab import FILE.csv [--strict]
  *   attest ID CRITERION met|not_met [--note TEXT] [--source TEXT] [--date YYYY-MM-DD]
  *   biomarker add ID MARKER --percent P | --hscore H | --intensity W,M,S | --amplified yes|no | --pending
  *   screen ID [--date YYYY-MM-DD]
- *   assign ID [--confirm ARM [--reason TEXT]]
+ *   assign ID [--confirm ARM [--reason TEXT] [--correction]]
+ *
+ * lab add and lab import are in cli-labs.c, enrol, give and delay in cli-treatment.c.
  */
 #define G_LOG_DOMAIN "parasol-cli"
 
@@ -24,11 +24,10 @@
 #include "parasol-cli.h"
 #include "parasol-input.h"
 #include "parasol-cli-commands.h"
+#include "parasol-administration.h"
 #include "parasol-eligibility.h"
 #include "parasol-protocol.h"
 
-/* Largest CSV accepted by lab import. */
-#define MAX_IMPORT_SIZE (64 * 1024 * 1024)
 
 /* ---- Shared helpers --------------------------------------------------------------------------- */
 
@@ -577,7 +576,7 @@ parasol_cli_protocol_show (int    argc,
 {
   g_autofree char *file = NULL;
   const GOptionEntry entries[] = {
-    { "file", 'f', 0, G_OPTION_ARG_FILENAME, &file,
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file,
       N_("Show this protocol file instead of the database’s"), N_("FILE") },
     { NULL }
   };
@@ -617,803 +616,6 @@ parasol_cli_protocol_show (int    argc,
   return PARASOL_CLI_OK;
 }
 
-/* ---- lab add ---------------------------------------------------------------------------------- */
-
-/* Converts an entered result into a ParasolLabResult in canonical units. */
-static ParasolLabResult *
-make_lab_result (ParasolProtocol  *protocol,
-                 const char       *lab_key,
-                 double            value,
-                 const char       *unit,
-                 double            uln_entered,
-                 const GDate      *date,
-                 GError          **error)
-{
-  const ParasolLabDef *lab = parasol_protocol_find_lab (protocol, lab_key);
-  ParasolLabResult *result;
-  double canonical;
-  double uln = NAN;
-
-  if (lab == NULL)
-    lab = parasol_protocol_find_lab_by_code (protocol, lab_key);
-  if (lab == NULL)
-    {
-      GString *ids = g_string_new (NULL);
-      GPtrArray *labs = parasol_protocol_get_labs (protocol);
-
-      for (guint i = 0; i < labs->len; i++)
-        {
-          const ParasolLabDef *l = g_ptr_array_index (labs, i);
-          if (i > 0)
-            g_string_append (ids, ", ");
-          g_string_append (ids, l->id);
-        }
-      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNKNOWN_ID,
-                   _("Unknown lab “%s”; this protocol’s labs are: %s"), lab_key, ids->str);
-      g_string_free (ids, TRUE);
-      return NULL;
-    }
-
-  if (!parasol_lab_def_to_canonical (lab, value, unit, &canonical, error))
-    return NULL;
-
-  if (!isnan (uln_entered))
-    {
-      if (!(uln_entered > 0))
-        {
-          g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
-                       _("The upper limit of normal for %s must be above zero"), lab->name);
-          return NULL;
-        }
-      if (!parasol_lab_def_convert (lab, uln_entered, unit, lab->unit, &uln, error))
-        return NULL;
-      if (uln > lab->plausible_max)
-        {
-          g_autofree char *u = parasol_protocol_format_number (uln);
-          g_autofree char *hi = parasol_protocol_format_number (lab->plausible_max);
-
-          g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
-                       _("The ULN %s %s for %s is above the plausible maximum %s %s; check for a typo"),
-                       u, lab->unit, lab->name, hi, lab->unit);
-          return NULL;
-        }
-    }
-
-  result = parasol_lab_result_new ();
-  result->lab = g_strdup (lab->id);
-  result->value = canonical;
-  result->unit = g_strdup (lab->unit);
-  result->value_entered = value;
-  result->unit_entered = g_strdup (unit);
-  result->uln = uln;
-  result->date = *date;
-  return result;
-}
-
-static void
-json_lab (ParasolJson            *json,
-          gint64                  id,
-          const char             *patient,
-          const ParasolLabResult *r)
-{
-  parasol_json_begin_object (json);
-  parasol_json_member_int (json, "id", id);
-  parasol_json_member_string (json, "patient", patient);
-  parasol_json_member_string (json, "lab", r->lab);
-  parasol_json_member_double (json, "value", r->value);
-  parasol_json_member_string (json, "unit", r->unit);
-  parasol_json_member_double (json, "value_entered", r->value_entered);
-  parasol_json_member_string (json, "unit_entered", r->unit_entered);
-  parasol_json_member (json, "uln");
-  if (isnan (r->uln))
-    parasol_json_null (json);
-  else
-    parasol_json_double (json, r->uln);
-  parasol_json_member_date (json, "date", &r->date);
-  parasol_json_end_object (json);
-}
-
-int
-parasol_cli_lab_add (int    argc,
-                     char **argv)
-{
-  g_autofree char *unit = NULL;
-  g_autofree char *date_str = NULL;
-  g_autofree char *uln_str = NULL;
-  g_autofree char *reason = NULL;
-  const GOptionEntry entries[] = {
-    { "unit", 'u', 0, G_OPTION_ARG_STRING, &unit, N_("Unit of VALUE (required)"), N_("UNIT") },
-    { "date", 'd', 0, G_OPTION_ARG_STRING, &date_str, N_("Sample date (required)"), N_("YYYY-MM-DD") },
-    { "uln", 0, 0, G_OPTION_ARG_STRING, &uln_str,
-      N_("Upper limit of normal, in the same unit (needed for AST, ALT, bilirubin, creatinine, INR, APTT)"),
-      N_("VALUE") },
-    { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("Reason, for the audit trail"), N_("TEXT") },
-    { NULL }
-  };
-  g_autoptr(ParasolStore) store = NULL;
-  g_autoptr(ParasolProtocol) protocol = NULL;
-  g_autoptr(ParasolLabResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 patient_id = 0;
-  gint64 id;
-  double value;
-  double uln = NAN;
-  GDate date;
-  int status;
-
-  status = parasol_cli_parse (&argc, &argv, entries, "ID LAB VALUE",
-                              N_("Record a laboratory result (or a measurement: lvef, sbp, dbp). The "
-                                 "value is converted to the protocol’s unit and checked against the "
-                                 "plausible range."), 3);
-  if (status != PARASOL_CLI_OK)
-    return status;
-  if (unit == NULL || date_str == NULL)
-    return parasol_cli_usage_error (_("--unit and --date are required"));
-  if (!parasol_cli_parse_double (argv[3], &value, &error) ||
-      (uln_str != NULL && !parasol_cli_parse_double (uln_str, &uln, &error)) ||
-      !parasol_cli_parse_date (date_str, &date, &error))
-    return parasol_cli_usage_error ("%s", error->message);
-
-  if (!open_context (argv[1], &store, &protocol, &patient_id, &error))
-    return parasol_cli_fail (error);
-
-  result = make_lab_result (protocol, argv[2], value, unit, uln, &date, &error);
-  if (result == NULL)
-    return parasol_cli_fail (error);
-
-  id = parasol_store_add_lab (store, patient_id, result, reason, &error);
-  if (id == 0)
-    return parasol_cli_fail (error);
-
-  if (parasol_cli_options.json)
-    {
-      g_autoptr(ParasolJson) json = parasol_json_new ();
-      json_lab (json, id, argv[1], result);
-      parasol_cli_print_json (json);
-    }
-  else
-    {
-      const ParasolLabDef *lab = parasol_protocol_find_lab (protocol, result->lab);
-      g_autofree char *v = parasol_protocol_format_number (result->value);
-
-      printf (_("Saved %s %s %s (%s) for %s.\n"), lab->name, v, lab->unit, date_str, argv[1]);
-    }
-  return PARASOL_CLI_OK;
-}
-
-/* ---- lab import ------------------------------------------------------------------------------- */
-
-typedef struct {
-  int        line;      /* line of the record's first character */
-  GPtrArray *fields;    /* char* */
-} CsvRecord;
-
-static void
-csv_record_free (CsvRecord *r)
-{
-  g_ptr_array_unref (r->fields);
-  g_free (r);
-}
-
-static char
-csv_detect_delimiter (const char *text)
-{
-  int counts[3] = { 0, 0, 0 };
-  const char delims[3] = { ',', ';', '\t' };
-  gboolean quoted = FALSE;
-  int best = 0;
-
-  for (const char *p = text; *p && (*p != '\n' || quoted); p++)
-    {
-      if (*p == '"')
-        quoted = !quoted;
-      else if (!quoted)
-        for (int i = 0; i < 3; i++)
-          if (*p == delims[i])
-            counts[i]++;
-    }
-  for (int i = 1; i < 3; i++)
-    if (counts[i] > counts[best])
-      best = i;
-  return delims[best];
-}
-
-/* RFC 4180 with the usual liberties: CRLF or LF, quoted fields with "" and line breaks. */
-static GPtrArray *
-csv_parse (const char  *text,
-           char         delim,
-           const char  *filename,
-           GError     **error)
-{
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) csv_record_free);
-  GString *field = g_string_new (NULL);
-  CsvRecord *rec = NULL;
-  gboolean quoted = FALSE;
-  gboolean was_quoted = FALSE;
-  int line = 1;
-  int quote_line = 0;
-  const char *p = text;
-
-  for (;;)
-    {
-      char c = *p;
-
-      if (rec == NULL)
-        {
-          rec = g_new0 (CsvRecord, 1);
-          rec->line = line;
-          rec->fields = g_ptr_array_new_with_free_func (g_free);
-        }
-
-      if (quoted)
-        {
-          if (c == '\0')
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("%s:%d: a quoted field is never closed"), filename, quote_line);
-              g_string_free (field, TRUE);
-              csv_record_free (rec);
-              return NULL;
-            }
-          if (c == '"' && p[1] == '"')
-            {
-              g_string_append_c (field, '"');
-              p += 2;
-              continue;
-            }
-          if (c == '"')
-            {
-              quoted = FALSE;
-              p++;
-              continue;
-            }
-          if (c == '\n')
-            line++;
-          if (c != '\r')
-            g_string_append_c (field, c);
-          p++;
-          continue;
-        }
-
-      if (c == '"' && field->len == 0 && !was_quoted)
-        {
-          quoted = TRUE;
-          was_quoted = TRUE;
-          quote_line = line;
-          p++;
-          continue;
-        }
-      if (c == delim)
-        {
-          g_ptr_array_add (rec->fields, g_strdup (field->str));
-          g_string_truncate (field, 0);
-          was_quoted = FALSE;
-          p++;
-          continue;
-        }
-      if (c == '\r' && p[1] == '\n')
-        {
-          p++;
-          continue;
-        }
-      if (c == '\n' || c == '\r' || c == '\0')
-        {
-          gboolean empty;
-
-          g_ptr_array_add (rec->fields, g_strdup (field->str));
-          g_string_truncate (field, 0);
-          was_quoted = FALSE;
-          empty = rec->fields->len == 1 && *(char *) g_ptr_array_index (rec->fields, 0) == '\0';
-          if (empty)
-            csv_record_free (rec);
-          else
-            g_ptr_array_add (records, rec);
-          rec = NULL;
-          if (c == '\0')
-            break;
-          line++;
-          p++;
-          continue;
-        }
-      g_string_append_c (field, c);
-      p++;
-    }
-
-  g_string_free (field, TRUE);
-  return g_steal_pointer (&records);
-}
-
-typedef enum {
-  COL_PATIENT,
-  COL_TEST,
-  COL_VALUE,
-  COL_UNIT,
-  COL_ULN,
-  COL_RANGE,
-  COL_DATE,
-  N_COLS
-} ColumnKind;
-
-static const char *const column_aliases[N_COLS][16] = {
-  [COL_PATIENT] = { "patient", "patientid", "screeningid", "screeningnumber", "screeningno",
-                    "subject", "subjectid", "subjectnumber", "pid", NULL },
-  [COL_TEST]    = { "test", "testcode", "code", "analyte", "testname", "lab", "item", "itemcode",
-                    "itemname", "parameter", "loinc", NULL },
-  [COL_VALUE]   = { "value", "result", "resultvalue", "numericresult", NULL },
-  [COL_UNIT]    = { "unit", "units", "resultunit", NULL },
-  [COL_ULN]     = { "uln", "upperlimit", "upperlimitofnormal", "refhigh", "referencehigh",
-                    "normalhigh", "high", "refupper", "upper", NULL },
-  [COL_RANGE]   = { "referencerange", "refrange", "normalrange", "range", "reference",
-                    "referenceinterval", NULL },
-  [COL_DATE]    = { "date", "sampledate", "collectiondate", "collected", "specimendate",
-                    "collectedat", "collectiontime", "sampletime", "drawn", "drawndate",
-                    "sampledatetime", "collectiondatetime", NULL },
-};
-
-static const char *const column_labels[N_COLS] = {
-  "patient", "test", "value", "unit", "uln", "reference range", "date",
-};
-
-static char *
-header_key (const char *name)
-{
-  GString *s = g_string_new (NULL);
-
-  for (const char *p = name; *p; p++)
-    if (g_ascii_isalnum (*p))
-      g_string_append_c (s, g_ascii_tolower (*p));
-  return g_string_free (s, FALSE);
-}
-
-static const char *
-field_at (CsvRecord *rec,
-          int        col)
-{
-  if (col < 0 || (guint) col >= rec->fields->len)
-    return "";
-  return g_ptr_array_index (rec->fields, col);
-}
-
-static gboolean
-parse_number_field (const char *text,
-                    char        delim,
-                    double     *value)
-{
-  g_autofree char *s = g_strstrip (g_strdup (text));
-
-  if (*s == '\0')
-    return FALSE;
-  if (delim != ',')
-    for (char *q = s; *q; q++)
-      if (*q == ',')
-        *q = '.';
-  return parasol_parse_double (s, value, NULL);
-}
-
-/* The upper bound of "3.5 - 9.5", "0–40", "<40", "≤ 1.2" */
-static gboolean
-parse_range_upper (const char *text,
-                   char        delim,
-                   double     *upper)
-{
-  g_autofree char *s = g_strstrip (g_strdup (text));
-  const char *seps[] = { "–", "—", " - ", "-", "~", "to", NULL };
-  char *hi = NULL;
-
-  if (*s == '\0')
-    return FALSE;
-  if (g_str_has_prefix (s, "<=") || g_str_has_prefix (s, "≤"))
-    hi = s + (s[0] == '<' ? 2 : strlen ("≤"));
-  else if (s[0] == '<')
-    hi = s + 1;
-  else
-    for (guint i = 0; seps[i] != NULL && hi == NULL; i++)
-      {
-        /* skip a leading minus sign of the lower bound */
-        char *at = strstr (s + 1, seps[i]);
-        if (at != NULL)
-          hi = at + strlen (seps[i]);
-      }
-  if (hi == NULL)
-    return FALSE;
-  return parse_number_field (hi, delim, upper);
-}
-
-static gboolean
-parse_date_field (const char *text,
-                  GDate      *date,
-                  GError    **error)
-{
-  g_autofree char *s = g_strstrip (g_strdup (text));
-
-  if (strlen (s) >= 10 && (s[10] == '\0' || s[10] == ' ' || s[10] == 'T'))
-    {
-      s[10] = '\0';
-      if (s[4] == '/' && s[7] == '/')
-        s[4] = s[7] = '-';
-    }
-  return parasol_cli_parse_date (s, date, error);
-}
-
-typedef struct {
-  int               line;
-  gint64            patient_id;
-  char             *patient_key;
-  ParasolLabResult *result;
-} ImportRow;
-
-static void
-import_row_free (ImportRow *row)
-{
-  g_free (row->patient_key);
-  parasol_lab_result_free (row->result);
-  g_free (row);
-}
-
-static gboolean
-same_result (const ParasolLabResult *a,
-             const ParasolLabResult *b)
-{
-  gboolean same_uln = (isnan (a->uln) && isnan (b->uln)) ||
-                      (!isnan (a->uln) && !isnan (b->uln) && fabs (a->uln - b->uln) < 1e-9);
-
-  return g_strcmp0 (a->lab, b->lab) == 0 &&
-         g_date_valid (&a->date) && g_date_valid (&b->date) &&
-         g_date_compare (&a->date, &b->date) == 0 &&
-         fabs (a->value - b->value) <= 1e-9 * MAX (1.0, fabs (a->value)) && same_uln;
-}
-
-int
-parasol_cli_lab_import (int    argc,
-                        char **argv)
-{
-  gboolean strict = FALSE;
-  const GOptionEntry entries[] = {
-    { "strict", 0, 0, G_OPTION_ARG_NONE, &strict,
-      N_("Reject the file when a row names a test the protocol does not use"), NULL },
-    { NULL }
-  };
-  g_autoptr(ParasolStore) store = NULL;
-  g_autoptr(ParasolProtocol) protocol = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) import_row_free);
-  g_autoptr(GHashTable) patients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) facts_cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                                             (GDestroyNotify) parasol_patient_facts_free);
-  g_autoptr(GHashTable) unknown_tests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GString) problems = g_string_new (NULL);
-  g_autofree char *contents = NULL;
-  g_autofree char *basename = NULL;
-  const char *filename;
-  const char *text;
-  gsize len = 0;
-  int cols[N_COLS];
-  guint n_problems = 0, skipped = 0, duplicates = 0, imported = 0;
-  char delim;
-  CsvRecord *header;
-  int status;
-
-  status = parasol_cli_parse (&argc, &argv, entries, "FILE.csv",
-                              N_("Import laboratory results as the hospital laboratory system exports "
-                                 "them: one row per result with columns for patient (screening or "
-                                 "subject number), test (code or name), value, unit, sample date and "
-                                 "ULN or reference range. Comma, semicolon or tab separated; UTF-8, "
-                                 "with or without BOM. The whole file is imported in one transaction: "
-                                 "one bad row rejects it, naming the line."), 1);
-  if (status != PARASOL_CLI_OK)
-    return status;
-  filename = argv[1];
-  basename = g_path_get_basename (filename);
-
-  if (!g_file_get_contents (filename, &contents, &len, &error))
-    return parasol_cli_fail (error);
-  if (len > MAX_IMPORT_SIZE)
-    {
-      g_autofree char *msg = g_strdup_printf (_("%s is too large to import (%" PRIu64 " bytes)"),
-                                              filename, (guint64) len);
-      return fail_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, msg);
-    }
-  if (memchr (contents, '\0', len) != NULL || !g_utf8_validate (contents, len, NULL))
-    {
-      g_autofree char *msg = g_strdup_printf (_("%s is not UTF-8 text; export it from the laboratory "
-                                                "system as UTF-8 CSV"), filename);
-      return fail_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, msg);
-    }
-  text = contents;
-  if (g_str_has_prefix (text, "\xEF\xBB\xBF"))
-    text += 3;
-
-  delim = csv_detect_delimiter (text);
-  records = csv_parse (text, delim, filename, &error);
-  if (records == NULL)
-    return parasol_cli_fail (error);
-  if (records->len == 0)
-    {
-      g_autofree char *msg = g_strdup_printf (_("%s is empty"), filename);
-      return fail_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, msg);
-    }
-
-  /* Header */
-  header = g_ptr_array_index (records, 0);
-  for (int k = 0; k < N_COLS; k++)
-    cols[k] = -1;
-  for (guint i = 0; i < header->fields->len; i++)
-    {
-      g_autofree char *key = header_key (g_ptr_array_index (header->fields, i));
-
-      for (int k = 0; k < N_COLS; k++)
-        for (guint a = 0; column_aliases[k][a] != NULL; a++)
-          if (cols[k] < 0 && g_str_equal (key, column_aliases[k][a]))
-            cols[k] = (int) i;
-    }
-  {
-    const ColumnKind required[] = { COL_PATIENT, COL_TEST, COL_VALUE, COL_UNIT, COL_DATE };
-    GString *missing = g_string_new (NULL);
-
-    for (guint i = 0; i < G_N_ELEMENTS (required); i++)
-      if (cols[required[i]] < 0)
-        {
-          if (missing->len)
-            g_string_append (missing, ", ");
-          g_string_append (missing, column_labels[required[i]]);
-        }
-    if (missing->len > 0)
-      {
-        g_autofree char *msg = g_strdup_printf (_("%s:%d: the header lacks the column(s) %s; expected "
-                                                  "patient, test, value, unit, date and uln or reference "
-                                                  "range (for example: screening_id,test_code,value,unit,"
-                                                  "uln,sample_date)"),
-                                                filename, header->line, missing->str);
-        g_string_free (missing, TRUE);
-        return fail_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, msg);
-      }
-    g_string_free (missing, TRUE);
-  }
-
-  store = parasol_cli_open_store (FALSE, &error);
-  if (store == NULL)
-    return parasol_cli_fail (error);
-  protocol = parasol_protocol_new_for_store (store, &error);
-  if (protocol == NULL)
-    return parasol_cli_fail (error);
-
-  /* Pass 1: read and check every row; nothing is written yet. */
-  for (guint i = 1; i < records->len; i++)
-    {
-      CsvRecord *rec = g_ptr_array_index (records, i);
-      const char *patient = field_at (rec, cols[COL_PATIENT]);
-      const char *test = field_at (rec, cols[COL_TEST]);
-      const char *value_s = field_at (rec, cols[COL_VALUE]);
-      g_autofree char *unit = g_strstrip (g_strdup (field_at (rec, cols[COL_UNIT])));
-      g_autofree char *patient_key = g_strstrip (g_strdup (patient));
-      g_autofree char *test_key = g_strstrip (g_strdup (test));
-      g_autofree char *value_trim = g_strstrip (g_strdup (value_s));
-      g_autoptr(GError) row_error = NULL;
-      const ParasolLabDef *lab;
-      ParasolLabResult *result;
-      ImportRow *row;
-      gpointer found;
-      gint64 patient_id;
-      double value, uln = NAN;
-      GDate date;
-
-#define ROW_PROBLEM(...) G_STMT_START { \
-          n_problems++; \
-          if (n_problems <= 20) \
-            { \
-              g_autofree char *m__ = g_strdup_printf (__VA_ARGS__); \
-              g_string_append_printf (problems, "%s%s:%d: %s", problems->len ? "\n" : "", \
-                                      filename, rec->line, m__); \
-            } \
-        } G_STMT_END
-
-      lab = parasol_protocol_find_lab_by_code (protocol, test_key);
-      if (lab == NULL)
-        {
-          if (strict)
-            ROW_PROBLEM (_("the test “%s” is not one this protocol uses"), test_key);
-          else
-            {
-              skipped++;
-              g_hash_table_add (unknown_tests, g_strdup (test_key));
-            }
-          continue;
-        }
-
-      if (*patient_key == '\0')
-        {
-          ROW_PROBLEM (_("no patient"));
-          continue;
-        }
-      if (g_hash_table_lookup_extended (patients, patient_key, NULL, &found))
-        patient_id = GPOINTER_TO_SIZE (found);
-      else
-        {
-          g_autoptr(GError) find_error = NULL;
-
-          patient_id = parasol_cli_find_patient (store, patient_key, &find_error);
-          if (patient_id == 0)
-            {
-              ROW_PROBLEM ("%s", find_error ? find_error->message : _("unknown patient"));
-              continue;
-            }
-          g_hash_table_insert (patients, g_strdup (patient_key), GSIZE_TO_POINTER (patient_id));
-        }
-
-      if (value_trim[0] == '<' || value_trim[0] == '>')
-        {
-          ROW_PROBLEM (_("%s “%s” is censored (below or above the measurable range); enter it by hand"),
-                       lab->name, value_trim);
-          continue;
-        }
-      if (!parse_number_field (value_trim, delim, &value))
-        {
-          ROW_PROBLEM (_("%s: “%s” is not a number"), lab->name, value_trim);
-          continue;
-        }
-      if (cols[COL_ULN] >= 0)
-        {
-          g_autofree char *uln_s = g_strstrip (g_strdup (field_at (rec, cols[COL_ULN])));
-
-          if (*uln_s && !parse_number_field (uln_s, delim, &uln))
-            {
-              ROW_PROBLEM (_("%s: the ULN “%s” is not a number"), lab->name, uln_s);
-              continue;
-            }
-        }
-      if (isnan (uln) && cols[COL_RANGE] >= 0)
-        {
-          const char *range = field_at (rec, cols[COL_RANGE]);
-
-          if (*range && !parse_range_upper (range, delim, &uln))
-            {
-              ROW_PROBLEM (_("%s: cannot read the upper limit from the reference range “%s”"),
-                           lab->name, range);
-              continue;
-            }
-        }
-      if (!parse_date_field (field_at (rec, cols[COL_DATE]), &date, &row_error))
-        {
-          ROW_PROBLEM ("%s", row_error->message);
-          continue;
-        }
-
-      result = make_lab_result (protocol, lab->id, value, unit, uln, &date, &row_error);
-      if (result == NULL)
-        {
-          ROW_PROBLEM ("%s", row_error->message);
-          continue;
-        }
-
-      /* Skip a result already in the database (re-importing the same export) or twice in the file */
-      {
-        ParasolPatientFacts *facts = g_hash_table_lookup (facts_cache, &patient_id);
-        gboolean dup = FALSE;
-
-        if (facts == NULL)
-          {
-            g_autoptr(GError) load_error = NULL;
-            gint64 *key = g_new (gint64, 1);
-
-            *key = patient_id;
-            facts = parasol_store_load_patient (store, patient_id, &load_error);
-            if (facts == NULL)
-              {
-                g_free (key);
-                ROW_PROBLEM ("%s", load_error->message);
-                parasol_lab_result_free (result);
-                continue;
-              }
-            g_hash_table_insert (facts_cache, key, facts);
-          }
-        for (guint j = 0; !dup && facts->labs && j < facts->labs->len; j++)
-          dup = same_result (g_ptr_array_index (facts->labs, j), result);
-        for (guint j = 0; !dup && j < rows->len; j++)
-          {
-            ImportRow *other = g_ptr_array_index (rows, j);
-            dup = other->patient_id == patient_id && same_result (other->result, result);
-          }
-        if (dup)
-          {
-            duplicates++;
-            parasol_lab_result_free (result);
-            continue;
-          }
-      }
-
-      row = g_new0 (ImportRow, 1);
-      row->line = rec->line;
-      row->patient_id = patient_id;
-      row->patient_key = g_strdup (patient_key);
-      row->result = result;
-      g_ptr_array_add (rows, row);
-#undef ROW_PROBLEM
-    }
-
-  if (n_problems > 0)
-    {
-      if (n_problems > 20)
-        g_string_append_printf (problems, "\n%s", _("… and more"));
-      g_string_append_printf (problems, "\n%s", _("Nothing was imported; correct the file and import it again."));
-      return fail_literal (G_IO_ERROR, G_IO_ERROR_INVALID_DATA, problems->str);
-    }
-
-  /* Pass 2: one transaction for the whole file */
-  if (!parasol_store_begin (store, &error))
-    return parasol_cli_fail (error);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      ImportRow *row = g_ptr_array_index (rows, i);
-      g_autofree char *reason = g_strdup_printf (_("imported from %s, line %d"), basename, row->line);
-
-      if (parasol_store_add_lab (store, row->patient_id, row->result, reason, &error) == 0)
-        {
-          g_autofree char *msg = g_strdup_printf (_("%s:%d: %s\nNothing was imported."),
-                                                  filename, row->line, error->message);
-          parasol_store_rollback (store);
-          return fail_literal (G_IO_ERROR, G_IO_ERROR_FAILED, msg);
-        }
-      imported++;
-    }
-  if (!parasol_store_commit (store, &error))
-    {
-      parasol_store_rollback (store);
-      return parasol_cli_fail (error);
-    }
-
-  {
-    g_autoptr(GPtrArray) unknown = g_ptr_array_new ();
-    GHashTableIter iter;
-    gpointer key;
-
-    g_hash_table_iter_init (&iter, unknown_tests);
-    while (g_hash_table_iter_next (&iter, &key, NULL))
-      g_ptr_array_add (unknown, key);
-    g_ptr_array_sort (unknown, (GCompareFunc) g_strcmp0);
-
-    if (parasol_cli_options.json)
-      {
-        g_autoptr(ParasolJson) json = parasol_json_new ();
-
-        parasol_json_begin_object (json);
-        parasol_json_member_string (json, "file", filename);
-        parasol_json_member_int (json, "imported", imported);
-        parasol_json_member_int (json, "patients", g_hash_table_size (patients));
-        parasol_json_member_int (json, "duplicates", duplicates);
-        parasol_json_member_int (json, "skipped", skipped);
-        json_member_strv (json, "unknown_tests", unknown);
-        parasol_json_member (json, "results");
-        parasol_json_begin_array (json);
-        for (guint i = 0; i < rows->len; i++)
-          {
-            ImportRow *row = g_ptr_array_index (rows, i);
-            json_lab (json, 0, row->patient_key, row->result);
-          }
-        parasol_json_end_array (json);
-        parasol_json_end_object (json);
-        parasol_cli_print_json (json);
-      }
-    else
-      {
-        printf (_("Imported %u results for %u patients from %s.\n"), imported,
-                g_hash_table_size (patients), filename);
-        if (duplicates > 0)
-          printf (_("Skipped %u results already recorded.\n"), duplicates);
-        if (skipped > 0)
-          {
-            GString *names = g_string_new (NULL);
-
-            for (guint i = 0; i < unknown->len; i++)
-              g_string_append_printf (names, "%s%s", i ? ", " : "", (char *) g_ptr_array_index (unknown, i));
-            printf (_("Skipped %u rows with tests this protocol does not use: %s\n"), skipped, names->str);
-            g_string_free (names, TRUE);
-          }
-      }
-  }
-  return PARASOL_CLI_OK;
-}
-
 /* ---- attest ----------------------------------------------------------------------------------- */
 
 int
@@ -1425,10 +627,10 @@ parasol_cli_attest (int    argc,
   g_autofree char *date_str = NULL;
   g_autofree char *reason = NULL;
   const GOptionEntry entries[] = {
-    { "note", 'n', 0, G_OPTION_ARG_STRING, &note, N_("What the judgement rests on"), N_("TEXT") },
-    { "source", 's', 0, G_OPTION_ARG_STRING, &source,
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What the judgement rests on"), N_("TEXT") },
+    { "source", 0, 0, G_OPTION_ARG_STRING, &source,
       N_("Source document (CT report of ..., clinic letter, ...)"), N_("TEXT") },
-    { "date", 'd', 0, G_OPTION_ARG_STRING, &date_str,
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_str,
       N_("Date of the source (default: today); imaging-based criteria expire after the imaging window"),
       N_("YYYY-MM-DD") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
@@ -1527,7 +729,7 @@ parasol_cli_biomarker_add (int    argc,
       N_("% of cells stained weakly, moderately, strongly (H = W + 2M + 3S)"), N_("W,M,S") },
     { "amplified", 0, 0, G_OPTION_ARG_STRING, &amplified, N_("Gene amplification"), N_("yes|no") },
     { "pending", 0, 0, G_OPTION_ARG_NONE, &pending, N_("Sample sent, result not back yet"), NULL },
-    { "date", 'd', 0, G_OPTION_ARG_STRING, &date_str, N_("Sample date (default: today)"), N_("YYYY-MM-DD") },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_str, N_("Sample date (default: today)"), N_("YYYY-MM-DD") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("Reason, for the audit trail"), N_("TEXT") },
     { NULL }
   };
@@ -1749,7 +951,7 @@ parasol_cli_screen (int    argc,
   g_autofree char *date_str = NULL;
   gboolean record = FALSE;
   const GOptionEntry entries[] = {
-    { "date", 'd', 0, G_OPTION_ARG_STRING, &date_str,
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_str,
       N_("Evaluate as of this date (default: C1D1 if set, else the later of the screening date and the "
          "newest lab result)"), N_("YYYY-MM-DD") },
     { "record", 0, 0, G_OPTION_ARG_NONE, &record,
@@ -1855,7 +1057,11 @@ parasol_cli_assign (int    argc,
 {
   g_autofree char *confirm = NULL;
   g_autofree char *reason = NULL;
+  gboolean correction = FALSE;
   const GOptionEntry entries[] = {
+    { "correction", 0, 0, G_OPTION_ARG_NONE, &correction,
+      N_("Correct an arm recorded by mistake after treatment began (with --confirm ARM and --reason)"),
+      NULL },
     { "confirm", 'c', 0, G_OPTION_ARG_STRING, &confirm,
       N_("Assign this arm (the proposal, or an override with --reason)"), N_("ARM") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
@@ -1879,6 +1085,9 @@ parasol_cli_assign (int    argc,
                                  "trace; with --confirm, record the investigator’s decision."), 1);
   if (status != PARASOL_CLI_OK)
     return status;
+
+  if (correction && confirm == NULL)
+    return parasol_cli_usage_error (_("--correction needs --confirm ARM and --reason TEXT"));
 
   if (!open_context (argv[1], &store, &protocol, &patient_id, &error))
     return parasol_cli_fail (error);
@@ -1925,11 +1134,14 @@ parasol_cli_assign (int    argc,
       return PARASOL_CLI_OK;
     }
 
-  if (!parasol_assignment_check_choice (protocol, a, confirm, reason, &is_override, &error))
+  if (correction)
+    /* After the first dose the arm changes only as a documented correction (core's rule) */
+    id = parasol_administration_correct_arm (store, protocol, patient_id, confirm, reason, &error);
+  else if (!parasol_assignment_check_choice (protocol, a, confirm, reason, &is_override, &error))
     return parasol_cli_fail (error);
-
-  id = parasol_store_record_assignment (store, patient_id, proposed, confirm, a->protocol_version,
-                                        reason, &error);
+  else
+    id = parasol_store_record_assignment (store, patient_id, proposed, confirm, a->protocol_version,
+                                          reason, &error);
   if (id == 0)
     return parasol_cli_fail (error);
 
