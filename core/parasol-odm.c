@@ -38,6 +38,8 @@
 
 #include "parasol-core-resources.h"
 #include "parasol-odm.h"
+#include "parasol-input.h"
+#include "parasol-lab-entry.h"
 #include "parasol-store-odm.h"
 #include "parasol-xml-guard.h"
 
@@ -1411,7 +1413,7 @@ store_failed (Importer   *im,
 
 /* The same checks as `parasol-cli lab add`: a lab the protocol knows, a unit it accepts, a
  * value in the plausible range (after conversion), a ULN above zero and plausible.
- * TODO(merge): call the lab-entry core function (core/parasol-lab-entry.c) instead. */
+ * The value then goes through parasol_lab_entry_check(), as every lab entry does. */
 static ParasolLabResult *
 make_lab (Importer    *im,
           const char  *code,
@@ -1424,8 +1426,8 @@ make_lab (Importer    *im,
   const ParasolLabDef *lab = parasol_protocol_find_lab (im->protocol, code);
   g_autoptr(ParasolLabResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  double value, canonical, uln = NAN;
-  char *endp = NULL;
+  ParasolLabEntry entry;
+  double value;
   GDate date;
 
   if (lab == NULL)
@@ -1438,8 +1440,7 @@ make_lab (Importer    *im,
               codes->str);
       return NULL;
     }
-  value = g_ascii_strtod (value_text, &endp);
-  if (*value_text == '\0' || *endp != '\0' || !isfinite (value))
+  if (!parasol_parse_double (value_text, &value, NULL))
     {
       refuse (im, line, _("%s result “%s” is not a number"), lab->name, value_text);
       return NULL;
@@ -1456,41 +1457,25 @@ make_lab (Importer    *im,
           return NULL;
         }
     }
-  if (!parasol_lab_def_to_canonical (lab, value, unit, &canonical, &error))
+  /* The same checks as lab entry in the window and the CLI: unit, plausible range, a ULN
+   * plausible in its own unit, a sample date that has happened. */
+  parasol_lab_entry_init (&entry);
+  entry.lab = lab->id;
+  entry.value = value;
+  entry.unit = unit;
+  entry.date = date;
+  if (uln_text != NULL && !parasol_parse_double (uln_text, &entry.uln, NULL))
+    {
+      refuse (im, line, _("The upper limit of normal for %s must be a number above zero"),
+              lab->name);
+      return NULL;
+    }
+  result = parasol_lab_entry_check (im->protocol, &entry, NULL, &error);
+  if (result == NULL)
     {
       refuse (im, line, "%s", error->message);
       return NULL;
     }
-  if (uln_text != NULL)
-    {
-      double uln_entered = g_ascii_strtod (uln_text, &endp);
-
-      if (*endp != '\0' || !(uln_entered > 0))
-        {
-          refuse (im, line, _("The upper limit of normal for %s must be a number above zero"),
-                  lab->name);
-          return NULL;
-        }
-      if (!parasol_lab_def_convert (lab, uln_entered, unit, lab->unit, &uln, &error))
-        {
-          refuse (im, line, "%s", error->message);
-          return NULL;
-        }
-      if (uln > lab->plausible_max)
-        {
-          refuse (im, line, _("The ULN %s %s for %s is above the plausible maximum; check for a "
-                              "typo"), uln_text, unit, lab->name);
-          return NULL;
-        }
-    }
-  result = parasol_lab_result_new ();
-  result->lab = g_strdup (lab->id);
-  result->value = canonical;
-  result->unit = g_strdup (lab->unit);
-  result->value_entered = value;
-  result->unit_entered = g_strdup (unit);
-  result->uln = uln;
-  result->date = date;
   return g_steal_pointer (&result);
 }
 
