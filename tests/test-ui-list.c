@@ -1,0 +1,344 @@
+/* test-ui-list.c — the patient list by keyboard, and its search in the interface language
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Real widgets on the demo trial, driven by key events only: Tab reaches the search and the
+ * status filter before the table, a column header sorts the list with Enter (and again the other
+ * way), Enter in the search opens the patient when one is left.  Search matches what the list
+ * shows: the arms' displayed names and the statuses' labels, in the interface language (run
+ * again as ui-list-zh_CN with LANGUAGE=zh_CN).
+ */
+#define G_LOG_DOMAIN "test-ui-list"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
+
+#include "parasol-patient.h"
+#include "ui-helpers.h"
+
+static char *tmp_dir;
+static char *demo_db;
+static gboolean zh;
+
+/* Types @keyval (with Shift when @shift) through the X server, as the keyboard would, into
+ * @window, which gets the input focus first; then lets GTK handle the events. */
+static void
+send_key_full (GtkWidget *window,
+               guint      keyval,
+               gboolean   shift)
+{
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
+  Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+  KeyCode keycode = XKeysymToKeycode (xdisplay, keyval);
+  KeyCode shift_code = XKeysymToKeycode (xdisplay, XK_Shift_L);
+
+  g_assert_cmpuint (keycode, !=, 0);
+  XSetInputFocus (xdisplay, xid, RevertToParent, CurrentTime);
+  if (shift)
+    XTestFakeKeyEvent (xdisplay, shift_code, True, CurrentTime);
+  XTestFakeKeyEvent (xdisplay, keycode, True, CurrentTime);
+  XTestFakeKeyEvent (xdisplay, keycode, False, CurrentTime);
+  if (shift)
+    XTestFakeKeyEvent (xdisplay, shift_code, False, CurrentTime);
+  XSync (xdisplay, False);
+
+  /* Until GTK has read and handled them. */
+  for (int i = 0; i < 20; i++)
+    {
+      g_usleep (2000);
+      ui_drain ();
+    }
+}
+
+static void
+send_key (GtkWidget *window,
+          guint      keyval,
+          int        unused)
+{
+  send_key_full (window, keyval, FALSE);
+}
+
+static GtkWidget *
+focus_of (ParasolWindow *window)
+{
+  return gtk_root_get_focus (GTK_ROOT (window));
+}
+
+static gboolean
+is_inside (GtkWidget *widget,
+           GtkWidget *ancestor)
+{
+  return widget != NULL && (widget == ancestor || gtk_widget_is_ancestor (widget, ancestor));
+}
+
+static void
+test_tab_order (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  GtkWidget *search = GTK_WIDGET (parasol_patient_list_view_get_search_entry (view));
+  GtkWidget *filter = GTK_WIDGET (parasol_patient_list_view_get_status_filter (view));
+  GtkWidget *table = GTK_WIDGET (parasol_patient_list_view_get_column_view (view));
+  gboolean seen_search = FALSE, seen_filter = FALSE;
+  int i;
+
+  /* From nowhere in particular: the window itself. */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  for (i = 0; i < 40; i++)
+    {
+      GtkWidget *focus;
+
+      send_key (GTK_WIDGET (window), GDK_KEY_Tab, 0);
+      focus = focus_of (window);
+      if (is_inside (focus, search))
+        seen_search = TRUE;
+      else if (is_inside (focus, filter))
+        {
+          g_assert_true (seen_search);
+          seen_filter = TRUE;
+        }
+      else if (is_inside (focus, table) &&
+               g_strcmp0 (gtk_widget_get_css_name (gtk_widget_get_parent (focus)), "header") != 0)
+        break;  /* a row of the table */
+    }
+  g_assert_cmpint (i, <, 40);
+  g_assert_true (seen_search);
+  g_assert_true (seen_filter);
+
+  ui_destroy_window (window);
+}
+
+static GtkWidget *
+find_title (GtkColumnView *column_view,
+            const char    *title)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (column_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "header") == 0)
+      for (GtkWidget *t = gtk_widget_get_first_child (child); t != NULL;
+           t = gtk_widget_get_next_sibling (t))
+        {
+          GtkColumnViewColumn *column = g_object_get_data (G_OBJECT (t), "parasol-column");
+
+          if (column != NULL && g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+            return t;
+        }
+
+  return NULL;
+}
+
+static const char *
+first_initials (GtkColumnView *column_view)
+{
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  g_autoptr(ParasolPatient) patient = g_list_model_get_item (model, 0);
+
+  return parasol_patient_get_initials (patient);
+}
+
+static void
+test_sort_by_keyboard (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  GtkColumnView *column_view = parasol_patient_list_view_get_column_view (view);
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  GtkWidget *title = find_title (column_view, _("Initials"));
+  g_autofree char *smallest = NULL;
+  g_autofree char *largest = NULL;
+  g_autofree char *first = g_strdup (first_initials (column_view));
+
+  g_assert_nonnull (title);
+  g_assert_true (gtk_widget_get_focusable (title));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ParasolPatient) patient = g_list_model_get_item (model, i);
+      const char *initials = parasol_patient_get_initials (patient);
+
+      if (smallest == NULL || g_utf8_collate (initials, smallest) < 0)
+        {
+          g_free (smallest);
+          smallest = g_strdup (initials);
+        }
+      if (largest == NULL || g_utf8_collate (initials, largest) > 0)
+        {
+          g_free (largest);
+          largest = g_strdup (initials);
+        }
+    }
+  /* The demo's first patient is not already first in either order. */
+  g_assert_cmpstr (first, !=, smallest);
+
+  g_assert_true (gtk_widget_grab_focus (title));
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  g_assert_cmpstr (first_initials (column_view), ==, smallest);
+  send_key (GTK_WIDGET (window), GDK_KEY_space, 0);
+  g_assert_cmpstr (first_initials (column_view), ==, largest);
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  g_assert_cmpstr (first_initials (column_view), ==, smallest);
+
+  ui_destroy_window (window);
+}
+
+static gboolean
+shows_patient (gpointer data)
+{
+  return g_strcmp0 (parasol_window_get_visible_page (data), "patient") == 0;
+}
+
+static void
+type_text (ParasolWindow *window,
+           const char    *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    send_key (GTK_WIDGET (window), gdk_unicode_to_keyval (g_utf8_get_char (p)), 0);
+}
+
+static void
+test_enter_opens_only_match (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+
+  /* Ctrl+F is the window's; here the action it runs. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  g_assert_true (is_inside (focus_of (window),
+                            GTK_WIDGET (parasol_patient_list_view_get_search_entry (view))));
+
+  /* Several matches: Enter stays on the list. */
+  type_text (window, "S-00");
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  g_assert_cmpuint (parasol_patient_list_view_get_n_visible (view), >, 1);
+  g_assert_cmpstr (parasol_window_get_visible_page (window), ==, "patients");
+
+  type_text (window, "04");
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  g_assert_cmpuint (parasol_patient_list_view_get_n_visible (view), ==, 1);
+  g_assert_true (ui_wait_until (shows_patient, window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), !=, NULL);
+
+  ui_destroy_window (window);
+}
+
+/* How many patients of the list have @arm / @status. */
+static guint
+count (ParasolPatientListView *view,
+       const char             *arm,
+       const char             *status)
+{
+  GListModel *model = parasol_patient_list_view_get_model (view);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ParasolPatient) patient = g_list_model_get_item (model, i);
+
+      if (arm != NULL && g_strcmp0 (parasol_patient_get_arm (patient), arm) != 0)
+        continue;
+      if (status != NULL && g_strcmp0 (parasol_patient_get_status (patient), status) != 0)
+        continue;
+      n++;
+    }
+
+  return n;
+}
+
+static guint
+search (ParasolPatientListView *view,
+        const char             *text)
+{
+  GtkEditable *entry = parasol_patient_list_view_get_search_entry (view);
+
+  gtk_editable_set_text (entry, text);
+  /* Enter applies the search at once, without the entry's delay. */
+  g_signal_emit_by_name (entry, "activate");
+  ui_drain ();
+
+  return parasol_patient_list_view_get_n_visible (view);
+}
+
+static void
+test_search_in_interface_language (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  guint n_dll3 = count (view, "dll3", NULL);
+  guint n_control = count (view, "control", NULL);
+  guint n_on = count (view, NULL, "on_treatment");
+
+  g_assert_cmpuint (n_dll3, >, 1);
+  g_assert_cmpuint (n_control, >, 1);
+  g_assert_cmpuint (n_on, >, 1);
+
+  if (zh)
+    {
+      g_assert_cmpuint (search (view, "DLL3 组"), ==, n_dll3);
+      g_assert_cmpuint (search (view, "对照组"), ==, n_control);
+      g_assert_cmpuint (search (view, "治疗中"), ==, n_on);
+      g_assert_cmpuint (search (view, "对照组 治疗中"), ==, count (view, "control", "on_treatment"));
+    }
+  else
+    {
+      g_assert_cmpuint (search (view, "DLL3 arm"), ==, n_dll3);
+      g_assert_cmpuint (search (view, "control arm"), ==, n_control);
+      g_assert_cmpuint (search (view, "On treatment"), ==, n_on);
+      g_assert_cmpuint (search (view, "Control on treatment"), ==,
+                        count (view, "control", "on_treatment"));
+    }
+  /* What the list does not show matches nothing. */
+  g_assert_cmpuint (search (view, "zzzz"), ==, 0);
+  g_assert_cmpuint (search (view, ""), ==, count (view, NULL, NULL));
+
+  ui_destroy_window (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  if (!ui_init (&argc, &argv, "test-ui-list"))
+    return 1;
+
+  /* gtk_test_init() sets a fixed locale; take the environment's, as the program does. */
+  setlocale (LC_ALL, "");
+  if (g_getenv ("PARASOL_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("PARASOL_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
+  zh = g_str_has_prefix (g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "", "zh_CN");
+  if (zh)
+    g_assert_cmpstr (g_dpgettext2 (GETTEXT_PACKAGE, "patient status", "On treatment"), ==,
+                     "治疗中");
+
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  tmp_dir = cli_make_tmpdir ();
+  demo_db = cli_make_demo (tmp_dir, 40);
+
+  g_test_add_func ("/ui/list/tab-order", test_tab_order);
+  g_test_add_func ("/ui/list/sort-by-keyboard", test_sort_by_keyboard);
+  g_test_add_func ("/ui/list/enter-opens-only-match", test_enter_opens_only_match);
+  g_test_add_func ("/ui/list/search-in-interface-language", test_search_in_interface_language);
+
+  ret = g_test_run ();
+
+  cli_rm_rf (tmp_dir);
+  g_free (demo_db);
+  g_free (tmp_dir);
+
+  return ret;
+}
