@@ -175,6 +175,46 @@ label_cell_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
+static const char *
+arm_display_name (ParasolPatientListView *self,
+                  const char             *arm)
+{
+  const ParasolArmDef *def;
+
+  if (is_empty (arm) || self->protocol == NULL)
+    return arm;
+  def = parasol_protocol_find_arm (self->protocol, arm);
+
+  return def != NULL && def->name != NULL ? parasol_protocol_translate (def->name) : arm;
+}
+
+/* GTK 4.8 names a row of a GtkColumnView after its widget class: give the row (the cell's
+ * parent) what a screen reader should say, "S-0004, LSD, On treatment, Control arm". */
+static void
+name_row (ParasolPatientListView *self,
+          GtkWidget              *cell_child,
+          ParasolPatient         *patient)
+{
+  GtkWidget *cell = gtk_widget_get_parent (cell_child);
+  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+  g_autoptr(GString) name = NULL;
+  const char *arm;
+
+  if (row == NULL)
+    return;
+
+  name = g_string_new (parasol_patient_get_screening_number (patient));
+  if (!is_empty (parasol_patient_get_initials (patient)))
+    g_string_append_printf (name, ", %s", parasol_patient_get_initials (patient));
+  g_string_append_printf (name, ", %s", parasol_patient_get_status_label (patient));
+  arm = arm_display_name (self, parasol_patient_get_arm (patient));
+  if (!is_empty (arm))
+    g_string_append_printf (name, ", %s", arm);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str,
+                                  -1);
+}
+
 static void
 label_cell_bind (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
@@ -195,6 +235,10 @@ label_cell_bind (GtkSignalListItemFactory *factory,
       if (def != NULL && def->name != NULL)
         text = parasol_protocol_translate (def->name);
     }
+
+  /* The row reads as the patient, not "GtkListItemWidget": named from its first column. */
+  if (spec == &screening_cell)
+    name_row (self, label, patient);
 
   if (spec->kind != CELL_TEXT && is_empty (value))
     {
@@ -1124,11 +1168,18 @@ make_titles_focusable (ParasolPatientListView *self)
     {
       guint i = 0;
 
+      /* The list inside the table would read "GtkColumnListView". */
+      if (g_strcmp0 (gtk_widget_get_css_name (child), "listview") == 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Patients"), -1);
+
       if (g_strcmp0 (gtk_widget_get_css_name (child), "header") != 0)
         continue;
 
       /* GTK keeps focus out of the header row. */
       gtk_widget_set_can_focus (child, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Column headers"), -1);
 
       /* One title per column, in the columns' order. */
       for (GtkWidget *title = gtk_widget_get_first_child (child);
