@@ -29,7 +29,8 @@ struct _ParasolWindow
   GtkWidget              *back_button;
   GtkStack               *stack;
   ParasolPatientListView *patient_list_view;
-  ParasolPatientPage     *patient_page;
+  AdwBin                 *patient_page_bin;
+  ParasolPatientPage     *patient_page;   /* made when a patient is first opened */
   AdwViewStack           *view_stack;
   GtkWidget              *view_switcher;
   ParasolSwimmerView     *swimmer_view;
@@ -114,6 +115,7 @@ update_title (ParasolWindow *self)
 
   /* A patient's page: "S-0004 · LSD" over the trial */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") == 0 &&
+      self->patient_page != NULL &&
       parasol_patient_page_get_title (self->patient_page) != NULL)
     adw_window_title_set_title (self->window_title,
                                 parasol_patient_page_get_title (self->patient_page));
@@ -289,6 +291,7 @@ parasol_window_dispose (GObject *object)
   g_clear_handle_id (&self->poll_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_WINDOW);
+  self->patient_page = NULL;  /* the bin's child */
 
   g_clear_object (&self->patients);
   g_clear_object (&self->protocol);
@@ -362,7 +365,6 @@ parasol_window_class_init (ParasolWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PARASOL_TYPE_PATIENT_LIST_VIEW);
-  g_type_ensure (PARASOL_TYPE_PATIENT_PAGE);
   g_type_ensure (PARASOL_TYPE_SWIMMER_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -372,7 +374,7 @@ parasol_window_class_init (ParasolWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_list_view);
-  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_page);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_page_bin);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, view_switcher);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, swimmer_view);
@@ -409,8 +411,6 @@ parasol_window_init (ParasolWindow *self)
                            G_CALLBACK (on_view_stack_changed), self, G_CONNECT_SWAPPED);
   parasol_swimmer_view_set_filter_model (self->swimmer_view,
                                          parasol_patient_list_view_get_filtered_model (self->patient_list_view));
-  g_signal_connect_object (self->patient_page, "notify::title",
-                           G_CALLBACK (on_patient_title_changed), self, G_CONNECT_SWAPPED);
 
   {
     GtkGesture *click = gtk_gesture_click_new ();
@@ -458,8 +458,11 @@ parasol_window_set_store (ParasolWindow *self,
 
   parasol_patient_list_view_set_model (self->patient_list_view, NULL);
   parasol_patient_list_view_set_protocol (self->patient_list_view, NULL);
-  parasol_patient_page_set_store (self->patient_page, NULL);
-  parasol_patient_page_set_protocol (self->patient_page, NULL);
+  if (self->patient_page != NULL)
+    {
+      parasol_patient_page_set_store (self->patient_page, NULL);
+      parasol_patient_page_set_protocol (self->patient_page, NULL);
+    }
   parasol_swimmer_view_set_store (self->swimmer_view, NULL, NULL);
   g_clear_object (&self->patients);
   g_clear_object (&self->protocol);
@@ -482,8 +485,11 @@ parasol_window_set_store (ParasolWindow *self,
       set_database_path (self, parasol_store_get_path (store));
       self->patients = parasol_patient_list_new (store);
       parasol_patient_list_view_set_model (self->patient_list_view, G_LIST_MODEL (self->patients));
-      parasol_patient_page_set_store (self->patient_page, store);
-      parasol_patient_page_set_protocol (self->patient_page, self->protocol);
+      if (self->patient_page != NULL)
+        {
+          parasol_patient_page_set_store (self->patient_page, store);
+          parasol_patient_page_set_protocol (self->patient_page, self->protocol);
+        }
       parasol_swimmer_view_set_store (self->swimmer_view, store, self->protocol);
       show_page (self, "patients");
     }
@@ -642,12 +648,33 @@ parasol_window_get_patient_list_view (ParasolWindow *self)
   return self->patient_list_view;
 }
 
+/* The patient page and its sections are built when a patient is first opened, not at
+ * start-up: the first frame shows the list. */
+static ParasolPatientPage *
+ensure_patient_page (ParasolWindow *self)
+{
+  if (self->patient_page != NULL)
+    return self->patient_page;
+
+  self->patient_page = PARASOL_PATIENT_PAGE (parasol_patient_page_new ());
+  adw_bin_set_child (self->patient_page_bin, GTK_WIDGET (self->patient_page));
+  g_signal_connect_object (self->patient_page, "notify::title",
+                           G_CALLBACK (on_patient_title_changed), self, G_CONNECT_SWAPPED);
+  if (self->store != NULL)
+    {
+      parasol_patient_page_set_store (self->patient_page, self->store);
+      parasol_patient_page_set_protocol (self->patient_page, self->protocol);
+    }
+
+  return self->patient_page;
+}
+
 ParasolPatientPage *
 parasol_window_get_patient_page (ParasolWindow *self)
 {
   g_return_val_if_fail (PARASOL_IS_WINDOW (self), NULL);
 
-  return self->patient_page;
+  return ensure_patient_page (self);
 }
 
 ParasolSwimmerView *
@@ -678,7 +705,7 @@ parasol_window_show_patient (ParasolWindow *self,
   if (self->store == NULL)
     return;
 
-  parasol_patient_page_set_patient_id (self->patient_page, patient_id);
+  parasol_patient_page_set_patient_id (ensure_patient_page (self), patient_id);
   show_page (self, "patient");
   gtk_widget_grab_focus (GTK_WIDGET (self->patient_page));
 }
