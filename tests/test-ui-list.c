@@ -6,7 +6,8 @@
  * status filter before the table, a column header sorts the list with Enter (and again the other
  * way), Enter in the search opens the patient when one is left.  Search matches what the list
  * shows: the arms' displayed names and the statuses' labels, in the interface language (run
- * again as ui-list-zh_CN with LANGUAGE=zh_CN).
+ * again as ui-list-zh_CN with LANGUAGE=zh_CN).  The shortcuts window lists every key binding
+ * of the window and its views and every accelerator of the application.
  */
 #define G_LOG_DOMAIN "test-ui-list"
 
@@ -302,6 +303,148 @@ test_search_in_interface_language (void)
   ui_destroy_window (window);
 }
 
+/* (keyval, modifiers) of every key the shortcuts window shows. */
+static GHashTable *
+shortcuts_window_keys (void)
+{
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/org/parasol/Parasol/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  g_assert_nonnull (overlay);
+  g_ptr_array_add (stack, overlay);
+  while (stack->len > 0)
+    {
+      GtkWidget *widget = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+        {
+          g_autofree char *accelerator = NULL;
+          g_auto(GStrv) parts = NULL;
+
+          g_object_get (widget, "accelerator", &accelerator, NULL);
+          parts = g_strsplit (accelerator != NULL ? accelerator : "", " ", -1);
+          for (guint i = 0; parts[i] != NULL; i++)
+            {
+              guint keyval = 0;
+              GdkModifierType mods = 0;
+
+              if (*parts[i] == '\0')
+                continue;
+              g_assert_true (gtk_accelerator_parse (parts[i], &keyval, &mods));
+              g_hash_table_add (keys, gtk_accelerator_name (gdk_keyval_to_lower (keyval), mods));
+            }
+        }
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_ptr_array_add (stack, child);
+    }
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  return keys;
+}
+
+static guint
+main_key (guint keyval)
+{
+  /* The keypad's keys do what the main ones do; the window lists the main ones. */
+  switch (keyval)
+    {
+    case GDK_KEY_KP_Left: return GDK_KEY_Left;
+    case GDK_KEY_KP_Up: return GDK_KEY_Up;
+    case GDK_KEY_KP_Down: return GDK_KEY_Down;
+    case GDK_KEY_KP_Page_Up: return GDK_KEY_Page_Up;
+    case GDK_KEY_KP_Page_Down: return GDK_KEY_Page_Down;
+    case GDK_KEY_KP_Home: return GDK_KEY_Home;
+    case GDK_KEY_KP_End: return GDK_KEY_End;
+    case GDK_KEY_KP_Enter: return GDK_KEY_Return;
+    case GDK_KEY_ISO_Enter: return GDK_KEY_Return;
+    default: return gdk_keyval_to_lower (keyval);
+    }
+}
+
+/* Every key binding of @widget's class that runs one of Parasol's actions is listed. */
+static guint
+check_bindings_listed (GtkWidget  *widget,
+                       GHashTable *listed)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          const char *name;
+          g_autofree char *key = NULL;
+
+          if (!GTK_IS_NAMED_ACTION (action) || !GTK_IS_KEYVAL_TRIGGER (trigger))
+            continue;
+          name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+          if (!g_str_has_prefix (name, "win.") && !g_str_has_prefix (name, "swimmer.") &&
+              !g_str_has_prefix (name, "list."))
+            continue;
+          key = gtk_accelerator_name (main_key (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger))),
+                                      gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)));
+          if (!g_hash_table_contains (listed, key))
+            g_error ("%s (%s) is not in the shortcuts window", key, name);
+          n++;
+        }
+    }
+
+  return n;
+}
+
+static void
+test_shortcuts_window_lists_every_shortcut (void)
+{
+  g_autoptr(GHashTable) listed = shortcuts_window_keys ();
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  g_autofree char *app_path = g_build_filename (g_getenv ("PARASOL_SOURCE_ROOT"), "app",
+                                                "parasol-application.c", NULL);
+  g_autofree char *app_source = NULL;
+  g_autoptr(GRegex) accels = g_regex_new ("_accels\\[\\] = \\{ \"([^\"]+)\"", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  guint n_app = 0, n_bindings = 0;
+
+  /* The application's accelerators (gtk_application_set_accels_for_action). */
+  g_assert_true (g_file_get_contents (app_path, &app_source, NULL, NULL));
+  for (g_regex_match (accels, app_source, 0, &match); g_match_info_matches (match);
+       g_match_info_next (match, NULL))
+    {
+      g_autofree char *accel = g_match_info_fetch (match, 1);
+      g_autofree char *key = NULL;
+      guint keyval = 0;
+      GdkModifierType mods = 0;
+
+      g_assert_true (gtk_accelerator_parse (accel, &keyval, &mods));
+      key = gtk_accelerator_name (gdk_keyval_to_lower (keyval), mods);
+      if (!g_hash_table_contains (listed, key))
+        g_error ("%s of the application is not in the shortcuts window", accel);
+      n_app++;
+    }
+  g_assert_cmpuint (n_app, >=, 5);
+
+  /* The widgets' own key bindings. */
+  n_bindings += check_bindings_listed (GTK_WIDGET (window), listed);
+  n_bindings += check_bindings_listed (GTK_WIDGET (parasol_window_get_swimmer_view (window)), listed);
+  n_bindings += check_bindings_listed (GTK_WIDGET (parasol_window_get_patient_list_view (window)),
+                                       listed);
+  g_assert_cmpuint (n_bindings, >=, 5);
+
+  ui_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -333,6 +476,7 @@ main (int   argc,
   g_test_add_func ("/ui/list/sort-by-keyboard", test_sort_by_keyboard);
   g_test_add_func ("/ui/list/enter-opens-only-match", test_enter_opens_only_match);
   g_test_add_func ("/ui/list/search-in-interface-language", test_search_in_interface_language);
+  g_test_add_func ("/ui/list/shortcuts-window", test_shortcuts_window_lists_every_shortcut);
 
   ret = g_test_run ();
 
