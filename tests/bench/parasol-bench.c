@@ -1715,6 +1715,7 @@ main (int   argc,
       figure_writes (200, 1, 3, 20);
       figure_screening (1000, 1000);
       figure_schedules (1000, 200);
+      figure_startup (40);
       figure_startup (1000);
       figure_swimmer_render (100);
       figure_swimmer_render (1000);
@@ -1734,8 +1735,10 @@ main (int   argc,
       figure_writes (10000, 1, 3, 200);
       figure_screening (10000, 10000);
       figure_schedules (10000, 1000);
+      figure_startup (40);
       figure_startup (1000);
       figure_startup (10000);
+      figure_startup (100000);
       figure_swimmer_render (100);
       figure_swimmer_render (1000);
       figure_swimmer_render (10000);
