@@ -129,9 +129,13 @@ CONTROL_ROLES = ('push button', 'toggle button', 'check box', 'entry', 'combo bo
 CONTAINER_ROLES = ('scroll pane', 'panel', 'frame', 'window', 'dialog', 'filler', 'viewport')
 
 
-def bad_name(name):
-    """No name, a widget class name, or a mnemonic underscore read aloud."""
-    return not name or name.startswith(('Gtk', 'Adw', 'Parasol')) or '_' in name
+def bad_name(name, role=None):
+    """No name, a widget class name, or a mnemonic underscore read aloud (not for a label,
+    whose text, such as a file's path, may hold an underscore of its own)."""
+    if not name or name.startswith(('Gtk', 'Adw', 'Parasol')):
+        return True
+    return '_' in name and role != 'label'
+
 
 
 def unnamed_nodes(root, roles=CONTROL_ROLES):
@@ -154,7 +158,7 @@ def unnamed_nodes(root, roles=CONTROL_ROLES):
             name = node.name or ''
         except Exception:
             continue
-        if bad_name(name):
+        if bad_name(name, role):
             bad.append((node, '%s “%s”' % (role, name)))
     return bad
 
