@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include <glib/gstdio.h>
 #include <gdk/x11/gdkx.h>
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
@@ -445,6 +446,49 @@ test_shortcuts_window_lists_every_shortcut (void)
   ui_destroy_window (window);
 }
 
+static gboolean
+table_has_all (gpointer data)
+{
+  ParasolPatientListView *view = data;
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (parasol_patient_list_view_get_column_view (view)));
+
+  return g_list_model_get_n_items (model) == 200;
+}
+
+/* A big trial's table gets a first screenful before its first frame, and every row after; the
+ * count says the whole trial all along. */
+static void
+test_first_screen_then_all (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "big", NULL);
+  g_autofree char *db = (g_mkdir (dir, 0700), cli_make_demo (dir, 200));
+  g_autoptr(ParasolStore) store = ui_open_store (db);
+  ParasolWindow *window = parasol_window_new (NULL, store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (parasol_patient_list_view_get_column_view (view)));
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u patient",
+                                                         "%u patients", 200), 200);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), <, 200);
+  g_assert_cmpuint (parasol_patient_list_view_get_n_visible (view), ==, 200);
+  g_assert_cmpstr (gtk_label_get_label (parasol_patient_list_view_get_count_label (view)), ==,
+                   count);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (ui_wait_until (table_has_all, view));
+  g_assert_cmpuint (parasol_patient_list_view_get_n_visible (view), ==, 200);
+  g_assert_cmpstr (gtk_label_get_label (parasol_patient_list_view_get_count_label (view)), ==,
+                   count);
+  /* The last patient is there to scroll to. */
+  {
+    g_autoptr(ParasolPatient) last = g_list_model_get_item (model, 199);
+
+    g_assert_cmpstr (parasol_patient_get_screening_number (last), ==, "S-0200");
+  }
+
+  ui_destroy_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -477,6 +521,7 @@ main (int   argc,
   g_test_add_func ("/ui/list/enter-opens-only-match", test_enter_opens_only_match);
   g_test_add_func ("/ui/list/search-in-interface-language", test_search_in_interface_language);
   g_test_add_func ("/ui/list/shortcuts-window", test_shortcuts_window_lists_every_shortcut);
+  g_test_add_func ("/ui/list/first-screen-then-all", test_first_screen_then_all);
 
   ret = g_test_run ();
 

@@ -42,6 +42,9 @@ struct _ParasolPatientListView
   ParasolProtocol     *protocol;
   int                  status_width;  /* fits the widest status pill; 0 until measured */
   guint                relayout_tick;
+  GtkSliceListModel   *first_screen; /* the model, cut to a first screenful until painted */
+  guint                first_screen_tick;
+  gint64               first_screen_frame;
   int                  fitted_width;
   GtkCustomFilter     *filter;
   char                *query;       /* casefolded, NULL when empty */
@@ -459,7 +462,7 @@ static void
 update_state (ParasolPatientListView *self)
 {
   guint n_total = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
-  guint n_visible = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint n_visible = parasol_patient_list_view_get_n_visible (self);
   const char *old_page = gtk_stack_get_visible_child_name (self->stack);
   const char *page;
   g_autofree char *count = NULL;
@@ -502,9 +505,13 @@ update_state (ParasolPatientListView *self)
 
 /* Setting the function emits GtkFilter::changed; without a function the filter matches
  * everything and GtkFilterListModel does not look at the items at all. */
+static void show_whole_model (ParasolPatientListView *self);
+
 static void
 refilter (ParasolPatientListView *self)
 {
+  show_whole_model (self);
+
   if (self->query == NULL && self->status == NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
   else
@@ -621,6 +628,13 @@ parasol_patient_list_view_dispose (GObject *object)
 
   if (self->filter != NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+
+  if (self->first_screen_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->first_screen_tick);
+      self->first_screen_tick = 0;
+    }
+  g_clear_object (&self->first_screen);
 
   if (self->relayout_tick != 0)
     {
@@ -1238,6 +1252,53 @@ parasol_patient_list_view_new (void)
   return g_object_new (PARASOL_TYPE_PATIENT_LIST_VIEW, NULL);
 }
 
+/* Rows in the first screenful, at 1920x1200 and more. */
+#define FIRST_SCREEN_ROWS 64
+
+/* The whole model from now on.  The slice grows in place: the rows made stay. */
+static void
+show_whole_model (ParasolPatientListView *self)
+{
+  if (self->first_screen_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->first_screen_tick);
+      self->first_screen_tick = 0;
+    }
+  if (self->first_screen == NULL)
+    return;
+
+  if (self->model != NULL &&
+      gtk_slice_list_model_get_model (self->first_screen) == self->model)
+    gtk_slice_list_model_set_size (self->first_screen, G_MAXUINT);
+  else
+    gtk_filter_list_model_set_model (self->filter_model, self->model);
+  g_clear_object (&self->first_screen);
+}
+
+static gboolean
+first_screen_painted (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (widget);
+  gint64 *first_frame = &self->first_screen_frame;
+
+  /* Tick callbacks run before the frame is laid out and painted: wait for the next one. */
+  if (*first_frame == 0)
+    {
+      *first_frame = gdk_frame_clock_get_frame_counter (clock);
+      return G_SOURCE_CONTINUE;
+    }
+  if (gdk_frame_clock_get_frame_counter (clock) == *first_frame)
+    return G_SOURCE_CONTINUE;
+
+  self->first_screen_tick = 0;
+  show_whole_model (self);
+  update_state (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 GListModel *
 parasol_patient_list_view_get_model (ParasolPatientListView *self)
 {
@@ -1268,7 +1329,20 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
     g_signal_connect_object (self->model, "items-changed",
                              G_CALLBACK (on_model_items_changed), self, G_CONNECT_SWAPPED);
 
-  gtk_filter_list_model_set_model (self->filter_model, model);
+  show_whole_model (self);
+  if (model != NULL && g_list_model_get_n_items (model) > FIRST_SCREEN_ROWS &&
+      gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE)
+    {
+      /* Before its first allocation GtkListView makes and measures up to 200 rows: give it a
+       * screenful, and the rest once that is painted. */
+      self->first_screen = gtk_slice_list_model_new (g_object_ref (model), 0, FIRST_SCREEN_ROWS);
+      self->first_screen_frame = 0;
+      gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->first_screen));
+      self->first_screen_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                              first_screen_painted, NULL, NULL);
+    }
+  else
+    gtk_filter_list_model_set_model (self->filter_model, model);
   update_state (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
@@ -1340,6 +1414,10 @@ guint
 parasol_patient_list_view_get_n_visible (ParasolPatientListView *self)
 {
   g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), 0);
+
+  /* Until the first screenful is painted, nothing is filtered and the rest is still to come. */
+  if (self->first_screen != NULL && self->query == NULL && self->status == NULL)
+    return self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
 
   return g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
 }
