@@ -8,6 +8,81 @@
 
 #include "parasol-accessible.h"
 
+/* The rows of the drop-down's list: the item's text and a check mark on the selected one, as
+ * GTK's own rows, and the row (a GtkListItemWidget to a screen reader) named by its text. */
+
+static void
+update_check (GtkListItem *list_item)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkDropDown *drop_down = g_object_get_data (G_OBJECT (list_item), "parasol-drop-down");
+  GtkWidget *check = box != NULL ? gtk_widget_get_last_child (box) : NULL;
+
+  if (check != NULL && drop_down != NULL)
+    gtk_widget_set_opacity (check, gtk_drop_down_get_selected_item (drop_down) ==
+                                     gtk_list_item_get_item (list_item) ? 1.0 : 0.0);
+}
+
+static void
+row_setup (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           GtkDropDown              *drop_down)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_list_item_set_child (list_item, box);
+  g_object_set_data (G_OBJECT (list_item), "parasol-drop-down", drop_down);
+}
+
+static void
+row_bind (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          GtkDropDown              *drop_down)
+{
+  GtkWidget *box = gtk_list_item_get_child (list_item);
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *row = gtk_widget_get_parent (box);
+  const char *text = GTK_IS_STRING_OBJECT (item) ? gtk_string_object_get_string (item) : "";
+
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), text);
+  if (row != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  update_check (list_item);
+  g_signal_connect_object (drop_down, "notify::selected-item", G_CALLBACK (update_check),
+                           list_item, G_CONNECT_SWAPPED);
+}
+
+static void
+row_unbind (GtkSignalListItemFactory *factory,
+            GtkListItem              *list_item,
+            GtkDropDown              *drop_down)
+{
+  g_signal_handlers_disconnect_by_func (drop_down, update_check, list_item);
+}
+
+/* The button shows the selected item in a row widget of its own, which a screen reader
+ * reads as "GtkListItemWidget". */
+static void
+name_item_widgets (GtkWidget  *widget,
+                   const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_strcmp0 (G_OBJECT_TYPE_NAME (child), "GtkListItemWidget") == 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        name, -1);
+      name_item_widgets (child, name);
+    }
+}
+
 void
 parasol_accessible_name_drop_down (GtkDropDown *drop_down,
                                    const char  *name)
@@ -18,6 +93,23 @@ parasol_accessible_name_drop_down (GtkDropDown *drop_down,
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (drop_down));
        child != NULL; child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_TOGGLE_BUTTON (child))
-      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                      -1);
+      {
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        name, -1);
+        name_item_widgets (child, name);
+      }
+
+  /* Rows of strings only: a drop-down of other items keeps the rows its code gave it. */
+  if (gtk_drop_down_get_list_factory (drop_down) == NULL &&
+      gtk_drop_down_get_expression (drop_down) == NULL &&
+      gtk_drop_down_get_model (drop_down) != NULL &&
+      g_list_model_get_item_type (gtk_drop_down_get_model (drop_down)) == GTK_TYPE_STRING_OBJECT)
+    {
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+      g_signal_connect_object (factory, "setup", G_CALLBACK (row_setup), drop_down, 0);
+      g_signal_connect_object (factory, "bind", G_CALLBACK (row_bind), drop_down, 0);
+      g_signal_connect_object (factory, "unbind", G_CALLBACK (row_unbind), drop_down, 0);
+      gtk_drop_down_set_list_factory (drop_down, factory);
+    }
 }

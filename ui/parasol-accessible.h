@@ -9,7 +9,9 @@
 G_BEGIN_DECLS
 
 /* GtkDropDown's own toggle button has no name in GTK 4.8: a screen reader reads
- * "GtkToggleButton".  Gives it @name (translated), which should be the drop-down's. */
+ * "GtkToggleButton".  Gives it @name (translated), which should be the drop-down's.  A drop-down
+ * of strings also gets rows in its list that a screen reader reads by their text, not as
+ * "GtkListItemWidget". */
 void parasol_accessible_name_drop_down (GtkDropDown *drop_down,
                                         const char  *name);
 

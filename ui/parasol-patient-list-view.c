@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "parasol-patient.h"
 #include "parasol-accessible.h"
@@ -39,8 +40,15 @@ struct _ParasolPatientListView
 
   GListModel          *model;
   ParasolProtocol     *protocol;
+  int                  status_width;  /* fits the widest status pill; 0 until measured */
+  guint                relayout_tick;
+  GtkSliceListModel   *first_screen; /* the model, cut to a first screenful until painted */
+  guint                first_screen_tick;
+  gint64               first_screen_frame;
+  int                  fitted_width;
   GtkCustomFilter     *filter;
   char                *query;       /* casefolded, NULL when empty */
+  GArray              *words;       /* QueryWord: the query's words and what they name */
   const char          *status;      /* status id to keep, NULL for all */
   guint                n_visible;   /* last notified */
 };
@@ -160,6 +168,46 @@ label_cell_setup (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (list_item, label);
 }
 
+static const char *
+arm_display_name (ParasolPatientListView *self,
+                  const char             *arm)
+{
+  const ParasolArmDef *def;
+
+  if (is_empty (arm) || self->protocol == NULL)
+    return arm;
+  def = parasol_protocol_find_arm (self->protocol, arm);
+
+  return def != NULL && def->name != NULL ? parasol_protocol_translate (def->name) : arm;
+}
+
+/* GTK 4.8 names a row of a GtkColumnView after its widget class: give the row (the cell's
+ * parent) what a screen reader should say, "S-0004, LSD, On treatment, Control arm". */
+static void
+name_row (ParasolPatientListView *self,
+          GtkWidget              *cell_child,
+          ParasolPatient         *patient)
+{
+  GtkWidget *cell = gtk_widget_get_parent (cell_child);
+  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+  g_autoptr(GString) name = NULL;
+  const char *arm;
+
+  if (row == NULL)
+    return;
+
+  name = g_string_new (parasol_patient_get_screening_number (patient));
+  if (!is_empty (parasol_patient_get_initials (patient)))
+    g_string_append_printf (name, ", %s", parasol_patient_get_initials (patient));
+  g_string_append_printf (name, ", %s", parasol_patient_get_status_label (patient));
+  arm = arm_display_name (self, parasol_patient_get_arm (patient));
+  if (!is_empty (arm))
+    g_string_append_printf (name, ", %s", arm);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str,
+                                  -1);
+}
+
 static void
 label_cell_bind (GtkSignalListItemFactory *factory,
                  GtkListItem              *list_item,
@@ -180,6 +228,10 @@ label_cell_bind (GtkSignalListItemFactory *factory,
       if (def != NULL && def->name != NULL)
         text = parasol_protocol_translate (def->name);
     }
+
+  /* The row reads as the patient, not "GtkListItemWidget": named from its first column. */
+  if (spec == &screening_cell)
+    name_row (self, label, patient);
 
   if (spec->kind != CELL_TEXT && is_empty (value))
     {
@@ -246,6 +298,140 @@ set_cell_factories (ParasolPatientListView *self)
   gtk_column_view_column_set_factory (self->status_column, status_factory);
 }
 
+/* Search matches what the list shows, in the interface language: every word of the query
+ * must occur in the patient's own search text (numbers, initials, site, arm id, status), or in
+ * the displayed name of the patient's arm ("DLL3 arm", "对照组"), or in the displayed label of
+ * the patient's status ("治疗中", "On treatment").  The arms and statuses each word names are
+ * worked out once
+ * per query, so that a keystroke costs the same at 100 000 patients. */
+typedef struct {
+  char      *word;      /* casefolded */
+  GPtrArray *arm_ids;   /* arms whose displayed name holds the word */
+  guint      statuses;  /* bit i: the label of status_order[i] holds the word */
+  gboolean   phrase;    /* several words, found in arm names or status labels only */
+} QueryWord;
+
+static void
+query_word_clear (gpointer data)
+{
+  QueryWord *word = data;
+
+  g_clear_pointer (&word->word, g_free);
+  g_clear_pointer (&word->arm_ids, g_ptr_array_unref);
+}
+
+static gboolean
+folded_contains (const char *text,
+                 const char *word)
+{
+  g_autofree char *folded = NULL;
+
+  if (text == NULL)
+    return FALSE;
+  folded = g_utf8_casefold (text, -1);
+
+  return strstr (folded, word) != NULL;
+}
+
+/* Fills @word's arms and statuses: those whose displayed name holds @word->word.  TRUE when
+ * there is any. */
+static gboolean
+find_named (ParasolPatientListView *self,
+            QueryWord              *word)
+{
+  word->arm_ids = g_ptr_array_new_with_free_func (g_free);
+  word->statuses = 0;
+
+  if (self->protocol != NULL)
+    {
+      GPtrArray *arms = parasol_protocol_get_arms (self->protocol);
+
+      for (guint a = 0; arms != NULL && a < arms->len; a++)
+        {
+          const ParasolArmDef *arm = g_ptr_array_index (arms, a);
+
+          if (arm->name != NULL &&
+              folded_contains (parasol_protocol_translate (arm->name), word->word))
+            g_ptr_array_add (word->arm_ids, g_strdup (arm->id));
+        }
+    }
+  for (guint s = 0; s < G_N_ELEMENTS (status_filter_statuses); s++)
+    if (folded_contains (parasol_patient_status_to_label (status_filter_statuses[s]), word->word))
+      word->statuses |= 1u << s;
+
+  return word->arm_ids->len > 0 || word->statuses != 0;
+}
+
+/* Splits the query into words, keeping together the longest runs of words that are part of
+ * an arm's name or a status's label: "on treatment" names one status (not "off treatment"),
+ * "DLL3 arm" one arm. */
+static void
+update_query_words (ParasolPatientListView *self)
+{
+  g_auto(GStrv) split = NULL;
+  g_autoptr(GPtrArray) words = g_ptr_array_new ();
+  guint i = 0;
+
+  g_array_set_size (self->words, 0);
+  if (self->query == NULL)
+    return;
+
+  split = g_strsplit_set (self->query, " \t", -1);
+  for (guint k = 0; split[k] != NULL; k++)
+    if (*split[k] != '\0')
+      g_ptr_array_add (words, split[k]);
+
+  while (i < words->len)
+    {
+      guint j;
+
+      for (j = words->len; j > i; j--)
+        {
+          QueryWord word = { 0 };
+          g_autoptr(GString) phrase = g_string_new (g_ptr_array_index (words, i));
+
+          for (guint k = i + 1; k < j; k++)
+            g_string_append_printf (phrase, " %s", (const char *) g_ptr_array_index (words, k));
+          word.word = g_string_free (g_steal_pointer (&phrase), FALSE);
+          word.phrase = j - i > 1;
+
+          if (find_named (self, &word) || !word.phrase)
+            {
+              g_array_append_val (self->words, word);
+              break;
+            }
+          query_word_clear (&word);
+        }
+      i = j;
+    }
+}
+
+static gboolean
+word_matches (const QueryWord *word,
+              ParasolPatient  *patient)
+{
+  const char *arm;
+  const char *status;
+
+  if (!word->phrase && parasol_patient_matches (patient, word->word))
+    return TRUE;
+
+  arm = parasol_patient_get_arm (patient);
+  if (arm != NULL)
+    for (guint i = 0; i < word->arm_ids->len; i++)
+      if (strcmp (arm, g_ptr_array_index (word->arm_ids, i)) == 0)
+        return TRUE;
+
+  status = parasol_patient_get_status (patient);
+  if (word->statuses != 0 && status != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (status_filter_statuses); i++)
+      if ((word->statuses & (1u << i)) != 0 &&
+          strcmp (status, parasol_patient_status_to_string (status_filter_statuses[i])) == 0)
+        return TRUE;
+
+  return FALSE;
+}
+
 static gboolean
 patient_filter_func (gpointer item,
                      gpointer user_data)
@@ -256,8 +442,9 @@ patient_filter_func (gpointer item,
   if (self->status != NULL && g_strcmp0 (parasol_patient_get_status (patient), self->status) != 0)
     return FALSE;
 
-  if (self->query != NULL && !parasol_patient_matches (patient, self->query))
-    return FALSE;
+  for (guint i = 0; i < self->words->len; i++)
+    if (!word_matches (&g_array_index (self->words, QueryWord, i), patient))
+      return FALSE;
 
   return TRUE;
 }
@@ -266,7 +453,7 @@ static void
 update_state (ParasolPatientListView *self)
 {
   guint n_total = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
-  guint n_visible = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint n_visible = parasol_patient_list_view_get_n_visible (self);
   const char *old_page = gtk_stack_get_visible_child_name (self->stack);
   const char *page;
   g_autofree char *count = NULL;
@@ -309,9 +496,13 @@ update_state (ParasolPatientListView *self)
 
 /* Setting the function emits GtkFilter::changed; without a function the filter matches
  * everything and GtkFilterListModel does not look at the items at all. */
+static void show_whole_model (ParasolPatientListView *self);
+
 static void
 refilter (ParasolPatientListView *self)
 {
+  show_whole_model (self);
+
   if (self->query == NULL && self->status == NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
   else
@@ -334,7 +525,25 @@ on_search_changed (ParasolPatientListView *self,
 
   g_free (self->query);
   self->query = g_steal_pointer (&query);
+  update_query_words (self);
   refilter (self);
+}
+
+/* Enter in the search opens the patient when the search leaves only one. */
+static void
+on_search_activate (ParasolPatientListView *self,
+                    GtkSearchEntry         *entry)
+{
+  g_autoptr(ParasolPatient) patient = NULL;
+
+  /* Do not wait for the search entry's delay. */
+  on_search_changed (self, entry);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) != 1)
+    return;
+
+  patient = g_list_model_get_item (G_LIST_MODEL (self->selection), 0);
+  g_signal_emit (self, signals[PATIENT_ACTIVATED], 0, patient);
 }
 
 static void
@@ -412,6 +621,19 @@ parasol_patient_list_view_dispose (GObject *object)
   if (self->filter != NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
 
+  if (self->first_screen_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->first_screen_tick);
+      self->first_screen_tick = 0;
+    }
+  g_clear_object (&self->first_screen);
+
+  if (self->relayout_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->relayout_tick);
+      self->relayout_tick = 0;
+    }
+
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
 
@@ -434,6 +656,7 @@ parasol_patient_list_view_finalize (GObject *object)
   ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (object);
 
   g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->words, g_array_unref);
 
   G_OBJECT_CLASS (parasol_patient_list_view_parent_class)->finalize (object);
 }
@@ -492,6 +715,279 @@ parasol_patient_list_view_set_property (GObject      *object,
     }
 }
 
+/* Narrow windows.  The columns that matter least drop out first as the view gets narrower,
+ * so that the rest, the Arm column among them, stays on screen without scrolling sideways.
+ * Expanding columns need at least their minimum; the others their fixed width. */
+
+#define EXPAND_MIN_WIDTH 130
+
+typedef struct {
+  gsize offset;    /* of the GtkColumnViewColumn pointer in ParasolPatientListView */
+  int   priority;  /* 0: always shown; higher drops out earlier */
+} ColumnPriority;
+
+static const ColumnPriority column_priorities[] = {
+  { G_STRUCT_OFFSET (ParasolPatientListView, screening_column), 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, subject_column), 1 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, initials_column), 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, sex_column), 2 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, birth_date_column), 4 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, site_column), 3 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, status_column), 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, arm_column), 0 },
+};
+
+#define COLUMN_AT(self, i) \
+  (*(GtkColumnViewColumn **) G_STRUCT_MEMBER_P ((self), column_priorities[i].offset))
+
+static int
+column_needs (GtkColumnViewColumn *column)
+{
+  if (gtk_column_view_column_get_expand (column))
+    return EXPAND_MIN_WIDTH;
+
+  return MAX (gtk_column_view_column_get_fixed_width (column), 0);
+}
+
+/* The status pills are never cut: the Status column is as wide as the widest pill in the
+ * interface language, measured once the view is in a window. */
+static void
+fit_status_column (ParasolPatientListView *self)
+{
+  GtkWidget *pill;
+  int widest = 0;
+
+  if (self->status_width > 0)
+    return;
+
+  /* In the view for a moment, for the application's style of the pills. */
+  pill = parasol_status_pill_new ();
+  gtk_widget_set_parent (pill, GTK_WIDGET (self));
+  for (guint i = 0; i < G_N_ELEMENTS (status_filter_statuses); i++)
+    {
+      int natural = 0;
+
+      parasol_status_pill_set_status (PARASOL_STATUS_PILL (pill),
+                                      parasol_patient_status_to_string (status_filter_statuses[i]));
+      parasol_status_pill_set_label (PARASOL_STATUS_PILL (pill),
+                                     parasol_patient_status_to_label (status_filter_statuses[i]));
+      gtk_widget_measure (pill, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      widest = MAX (widest, natural);
+    }
+  gtk_widget_unparent (pill);
+
+  /* The cell's padding on both sides, and some air. */
+  self->status_width = MAX (widest + 32, 120);
+  gtk_column_view_column_set_fixed_width (self->status_column, self->status_width);
+}
+
+static gboolean
+relayout_table (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (widget);
+
+  self->relayout_tick = 0;
+  gtk_widget_queue_resize (GTK_WIDGET (self->column_view));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Shows the columns that fit in @width, dropping the highest priority numbers first. */
+static void
+fit_columns (ParasolPatientListView *self,
+             int                     width)
+{
+  int needed = 0;
+  int drop_from = G_MAXINT;  /* columns with priority >= this are hidden */
+  gboolean changed = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
+    needed += column_needs (COLUMN_AT (self, i));
+
+  while (needed > width && drop_from > 1)
+    {
+      int highest = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
+        if (column_priorities[i].priority < drop_from)
+          highest = MAX (highest, column_priorities[i].priority);
+      if (highest == 0)
+        break;
+
+      for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
+        if (column_priorities[i].priority == highest)
+          needed -= column_needs (COLUMN_AT (self, i));
+      drop_from = highest;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
+    {
+      GtkColumnViewColumn *column = COLUMN_AT (self, i);
+      gboolean visible = column_priorities[i].priority < drop_from;
+
+      if (gtk_column_view_column_get_visible (column) != visible)
+        {
+          gtk_column_view_column_set_visible (column, visible);
+          changed = TRUE;
+        }
+    }
+
+  /* GTK 4.8 leaves the expanding columns narrow after columns were hidden: share out the
+   * rest of the width between them here, once per width (a column resized by hand stays so
+   * until the window is). */
+  if (width != self->fitted_width)
+    {
+      int fixed = 0;
+      guint n_expand = 0;
+
+      self->fitted_width = width;
+      for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
+        {
+          GtkColumnViewColumn *column = COLUMN_AT (self, i);
+
+          if (!gtk_column_view_column_get_visible (column))
+            continue;
+          if (gtk_column_view_column_get_expand (column))
+            n_expand++;
+          else
+            fixed += column_needs (column);
+        }
+      for (guint i = 0; n_expand > 0 && i < G_N_ELEMENTS (column_priorities); i++)
+        {
+          GtkColumnViewColumn *column = COLUMN_AT (self, i);
+
+          if (gtk_column_view_column_get_visible (column) &&
+              gtk_column_view_column_get_expand (column))
+            gtk_column_view_column_set_fixed_width (column,
+                                                    MAX ((width - fixed) / (int) n_expand,
+                                                         EXPAND_MIN_WIDTH));
+        }
+      changed = TRUE;
+    }
+
+  /* The table measured its columns before some came or went: once more, at the next frame
+   * (a resize queued while the table is being allocated would be lost). */
+  if (changed && self->relayout_tick == 0)
+    self->relayout_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), relayout_table, NULL,
+                                                        NULL);
+}
+
+/* A vertical box (the filter bar, a separator, the stack taking what is left), which fits the
+ * columns to the width it is given before the table is allocated. */
+static void
+parasol_patient_list_view_measure (GtkWidget      *widget,
+                                   GtkOrientation  orientation,
+                                   int             for_size,
+                                   int            *minimum,
+                                   int            *natural,
+                                   int            *minimum_baseline,
+                                   int            *natural_baseline)
+{
+  *minimum = *natural = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_min = 0, child_nat = 0;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+
+      gtk_widget_measure (child, orientation,
+                          orientation == GTK_ORIENTATION_VERTICAL ? for_size : -1,
+                          &child_min, &child_nat, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        {
+          *minimum += child_min;
+          *natural += child_nat;
+        }
+      else
+        {
+          *minimum = MAX (*minimum, child_min);
+          *natural = MAX (*natural, child_nat);
+        }
+    }
+}
+
+static GtkSizeRequestMode
+parasol_patient_list_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+parasol_patient_list_view_size_allocate (GtkWidget *widget,
+                                         int        width,
+                                         int        height,
+                                         int        baseline)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (widget);
+  GtkWidget *last = gtk_widget_get_last_child (widget);
+  int y = 0;
+
+  fit_columns (self, width);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_height = 0;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+
+      if (child == last)
+        {
+          int child_min = 0;
+
+          gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, &child_min, NULL, NULL,
+                              NULL);
+          child_height = MAX (height - y, child_min);
+        }
+      else
+        gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, width, NULL, &child_height, NULL,
+                            NULL);
+
+      gtk_widget_allocate (child, width, child_height, -1,
+                           gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, y)));
+      y += child_height;
+    }
+}
+
+/* Tab goes through the children in their order: the search and the status filter, then the
+ * column headers and the table (GTK's own order by position starts at the table). */
+static gboolean
+parasol_patient_list_view_focus (GtkWidget        *widget,
+                                 GtkDirectionType  direction)
+{
+  gboolean forward = direction == GTK_DIR_TAB_FORWARD;
+  GtkWidget *child;
+
+  if (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD)
+    return GTK_WIDGET_CLASS (parasol_patient_list_view_parent_class)->focus (widget, direction);
+
+  child = gtk_widget_get_focus_child (widget);
+  if (child == NULL)
+    child = forward ? gtk_widget_get_first_child (widget) : gtk_widget_get_last_child (widget);
+
+  for (; child != NULL;
+       child = forward ? gtk_widget_get_next_sibling (child) : gtk_widget_get_prev_sibling (child))
+    if (gtk_widget_is_drawable (child) && gtk_widget_is_sensitive (child) &&
+        gtk_widget_child_focus (child, direction))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+parasol_patient_list_view_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (parasol_patient_list_view_parent_class)->root (widget);
+
+  fit_status_column (PARASOL_PATIENT_LIST_VIEW (widget));
+}
+
 static gboolean
 parasol_patient_list_view_grab_focus (GtkWidget *widget)
 {
@@ -512,6 +1008,11 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
   object_class->set_property = parasol_patient_list_view_set_property;
 
   widget_class->grab_focus = parasol_patient_list_view_grab_focus;
+  widget_class->focus = parasol_patient_list_view_focus;
+  widget_class->root = parasol_patient_list_view_root;
+  widget_class->measure = parasol_patient_list_view_measure;
+  widget_class->get_request_mode = parasol_patient_list_view_get_request_mode;
+  widget_class->size_allocate = parasol_patient_list_view_size_allocate;
 
   properties[PROP_MODEL] =
     g_param_spec_object ("model", NULL, NULL, G_TYPE_LIST_MODEL,
@@ -562,6 +1063,7 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, arm_column);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_status_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate);
   gtk_widget_class_bind_template_callback (widget_class, sort_key);
@@ -569,7 +1071,6 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "list.clear-filters", NULL, clear_filters_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "patientlistview");
 }
 
@@ -580,13 +1081,141 @@ on_column_sorter_changed (ParasolPatientListView *self,
 {
   gboolean sorting = gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE;
 
+  /* The columns go away in dispose, after the template's models. */
+  if (self->sort_model == NULL)
+    return;
+
   gtk_sort_list_model_set_sorter (self->sort_model, sorting ? sorter : NULL);
+}
+
+/* Column headers sort by keyboard too.  GTK 4.8's column titles take no focus and offer no
+ * API for it: each title of the header row becomes a Tab stop, where Enter or Space sorts the
+ * list by its column, and again in the other direction. */
+
+static GtkSortType
+title_sort_order (GtkWidget *widget,
+                  gboolean  *sorted)
+{
+  /* GTK marks the sort indicator of the sorting column "ascending" or "descending". */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkSortType order;
+
+      if (gtk_widget_has_css_class (child, "ascending"))
+        {
+          *sorted = TRUE;
+          return GTK_SORT_ASCENDING;
+        }
+      if (gtk_widget_has_css_class (child, "descending"))
+        {
+          *sorted = TRUE;
+          return GTK_SORT_DESCENDING;
+        }
+      order = title_sort_order (child, sorted);
+      if (*sorted)
+        return order;
+    }
+
+  return GTK_SORT_ASCENDING;
+}
+
+static void
+sort_by_title (ParasolPatientListView *self,
+               GtkWidget              *title)
+{
+  GtkColumnViewColumn *column = g_object_get_data (G_OBJECT (title), "parasol-column");
+  gboolean sorted = FALSE;
+  GtkSortType order;
+
+  if (column == NULL || gtk_column_view_column_get_sorter (column) == NULL)
+    return;
+
+  order = title_sort_order (title, &sorted);
+  if (sorted && order == GTK_SORT_ASCENDING)
+    order = GTK_SORT_DESCENDING;
+  else
+    order = GTK_SORT_ASCENDING;
+
+  gtk_column_view_sort_by_column (self->column_view, column, order);
+}
+
+static gboolean
+on_title_key_pressed (GtkEventControllerKey *controller,
+                      guint                  keyval,
+                      guint                  keycode,
+                      GdkModifierType        state,
+                      ParasolPatientListView *self)
+{
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+    case GDK_KEY_space:
+    case GDK_KEY_KP_Space:
+      sort_by_title (self, gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+}
+
+static void
+make_titles_focusable (ParasolPatientListView *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      guint i = 0;
+
+      /* The list inside the table would read "GtkColumnListView". */
+      if (g_strcmp0 (gtk_widget_get_css_name (child), "listview") == 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Patients"), -1);
+
+      if (g_strcmp0 (gtk_widget_get_css_name (child), "header") != 0)
+        continue;
+
+      /* GTK keeps focus out of the header row. */
+      gtk_widget_set_can_focus (child, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Column headers"), -1);
+
+      /* One title per column, in the columns' order. */
+      for (GtkWidget *title = gtk_widget_get_first_child (child);
+           title != NULL && i < g_list_model_get_n_items (columns);
+           title = gtk_widget_get_next_sibling (title), i++)
+        {
+          g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+          GtkEventController *keys = gtk_event_controller_key_new ();
+
+          g_object_set_data (G_OBJECT (title), "parasol-column", column);
+          gtk_widget_set_focusable (title, TRUE);
+          g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_title_key_pressed), self,
+                                   0);
+          gtk_widget_add_controller (title, keys);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (title),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          gtk_column_view_column_get_title (column),
+                                          GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                          _("Press Enter to sort by this column"),
+                                          -1);
+        }
+    }
 }
 
 static void
 parasol_patient_list_view_init (ParasolPatientListView *self)
 {
-  GtkLayoutManager *layout;
+  self->words = g_array_new (FALSE, TRUE, sizeof (QueryWord));
+  g_array_set_clear_func (self->words, query_word_clear);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -596,9 +1225,6 @@ parasol_patient_list_view_init (ParasolPatientListView *self)
                             parasol_patient_status_to_label (status_filter_statuses[i]));
 
   parasol_accessible_name_drop_down (self->status_filter, _("Status filter"));
-
-  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
 
   /* No filter function means "match all": GtkFilterListModel then skips the items entirely,
    * which keeps a 100 000-patient list cheap until someone actually searches. */
@@ -614,6 +1240,7 @@ parasol_patient_list_view_init (ParasolPatientListView *self)
                            G_CALLBACK (on_filter_items_changed), self, G_CONNECT_SWAPPED);
 
   set_cell_factories (self);
+  make_titles_focusable (self);
   update_state (self);
 }
 
@@ -621,6 +1248,53 @@ GtkWidget *
 parasol_patient_list_view_new (void)
 {
   return g_object_new (PARASOL_TYPE_PATIENT_LIST_VIEW, NULL);
+}
+
+/* Rows in the first screenful, at 1920x1200 and more. */
+#define FIRST_SCREEN_ROWS 64
+
+/* The whole model from now on.  The slice grows in place: the rows made stay. */
+static void
+show_whole_model (ParasolPatientListView *self)
+{
+  if (self->first_screen_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->first_screen_tick);
+      self->first_screen_tick = 0;
+    }
+  if (self->first_screen == NULL)
+    return;
+
+  if (self->model != NULL &&
+      gtk_slice_list_model_get_model (self->first_screen) == self->model)
+    gtk_slice_list_model_set_size (self->first_screen, G_MAXUINT);
+  else
+    gtk_filter_list_model_set_model (self->filter_model, self->model);
+  g_clear_object (&self->first_screen);
+}
+
+static gboolean
+first_screen_painted (GtkWidget     *widget,
+                      GdkFrameClock *clock,
+                      gpointer       user_data)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (widget);
+  gint64 *first_frame = &self->first_screen_frame;
+
+  /* Tick callbacks run before the frame is laid out and painted: wait for the next one. */
+  if (*first_frame == 0)
+    {
+      *first_frame = gdk_frame_clock_get_frame_counter (clock);
+      return G_SOURCE_CONTINUE;
+    }
+  if (gdk_frame_clock_get_frame_counter (clock) == *first_frame)
+    return G_SOURCE_CONTINUE;
+
+  self->first_screen_tick = 0;
+  show_whole_model (self);
+  update_state (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 GListModel *
@@ -653,7 +1327,20 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
     g_signal_connect_object (self->model, "items-changed",
                              G_CALLBACK (on_model_items_changed), self, G_CONNECT_SWAPPED);
 
-  gtk_filter_list_model_set_model (self->filter_model, model);
+  show_whole_model (self);
+  if (model != NULL && g_list_model_get_n_items (model) > FIRST_SCREEN_ROWS &&
+      gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE)
+    {
+      /* Before its first allocation GtkListView makes and measures up to 200 rows: give it a
+       * screenful, and the rest once that is painted. */
+      self->first_screen = gtk_slice_list_model_new (g_object_ref (model), 0, FIRST_SCREEN_ROWS);
+      self->first_screen_frame = 0;
+      gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->first_screen));
+      self->first_screen_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                              first_screen_painted, NULL, NULL);
+    }
+  else
+    gtk_filter_list_model_set_model (self->filter_model, model);
   update_state (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
@@ -679,6 +1366,11 @@ parasol_patient_list_view_set_protocol (ParasolPatientListView *self,
 
   /* Rebinds the visible arm cells with the names. */
   set_label_factory (self, self->arm_column, &arm_cell);
+  if (self->query != NULL)
+    {
+      update_query_words (self);
+      refilter (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROTOCOL]);
 }
 
@@ -703,6 +1395,7 @@ parasol_patient_list_view_clear_filters (ParasolPatientListView *self)
   if (self->query != NULL)
     {
       g_clear_pointer (&self->query, g_free);
+      update_query_words (self);
       refilter (self);
     }
 }
@@ -719,6 +1412,10 @@ guint
 parasol_patient_list_view_get_n_visible (ParasolPatientListView *self)
 {
   g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), 0);
+
+  /* Until the first screenful is painted, nothing is filtered and the rest is still to come. */
+  if (self->first_screen != NULL && self->query == NULL && self->status == NULL)
+    return self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
 
   return g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
 }

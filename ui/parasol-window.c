@@ -31,7 +31,8 @@ struct _ParasolWindow
   GtkWidget              *back_button;
   GtkStack               *stack;
   ParasolPatientListView *patient_list_view;
-  ParasolPatientPage     *patient_page;
+  AdwBin                 *patient_page_bin;
+  ParasolPatientPage     *patient_page;   /* made when a patient is first opened */
   AdwViewStack           *view_stack;
   GtkWidget              *view_switcher;
   ParasolSwimmerView     *swimmer_view;
@@ -116,6 +117,7 @@ update_title (ParasolWindow *self)
 
   /* A patient's page: "S-0004 · LSD" over the trial */
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") == 0 &&
+      self->patient_page != NULL &&
       parasol_patient_page_get_title (self->patient_page) != NULL)
     adw_window_title_set_title (self->window_title,
                                 parasol_patient_page_get_title (self->patient_page));
@@ -326,7 +328,8 @@ run_print (ParasolWindow           *self,
 {
   g_autoptr(ParasolPrintOperation) operation = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 patient_id = parasol_patient_page_get_patient_id (self->patient_page);
+  gint64 patient_id = self->patient_page != NULL
+                        ? parasol_patient_page_get_patient_id (self->patient_page) : 0;
 
   if (self->store == NULL || self->protocol == NULL || patient_id <= 0 ||
       g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") != 0)
@@ -379,10 +382,12 @@ export_schedule_action (GSimpleAction *action,
   GtkFileChooserNative *dialog;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autofree char *name = NULL;
-  const char *title = parasol_patient_page_get_title (self->patient_page);
+  const char *title = NULL;
 
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") != 0)
+  if (self->patient_page == NULL ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patient") != 0)
     return;
+  title = parasol_patient_page_get_title (self->patient_page);
 
   dialog = gtk_file_chooser_native_new (_("Export Schedule as PDF"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
@@ -427,6 +432,7 @@ parasol_window_dispose (GObject *object)
   g_clear_handle_id (&self->poll_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_WINDOW);
+  self->patient_page = NULL;  /* the bin's child */
 
   g_clear_object (&self->patients);
   g_clear_object (&self->protocol);
@@ -500,7 +506,6 @@ parasol_window_class_init (ParasolWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PARASOL_TYPE_PATIENT_LIST_VIEW);
-  g_type_ensure (PARASOL_TYPE_PATIENT_PAGE);
   g_type_ensure (PARASOL_TYPE_SWIMMER_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -510,7 +515,7 @@ parasol_window_class_init (ParasolWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_list_view);
-  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_page);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_page_bin);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, view_switcher);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, swimmer_view);
@@ -555,8 +560,6 @@ parasol_window_init (ParasolWindow *self)
                            G_CALLBACK (on_view_stack_changed), self, G_CONNECT_SWAPPED);
   parasol_swimmer_view_set_filter_model (self->swimmer_view,
                                          parasol_patient_list_view_get_filtered_model (self->patient_list_view));
-  g_signal_connect_object (self->patient_page, "notify::title",
-                           G_CALLBACK (on_patient_title_changed), self, G_CONNECT_SWAPPED);
 
   {
     GtkGesture *click = gtk_gesture_click_new ();
@@ -604,8 +607,11 @@ parasol_window_set_store (ParasolWindow *self,
 
   parasol_patient_list_view_set_model (self->patient_list_view, NULL);
   parasol_patient_list_view_set_protocol (self->patient_list_view, NULL);
-  parasol_patient_page_set_store (self->patient_page, NULL);
-  parasol_patient_page_set_protocol (self->patient_page, NULL);
+  if (self->patient_page != NULL)
+    {
+      parasol_patient_page_set_store (self->patient_page, NULL);
+      parasol_patient_page_set_protocol (self->patient_page, NULL);
+    }
   parasol_swimmer_view_set_store (self->swimmer_view, NULL, NULL);
   g_clear_object (&self->patients);
   g_clear_object (&self->protocol);
@@ -628,8 +634,11 @@ parasol_window_set_store (ParasolWindow *self,
       set_database_path (self, parasol_store_get_path (store));
       self->patients = parasol_patient_list_new (store);
       parasol_patient_list_view_set_model (self->patient_list_view, G_LIST_MODEL (self->patients));
-      parasol_patient_page_set_store (self->patient_page, store);
-      parasol_patient_page_set_protocol (self->patient_page, self->protocol);
+      if (self->patient_page != NULL)
+        {
+          parasol_patient_page_set_store (self->patient_page, store);
+          parasol_patient_page_set_protocol (self->patient_page, self->protocol);
+        }
       parasol_swimmer_view_set_store (self->swimmer_view, store, self->protocol);
       show_page (self, "patients");
     }
@@ -788,12 +797,33 @@ parasol_window_get_patient_list_view (ParasolWindow *self)
   return self->patient_list_view;
 }
 
+/* The patient page and its sections are built when a patient is first opened, not at
+ * start-up: the first frame shows the list. */
+static ParasolPatientPage *
+ensure_patient_page (ParasolWindow *self)
+{
+  if (self->patient_page != NULL)
+    return self->patient_page;
+
+  self->patient_page = PARASOL_PATIENT_PAGE (parasol_patient_page_new ());
+  adw_bin_set_child (self->patient_page_bin, GTK_WIDGET (self->patient_page));
+  g_signal_connect_object (self->patient_page, "notify::title",
+                           G_CALLBACK (on_patient_title_changed), self, G_CONNECT_SWAPPED);
+  if (self->store != NULL)
+    {
+      parasol_patient_page_set_store (self->patient_page, self->store);
+      parasol_patient_page_set_protocol (self->patient_page, self->protocol);
+    }
+
+  return self->patient_page;
+}
+
 ParasolPatientPage *
 parasol_window_get_patient_page (ParasolWindow *self)
 {
   g_return_val_if_fail (PARASOL_IS_WINDOW (self), NULL);
 
-  return self->patient_page;
+  return ensure_patient_page (self);
 }
 
 ParasolSwimmerView *
@@ -824,7 +854,7 @@ parasol_window_show_patient (ParasolWindow *self,
   if (self->store == NULL)
     return;
 
-  parasol_patient_page_set_patient_id (self->patient_page, patient_id);
+  parasol_patient_page_set_patient_id (ensure_patient_page (self), patient_id);
   show_page (self, "patient");
   gtk_widget_grab_focus (GTK_WIDGET (self->patient_page));
 }

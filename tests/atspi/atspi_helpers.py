@@ -121,21 +121,62 @@ def press(node):
     action.doAction(0)
 
 
-def unnamed_controls(root, roles=('push button', 'toggle button', 'check box', 'entry',
-                                  'combo box', 'menu item', 'radio button')):
-    """Showing controls a screen reader could not name: no name, a widget class name, or a
-    mnemonic underscore read aloud."""
+CONTROL_ROLES = ('push button', 'toggle button', 'check box', 'entry', 'combo box', 'menu item',
+                 'radio button', 'page tab', 'table row', 'list item', 'tree item', 'slider',
+                 'spin button', 'link', 'column header', 'table column header', 'switch',
+                 'password text', 'tree table', 'table', 'list', 'tree')
+# Containers a screen reader passes through without reading them as controls.
+CONTAINER_ROLES = ('scroll pane', 'panel', 'frame', 'window', 'dialog', 'filler', 'viewport')
+
+
+def bad_name(name, role=None):
+    """No name, a widget class name, or a mnemonic underscore read aloud (not for a label,
+    whose text, such as a file's path, may hold an underscore of its own)."""
+    if not name or name.startswith(('Gtk', 'Adw', 'Parasol')):
+        return True
+    return '_' in name and role != 'label'
+
+
+
+def unnamed_nodes(root, roles=CONTROL_ROLES):
+    """(node, description) of every showing control a screen reader could not name: a node of
+    one of @roles, or any node that takes the keyboard focus other than a plain container
+    (a focusable filler such as a list row's widget counts)."""
     bad = []
     for node in walk(root):
         try:
-            if node.getRoleName() not in roles or not is_showing(node):
+            role = node.getRoleName()
+            state = node.getState()
+            focusable = state.contains(pyatspi.STATE_FOCUSABLE)
+            if role not in roles and not (focusable and (role not in CONTAINER_ROLES or
+                                                         bad_name(node.name or ''))):
+                continue
+            if focusable and role in ('scroll pane', 'panel', 'viewport') and not node.name:
+                continue  # a scrolled window's own focus, not a control
+            if not is_showing(node):
                 continue
             name = node.name or ''
         except Exception:
             continue
-        if not name or name.startswith(('Gtk', 'Adw', 'Parasol')) or '_' in name:
-            bad.append('%s “%s”' % (node.getRoleName(), name))
+        if bad_name(name, role):
+            bad.append((node, '%s “%s”' % (role, name)))
     return bad
+
+
+def unnamed_controls(root, roles=CONTROL_ROLES):
+    """Descriptions of the showing controls a screen reader could not name (unnamed_nodes)."""
+    return [desc for _node, desc in unnamed_nodes(root, roles)]
+
+
+def ancestor_names(node):
+    names = []
+    try:
+        while node is not None and node.getRoleName() != 'application':
+            names.append(node.name or '')
+            node = node.parent
+    except Exception:
+        pass
+    return names
 
 
 def run(tests):

@@ -2354,6 +2354,7 @@ main (int   argc,
       figure_screening (1000, 1000);
       figure_schedules (1000, 200);
       figure_print (40);
+      figure_startup (40);
       figure_startup (1000);
       figure_swimmer_render (100);
       figure_swimmer_render (1000);
@@ -2378,8 +2379,10 @@ main (int   argc,
       figure_screening (10000, 10000);
       figure_schedules (10000, 1000);
       figure_print (40);
+      figure_startup (40);
       figure_startup (1000);
       figure_startup (10000);
+      figure_startup (100000);
       figure_swimmer_render (100);
       figure_swimmer_render (1000);
       figure_swimmer_render (10000);
