@@ -64,11 +64,13 @@ fi
 if [ -z "${PARASOL_QUICK:-}" ]; then
   if build _build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false; then
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    # Sanitized code runs several times slower: the CLI contract suites need more than the
+    # default 300 s on a 2-core machine.
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-      run_suite _build-asan --suite core --suite cli --suite reliability
+      run_suite _build-asan --timeout-multiplier 3 --suite core --suite cli --suite reliability
     # GTK and fontconfig keep one-time allocations LeakSanitizer cannot tell from leaks.
     ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-      run_suite _build-asan --suite ui
+      run_suite _build-asan --timeout-multiplier 3 --suite ui
   else
     count 1 "sanitizer build"
   fi

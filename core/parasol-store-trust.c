@@ -1306,6 +1306,9 @@ parasol_store_audit_acknowledge (ParasolStore *self,
 
   damage = g_strdup (self->damage);
   self->acknowledging = TRUE;
+  /* A person has accepted this trail as it is: its head, with the acknowledgement row, becomes
+   * the anchor (else a trail cut short would stay shorter than the old anchor for ever). */
+  self->anchor_seq = 0;
   ok = store_write_begin (self, error) &&
        (store_audit_append (self, "audit", 0, ACK_FIELD, damage, NULL, reason, error)
           ? store_write_commit (self, error)

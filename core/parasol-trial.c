@@ -248,6 +248,28 @@ parasol_trial_restore_backup (const char  *backup_path,
       return FALSE;
     }
 
+  /* The restored trail is shorter than the anchor the replaced file left outside the database:
+   * that is this restore, not tampering (the backup's own chain verified above).  Say so in
+   * the trail itself, so that writing can go on and the restore stays on record. */
+  {
+    g_autoptr(GError) open_error = NULL;
+    g_autoptr(ParasolStore) restored = parasol_store_open (target_path, PARASOL_STORE_OPEN_DEFAULT,
+                                                           &open_error);
+
+    if (restored == NULL)
+      g_warning ("Could not open the restored %s: %s", target_path, open_error->message);
+
+    if (restored != NULL && parasol_store_get_damage (restored) != NULL)
+      {
+        g_autofree char *base = g_path_get_basename (backup_path);
+        g_autofree char *reason = g_strdup_printf (_("Restored from the backup %s"), base);
+        g_autoptr(GError) ack_error = NULL;
+
+        if (!parasol_store_audit_acknowledge (restored, reason, &ack_error))
+          g_warning ("Could not record the restore of %s: %s", target_path, ack_error->message);
+      }
+  }
+
   g_debug ("Restored %s from %s (%" G_GINT64_FORMAT " audit rows)", target_path, backup_path,
            n_rows);
   if (set_aside_path != NULL)

@@ -93,6 +93,8 @@ test_restore (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (parasol_store_backup (store, backup, &error));
   g_assert_no_error (error);
+  /* Written after the backup: the restored trail will be shorter than the anchor. */
+  g_assert_cmpint (test_add_patient (store, "S-0099"), >, 0);
   g_clear_object (&store);
 
   /* The trial file is damaged beyond opening. */
@@ -117,6 +119,10 @@ test_restore (Fixture       *f,
   store = parasol_store_open (f->db, PARASOL_STORE_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
   g_assert_cmpint (parasol_store_count_patients (store), ==, 5);
+
+  /* Writing goes on, and the restore is on record. */
+  g_assert_null (parasol_store_get_damage (store));
+  g_assert_cmpint (test_add_patient (store, "S-0100"), >, 0);
 }
 
 static void
