@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "parasol-lab-entry.h"
 #include "parasol-store-private.h"
 
 /* The day of @patient_id's first dose (a dose above 0), or NULL when none was given. */
@@ -103,29 +104,14 @@ store_check_past_date (const GDate  *date,
                        const char   *what,
                        GError      **error)
 {
-  GDate today, earliest;
-  char a[PARASOL_DATE_BUF_SIZE], b[PARASOL_DATE_BUF_SIZE];
+  g_autoptr(GError) local_error = NULL;
 
   if (date == NULL || !g_date_valid (date))
     return TRUE;
-  parasol_date_set_today (&today);
-  g_date_clear (&earliest, 1);
-  g_date_set_dmy (&earliest, 1, G_DATE_JANUARY, 1900);
-  if (g_date_compare (date, &today) > 0)
-    {
-      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("The %s date %s is after today (%s): record what has happened, on the day it "
-                     "happened; check the year"),
-                   what, parasol_date_format (date, a, sizeof a),
-                   parasol_date_format (&today, b, sizeof b));
-      return FALSE;
-    }
-  if (g_date_compare (date, &earliest) < 0)
-    {
-      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("The %s date %s is before 1900; check the year"),
-                   what, parasol_date_format (date, a, sizeof a));
-      return FALSE;
-    }
-  return TRUE;
+  /* The one rule (parasol-lab-entry.c), reported in the store's domain. */
+  if (parasol_check_past_date (date, NULL, what, &local_error))
+    return TRUE;
+  g_set_error_literal (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                       local_error->message);
+  return FALSE;
 }
