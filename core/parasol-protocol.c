@@ -259,6 +259,61 @@ parasol_hscore_from_intensities (double weak,
   return 1.0 * weak + 2.0 * moderate + 3.0 * strong;
 }
 
+gboolean
+parasol_biomarker_def_prepare (const ParasolBiomarkerDef *marker,
+                               ParasolBiomarkerResult    *result,
+                               GError                   **error)
+{
+  g_return_val_if_fail (marker != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  if (result->pending)
+    {
+      result->value = NAN;
+      result->method = g_array_index (marker->thresholds, ParasolMarkerThreshold, 0).method;
+      return TRUE;
+    }
+
+  if (!isnan (result->intensity[0]) || !isnan (result->intensity[1]) ||
+      !isnan (result->intensity[2]))
+    {
+      double sum = 0;
+
+      for (int i = 0; i < 3; i++)
+        {
+          if (!(result->intensity[i] >= 0 && result->intensity[i] <= 100))
+            {
+              g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                           _("Each intensity is a percentage of cells, 0–100 (weak, moderate, "
+                             "strong)"));
+              return FALSE;
+            }
+          sum += result->intensity[i];
+        }
+      if (sum > 100 + 1e-9)
+        {
+          g_autofree char *shown = parasol_protocol_format_number (sum);
+
+          g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                       _("weak + moderate + strong is %s %% of cells, more than 100 %%"), shown);
+          return FALSE;
+        }
+      result->method = PARASOL_MARKER_METHOD_HSCORE;
+      result->value = parasol_hscore_from_intensities (result->intensity[0], result->intensity[1],
+                                                       result->intensity[2]);
+      /* A marker judged by % of tumour cells (DLL3, ASCL1, NEUROD1, MYC): the cells stained at
+       * any intensity, W + M + S, rather than a refusal. */
+      if (!parasol_biomarker_def_check (marker, PARASOL_MARKER_METHOD_HSCORE, result->value, NULL) &&
+          parasol_biomarker_def_check (marker, PARASOL_MARKER_METHOD_PERCENT, sum, NULL))
+        {
+          result->method = PARASOL_MARKER_METHOD_PERCENT;
+          result->value = sum;
+        }
+    }
+
+  return parasol_biomarker_def_check (marker, result->method, result->value, error);
+}
+
 const ParasolMarkerThreshold *
 parasol_protocol_marker_threshold (const ParasolBiomarkerDef *marker,
                   ParasolMarkerMethod        method)

@@ -251,6 +251,15 @@ gboolean          parasol_biomarker_def_check        (const ParasolBiomarkerDef 
 gboolean          parasol_biomarker_def_is_positive  (const ParasolBiomarkerDef    *marker,
                                                       const ParasolBiomarkerResult *result);
 
+/* Makes @result (its marker's value entered by @result->method, or by intensities when
+ * @result->intensity holds three percentages, or pending) a result @marker accepts, or refuses
+ * it: each intensity lies in 0..100 and together they are at most 100 % of cells; intensities
+ * give an H-score, or, for a marker judged by % of tumour cells, the cells stained at any
+ * intensity; a pending result takes the marker's first method.  The one rule for the CLI, the
+ * window and imports. */
+gboolean          parasol_biomarker_def_prepare      (const ParasolBiomarkerDef *marker,
+                                                      ParasolBiomarkerResult    *result,
+                                                      GError                   **error);
 /* H-score from the percentages of weakly, moderately and strongly stained cells. */
 double            parasol_hscore_from_intensities    (double weak,
                                                       double moderate,

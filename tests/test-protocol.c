@@ -264,6 +264,65 @@ test_unit_refusals (void)
     }
 }
 
+/* The one biomarker entry rule, at its boundaries: intensities of 0..100 % each, together at
+ * most 100 %; an H-score for VIM, the cells stained at any intensity for DLL3. */
+static void
+test_biomarker_prepare (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  const ParasolBiomarkerDef *dll3 = parasol_protocol_find_biomarker (p, "dll3");
+  const ParasolBiomarkerDef *vim = parasol_protocol_find_biomarker (p, "vim");
+  static const struct {
+    double w, m, s;
+    gboolean ok;
+  } cases[] = {
+    { 0, 0, 100, TRUE },       /* H-score 300 */
+    { 40, 30, 30, TRUE },      /* exactly 100 % */
+    { 40, 30, 30.01, FALSE },  /* 100.01 % */
+    { -0.1, 0, 0, FALSE },
+    { 100.1, 0, 0, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(ParasolBiomarkerResult) r = parasol_biomarker_result_new ();
+      g_autoptr(GError) error = NULL;
+
+      r->intensity[0] = cases[i].w;
+      r->intensity[1] = cases[i].m;
+      r->intensity[2] = cases[i].s;
+      g_assert_cmpint (parasol_biomarker_def_prepare (vim, r, &error), ==, cases[i].ok);
+      if (cases[i].ok)
+        {
+          g_assert_cmpint (r->method, ==, PARASOL_MARKER_METHOD_HSCORE);
+          g_assert_cmpfloat_with_epsilon (r->value,
+                                          cases[i].w + 2 * cases[i].m + 3 * cases[i].s, 1e-9);
+        }
+      else
+        g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE);
+    }
+
+  {
+    g_autoptr(ParasolBiomarkerResult) r = parasol_biomarker_result_new ();
+    g_autoptr(GError) error = NULL;
+
+    r->intensity[0] = 10;
+    r->intensity[1] = 20;
+    r->intensity[2] = 30;
+    g_assert_true (parasol_biomarker_def_prepare (dll3, r, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (r->method, ==, PARASOL_MARKER_METHOD_PERCENT);
+    g_assert_cmpfloat (r->value, ==, 60);
+  }
+  {
+    g_autoptr(ParasolBiomarkerResult) r = parasol_biomarker_result_new ();
+
+    r->pending = TRUE;
+    g_assert_true (parasol_biomarker_def_prepare (dll3, r, NULL));
+    g_assert_true (isnan (r->value));
+  }
+}
+
 static void
 test_biomarkers (void)
 {
@@ -432,6 +491,7 @@ main (int   argc,
   g_test_add_func ("/protocol/broken-files", test_broken_files);
   g_test_add_func ("/protocol/hostile-data", test_hostile_data);
   g_test_add_func ("/protocol/describe", test_describe);
+  g_test_add_func ("/protocol/biomarker-prepare", test_biomarker_prepare);
 
   return g_test_run ();
 }

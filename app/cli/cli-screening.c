@@ -769,29 +769,12 @@ parasol_cli_biomarker_add (int    argc,
   else if (intensity != NULL)
     {
       g_auto(GStrv) parts = g_strsplit (intensity, ",", -1);
-      double sum = 0;
 
       if (g_strv_length (parts) != 3)
         return parasol_cli_usage_error (_("--intensity takes three percentages: weak,moderate,strong"));
       for (int i = 0; i < 3; i++)
-        {
-          g_strstrip (parts[i]);
-          if (!parasol_cli_parse_double (parts[i], &marker->intensity[i], &error))
-            return parasol_cli_usage_error ("%s", error->message);
-          if (marker->intensity[i] < 0 || marker->intensity[i] > 100)
-            return parasol_cli_usage_error (_("each intensity is a percentage of cells, 0–100"));
-          sum += marker->intensity[i];
-        }
-      if (sum > 100 + 1e-9)
-        {
-          g_autofree char *shown = parasol_protocol_format_number (sum);
-
-          return parasol_cli_usage_error (_("weak + moderate + strong is %s %% of cells, more than 100 %%"),
-                                          shown);
-        }
-      marker->method = PARASOL_MARKER_METHOD_HSCORE;
-      marker->value = parasol_hscore_from_intensities (marker->intensity[0], marker->intensity[1],
-                                                       marker->intensity[2]);
+        if (!parasol_cli_parse_double (g_strstrip (parts[i]), &marker->intensity[i], &error))
+          return parasol_cli_usage_error ("%s", error->message);
     }
   else if (amplified != NULL)
     {
@@ -804,10 +787,7 @@ parasol_cli_biomarker_add (int    argc,
         return parasol_cli_usage_error (_("--amplified takes yes or no, not “%s”"), amplified);
     }
   else
-    {
-      marker->pending = TRUE;
-      marker->value = NAN;
-    }
+    marker->pending = TRUE;
 
   if (date_str != NULL)
     {
@@ -836,19 +816,8 @@ parasol_cli_biomarker_add (int    argc,
       g_string_free (ids, TRUE);
       return fail_literal (PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNKNOWN_ID, msg);
     }
-  /* Intensities for a marker judged by % of tumour cells (DLL3, ASCL1, NEUROD1, MYC): the cells
-   * stained at any intensity, W + M + S, rather than a refusal. */
-  if (intensity != NULL && !parasol_biomarker_def_check (def, PARASOL_MARKER_METHOD_HSCORE, marker->value, NULL) &&
-      parasol_biomarker_def_check (def, PARASOL_MARKER_METHOD_PERCENT,
-                                   marker->intensity[0] + marker->intensity[1] + marker->intensity[2], NULL))
-    {
-      marker->method = PARASOL_MARKER_METHOD_PERCENT;
-      marker->value = marker->intensity[0] + marker->intensity[1] + marker->intensity[2];
-    }
-  if (!marker->pending && !parasol_biomarker_def_check (def, marker->method, marker->value, &error))
+  if (!parasol_biomarker_def_prepare (def, marker, &error))
     return parasol_cli_fail (error);
-  if (marker->pending)
-    marker->method = g_array_index (def->thresholds, ParasolMarkerThreshold, 0).method;
 
   marker->marker = g_strdup (def->id);
   id = parasol_store_add_biomarker (store, patient_id, marker, reason, &error);
