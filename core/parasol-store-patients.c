@@ -330,8 +330,19 @@ parasol_store_add_patient (ParasolStore              *self,
                    _("A patient needs a screening number."));
       return 0;
     }
-  if (!store_check_past_date (&patient->birth_date, _("birth"), error))
+  if (!store_check_past_date (&patient->birth_date, _("birth"), error) ||
+      !store_check_past_date (&patient->screening_date, _("screening"), error))
     return 0;
+  if (g_date_valid (&patient->birth_date) && g_date_valid (&patient->screening_date) &&
+      g_date_compare (&patient->birth_date, &patient->screening_date) >= 0)
+    {
+      char born[PARASOL_DATE_BUF_SIZE];
+
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("The date of birth %s is not before the screening date."),
+                   parasol_date_format (&patient->birth_date, born, sizeof born));
+      return 0;
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
     if (!normalise_field_value (find_patient_field (checks[i].field), checks[i].value,

@@ -787,6 +787,38 @@ test_truncated_50 (Fixture *f, gconstpointer data)
   truncate_tail (f, 50);
 }
 
+/* The patient's dates, checked in the store for every caller: born before the screening date
+ * (the day before passes, the same day does not), and no screening date after today. */
+static void
+test_patient_dates (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+  g_autoptr(ParasolPatientFacts) p = parasol_patient_facts_new ();
+  g_autoptr(GError) error = NULL;
+  GDate tomorrow;
+
+  p->screening_number = g_strdup ("S-0300");
+  p->sex = PARASOL_SEX_MALE;
+  p->initials = g_strdup ("AB");
+  g_date_set_dmy (&p->screening_date, 1, 10, 2026);
+  g_date_set_dmy (&p->birth_date, 1, 10, 2026);
+  g_assert_cmpint (parasol_store_add_patient (store, p, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  parasol_date_set_today (&tomorrow);
+  g_date_add_days (&tomorrow, 1);
+  g_date_set_dmy (&p->birth_date, 30, 9, 2026);
+  p->screening_date = tomorrow;
+  g_assert_cmpint (parasol_store_add_patient (store, p, &error), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_date_set_dmy (&p->screening_date, 1, 10, 2026);
+  g_assert_cmpint (parasol_store_add_patient (store, p, &error), >, 0);
+  g_assert_no_error (error);
+}
+
 /* A database deleted and made again at the same path is a new trail, not a truncated one; a
  * file replaced by an older copy is still caught (truncate_tail above). */
 static void
@@ -1090,6 +1122,7 @@ main (int argc, char *argv[])
   ADD ("/store/audit/truncated-1", test_truncated_1);
   ADD ("/store/audit/truncated-50", test_truncated_50);
   ADD ("/store/audit/new-file-same-path", test_new_file_same_path);
+  ADD ("/store/identity/patient-dates", test_patient_dates);
   ADD ("/store/file/open-folder", test_open_folder);
   ADD ("/store/file/symlink", test_symlink);
   ADD ("/store/file/read-only-empty", test_read_only_empty);

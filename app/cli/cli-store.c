@@ -170,13 +170,6 @@ parasol_cli_patient_add (int    argc,
   if (screening_date == NULL)
     parasol_date_set_today (&facts->screening_date);
 
-  if (g_date_compare (&facts->birth_date, &facts->screening_date) >= 0)
-    {
-      g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("The date of birth %s is not before the screening date."), birth_date);
-      return parasol_cli_fail (error);
-    }
-
   facts->screening_number = g_strdup (screening_id);
   facts->initials = g_strdup (initials);
   facts->site = g_strdup (site);
