@@ -1050,34 +1050,33 @@ check_thread (GTask        *task,
 
   /* A connection of its own: the store's connection stays with the main thread. */
   rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc == SQLITE_OK)
+  if (rc != SQLITE_OK)
+    g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
+                 _("The database %s could not be checked: %s"), path, sqlite3_errstr (rc));
+  else
     {
       sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+      /* Then the audit trail: chain, anchor, and every value reconciled with it. */
       if (quick_check_db (db, path, &error))
-        {
-          /* Then the audit trail: chain, anchor, and every value reconciled with it. */
-          data->report = store_audit_check_db (db, data->info, cancellable, &error);
-          if (data->report == NULL)
-            g_task_return_error (task, error);
-          else
-            {
-              store_record_damage_for (data->info, data->report);
-              if (data->report->valid || data->report->acknowledged)
-                g_task_return_boolean (task, TRUE);
-              else
-                g_task_return_new_error (task, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
-                                         _("The audit trail of %s does not verify: %s"), path,
-                                         data->report->message);
-            }
-        }
-      else
-        g_task_return_error (task, error);
+        data->report = store_audit_check_db (db, data->info, cancellable, &error);
     }
-  else
-    g_task_return_new_error (task, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
-                             _("The database %s could not be checked: %s"), path,
-                             sqlite3_errstr (rc));
+
+  /* Closed before the result is returned: once the caller hears of it and closes the store,
+   * its connection is the last one and checkpoints the write-ahead log into the file. */
   sqlite3_close_v2 (db);
+
+  if (data->report == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  store_record_damage_for (data->info, data->report);
+  if (data->report->valid || data->report->acknowledged)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_AUDIT,
+                             _("The audit trail of %s does not verify: %s"), path,
+                             data->report->message);
 }
 
 void
