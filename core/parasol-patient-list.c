@@ -29,6 +29,7 @@ struct _ParasolPatientList
   ParasolStore *store;
   GArray       *rows;       /* Row, ordered by screening number */
   GStringChunk *strings;
+  GHashTable   *coursed;    /* ids of the patients whose item holds a course */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -214,6 +215,7 @@ update_patient (ParasolPatientList *self,
 static void
 load_all (ParasolPatientList *self)
 {
+  g_hash_table_remove_all (self->coursed);
   for (guint i = 0; i < self->rows->len; i++)
     row_clear (&g_array_index (self->rows, Row, i));
   g_array_set_size (self->rows, 0);
@@ -253,6 +255,50 @@ store_changed_cb (ParasolPatientList *self,
 
   if (g_strcmp0 (table, "patient") == 0)
     update_patient (self, record);
+  else if (patient_id > 0 &&
+           g_hash_table_remove (self->coursed, GINT_TO_POINTER (patient_id)))
+    {
+      /* A dose, response or event: the course shown is out of date. */
+      guint pos = parasol_patient_list_find (self, patient_id);
+
+      if (pos != G_MAXUINT)
+        {
+          g_clear_object (&g_array_index (self->rows, Row, pos).item);
+          emit_items_changed (self, pos, 1, 1);
+        }
+    }
+}
+
+const ParasolCourse *
+parasol_patient_list_get_course (ParasolPatientList *self,
+                                 ParasolProtocol    *protocol,
+                                 ParasolPatient     *patient)
+{
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), NULL);
+  g_return_val_if_fail (protocol == NULL || PARASOL_IS_PROTOCOL (protocol), NULL);
+  g_return_val_if_fail (PARASOL_IS_PATIENT (patient), NULL);
+
+  if (parasol_patient_get_course (patient) != NULL)
+    return parasol_patient_get_course (patient);
+  /* Without the protocol there is no calendar to count against: nothing to keep. */
+  if (protocol == NULL)
+    return NULL;
+
+  id = parasol_patient_get_id (patient);
+  facts = parasol_store_load_patient (self->store, id, &error);
+  if (facts == NULL)
+    {
+      g_debug ("No course for patient %" G_GINT64_FORMAT ": %s", id, error->message);
+      return NULL;
+    }
+
+  parasol_patient_set_course (patient, parasol_course_new (protocol, facts, NULL));
+  g_hash_table_add (self->coursed, GINT_TO_POINTER (id));
+  return parasol_patient_get_course (patient);
 }
 
 guint
@@ -363,6 +409,7 @@ parasol_patient_list_finalize (GObject *object)
     row_clear (&g_array_index (self->rows, Row, i));
   g_clear_pointer (&self->rows, g_array_unref);
   g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_clear_pointer (&self->coursed, g_hash_table_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (parasol_patient_list_parent_class)->finalize (object);
@@ -430,4 +477,5 @@ parasol_patient_list_init (ParasolPatientList *self)
 {
   self->rows = g_array_new (FALSE, FALSE, sizeof (Row));
   self->strings = g_string_chunk_new (64 * 1024);
+  self->coursed = g_hash_table_new (NULL, NULL);
 }

@@ -11,7 +11,9 @@
 
 #include <gio/gio.h>
 
+#include "parasol-course.h"
 #include "parasol-patient.h"
+#include "parasol-protocol.h"
 #include "parasol-store.h"
 
 G_BEGIN_DECLS
@@ -33,5 +35,13 @@ void                parasol_patient_list_reload     (ParasolPatientList *self);
 guint               parasol_patient_list_filter     (ParasolPatientList *self,
                                                      const char         *query,
                                                      GArray             *positions);
+
+/* How @patient's treatment went (end, death, last response, doses never recorded), worked out
+ * from the store on first asking and kept with the item; a change to any record of the patient
+ * replaces the item (items-changed), so the next asking works it out again.  NULL when the
+ * patient cannot be read.  @protocol: the trial's protocol, for the calendar. */
+const ParasolCourse *parasol_patient_list_get_course (ParasolPatientList *self,
+                                                      ParasolProtocol    *protocol,
+                                                      ParasolPatient     *patient);
 
 G_END_DECLS

@@ -29,6 +29,7 @@ struct _ParasolPatient
   char    *screening_date;
   char    *c1d1;
   char    *search_text;
+  ParasolCourse *course;   /* worked out on demand by the list */
 };
 
 G_DEFINE_FINAL_TYPE (ParasolPatient, parasol_patient, G_TYPE_OBJECT)
@@ -218,6 +219,22 @@ parasol_patient_matches (ParasolPatient *self,
   return parasol_search_text_matches (self->search_text, casefolded_query);
 }
 
+const ParasolCourse *
+parasol_patient_get_course (ParasolPatient *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT (self), NULL);
+  return self->course;
+}
+
+void
+parasol_patient_set_course (ParasolPatient *self,
+                            ParasolCourse  *course)
+{
+  g_return_if_fail (PARASOL_IS_PATIENT (self));
+  g_clear_pointer (&self->course, parasol_course_free);
+  self->course = course;
+}
+
 static void
 parasol_patient_finalize (GObject *object)
 {
@@ -234,6 +251,7 @@ parasol_patient_finalize (GObject *object)
   g_free (self->screening_date);
   g_free (self->c1d1);
   g_free (self->search_text);
+  g_clear_pointer (&self->course, parasol_course_free);
 
   G_OBJECT_CLASS (parasol_patient_parent_class)->finalize (object);
 }
