@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 #include <gdk/x11/gdkx.h>
@@ -22,6 +23,7 @@
 #include <X11/keysym.h>
 
 #include "parasol-patient.h"
+#include "parasol-patient-list.h"
 #include "ui-helpers.h"
 
 static char *tmp_dir;
@@ -304,6 +306,64 @@ test_search_in_interface_language (void)
   ui_destroy_window (window);
 }
 
+static gboolean
+find_label_with (GtkWidget  *widget,
+                 const char *part1,
+                 const char *part2)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child))
+        {
+          const char *text = gtk_label_get_text (GTK_LABEL (child));
+
+          if (strstr (text, part1) != NULL && (part2 == NULL || strstr (text, part2) != NULL))
+            return TRUE;
+        }
+      if (find_label_with (child, part1, part2))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A row of a patient whose treatment ended shows the end (or the death) and the last response,
+ * worked out in core. */
+static void
+test_course_on_rows (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  GListModel *model = parasol_patient_list_view_get_model (view);
+  GtkWidget *table = GTK_WIDGET (parasol_patient_list_view_get_column_view (view));
+  guint n_checked = 0;
+
+  g_assert_true (PARASOL_IS_PATIENT_LIST (model));
+  /* The first rows are on screen at the window's default size. */
+  for (guint i = 0; i < MIN (8, g_list_model_get_n_items (model)); i++)
+    {
+      g_autoptr(ParasolPatient) patient = g_list_model_get_item (model, i);
+      const ParasolCourse *course =
+        parasol_patient_list_get_course (PARASOL_PATIENT_LIST (model),
+                                         parasol_patient_list_view_get_protocol (view), patient);
+      char day[16];
+
+      g_assert_nonnull (course);
+      if (!course->ended)
+        continue;
+      parasol_date_format (course->dead ? &course->death_date : &course->end_date, day,
+                           sizeof day);
+      g_test_message ("%s: %s, %s", parasol_patient_get_screening_number (patient), day,
+                      course->last_response);
+      g_assert_true (find_label_with (table, day, course->last_response));
+      n_checked++;
+    }
+  g_assert_cmpuint (n_checked, >, 0);
+
+  ui_destroy_window (window);
+}
+
 /* (keyval, modifiers) of every key the shortcuts window shows. */
 static GHashTable *
 shortcuts_window_keys (void)
@@ -522,6 +582,7 @@ main (int   argc,
   g_test_add_func ("/ui/list/search-in-interface-language", test_search_in_interface_language);
   g_test_add_func ("/ui/list/shortcuts-window", test_shortcuts_window_lists_every_shortcut);
   g_test_add_func ("/ui/list/first-screen-then-all", test_first_screen_then_all);
+  g_test_add_func ("/ui/list/course-on-rows", test_course_on_rows);
 
   ret = g_test_run ();
 

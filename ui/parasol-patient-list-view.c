@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "parasol-patient.h"
+#include "parasol-patient-list.h"
 #include "parasol-accessible.h"
 #include "parasol-patient-list-view-private.h"
 #include "parasol-protocol.h"
@@ -37,6 +38,7 @@ struct _ParasolPatientListView
   GtkColumnViewColumn *site_column;
   GtkColumnViewColumn *status_column;
   GtkColumnViewColumn *arm_column;
+  GtkColumnViewColumn *course_column;
 
   GListModel          *model;
   ParasolProtocol     *protocol;
@@ -181,6 +183,91 @@ arm_display_name (ParasolPatientListView *self,
   return def != NULL && def->name != NULL ? parasol_protocol_translate (def->name) : arm;
 }
 
+/* How the patient's treatment went, from core, when the model is the trial's patient list. */
+static const ParasolCourse *
+patient_course (ParasolPatientListView *self,
+                ParasolPatient         *patient)
+{
+  if (self->model == NULL || !PARASOL_IS_PATIENT_LIST (self->model))
+    return NULL;
+
+  return parasol_patient_list_get_course (PARASOL_PATIENT_LIST (self->model), self->protocol,
+                                          patient);
+}
+
+static char *
+format_day (const GDate *date)
+{
+  char buf[16];
+
+  return g_strdup (parasol_date_format (date, buf, sizeof buf));
+}
+
+/* "Died 2026-05-03 · PD · 2 not recorded" in the cell; with @spoken, the words a screen reader
+ * says and the tooltip shows: "died on 2026-05-03, last response PD, 2 doses not recorded".
+ * NULL when there is nothing to say. */
+static char *
+course_text (const ParasolCourse *course,
+             gboolean             spoken)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  if (course == NULL)
+    return NULL;
+
+  if (course->dead)
+    {
+      g_autofree char *day = format_day (&course->death_date);
+
+      if (!g_date_valid (&course->death_date))
+        /* Translators: in the patient table, a death without its date */
+        g_ptr_array_add (parts, g_strdup (spoken ? _("died, date not recorded") : _("Died")));
+      else
+        /* Translators: in the patient table: "Died 2026-05-03" */
+        g_ptr_array_add (parts, g_strdup_printf (spoken ? _("died on %s") : _("Died %s"), day));
+    }
+  else if (course->ended)
+    {
+      g_autofree char *day = format_day (&course->end_date);
+
+      if (!g_date_valid (&course->end_date))
+        /* Translators: in the patient table, an end of treatment without its date */
+        g_ptr_array_add (parts, g_strdup (spoken ? _("treatment ended, date not recorded")
+                                                 : _("Ended")));
+      else
+        /* Translators: in the patient table: "Ended 2026-03-12", the end of treatment */
+        g_ptr_array_add (parts, g_strdup_printf (spoken ? _("treatment ended on %s")
+                                                        : _("Ended %s"), day));
+      if (spoken && course->end_reason != NULL)
+        g_ptr_array_add (parts, g_strdup (course->end_reason));
+    }
+
+  if (course->last_response != NULL)
+    g_ptr_array_add (parts, spoken
+                            /* Translators: "last response PR", RECIST 1.1 */
+                            ? g_strdup_printf (_("last response %s"), course->last_response)
+                            : g_strdup (course->last_response));
+
+  if (course->n_not_recorded > 0)
+    g_ptr_array_add (parts, g_strdup_printf (spoken
+                                             /* Translators: past doses never recorded, in the patient table */
+                                             ? g_dngettext (GETTEXT_PACKAGE, "%u dose not recorded",
+                                                            "%u doses not recorded",
+                                                            course->n_not_recorded)
+                                             /* Translators: past doses never recorded, in the patient table; keep it short */
+                                             : g_dngettext (GETTEXT_PACKAGE, "%u not recorded",
+                                                            "%u not recorded",
+                                                            course->n_not_recorded),
+                                             course->n_not_recorded));
+
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+
+  /* Translators: between the parts of the Course cell, "Died 2026-05-03 · PD" */
+  return g_strjoinv (spoken ? _(", ") : _(" · "), (char **) parts->pdata);
+}
+
 /* GTK 4.8 names a row of a GtkColumnView after its widget class: give the row (the cell's
  * parent) what a screen reader should say, "S-0004, LSD, On treatment, Control arm". */
 static void
@@ -203,6 +290,12 @@ name_row (ParasolPatientListView *self,
   arm = arm_display_name (self, parasol_patient_get_arm (patient));
   if (!is_empty (arm))
     g_string_append_printf (name, ", %s", arm);
+  {
+    g_autofree char *course = course_text (patient_course (self, patient), TRUE);
+
+    if (course != NULL)
+      g_string_append_printf (name, ", %s", course);
+  }
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name->str,
                                   -1);
@@ -266,6 +359,25 @@ status_cell_bind (GtkSignalListItemFactory *factory,
   parasol_status_pill_set_label (pill, parasol_patient_get_status_label (patient));
 }
 
+static void
+course_cell_bind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *list_item,
+                  ParasolPatientListView   *self)
+{
+  ParasolPatient *patient = gtk_list_item_get_item (list_item);
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+  const ParasolCourse *course = patient_course (self, patient);
+  g_autofree char *text = course_text (course, FALSE);
+  g_autofree char *spoken = course_text (course, TRUE);
+
+  gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (label, spoken);
+  if (course != NULL && course->n_not_recorded > 0)
+    gtk_widget_add_css_class (label, "warning");
+  else
+    gtk_widget_remove_css_class (label, "warning");
+}
+
 /* Setting a factory (again) rebinds every visible cell of the column. */
 static void
 set_label_factory (ParasolPatientListView *self,
@@ -280,6 +392,19 @@ set_label_factory (ParasolPatientListView *self,
   gtk_column_view_column_set_factory (column, factory);
 }
 
+static const CellSpec course_cell = { CELL_TEXT, NULL, FALSE };
+
+static void
+set_course_factory (ParasolPatientListView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_object_set_data (G_OBJECT (factory), "cell-spec", (gpointer) &course_cell);
+  g_signal_connect (factory, "setup", G_CALLBACK (label_cell_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (course_cell_bind), self);
+  gtk_column_view_column_set_factory (self->course_column, factory);
+}
+
 static void
 set_cell_factories (ParasolPatientListView *self)
 {
@@ -292,6 +417,7 @@ set_cell_factories (ParasolPatientListView *self)
   set_label_factory (self, self->birth_date_column, &birth_date_cell);
   set_label_factory (self, self->site_column, &site_cell);
   set_label_factory (self, self->arm_column, &arm_cell);
+  set_course_factory (self);
 
   g_signal_connect (status_factory, "setup", G_CALLBACK (status_cell_setup), NULL);
   g_signal_connect (status_factory, "bind", G_CALLBACK (status_cell_bind), NULL);
@@ -735,6 +861,7 @@ static const ColumnPriority column_priorities[] = {
   { G_STRUCT_OFFSET (ParasolPatientListView, site_column), 3 },
   { G_STRUCT_OFFSET (ParasolPatientListView, status_column), 0 },
   { G_STRUCT_OFFSET (ParasolPatientListView, arm_column), 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, course_column), 0 },
 };
 
 #define COLUMN_AT(self, i) \
@@ -1061,6 +1188,7 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, site_column);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, status_column);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, arm_column);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientListView, course_column);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
@@ -1364,8 +1492,9 @@ parasol_patient_list_view_set_protocol (ParasolPatientListView *self,
   if (!g_set_object (&self->protocol, protocol))
     return;
 
-  /* Rebinds the visible arm cells with the names. */
+  /* Rebinds the visible arm cells with the names, and the courses with the calendar. */
   set_label_factory (self, self->arm_column, &arm_cell);
+  set_course_factory (self);
   if (self->query != NULL)
     {
       update_query_words (self);
