@@ -240,6 +240,8 @@ test_patient_on_treatment (void)
   /* The calendar: cycle rows, at least those the patient has started */
   g_assert_nonnull (strstr (schedule, "\"status\": \"started\""));
   g_assert_cmpuint (parasol_patient_page_get_n_cycle_rows (page), >=, 1);
+  /* Still on treatment: a next cycle. */
+  g_assert_cmpint (parasol_patient_page_get_next_cycle (page), >, 0);
 
   /* "Show N more planned cycles" (when the calendar folds some) lists them all */
   {
@@ -336,6 +338,87 @@ test_patient_screen_failed (void)
   ui_destroy_window (window);
 }
 
+/* Labels of the page showing @text, and focusable labels (read-only values as Tab stops). */
+static void
+count_labels (GtkWidget  *widget,
+              const char *text,
+              guint      *n_text,
+              guint      *n_focusable)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child))
+        {
+          if (g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), text) == 0)
+            (*n_text)++;
+          if (gtk_widget_get_focusable (child))
+            (*n_focusable)++;
+        }
+      count_labels (child, text, n_text, n_focusable);
+    }
+}
+
+/* An off-treatment patient and a dead one: the end of treatment, the death and the last
+ * response in the header; no "Next" cycle and no doses to give. */
+static void
+test_patient_ended (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  ParasolPatientPage *page = parasol_window_get_patient_page (window);
+  gboolean seen_dead = FALSE, seen_ended = FALSE;
+
+  for (gint64 id = 1; id <= 40 && !(seen_dead && seen_ended); id++)
+    {
+      g_autoptr(ParasolPatientFacts) f = parasol_store_load_patient (store, id, NULL);
+      g_autoptr(GError) error = NULL;
+      gboolean dead = FALSE;
+      const char *course;
+      guint n_next = 0, n_focusable = 0;
+
+      if (f == NULL || g_strcmp0 (f->status, "off_treatment") != 0)
+        continue;
+      for (guint i = 0; i < f->events->len; i++)
+        dead |= g_strcmp0 (((ParasolEvent *) g_ptr_array_index (f->events, i))->kind,
+                           "death") == 0;
+      if ((dead && seen_dead) || (!dead && seen_ended))
+        continue;
+
+      g_assert_true (parasol_window_show_patient_by_key (window, f->screening_number, &error));
+      g_assert_no_error (error);
+      ui_drain ();
+      g_assert_cmpint (parasol_patient_page_get_patient_id (page), ==, id);
+
+      course = parasol_patient_page_get_course_text (page);
+      g_test_message ("%s: %s", f->screening_number, course);
+      g_assert_true (g_str_has_prefix (course, "Treatment ended on "));
+      if (f->responses->len > 0)
+        g_assert_nonnull (strstr (course, "Last response "));
+      if (dead)
+        g_assert_nonnull (strstr (course, "Died on "));
+      else
+        g_assert_null (strstr (course, "Died"));
+
+      g_assert_cmpint (parasol_patient_page_get_next_cycle (page), ==, 0);
+      count_labels (GTK_WIDGET (page), "Next", &n_next, &n_focusable);
+      g_assert_cmpuint (n_next, ==, 0);
+      count_labels (GTK_WIDGET (page), "No doses to give", &n_next, &n_focusable);
+      g_assert_cmpuint (n_next, ==, 1);
+      /* Read-only values are no Tab stops. */
+      g_assert_cmpuint (n_focusable, ==, 0);
+
+      if (dead)
+        seen_dead = TRUE;
+      else
+        seen_ended = TRUE;
+    }
+  g_assert_true (seen_dead);
+  g_assert_true (seen_ended);
+
+  ui_destroy_window (window);
+}
+
 static void
 test_patient_follows_store (void)
 {
@@ -388,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/ui/patient/on-treatment", test_patient_on_treatment);
   g_test_add_func ("/ui/patient/screen-failed", test_patient_screen_failed);
   g_test_add_func ("/ui/patient/follows-store", test_patient_follows_store);
+  g_test_add_func ("/ui/patient/ended", test_patient_ended);
 
   ret = g_test_run ();
 

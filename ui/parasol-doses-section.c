@@ -115,7 +115,14 @@ fill (ParasolDosesSection         *self,
 
   if (plan == NULL || cycle == NULL)
     {
-      if (!g_date_valid (&facts->c1d1))
+      if (context->course != NULL && context->course->ended)
+        parasol_section_add_row (
+          group,
+          parasol_section_note_row ("action-unavailable-symbolic", "dim-label", NULL,
+                                    _("No doses to give"),
+                                    _("The patient's treatment has ended")),
+          self->added);
+      else if (!g_date_valid (&facts->c1d1))
         parasol_section_add_row (
           group,
           parasol_section_note_row ("x-office-calendar-symbolic", "dim-label", NULL,

@@ -22,4 +22,9 @@ const char      *parasol_patient_page_get_proposed_arms    (ParasolPatientPage *
 /* Number of cycle rows in the calendar (0 without a C1D1). */
 guint            parasol_patient_page_get_n_cycle_rows     (ParasolPatientPage *self);
 
+/* The header's line about the course ("Treatment ended on ..."), "" when hidden. */
+const char      *parasol_patient_page_get_course_text      (ParasolPatientPage *self);
+/* The number of the cycle shown as "Next", 0 when none (ended, or every cycle happened). */
+int              parasol_patient_page_get_next_cycle       (ParasolPatientPage *self);
+
 G_END_DECLS

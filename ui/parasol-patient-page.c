@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "parasol-accessible.h"
 #include "parasol-biomarkers-section.h"
 #include "parasol-calendar-section.h"
 #include "parasol-doses-section.h"
@@ -32,6 +33,8 @@ struct _ParasolPatientPage
   GtkLabel                   *name_label;
   ParasolStatusPill          *status_pill;
   GtkLabel                   *ids_label;
+  GtkLabel                   *course_label;
+  GtkFlowBox                 *facts_box;
   GtkLabel                   *sex_value;
   GtkLabel                   *age_value;
   GtkLabel                   *site_value;
@@ -51,6 +54,7 @@ struct _ParasolPatientPage
   char                       *title;
   guint                       reload_source;
   gboolean                    only_problems;
+  int                         next_cycle;      /* number of the "Next" cycle, 0 if none */
 };
 
 G_DEFINE_FINAL_TYPE (ParasolPatientPage, parasol_patient_page, GTK_TYPE_WIDGET)
@@ -182,6 +186,83 @@ fill_header (ParasolPatientPage        *self,
   set_title (self, title);
 }
 
+/* Under the identifiers, for a patient whose treatment ended: "Treatment ended on 2026-03-12
+ * (progression): Demo: RECIST progression · Died on 2026-06-01 · Last response PD on
+ * 2026-03-01"; for any patient, the last response and the doses never recorded. */
+static void
+fill_course (ParasolPatientPage  *self,
+             const ParasolCourse *course)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  char day[16];
+
+  if (course != NULL && course->ended)
+    {
+      GString *end = g_string_new (NULL);
+
+      if (g_date_valid (&course->end_date))
+        {
+          /* Translators: in the patient page's header: "Treatment ended on 2026-03-12 (Progression)" */
+          g_string_printf (end, _("Treatment ended on %s (%s)"),
+                           parasol_date_format (&course->end_date, day, sizeof day),
+                           parasol_event_kind_to_label (course->end_kind));
+          if (course->end_reason != NULL)
+            /* Translators: the end of treatment, then its recorded reason */
+            g_string_append_printf (end, _(": %s"), course->end_reason);
+        }
+      else
+        g_string_append (end, _("Treatment ended, date not recorded"));
+      g_ptr_array_add (parts, g_string_free (end, FALSE));
+    }
+  if (course != NULL && course->dead)
+    {
+      if (g_date_valid (&course->death_date))
+        /* Translators: in the patient page's header */
+        g_ptr_array_add (parts, g_strdup_printf (_("Died on %s"),
+                                                 parasol_date_format (&course->death_date, day,
+                                                                      sizeof day)));
+      else
+        g_ptr_array_add (parts, g_strdup (_("Died, date not recorded")));
+    }
+  if (course != NULL && course->last_response != NULL)
+    {
+      if (g_date_valid (&course->last_response_date))
+        /* Translators: in the patient page's header: "Last response PR on 2026-03-01" (RECIST 1.1) */
+        g_ptr_array_add (parts, g_strdup_printf (_("Last response %s on %s"),
+                                                 course->last_response,
+                                                 parasol_date_format (&course->last_response_date,
+                                                                      day, sizeof day)));
+      else
+        g_ptr_array_add (parts, g_strdup_printf (_("Last response %s"), course->last_response));
+    }
+  if (course != NULL && course->n_not_recorded > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "%u past dose not recorded",
+                                                          "%u past doses not recorded",
+                                                          course->n_not_recorded),
+                                             course->n_not_recorded));
+
+  if (course != NULL && course->n_not_recorded > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->course_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->course_label), "warning");
+
+  if (parts->len == 0)
+    {
+      gtk_label_set_label (self->course_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->course_label), FALSE);
+      return;
+    }
+  g_ptr_array_add (parts, NULL);
+  {
+    /* Translators: between the parts of the line about the patient's course */
+    g_autofree char *text = g_strjoinv (_(" · "), (char **) parts->pdata);
+
+    gtk_label_set_label (self->course_label, text);
+    gtk_widget_set_visible (GTK_WIDGET (self->course_label), TRUE);
+  }
+}
+
 /* ---- Reload ------------------------------------------------------------------------------------ */
 
 static void
@@ -218,6 +299,7 @@ rebuild (ParasolPatientPage *self)
   g_autoptr(ParasolEligibility) eligibility = NULL;
   g_autoptr(ParasolAssignment) assignment = NULL;
   g_autoptr(ParasolPatientPlan) plan = NULL;
+  g_autoptr(ParasolCourse) course = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *plan_error = NULL;
   const ParasolScheduleCycle *next = NULL;
@@ -225,6 +307,8 @@ rebuild (ParasolPatientPage *self)
   const ParasolRegimen *regimen;
   GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
   double scroll = gtk_adjustment_get_value (vadj);
+
+  self->next_cycle = 0;
 
   if (self->store == NULL || self->patient_id <= 0)
     {
@@ -255,6 +339,8 @@ rebuild (ParasolPatientPage *self)
     }
 
   fill_header (self, facts);
+  course = parasol_course_new (self->protocol, facts, NULL);
+  fill_course (self, course);
 
   eligibility = parasol_eligibility_evaluate (self->protocol, facts, NULL);
   assignment = parasol_assignment_propose (self->protocol, facts, eligibility->verdict);
@@ -276,6 +362,13 @@ rebuild (ParasolPatientPage *self)
       if (dose_cycle == NULL && plan->schedule->cycles->len > 0)
         dose_cycle = g_ptr_array_index (plan->schedule->cycles, plan->schedule->cycles->len - 1);
     }
+  /* Off treatment or dead: no next cycle, nothing to give. */
+  if (course->ended)
+    {
+      next = NULL;
+      dose_cycle = NULL;
+    }
+  self->next_cycle = next != NULL ? next->number : 0;
 
   {
     ParasolPatientContext context = {
@@ -291,10 +384,14 @@ rebuild (ParasolPatientPage *self)
       .dose_cycle = dose_cycle,
       .no_treatment =
         plan == NULL && parasol_section_has_status (facts, PARASOL_PATIENT_STATUS_SCREEN_FAILED),
+      .course = course,
     };
 
     update_sections (self, &context);
   }
+
+  /* The sections' lists read as their groups, their rows as what they show. */
+  parasol_accessible_name_lists (GTK_WIDGET (self));
 
   gtk_stack_set_visible_child_name (self->stack, "content");
   gtk_adjustment_set_value (vadj, scroll);
@@ -482,6 +579,8 @@ parasol_patient_page_class_init (ParasolPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, status_pill);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, ids_label);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, course_label);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, facts_box);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, sex_value);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, age_value);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, site_value);
@@ -499,6 +598,10 @@ static void
 parasol_patient_page_init (ParasolPatientPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The header's facts are values to read, not a table to move around in. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->facts_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Patient facts"), -1);
 
   g_object_bind_property (self, "only-problems", self->eligibility_section, "only-problems",
                           G_BINDING_SYNC_CREATE);
@@ -658,6 +761,23 @@ parasol_patient_page_get_proposed_arms (ParasolPatientPage *self)
   g_return_val_if_fail (PARASOL_IS_PATIENT_PAGE (self), NULL);
 
   return parasol_biomarkers_section_get_proposed_arms (self->biomarkers_section);
+}
+
+const char *
+parasol_patient_page_get_course_text (ParasolPatientPage *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_PAGE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->course_label))
+         ? gtk_label_get_label (self->course_label) : "";
+}
+
+int
+parasol_patient_page_get_next_cycle (ParasolPatientPage *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_PAGE (self), 0);
+
+  return self->next_cycle;
 }
 
 guint

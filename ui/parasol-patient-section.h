@@ -15,6 +15,7 @@
 #include <adwaita.h>
 
 #include "parasol-assignment.h"
+#include "parasol-course.h"
 #include "parasol-eligibility.h"
 #include "parasol-patient-dosing.h"
 #include "parasol-protocol.h"
@@ -37,6 +38,9 @@ typedef struct {
   const ParasolScheduleCycle *next;        /* the next cycle to start, or NULL */
   const ParasolScheduleCycle *dose_cycle;  /* the cycle whose doses are shown, or NULL */
   gboolean                    no_treatment; /* failed screening and has no calendar */
+  /* End of treatment, death, last response.  When course->ended, next and dose_cycle are
+   * NULL: there is nothing left to give. */
+  const ParasolCourse        *course;
 } ParasolPatientContext;
 
 #define PARASOL_TYPE_PATIENT_SECTION (parasol_patient_section_get_type ())
