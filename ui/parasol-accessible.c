@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <adwaita.h>
+
 #include "parasol-accessible.h"
 
 /* The rows of the drop-down's list: the item's text and a check mark on the selected one, as
@@ -112,4 +114,75 @@ parasol_accessible_name_drop_down (GtkDropDown *drop_down,
       g_signal_connect_object (factory, "unbind", G_CALLBACK (row_unbind), drop_down, 0);
       gtk_drop_down_set_list_factory (drop_down, factory);
     }
+}
+
+/* The text a row shows: its labels' texts, in order, joined by ", " (at most a few). */
+static void
+collect_text (GtkWidget *widget,
+              GString   *out,
+              guint     *n)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL && *n < 4;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      if (GTK_IS_LABEL (child))
+        {
+          const char *text = gtk_label_get_text (GTK_LABEL (child));
+
+          if (text != NULL && *text != '\0')
+            {
+              if (out->len > 0)
+                g_string_append (out, ", ");
+              g_string_append (out, text);
+              (*n)++;
+            }
+          continue;
+        }
+      if (GTK_IS_LIST_BOX (child))
+        continue;  /* a nested list is named on its own */
+      collect_text (child, out, n);
+    }
+}
+
+static void
+name_lists (GtkWidget  *widget,
+            const char *context)
+{
+  const char *title = NULL;
+
+  if (ADW_IS_PREFERENCES_GROUP (widget))
+    title = adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (title != NULL && *title != '\0')
+    context = title;
+
+  if (GTK_IS_LIST_BOX (widget) && context != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    context, -1);
+  else if (GTK_IS_LIST_BOX_ROW (widget) &&
+           (!ADW_IS_PREFERENCES_ROW (widget) || title == NULL || *title == '\0'))
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint n = 0;
+
+      collect_text (widget, text, &n);
+      if (text->len > 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        text->str, -1);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_lists (child, context);
+}
+
+void
+parasol_accessible_name_lists (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  name_lists (root, NULL);
 }

@@ -15,4 +15,10 @@ G_BEGIN_DECLS
 void parasol_accessible_name_drop_down (GtkDropDown *drop_down,
                                         const char  *name);
 
+/* GTK 4.8 reads a GtkListBox as "GtkListBox" and a plain GtkListBoxRow as nothing.  Names
+ * every list box under @root after the title of the preferences group or row it is in, and
+ * every row without a title of its own after the text it shows.  Call again after the rows
+ * change. */
+void parasol_accessible_name_lists     (GtkWidget   *root);
+
 G_END_DECLS

@@ -266,6 +266,8 @@ parasol_section_value_label (const char *text)
   gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  /* A value to read and copy, not a Tab stop. */
+  gtk_widget_set_focusable (label, FALSE);
 
   return label;
 }
@@ -281,6 +283,8 @@ parasol_section_text_row (const char *text,
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  /* A value to read and copy, not a Tab stop. */
+  gtk_widget_set_focusable (label, FALSE);
   gtk_widget_add_css_class (label, "detail-text");
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
