@@ -162,6 +162,26 @@ name_lists (GtkWidget  *widget,
   if (GTK_IS_LIST_BOX (widget) && context != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     context, -1);
+  else if (GTK_IS_LIST_BOX (widget))
+    {
+      /* A list outside any titled group: named after its first row ("Proposed arm"). */
+      GtkWidget *first = gtk_widget_get_first_child (widget);
+      const char *first_title = first != NULL && ADW_IS_PREFERENCES_ROW (first)
+                                ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first))
+                                : NULL;
+      g_autoptr(GString) text = g_string_new (first_title);
+      guint n = 0;
+
+      if (text->len == 0 && first != NULL)
+        collect_text (first, text, &n);
+      if (text->len > 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        text->str, -1);
+    }
+  else if (ADW_IS_EXPANDER_ROW (widget) && title != NULL && *title != '\0')
+    /* Its header row reads the title; the row itself would read nothing. */
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    title, -1);
   else if (GTK_IS_LIST_BOX_ROW (widget) &&
            (!ADW_IS_PREFERENCES_ROW (widget) || title == NULL || *title == '\0'))
     {

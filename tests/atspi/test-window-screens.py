@@ -5,16 +5,19 @@ the swimmer plot, a patient's page and the message page of a damaged database.  
 control without a real accessible name (atspi_helpers.unnamed_nodes: no name, a widget class
 name, a mnemonic underscore).
 
-The patient page is being rebuilt in other work (its sections): what the check finds inside it
-is printed, and fails the test only where it is not in PATIENT_PAGE_KNOWN, so that nothing new
-creeps in and the list can only shrink."""
+The patient page is checked for three patients (on treatment, off treatment, failed screening),
+and fails also on a read-only value that takes the focus (a Tab stop).  A row of a patient off
+treatment must say how the treatment ended."""
 
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 
-from atspi_helpers import App, ancestor_names, log, press, run, unnamed_nodes
+import pyatspi
+
+from atspi_helpers import App, ancestor_names, is_showing, log, press, run, unnamed_nodes, walk
 
 CLI = os.environ['PARASOL_CLI']
 # No underscore in the path the message page shows: it would read as a mnemonic to the check.
@@ -22,15 +25,32 @@ TMP = os.path.join(tempfile.gettempdir(), 'parasol-atspi-screens-%d' % os.getpid
 os.makedirs(TMP)
 DB = os.path.join(TMP, 'demo.db')
 
-# Read-only values of the patient page that take the focus with no name (selectable labels).
-# What the check finds there today (the header's facts in a GtkFlowBox, selectable values, a
-# GtkListBox of cycles): listed in the report of issue 11 for the patient page's work.
-PATIENT_PAGE_KNOWN = {'label “GtkLabel”', 'table “GtkFlowBox”', 'list “GtkListBox”',
-                      'list item “”'}
+# Nothing is excused any more: the patient page is checked like every other screen.
+PATIENT_PAGE_KNOWN = set()
 
 
 def cli(*args):
     subprocess.run([CLI] + list(args), check=True, capture_output=True, text=True)
+
+
+def first_with_status(status):
+    out = subprocess.run([CLI, 'patient', 'list', '--database', DB, '--status', status, '--json'],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)[0]['screening_number']
+
+
+def focusable_values(app):
+    """Read-only values (labels) of the patient page that take the focus: Tab stops."""
+    found = []
+    for node in walk(app.root):
+        try:
+            if (node.getRoleName() == 'label' and
+                    node.getState().contains(pyatspi.STATE_FOCUSABLE) and
+                    'ParasolPatientPage' in ancestor_names(node) and is_showing(node)):
+                found.append(node.name or '')
+        except Exception:
+            continue
+    return found
 
 
 def check(app, screen):
@@ -53,6 +73,10 @@ def test_patient_list_and_swimmer():
     try:
         app.find('tree table', 'Patients')
         app.find('table row', lambda n: n.startswith('S-0004, '))
+        # A row of a patient off treatment says how the treatment ended.
+        off = first_with_status('off_treatment')
+        app.find('table row', lambda n: n.startswith(off + ', ') and
+                 ('treatment ended on' in n or 'died on' in n))
         check(app, 'patient list')
         press(app.find('page tab', 'Swimmer Plot'))
         app.find('panel', 'Swimmer plot')
@@ -62,12 +86,17 @@ def test_patient_list_and_swimmer():
 
 
 def test_patient_page():
-    app = App(['--database', DB], {'PARASOL_OPEN_PATIENT': 'S-0004'})
-    try:
-        app.find('push button', 'Back to the Patients')
-        check(app, 'patient page')
-    finally:
-        app.close()
+    for key in ('S-0004', first_with_status('off_treatment'), first_with_status('screen_failed')):
+        app = App(['--database', DB], {'PARASOL_OPEN_PATIENT': key})
+        try:
+            app.find('push button', 'Back to the Patients')
+            app.find('label', lambda n: n.startswith(key))
+            check(app, 'patient page of ' + key)
+            values = focusable_values(app)
+            assert not values, 'patient page of %s: read-only values as Tab stops: %s' % (
+                key, ', '.join(values))
+        finally:
+            app.close()
 
 
 def test_message_page():
