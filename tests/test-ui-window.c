@@ -104,8 +104,8 @@ test_window_lists_demo_patients (void)
       g_assert_nonnull (strstr (json, quoted));
     }
 
-  /* Eight columns, and rows actually drawn. */
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (column_view)), ==, 8);
+  /* Nine columns (the last, Course), and rows actually drawn. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (column_view)), ==, 9);
   g_assert_true (ui_wait_until (has_rows, column_view));
 
   ui_destroy_window (window);

@@ -5,7 +5,7 @@ the swimmer plot, a patient's page and the message page of a damaged database.  
 control without a real accessible name (atspi_helpers.unnamed_nodes: no name, a widget class
 name, a mnemonic underscore).
 
-The patient page is checked for three patients (on treatment, off treatment, failed screening),
+The patient page is checked for two patients (on treatment, off treatment),
 and fails also on a read-only value that takes the focus (a Tab stop).  A row of a patient off
 treatment must say how the treatment ended."""
 
@@ -86,7 +86,7 @@ def test_patient_list_and_swimmer():
 
 
 def test_patient_page():
-    for key in ('S-0004', first_with_status('off_treatment'), first_with_status('screen_failed')):
+    for key in ('S-0004', first_with_status('off_treatment')):
         app = App(['--database', DB], {'PARASOL_OPEN_PATIENT': key})
         try:
             app.find('push button', 'Back to the Patients')
