@@ -327,6 +327,19 @@ find_label_with (GtkWidget  *widget,
   return FALSE;
 }
 
+typedef struct {
+  GtkWidget   *table;
+  const char **parts;
+} LabelWanted;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWanted *wanted = data;
+
+  return find_label_with (wanted->table, wanted->parts[0], wanted->parts[1]);
+}
+
 /* A row of a patient whose treatment ended shows the end (or the death) and the last response,
  * worked out in core. */
 static void
@@ -356,7 +369,13 @@ test_course_on_rows (void)
                            sizeof day);
       g_test_message ("%s: %s, %s", parasol_patient_get_screening_number (patient), day,
                       course->last_response);
-      g_assert_true (find_label_with (table, day, course->last_response));
+      {
+        /* The courses come after the first frame. */
+        const char *parts[] = { day, course->last_response };
+        LabelWanted wanted = { table, parts };
+
+        g_assert_true (ui_wait_until (label_shown, &wanted));
+      }
       n_checked++;
     }
   g_assert_cmpuint (n_checked, >, 0);

@@ -47,6 +47,9 @@ struct _ParasolPatientListView
   GtkSliceListModel   *first_screen; /* the model, cut to a first screenful until painted */
   guint                first_screen_tick;
   gint64               first_screen_frame;
+  guint                course_tick;   /* courses wait for the first painted frame */
+  gint64               course_frame;
+  GHashTable          *course_cells;  /* GtkListItem bound while the courses wait */
   int                  fitted_width;
   GtkCustomFilter     *filter;
   char                *query;       /* casefolded, NULL when empty */
@@ -188,7 +191,7 @@ static const ParasolCourse *
 patient_course (ParasolPatientListView *self,
                 ParasolPatient         *patient)
 {
-  if (self->model == NULL || !PARASOL_IS_PATIENT_LIST (self->model))
+  if (self->model == NULL || !PARASOL_IS_PATIENT_LIST (self->model) || self->course_tick != 0)
     return NULL;
 
   return parasol_patient_list_get_course (PARASOL_PATIENT_LIST (self->model), self->protocol,
@@ -372,10 +375,23 @@ course_cell_bind (GtkSignalListItemFactory *factory,
 
   gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
   gtk_widget_set_tooltip_text (label, spoken);
+  /* The row's name again, now with the course (the screening cell named it without). */
+  if (course != NULL)
+    name_row (self, label, patient);
   if (course != NULL && course->n_not_recorded > 0)
     gtk_widget_add_css_class (label, "warning");
   else
     gtk_widget_remove_css_class (label, "warning");
+  if (self->course_tick != 0)
+    g_hash_table_add (self->course_cells, list_item);
+}
+
+static void
+course_cell_unbind (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item,
+                    ParasolPatientListView   *self)
+{
+  g_hash_table_remove (self->course_cells, list_item);
 }
 
 /* Setting a factory (again) rebinds every visible cell of the column. */
@@ -402,6 +418,8 @@ set_course_factory (ParasolPatientListView *self)
   g_object_set_data (G_OBJECT (factory), "cell-spec", (gpointer) &course_cell);
   g_signal_connect (factory, "setup", G_CALLBACK (label_cell_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (course_cell_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (course_cell_unbind), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (course_cell_unbind), self);
   gtk_column_view_column_set_factory (self->course_column, factory);
 }
 
@@ -754,6 +772,12 @@ parasol_patient_list_view_dispose (GObject *object)
     }
   g_clear_object (&self->first_screen);
 
+  if (self->course_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->course_tick);
+      self->course_tick = 0;
+    }
+
   if (self->relayout_tick != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->relayout_tick);
@@ -783,6 +807,7 @@ parasol_patient_list_view_finalize (GObject *object)
 
   g_clear_pointer (&self->query, g_free);
   g_clear_pointer (&self->words, g_array_unref);
+  g_clear_pointer (&self->course_cells, g_hash_table_unref);
 
   G_OBJECT_CLASS (parasol_patient_list_view_parent_class)->finalize (object);
 }
@@ -1342,6 +1367,7 @@ make_titles_focusable (ParasolPatientListView *self)
 static void
 parasol_patient_list_view_init (ParasolPatientListView *self)
 {
+  self->course_cells = g_hash_table_new (NULL, NULL);
   self->words = g_array_new (FALSE, TRUE, sizeof (QueryWord));
   g_array_set_clear_func (self->words, query_word_clear);
 
@@ -1425,6 +1451,35 @@ first_screen_painted (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* The courses read the store for each row shown: after the first frame, not before it. */
+static gboolean
+courses_after_first_frame (GtkWidget     *widget,
+                           GdkFrameClock *clock,
+                           gpointer       user_data)
+{
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (widget);
+
+  if (self->course_frame == 0)
+    {
+      self->course_frame = gdk_frame_clock_get_frame_counter (clock);
+      return G_SOURCE_CONTINUE;
+    }
+  if (gdk_frame_clock_get_frame_counter (clock) == self->course_frame)
+    return G_SOURCE_CONTINUE;
+
+  self->course_tick = 0;
+  {
+    g_autoptr(GList) cells = g_hash_table_get_keys (self->course_cells);
+
+    g_hash_table_remove_all (self->course_cells);
+    for (GList *l = cells; l != NULL; l = l->next)
+      if (gtk_list_item_get_item (l->data) != NULL)
+        course_cell_bind (NULL, l->data, self);
+  }
+
+  return G_SOURCE_REMOVE;
+}
+
 GListModel *
 parasol_patient_list_view_get_model (ParasolPatientListView *self)
 {
@@ -1456,6 +1511,17 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
                              G_CALLBACK (on_model_items_changed), self, G_CONNECT_SWAPPED);
 
   show_whole_model (self);
+  if (self->course_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->course_tick);
+      self->course_tick = 0;
+    }
+  if (model != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->course_frame = 0;
+      self->course_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self),
+                                                        courses_after_first_frame, NULL, NULL);
+    }
   if (model != NULL && g_list_model_get_n_items (model) > FIRST_SCREEN_ROWS &&
       gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE)
     {
