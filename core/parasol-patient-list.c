@@ -30,6 +30,9 @@ struct _ParasolPatientList
   GArray       *rows;       /* Row, ordered by screening number */
   GStringChunk *strings;
   GHashTable   *coursed;    /* ids of the patients whose item holds a course */
+  guint         first_page; /* rows read at construction, 0: all */
+  gboolean      partial;    /* the rows after the first page are still to be read */
+  guint         n_total;    /* while partial: how many patients there are */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -41,6 +44,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_N_ITEMS,
+  PROP_FIRST_PAGE,
   N_PROPS
 };
 
@@ -111,16 +115,25 @@ insertion_position (ParasolPatientList *self,
   return lo;
 }
 
+/* Among the rows read so far. */
+static guint
+find_loaded (ParasolPatientList *self,
+             gint64              patient_id)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    if (g_array_index (self->rows, Row, i).row.id == patient_id)
+      return i;
+  return G_MAXUINT;
+}
+
 guint
 parasol_patient_list_find (ParasolPatientList *self,
                            gint64              patient_id)
 {
   g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), G_MAXUINT);
 
-  for (guint i = 0; i < self->rows->len; i++)
-    if (g_array_index (self->rows, Row, i).row.id == patient_id)
-      return i;
-  return G_MAXUINT;
+  parasol_patient_list_complete (self);
+  return find_loaded (self, patient_id);
 }
 
 typedef struct {
@@ -166,11 +179,18 @@ update_patient (ParasolPatientList *self,
 {
   g_autoptr(GStringChunk) tmp = g_string_chunk_new (256);
   FetchOne fetched = { FALSE, { 0 }, tmp };
-  guint old_pos = parasol_patient_list_find (self, patient_id);
+  guint old_pos = find_loaded (self, patient_id);
   guint new_pos;
   Row row;
 
   if (!parasol_store_foreach_patient (self->store, patient_id, fetch_one_cb, &fetched, NULL))
+    return;
+
+  /* Not read yet, and beyond what was: the rest, when it is read, has it as it is now. */
+  if (self->partial && old_pos == G_MAXUINT &&
+      (!fetched.found || self->rows->len == 0 ||
+       strcmp (fetched.row.screening_number,
+               g_array_index (self->rows, Row, self->rows->len - 1).row.screening_number) > 0))
     return;
 
   if (!fetched.found)
@@ -213,7 +233,7 @@ update_patient (ParasolPatientList *self,
 }
 
 static void
-load_all (ParasolPatientList *self)
+load_all_clear (ParasolPatientList *self)
 {
   g_hash_table_remove_all (self->coursed);
   for (guint i = 0; i < self->rows->len; i++)
@@ -221,9 +241,66 @@ load_all (ParasolPatientList *self)
   g_array_set_size (self->rows, 0);
   g_clear_pointer (&self->strings, g_string_chunk_free);
   self->strings = g_string_chunk_new (64 * 1024);
+}
 
+static void
+load_all (ParasolPatientList *self)
+{
+  load_all_clear (self);
+  self->partial = FALSE;
   if (!parasol_store_foreach_patient (self->store, 0, append_row_cb, self, NULL))
     g_warning ("Could not read the patient list");
+}
+
+/* The first screenful only; the rest in parasol_patient_list_complete(). */
+static void
+load_first_page (ParasolPatientList *self)
+{
+  load_all_clear (self);
+  if (!parasol_store_foreach_patient_after (self->store, NULL, self->first_page, append_row_cb,
+                                            self, NULL))
+    g_warning ("Could not read the patient list");
+  self->partial = self->rows->len == self->first_page;
+  self->n_total = self->partial ? (guint) parasol_store_count_patients (self->store)
+                                : self->rows->len;
+}
+
+void
+parasol_patient_list_complete (ParasolPatientList *self)
+{
+  guint old_n;
+
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST (self));
+
+  if (!self->partial)
+    return;
+
+  old_n = self->rows->len;
+  self->partial = FALSE;
+  if (!parasol_store_foreach_patient_after (self->store,
+                                            old_n > 0 ? g_array_index (self->rows, Row,
+                                                                       old_n - 1).row.screening_number
+                                                      : NULL,
+                                            -1, append_row_cb, self, NULL))
+    g_warning ("Could not read the patient list");
+  if (self->rows->len > old_n)
+    emit_items_changed (self, old_n, 0, self->rows->len - old_n);
+}
+
+gboolean
+parasol_patient_list_is_complete (ParasolPatientList *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), TRUE);
+
+  return !self->partial;
+}
+
+guint
+parasol_patient_list_get_n_patients (ParasolPatientList *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), 0);
+
+  return self->partial ? MAX (self->n_total, self->rows->len) : self->rows->len;
 }
 
 void
@@ -259,7 +336,7 @@ store_changed_cb (ParasolPatientList *self,
            g_hash_table_remove (self->coursed, GINT_TO_POINTER (patient_id)))
     {
       /* A dose, response or event: the course shown is out of date. */
-      guint pos = parasol_patient_list_find (self, patient_id);
+      guint pos = find_loaded (self, patient_id);
 
       if (pos != G_MAXUINT)
         {
@@ -311,6 +388,7 @@ parasol_patient_list_filter (ParasolPatientList *self,
 
   g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), 0);
 
+  parasol_patient_list_complete (self);
   folded = g_utf8_casefold (query != NULL ? query : "", -1);
   if (positions != NULL)
     g_array_set_size (positions, 0);
@@ -338,6 +416,14 @@ parasol_patient_list_get_store (ParasolPatientList *self)
 {
   g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), NULL);
   return self->store;
+}
+
+ParasolPatientList *
+parasol_patient_list_new_paged (ParasolStore *store,
+                                guint         first_page)
+{
+  g_return_val_if_fail (PARASOL_IS_STORE (store), NULL);
+  return g_object_new (PARASOL_TYPE_PATIENT_LIST, "store", store, "first-page", first_page, NULL);
 }
 
 ParasolPatientList *
@@ -395,7 +481,10 @@ parasol_patient_list_constructed (GObject *object)
   G_OBJECT_CLASS (parasol_patient_list_parent_class)->constructed (object);
 
   g_return_if_fail (self->store != NULL);
-  load_all (self);
+  if (self->first_page > 0)
+    load_first_page (self);
+  else
+    load_all (self);
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
                            G_CONNECT_SWAPPED);
 }
@@ -431,6 +520,9 @@ parasol_patient_list_get_property (GObject    *object,
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->rows->len);
       break;
+    case PROP_FIRST_PAGE:
+      g_value_set_uint (value, self->first_page);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -448,6 +540,9 @@ parasol_patient_list_set_property (GObject      *object,
     {
     case PROP_STORE:
       self->store = g_value_dup_object (value);
+      break;
+    case PROP_FIRST_PAGE:
+      self->first_page = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -469,6 +564,9 @@ parasol_patient_list_class_init (ParasolPatientListClass *klass)
                                                 G_PARAM_STATIC_STRINGS);
   properties[PROP_N_ITEMS] = g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FIRST_PAGE] = g_param_spec_uint ("first-page", NULL, NULL, 0, G_MAXUINT, 0,
+                                                   G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                                   G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

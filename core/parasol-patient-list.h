@@ -22,6 +22,15 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ParasolPatientList, parasol_patient_list, PARASOL, PATIENT_LIST, GObject)
 
 ParasolPatientList *parasol_patient_list_new        (ParasolStore       *store);
+/* Reads only the first @first_page rows now (a screenful, for the first frame); the rest when
+ * parasol_patient_list_complete() is called, or a search or find needs them.  0: all now. */
+ParasolPatientList *parasol_patient_list_new_paged  (ParasolStore       *store,
+                                                     guint               first_page);
+/* Reads the rows after the first page (one items-changed at the end); nothing when complete. */
+void                parasol_patient_list_complete   (ParasolPatientList *self);
+gboolean            parasol_patient_list_is_complete (ParasolPatientList *self);
+/* How many patients there are, also those not read yet. */
+guint               parasol_patient_list_get_n_patients (ParasolPatientList *self);
 ParasolStore       *parasol_patient_list_get_store  (ParasolPatientList *self);
 /* Position of the patient with @patient_id, or G_MAXUINT. */
 guint               parasol_patient_list_find       (ParasolPatientList *self,

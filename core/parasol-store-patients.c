@@ -697,6 +697,58 @@ parasol_store_foreach_patient (ParasolStore          *self,
   return TRUE;
 }
 
+gboolean
+parasol_store_foreach_patient_after (ParasolStore          *self,
+                                     const char            *after,
+                                     gint64                 limit,
+                                     ParasolPatientRowFunc  func,
+                                     gpointer               user_data,
+                                     GError               **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+
+  if (after != NULL)
+    {
+      stmt = store_prepare (self, "SELECT " PATIENT_ROW_COLUMNS " FROM patient"
+                                  " WHERE screening_number > ?1 ORDER BY screening_number LIMIT ?2",
+                            error);
+      if (stmt != NULL)
+        {
+          sqlite3_bind_text (stmt, 1, after, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 2, limit);
+        }
+    }
+  else
+    {
+      stmt = store_prepare (self, "SELECT " PATIENT_ROW_COLUMNS " FROM patient"
+                                  " ORDER BY screening_number LIMIT ?1", error);
+      if (stmt != NULL)
+        sqlite3_bind_int64 (stmt, 1, limit);
+    }
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      ParasolPatientRow row;
+
+      read_patient_row (stmt, &row);
+      func (&row, user_data);
+    }
+  sqlite3_clear_bindings (stmt);
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the patients"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 ParasolPatientFacts *
 parasol_store_load_patient (ParasolStore *self,
                             gint64        patient_id,

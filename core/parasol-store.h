@@ -354,6 +354,14 @@ gboolean      parasol_store_foreach_patient        (ParasolStore          *self,
                                                     ParasolPatientRowFunc  func,
                                                     gpointer               user_data,
                                                     GError               **error);
+/* The patients after screening number @after (NULL: from the first), in order, at most @limit
+ * (-1: all): a list read a screenful at a time. */
+gboolean      parasol_store_foreach_patient_after  (ParasolStore          *self,
+                                                    const char            *after,
+                                                    gint64                 limit,
+                                                    ParasolPatientRowFunc  func,
+                                                    gpointer               user_data,
+                                                    GError               **error);
 
 G_END_DECLS
 

@@ -200,6 +200,59 @@ test_list (void)
   cli_rm_rf (dir);
 }
 
+/* A paged list reads a screenful first and the rest on asking, in the same order as a whole
+ * read; a change to a patient not read yet waits for the rest. */
+static void
+test_list_paged (void)
+{
+  g_autofree char *dir = cli_make_tmpdir ();
+  g_autofree char *db = cli_make_demo (dir, 30);
+  g_autoptr(ParasolStore) store = test_open_store (db, FALSE);
+  g_autoptr(ParasolPatientList) whole = parasol_patient_list_new (store);
+  g_autoptr(ParasolPatientList) paged = parasol_patient_list_new_paged (store, 8);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolPatient) last = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (whole));
+
+  g_assert_cmpuint (n, ==, 30);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paged)), ==, 8);
+  g_assert_false (parasol_patient_list_is_complete (paged));
+  g_assert_cmpuint (parasol_patient_list_get_n_patients (paged), ==, 30);
+
+  /* A change beyond the first page: not inserted out of order. */
+  last = g_list_model_get_item (G_LIST_MODEL (whole), n - 1);
+  g_assert_true (parasol_store_set_patient_field (store, parasol_patient_get_id (last), "initials",
+                                                  "QQZ", 0, "Test: corrected initials", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paged)), ==, 8);
+
+  parasol_patient_list_complete (paged);
+  g_assert_true (parasol_patient_list_is_complete (paged));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paged)), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ParasolPatient) a = g_list_model_get_item (G_LIST_MODEL (whole), i);
+      g_autoptr(ParasolPatient) b = g_list_model_get_item (G_LIST_MODEL (paged), i);
+
+      g_assert_cmpint (parasol_patient_get_id (a), ==, parasol_patient_get_id (b));
+    }
+  {
+    g_autoptr(ParasolPatient) b = g_list_model_get_item (G_LIST_MODEL (paged), n - 1);
+
+    g_assert_cmpstr (parasol_patient_get_initials (b), ==, "QQZ");
+  }
+
+  /* A search reads every patient. */
+  {
+    g_autoptr(ParasolPatientList) searched = parasol_patient_list_new_paged (store, 5);
+
+    g_assert_cmpuint (parasol_patient_list_filter (searched, "", NULL), ==, n);
+    g_assert_true (parasol_patient_list_is_complete (searched));
+  }
+
+  cli_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -209,6 +262,7 @@ main (int   argc,
   g_test_add_func ("/course/demo", test_demo);
   g_test_add_func ("/course/by-hand", test_by_hand);
   g_test_add_func ("/course/list", test_list);
+  g_test_add_func ("/course/list-paged", test_list_paged);
 
   return g_test_run ();
 }
