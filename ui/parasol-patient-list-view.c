@@ -593,10 +593,21 @@ patient_filter_func (gpointer item,
   return TRUE;
 }
 
+/* Every patient, also those a paged list has not read yet. */
+static guint
+n_patients (ParasolPatientListView *self)
+{
+  if (self->model == NULL)
+    return 0;
+  if (PARASOL_IS_PATIENT_LIST (self->model))
+    return parasol_patient_list_get_n_patients (PARASOL_PATIENT_LIST (self->model));
+  return g_list_model_get_n_items (self->model);
+}
+
 static void
 update_state (ParasolPatientListView *self)
 {
-  guint n_total = self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
+  guint n_total = n_patients (self);
   guint n_visible = parasol_patient_list_view_get_n_visible (self);
   const char *old_page = gtk_stack_get_visible_child_name (self->stack);
   const char *page;
@@ -646,6 +657,9 @@ static void
 refilter (ParasolPatientListView *self)
 {
   show_whole_model (self);
+  /* A search looks at every patient. */
+  if (self->model != NULL && PARASOL_IS_PATIENT_LIST (self->model))
+    parasol_patient_list_complete (PARASOL_PATIENT_LIST (self->model));
 
   if (self->query == NULL && self->status == NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
@@ -1468,6 +1482,9 @@ courses_after_first_frame (GtkWidget     *widget,
     return G_SOURCE_CONTINUE;
 
   self->course_tick = 0;
+  /* The rest of a paged list, now that the first screenful is painted. */
+  if (self->model != NULL && PARASOL_IS_PATIENT_LIST (self->model))
+    parasol_patient_list_complete (PARASOL_PATIENT_LIST (self->model));
   {
     g_autoptr(GList) cells = g_hash_table_get_keys (self->course_cells);
 
@@ -1516,6 +1533,8 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->course_tick);
       self->course_tick = 0;
     }
+  if (model != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)) && PARASOL_IS_PATIENT_LIST (model))
+    parasol_patient_list_complete (PARASOL_PATIENT_LIST (model));
   if (model != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       self->course_frame = 0;
@@ -1609,8 +1628,11 @@ parasol_patient_list_view_get_n_visible (ParasolPatientListView *self)
   g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), 0);
 
   /* Until the first screenful is painted, nothing is filtered and the rest is still to come. */
-  if (self->first_screen != NULL && self->query == NULL && self->status == NULL)
-    return self->model != NULL ? g_list_model_get_n_items (self->model) : 0;
+  if ((self->first_screen != NULL ||
+       (self->model != NULL && PARASOL_IS_PATIENT_LIST (self->model) &&
+        !parasol_patient_list_is_complete (PARASOL_PATIENT_LIST (self->model)))) &&
+      self->query == NULL && self->status == NULL)
+    return n_patients (self);
 
   return g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
 }

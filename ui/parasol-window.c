@@ -632,7 +632,8 @@ parasol_window_set_store (ParasolWindow *self,
       self->protocol = g_steal_pointer (&protocol);
 
       set_database_path (self, parasol_store_get_path (store));
-      self->patients = parasol_patient_list_new (store);
+      /* A screenful for the first frame; the list view reads the rest once it is painted. */
+      self->patients = parasol_patient_list_new_paged (store, 64);
       parasol_patient_list_view_set_model (self->patient_list_view, G_LIST_MODEL (self->patients));
       if (self->patient_page != NULL)
         {
