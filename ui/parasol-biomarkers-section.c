@@ -478,9 +478,11 @@ add_marker_form (ParasolBiomarkersSection  *self,
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   if (methods & (1u << PARASOL_MARKER_METHOD_PERCENT))
     {
-      g_autofree char *a11y = marker_control_name (name, _("% of tumour cells"));
+      /* xgettext:no-c-format */
+      const char *label = _("% of tumour cells");
+      g_autofree char *a11y = marker_control_name (name, label);
 
-      form->percent = group = form_radio (_("% of tumour cells"), a11y, NULL);
+      form->percent = group = form_radio (label, a11y, NULL);
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (form->percent));
     }
   if (methods & (1u << PARASOL_MARKER_METHOD_HSCORE))
