@@ -42,6 +42,7 @@ os.makedirs(TMP)
 os.makedirs(SCREENS, exist_ok=True)
 DB = os.path.join(TMP, 'trial.db')
 PATIENT = 'S-1001'
+CONFLICT = 'S-1002'  # DLL3 and MYC high: two arms match
 TODAY = datetime.date.today()
 START = time.monotonic()
 SCREENED = TODAY - datetime.timedelta(days=3)
@@ -62,27 +63,26 @@ def cli_json(*args):
     return json.loads(cli('--json', *args).stdout)
 
 
-def prepare():
+def prepare(patient):
     """An eligible woman of 65 with no biomarker result (as tests/workflow-fixture.h)."""
-    cli('init')
-    cli('patient', 'add', '--screening-id', PATIENT, '--sex', 'female', '--birth-date',
+    cli('patient', 'add', '--screening-id', patient, '--sex', 'female', '--birth-date',
         '1961-05-01', '--initials', 'LMW', '--screening-date', SCREENED.isoformat())
     for field, value in (('ecog', '1'), ('height_cm', '162'), ('weight_kg', '60'),
                          ('liver_metastases', 'no'), ('liver_infiltration', 'no')):
-        cli('patient', 'set', PATIENT, field, value)
+        cli('patient', 'set', patient, field, value)
     for lab, value, unit, uln in (('anc', '3.2', '10^9/L', None), ('plt', '210', '10^9/L', None),
                                   ('hgb', '128', 'g/L', None), ('ast', '25', 'U/L', '40'),
                                   ('alt', '22', 'U/L', '40'), ('tbil', '12', 'umol/L', '21'),
                                   ('creatinine', '70', 'umol/L', '90'),
                                   ('inr', '1.0', 'ratio', '1.2'), ('aptt', '30', 's', '40')):
-        args = ['lab', 'add', PATIENT, lab, value, '--unit', unit, '--date', SCREENED.isoformat()]
+        args = ['lab', 'add', patient, lab, value, '--unit', unit, '--date', SCREENED.isoformat()]
         if uln:
             args += ['--uln', uln]
         cli(*args)
     for criterion in cli_json('protocol', 'show')['criteria']:
-        cli('attest', PATIENT, criterion['id'], 'met', '--note', 'checked', '--date',
+        cli('attest', patient, criterion['id'], 'met', '--note', 'checked', '--date',
             SCREENED.isoformat())
-    verdict = cli_json('screen', PATIENT)['verdict']
+    verdict = cli_json('screen', patient)['verdict']
     assert verdict == 'eligible', 'the prepared patient is %s' % verdict
 
 
@@ -304,9 +304,44 @@ def test_record_biomarkers_arm_enrolment():
     assert verify.returncode == 0, verify.stdout
 
 
-if __name__ == '__main__':
-    prepare()
+def test_conflict():
+    """Two arms match: the investigator chooses one of them, and says why."""
+    app = App(['--database', DB], {'PARASOL_OPEN_PATIENT': CONFLICT,
+                                   'LANGUAGE': 'zh_CN' if LANG == 'zh_CN' else 'en'})
     try:
-        run([test_record_biomarkers_arm_enrolment])
+        section = Section(app)
+        dll3 = section.find('push button', _('DLL3 arm'))
+        xpo1 = section.find('push button', _('XPO1 arm'))
+        assert not is_pressed(dll3) and not is_pressed(xpo1), 'a conflict resolved for the person'
+        press(section.find('push button', _('Confirm Arm')))
+        section.find('label', _('Choose an arm'))
+        check(section, _('XPO1 arm'))
+        press(section.find('push button', _('Confirm Arm')))
+        message = _('Several arms match (%s); choosing %s needs a reason') % ('dll3,xpo1', 'xpo1')
+        section.find('label', message)
+        show(None)
+        screenshot('arm-conflict')
+        set_text(section, _('Reason for the arm decision'), 'MYC amplified on NGS as well')
+        press(section.find('push button', _('Confirm Arm')))
+        wait_for(lambda: cli_json('patient', 'show', CONFLICT).get('arm') == 'xpo1', 'the arm stored')
+    finally:
+        app.close()
+    rows = [r for r in audit('assignment') if r['field'] is None]
+    assert any(json.loads(r['new']).get('arm') == 'xpo1' and
+               r['reason'] == 'MYC amplified on NGS as well' for r in rows), rows
+
+
+if __name__ == '__main__':
+    cli('init')
+    prepare(PATIENT)
+    prepare(CONFLICT)
+    cli('biomarker', 'add', CONFLICT, 'dll3', '--percent', '70', '--date', SCREENED.isoformat())
+    cli('biomarker', 'add', CONFLICT, 'myc', '--percent', '40', '--date', SCREENED.isoformat())
+    for marker in ('ascl1', 'neurod1'):
+        cli('biomarker', 'add', CONFLICT, marker, '--percent', '0', '--date', SCREENED.isoformat())
+    for marker in ('vim', 'axl'):
+        cli('biomarker', 'add', CONFLICT, marker, '--hscore', '0', '--date', SCREENED.isoformat())
+    try:
+        run([test_record_biomarkers_arm_enrolment, test_conflict])
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
