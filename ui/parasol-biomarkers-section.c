@@ -266,7 +266,12 @@ form_radio (const char      *label,
             GtkToggleButton *group)
 {
   GtkWidget *toggle = gtk_toggle_button_new_with_label (label);
+  GtkWidget *child = gtk_button_get_child (GTK_BUTTON (toggle));
 
+  /* A narrow window shortens the labels rather than widening the page */
+  if (GTK_IS_LABEL (child))
+    gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_tooltip_text (toggle, label);
   if (accessible_name != NULL)
     set_accessible_name (toggle, accessible_name);
   if (group != NULL)
