@@ -39,6 +39,7 @@ rule_free (ParasolRule *rule)
     return;
   g_clear_pointer (&rule->children, g_ptr_array_unref);
   g_free (rule->ref);
+  g_strfreev (rule->refs);
   g_free (rule->relaxed_when);
   g_free (rule);
 }
@@ -742,6 +743,7 @@ parse_labs (ParasolProtocol *self,
       lab->uln_min = prop_double (p, n, "uln-min", NAN);
       lab->uln_max = prop_double (p, n, "uln-max", NAN);
       lab->needs_uln = prop_bool (n, "needs-uln", FALSE);
+      lab->qualitative = prop_bool (n, "qualitative", FALSE);
       window = prop (n, "window");
       lab->window = window ? window_from_string (window) : PARASOL_WINDOW_LAB;
       lab->units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_def_free);
@@ -885,6 +887,31 @@ parse_rule (ParasolProtocol *self,
         problem_add (p, line, _("the threshold has no unit"));
       else if (!g_str_equal (unit, "mL/min"))
         problem_add (p, line, _("creatinine clearance is in mL/min, not “%s”"), unit);
+      return rule;
+    }
+  if (g_str_equal (name, "pregnancy-test"))
+    {
+      const ParasolLabDef *lab;
+
+      rule = rule_new (PARASOL_RULE_PREGNANCY_TEST, line);
+      rule->ref = prop (node, "lab");
+      rule->value = prop_int (p, node, "within-days", 7);
+      lab = parasol_protocol_find_lab (self, rule->ref);
+      if (lab == NULL || !lab->qualitative)
+        problem_add (p, line, _("<pregnancy-test> needs a qualitative lab (qualitative=\"true\"), not “%s”"),
+                     rule->ref ? rule->ref : "");
+      return rule;
+    }
+  if (g_str_equal (name, "transfusion-free"))
+    {
+      g_autofree char *labs = prop (node, "labs");
+
+      rule = rule_new (PARASOL_RULE_TRANSFUSION_FREE, line);
+      rule->value = prop_int (p, node, "days", 10);
+      rule->refs = g_strsplit_set (labs ? labs : "", " ", -1);
+      for (char **r = rule->refs; *r != NULL; r++)
+        if (**r != '\0' && parasol_protocol_find_lab (self, *r) == NULL)
+          problem_add (p, line, _("unknown lab “%s”; define it under <labs>"), *r);
       return rule;
     }
   if (g_str_equal (name, "lab"))

@@ -75,6 +75,10 @@ typedef enum {
   PARASOL_RULE_CRCL,       /* Cockcroft-Gault op value mL/min */
   PARASOL_RULE_MARKER,     /* ref: the marker is positive by its thresholds */
   PARASOL_RULE_OTHERWISE,  /* assignment: no other rule holds */
+  PARASOL_RULE_PREGNANCY_TEST,   /* a woman of childbearing potential: ref (a qualitative lab)
+                                  * negative, sampled within value days before the evaluation */
+  PARASOL_RULE_TRANSFUSION_FREE, /* no transfusion within value days before the samples of
+                                  * refs (lab ids; none: the evaluation date) */
 } ParasolRuleType;
 
 typedef struct _ParasolRule ParasolRule;
@@ -91,6 +95,7 @@ struct _ParasolRule {
   double           min;            /* age / ECOG bounds; NAN when open */
   double           max;
   gboolean         required;       /* FALSE: a check that only applies when data were entered */
+  char           **refs;           /* TRANSFUSION_FREE: the lab ids whose samples it protects */
 };
 
 typedef struct {
@@ -127,6 +132,9 @@ typedef struct {
   double             uln_min;
   double             uln_max;
   gboolean           needs_uln;
+  /* qualitative="true": a negative/positive test (stored 0 negative, 1 positive); its value is
+   * entered as a word (parasol_lab_def_parse_value()) */
+  gboolean           qualitative;
   ParasolWindowKind  window;
   int                line;
 } ParasolLabDef;
@@ -238,6 +246,13 @@ gboolean          parasol_lab_def_convert            (const ParasolLabDef *lab,
                                                       const char          *from_unit,
                                                       const char          *to_unit,
                                                       double              *result,
+                                                      GError             **error);
+/* A value as a person or a file writes it: a number, or for a qualitative lab "negative" or
+ * "positive" (also "neg", "pos", "0", "1"; any case), stored as 0 or 1.  Refuses anything else,
+ * saying what is accepted. */
+gboolean          parasol_lab_def_parse_value        (const ParasolLabDef *lab,
+                                                      const char          *text,
+                                                      double              *value,
                                                       GError             **error);
 /* "umol/L, mg/dL" — newly allocated. */
 char             *parasol_lab_def_accepted_units     (const ParasolLabDef *lab);

@@ -66,6 +66,9 @@ static const PatientField patient_fields[] = {
   { "weight_kg", FIELD_REAL, 25, 250, "kg" },
   { "dose_weight_kg", FIELD_REAL, 25, 250, "kg" },
   { "language", FIELD_ENUM, 0, 0, NULL, language_choices },
+  { "childbearing_potential", FIELD_YESNO },
+  { "last_transfusion", FIELD_DATE },
+  { "platinum", FIELD_CODE },
 };
 
 static const PatientField *
@@ -306,6 +309,7 @@ parasol_store_add_patient (ParasolStore              *self,
   g_autofree char *birth = parasol_date_to_iso (&patient->birth_date);
   g_autofree char *screening = parasol_date_to_iso (&patient->screening_date);
   g_autofree char *c1d1 = parasol_date_to_iso (&patient->c1d1);
+  g_autofree char *transfusion = parasol_date_to_iso (&patient->last_transfusion);
   const char *status = patient->status != NULL ? patient->status : "screening";
   struct { const char *field; const char *value; char *normalised; } checks[] = {
     { "screening_number", patient->screening_number },
@@ -315,6 +319,7 @@ parasol_store_add_patient (ParasolStore              *self,
     { "status", status },
     { "arm", patient->arm },
     { "ici", patient->ici },
+    { "platinum", patient->platinum },
   };
   g_autofree char *height = store_format_double (patient->height_cm);
   g_autofree char *weight = store_format_double (patient->weight_kg);
@@ -331,7 +336,8 @@ parasol_store_add_patient (ParasolStore              *self,
       return 0;
     }
   if (!store_check_past_date (&patient->birth_date, _("birth"), error) ||
-      !store_check_past_date (&patient->screening_date, _("screening"), error))
+      !store_check_past_date (&patient->screening_date, _("screening"), error) ||
+      !store_check_past_date (&patient->last_transfusion, _("transfusion"), error))
     return 0;
   if (g_date_valid (&patient->birth_date) && g_date_valid (&patient->screening_date) &&
       g_date_compare (&patient->birth_date, &patient->screening_date) >= 0)
@@ -386,11 +392,15 @@ parasol_store_add_patient (ParasolStore              *self,
       TEXT_COL ("ici", patient->ici),
       TEXT_COL ("c1d1", c1d1),
       REAL_COL ("dose_weight_kg", patient->dose_weight_kg),
+      INT_COL ("childbearing_potential", patient->childbearing_potential),
+      TEXT_COL ("last_transfusion", transfusion),
+      TEXT_COL ("platinum", checks[7].normalised),
     };
 
     cols[9].is_null = patient->ecog < 0;
     cols[12].is_null = patient->liver_metastases == PARASOL_TRI_UNKNOWN;
     cols[13].is_null = patient->liver_infiltration == PARASOL_TRI_UNKNOWN;
+    cols[17].is_null = patient->childbearing_potential == PARASOL_TRI_UNKNOWN;
 
     if (!store_write_begin (self, error))
       goto out;
@@ -524,6 +534,14 @@ set_patient_field (ParasolStore       *self,
 
       if (parasol_store_parse_date (normalised, &born) &&
           !store_check_past_date (&born, _("birth"), error))
+        return FALSE;
+    }
+  if (g_str_equal (field->name, "last_transfusion") && normalised != NULL)
+    {
+      GDate given;
+
+      if (parasol_store_parse_date (normalised, &given) &&
+          !store_check_past_date (&given, _("transfusion"), error))
         return FALSE;
     }
 
@@ -711,7 +729,8 @@ parasol_store_load_patient (ParasolStore *self,
   stmt = store_prepare (self,
                   "SELECT id, version, screening_number, subject_number, initials, site, status,"
                   " arm, ici, sex, birth_date, screening_date, c1d1, ecog, liver_metastases,"
-                  " liver_infiltration, height_cm, weight_kg, dose_weight_kg"
+                  " liver_infiltration, height_cm, weight_kg, dose_weight_kg,"
+                  " childbearing_potential, last_transfusion, platinum"
                   " FROM patient WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
@@ -750,6 +769,10 @@ parasol_store_load_patient (ParasolStore *self,
   facts->height_cm = store_column_double_or_nan (stmt, 16);
   facts->weight_kg = store_column_double_or_nan (stmt, 17);
   facts->dose_weight_kg = store_column_double_or_nan (stmt, 18);
+  facts->childbearing_potential = sqlite3_column_type (stmt, 19) == SQLITE_NULL
+                                    ? PARASOL_TRI_UNKNOWN : (ParasolTri) sqlite3_column_int (stmt, 19);
+  store_column_date (stmt, 20, &facts->last_transfusion);
+  facts->platinum = store_column_strdup (stmt, 21);
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
