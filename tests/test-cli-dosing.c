@@ -409,6 +409,7 @@ make_eligible_patient (const char *db)
   const char *sets[][2] = {
     { "ecog", "1" }, { "height_cm", "162" }, { "weight_kg", "60" },
     { "liver_metastases", "no" }, { "liver_infiltration", "no" },
+    { "childbearing_potential", "no" },
   };
   const char *p;
 
