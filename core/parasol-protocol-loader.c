@@ -1394,6 +1394,16 @@ build_model (ParasolProtocol *self,
   }
 
   parse_labs (self, first_child (root, "labs"), p);
+  {
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+    parasol_protocol_parse_plausible (self, first_child (root, "plausible"), found);
+    for (guint i = 0; i < found->len; i++)
+      {
+        const char *text = g_ptr_array_index (found, i);
+        problem_add (p, atoi (text), "%s", strchr (text, '\t') + 1);
+      }
+  }
   parse_biomarkers (self, first_child (root, "biomarkers"), p);
   parse_criteria (self, first_child (root, "criteria"), p);
   parse_arms (self, first_child (root, "arms"), first_child (root, "assignment"), p);

@@ -42,6 +42,7 @@ parasol_protocol_finalize (GObject *object)
   g_free (self->trial_note);
   g_free (self->validity.note);
   g_clear_pointer (&self->labs, g_ptr_array_unref);
+  g_clear_pointer (&self->plausible, g_ptr_array_unref);
   g_clear_pointer (&self->criteria, g_ptr_array_unref);
   g_clear_pointer (&self->biomarkers, g_ptr_array_unref);
   g_clear_pointer (&self->arms, g_ptr_array_unref);

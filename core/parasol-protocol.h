@@ -179,6 +179,15 @@ typedef struct {
   char     *note;
 } ParasolValidity;
 
+/* One row of the protocol's table of plausible ranges (<plausible>): what a person may type for
+ * a quantity that is not a lab ("height" cm, "weight" kg, "age" years, "bsa-cap" m²). */
+typedef struct {
+  char   *quantity;
+  char   *unit;
+  double  min;
+  double  max;
+} ParasolPlausibleRange;
+
 #define PARASOL_TYPE_PROTOCOL (parasol_protocol_get_type ())
 G_DECLARE_FINAL_TYPE (ParasolProtocol, parasol_protocol, PARASOL, PROTOCOL, GObject)
 
@@ -298,6 +307,17 @@ char             *parasol_protocol_format_number     (double value);
  * NEUROD1 high)".  Translated. */
 char             *parasol_rule_describe              (ParasolProtocol   *self,
                                                       const ParasolRule *rule);
+
+/* The plausible range of @quantity ("height", "weight", "age", "bsa-cap"), or NULL. */
+const ParasolPlausibleRange *parasol_protocol_get_plausible (ParasolProtocol *self,
+                                                             const char      *quantity);
+/* Refuses @value outside the plausible range of @quantity: a row of <plausible>, or a lab id
+ * (its plausible-min/plausible-max, canonical unit), naming the range.  The one check for
+ * `patient set`, `dose`, `lab add` and the window. */
+gboolean          parasol_protocol_check_quantity    (ParasolProtocol  *self,
+                                                      const char       *quantity,
+                                                      double            value,
+                                                      GError          **error);
 
 /* gettext for protocol strings (criterion text, names, notes); NULL-safe. */
 const char       *parasol_protocol_translate         (const char *text);

@@ -16,6 +16,7 @@
 
 #include "parasol-store.h"
 #include "parasol-input.h"
+#include "parasol-protocol.h"
 #include "parasol-store-private.h"
 
 /* --- Patients ---------------------------------------------------------------------------- */
@@ -62,9 +63,10 @@ static const PatientField patient_fields[] = {
   { "ecog", FIELD_INT, 0, 5 },
   { "liver_metastases", FIELD_YESNO },
   { "liver_infiltration", FIELD_YESNO },
-  { "height_cm", FIELD_REAL, 100, 230, "cm" },
-  { "weight_kg", FIELD_REAL, 25, 250, "kg" },
-  { "dose_weight_kg", FIELD_REAL, 25, 250, "kg" },
+  /* Outer bounds; the protocol's <plausible> table decides (plausible_in_protocol()) */
+  { "height_cm", FIELD_REAL, 100, 250, "cm" },
+  { "weight_kg", FIELD_REAL, 25, 300, "kg" },
+  { "dose_weight_kg", FIELD_REAL, 25, 300, "kg" },
   { "language", FIELD_ENUM, 0, 0, NULL, language_choices },
   { "childbearing_potential", FIELD_YESNO },
   { "last_transfusion", FIELD_DATE },
@@ -301,6 +303,11 @@ check_number_unique (ParasolStore *self,
   return TRUE;
 }
 
+static gboolean plausible_in_protocol (ParasolStore *self,
+                                       const char   *field,
+                                       double        value,
+                                       GError      **error);
+
 gint64
 parasol_store_add_patient (ParasolStore              *self,
                            const ParasolPatientFacts *patient,
@@ -365,6 +372,11 @@ parasol_store_add_patient (ParasolStore              *self,
     if (dose_weight && !normalise_field_value (find_patient_field ("dose_weight_kg"), dose_weight, &n, error))
       goto out;
   }
+
+  if (!plausible_in_protocol (self, "height_cm", patient->height_cm, error) ||
+      !plausible_in_protocol (self, "weight_kg", patient->weight_kg, error) ||
+      !plausible_in_protocol (self, "dose_weight_kg", patient->dose_weight_kg, error))
+    goto out;
 
   if (patient->ecog > 5)
     {
@@ -514,6 +526,29 @@ arm_change_allowed (ParasolStore *self,
   return store_arm_change_allowed (self, patient_id, old_arm, new_arm, error);
 }
 
+/* Height and weights against the trial protocol's one table of plausible ranges (the same
+ * check as `dose` and the window); a database without a protocol keeps the outer bounds. */
+static gboolean
+plausible_in_protocol (ParasolStore *self,
+                       const char   *field,
+                       double        value,
+                       GError      **error)
+{
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  const char *quantity = NULL;
+
+  if (g_str_equal (field, "height_cm"))
+    quantity = "height";
+  else if (g_str_equal (field, "weight_kg") || g_str_equal (field, "dose_weight_kg"))
+    quantity = "weight";
+  if (quantity == NULL || isnan (value))
+    return TRUE;
+  protocol = parasol_protocol_new_for_store (self, NULL);
+  if (protocol == NULL)
+    return TRUE;
+  return parasol_protocol_check_quantity (protocol, quantity, value, error);
+}
+
 static gboolean
 set_patient_field (ParasolStore       *self,
                    gint64              patient_id,
@@ -536,6 +571,9 @@ set_patient_field (ParasolStore       *self,
           !store_check_past_date (&born, _("birth"), error))
         return FALSE;
     }
+  if (field->kind == FIELD_REAL && normalised != NULL &&
+      !plausible_in_protocol (self, field->name, g_ascii_strtod (normalised, NULL), error))
+    return FALSE;
   if (g_str_equal (field->name, "last_transfusion") && normalised != NULL)
     {
       GDate given;
