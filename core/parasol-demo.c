@@ -124,6 +124,38 @@ add_labs (Demo                 *demo,
   return TRUE;
 }
 
+/* A negative pregnancy test within the protocol's window before C1D1 (inc-07), or with the
+ * screening labs while C1D1 is not set. */
+static gboolean
+add_pregnancy_test (Demo        *demo,
+                    gint64       id,
+                    const GDate *sample,
+                    const GDate *c1d1,
+                    GError     **error)
+{
+  const ParasolLabDef *def = parasol_protocol_find_lab (demo->protocol, "hcg");
+  ParasolLabResult lab = { 0 };
+  GDate today;
+
+  if (def == NULL || !def->qualitative)
+    return TRUE;
+  lab.date = *sample;
+  if (g_date_valid (c1d1))
+    {
+      lab.date = parasol_date_plus_days (c1d1, -2);
+      parasol_date_set_today (&today);
+      if (g_date_compare (&lab.date, &today) > 0)
+        lab.date = today;
+    }
+  lab.lab = def->id;
+  lab.value = 0;
+  lab.unit = def->unit;
+  lab.value_entered = 0;
+  lab.unit_entered = def->unit;
+  lab.uln = NAN;
+  return parasol_store_add_lab (demo->store, id, &lab, NULL, error) != 0;
+}
+
 static gboolean
 add_attestations (Demo        *demo,
                   gint64       id,
@@ -403,6 +435,9 @@ add_patient (Demo    *demo,
   p->liver_infiltration = PARASOL_TRI_NO;
   p->height_cm = round (p->sex == PARASOL_SEX_MALE ? uniform (demo, 160, 185) : uniform (demo, 150, 172));
   p->weight_kg = round_to (p->sex == PARASOL_SEX_MALE ? uniform (demo, 55, 92) : uniform (demo, 45, 78), 0.5);
+  /* Recorded for every woman (inc-07): under 50 of childbearing potential, later not */
+  if (p->sex == PARASOL_SEX_FEMALE)
+    p->childbearing_potential = age < 50 ? PARASOL_TRI_YES : PARASOL_TRI_NO;
 
   if (fate == DEMO_SCREEN_FAILED)
     {
@@ -460,6 +495,9 @@ add_patient (Demo    *demo,
   if (fate != DEMO_SCREENING || g_rand_boolean (demo->rand))
     {
       if (!add_labs (demo, id, &sample, failing_lab, error))
+        return FALSE;
+      if (p->childbearing_potential == PARASOL_TRI_YES &&
+          !add_pregnancy_test (demo, id, &sample, &p->c1d1, error))
         return FALSE;
       if (index < DEMO_FULL_DETAIL &&
           !add_attestations (demo, id, &p->screening_date, failing_criterion, error))

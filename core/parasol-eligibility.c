@@ -20,6 +20,7 @@ typedef struct {
   const ParasolPatientFacts *facts;
   GDate                      on;
   GDate                      age_on;
+  const ParasolCriterion    *criterion;   /* the one being evaluated */
 } Ctx;
 
 /* The outcome of one check or group of checks. */
@@ -427,6 +428,175 @@ eval_ecog (Ctx               *ctx,
     }
 }
 
+/* A woman of childbearing potential needs a negative pregnancy test sampled within
+ * rule->value days before the evaluation date; nothing is asked of a man. */
+static void
+eval_pregnancy_test (Ctx               *ctx,
+                     const ParasolRule *rule,
+                     Outcome           *o)
+{
+  const ParasolLabDef *lab = parasol_protocol_find_lab (ctx->protocol, rule->ref);
+  const ParasolLabResult *r;
+  int days = (int) rule->value;
+  g_autofree char *on = date_string (&ctx->on);
+  GDate earliest;
+
+  if (ctx->facts->sex == PARASOL_SEX_MALE)
+    {
+      o->skipped = TRUE;
+      return;
+    }
+  if (ctx->facts->sex != PARASOL_SEX_FEMALE)
+    {
+      o->status = PARASOL_STATUS_MISSING;
+      o->reason = g_strdup (_("Sex not recorded: a woman of childbearing potential needs a negative pregnancy test"));
+      return;
+    }
+  if (ctx->facts->childbearing_potential == PARASOL_TRI_NO)
+    {
+      o->status = PARASOL_STATUS_MET;
+      o->reason = g_strdup (_("Not of childbearing potential: no pregnancy test needed"));
+      return;
+    }
+  if (ctx->facts->childbearing_potential != PARASOL_TRI_YES)
+    {
+      o->status = PARASOL_STATUS_MISSING;
+      o->reason = g_strdup (_("Childbearing potential not recorded: record whether she can become pregnant"));
+      return;
+    }
+  if (lab == NULL)
+    {
+      o->status = PARASOL_STATUS_MISSING;
+      o->reason = g_strdup_printf (_("Unknown lab “%s”"), rule->ref);
+      return;
+    }
+
+  earliest = parasol_date_plus_days (&ctx->on, -days);
+  r = parasol_patient_facts_find_lab (ctx->facts, lab->id, &ctx->on);
+  if (r == NULL)
+    {
+      o->status = PARASOL_STATUS_MISSING;
+      /* Translators: "Pregnancy test not recorded: a negative test from 7 days before 2026-12-01 is needed" */
+      o->reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "%s not recorded: a negative test from %d day before %s is needed",
+                                                "%s not recorded: a negative test from %d days before %s is needed",
+                                                days),
+                                   parasol_protocol_translate (lab->name), days, on);
+      return;
+    }
+  {
+    g_autofree char *sampled = date_string (&r->date);
+
+    if (g_date_valid (&earliest) && g_date_valid (&r->date) && g_date_compare (&r->date, &earliest) < 0)
+      {
+        g_autofree char *until = NULL;
+        GDate last = parasol_date_plus_days (&r->date, days);
+
+        until = date_string (&last);
+        o->status = PARASOL_STATUS_EXPIRED;
+        o->reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                  "%s of %s expired: valid %d day, until %s; repeat it",
+                                                  "%s of %s expired: valid %d days, until %s; repeat it",
+                                                  days),
+                                     parasol_protocol_translate (lab->name), sampled, days, until);
+        o->lapses_on = last;
+        return;
+      }
+    if (r->value != 0)
+      {
+        o->status = PARASOL_STATUS_NOT_MET;
+        o->reason = g_strdup_printf (_("%s positive on %s"), parasol_protocol_translate (lab->name), sampled);
+        return;
+      }
+    o->status = PARASOL_STATUS_MET;
+    o->reason = g_strdup_printf (_("%s negative on %s"), parasol_protocol_translate (lab->name), sampled);
+    if (g_date_valid (&r->date))
+      o->lapses_on = parasol_date_plus_days (&r->date, days);
+  }
+}
+
+/* No transfusion within rule->value days before the samples of rule->refs (or the evaluation
+ * date): the recorded date of the last transfusion decides; without it, the criterion's
+ * attestation; without either the criterion is undecided. */
+static void
+eval_transfusion_free (Ctx               *ctx,
+                       const ParasolRule *rule,
+                       Outcome           *o)
+{
+  int days = (int) rule->value;
+  const ParasolAttestation *att;
+  GDate first;
+  const char *first_name = NULL;
+
+  /* The earliest sample the criterion reads on the evaluation date */
+  g_date_clear (&first, 1);
+  for (char **ref = rule->refs; ref != NULL && *ref != NULL; ref++)
+    {
+      const ParasolLabDef *lab = parasol_protocol_find_lab (ctx->protocol, *ref);
+      const ParasolLabResult *r = lab ? parasol_patient_facts_find_lab (ctx->facts, lab->id, &ctx->on) : NULL;
+
+      if (r != NULL && g_date_valid (&r->date) &&
+          (!g_date_valid (&first) || g_date_compare (&r->date, &first) < 0))
+        {
+          first = r->date;
+          first_name = parasol_protocol_translate (lab->name);
+        }
+    }
+  if (!g_date_valid (&first))
+    first = ctx->on;
+
+  if (g_date_valid (&ctx->facts->last_transfusion))
+    {
+      g_autofree char *given = date_string (&ctx->facts->last_transfusion);
+      g_autofree char *sampled = date_string (&first);
+      int gap = g_date_valid (&first) ? g_date_days_between (&ctx->facts->last_transfusion, &first) : -1;
+
+      if (gap >= days)
+        {
+          o->status = PARASOL_STATUS_MET;
+          /* Translators: "Last transfusion 2026-10-01, 30 days before the sample of ANC (2026-10-31)" */
+          o->reason = first_name
+                      ? g_strdup_printf (_("Last transfusion %s, %d days before the sample of %s (%s)"),
+                                         given, gap, first_name, sampled)
+                      : g_strdup_printf (_("Last transfusion %s, %d days before %s"), given, gap, sampled);
+        }
+      else
+        {
+          o->status = PARASOL_STATUS_NOT_MET;
+          o->reason = first_name
+                      ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                      "Transfusion on %s, less than %d day before the sample of %s (%s): repeat the count later",
+                                                      "Transfusion on %s, less than %d days before the sample of %s (%s): repeat the count later",
+                                                      days),
+                                         given, days, first_name, sampled)
+                      : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                      "Transfusion on %s, less than %d day before %s",
+                                                      "Transfusion on %s, less than %d days before %s",
+                                                      days),
+                                         given, days, sampled);
+        }
+      return;
+    }
+
+  att = ctx->criterion ? parasol_patient_facts_find_attestation (ctx->facts, ctx->criterion->id) : NULL;
+  if (att != NULL && att->met)
+    {
+      o->status = PARASOL_STATUS_MET;
+      o->reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                "No transfusion within %d day before the samples (attested)",
+                                                "No transfusion within %d days before the samples (attested)",
+                                                days),
+                                   days);
+      return;
+    }
+  o->status = PARASOL_STATUS_MISSING;
+  o->reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Transfusions not on record: record the date of the last transfusion, or attest that none was given within %d day before the samples",
+                                            "Transfusions not on record: record the date of the last transfusion, or attest that none was given within %d days before the samples",
+                                            days),
+                               days);
+}
+
 /* Severity for ALL: the worst child wins. */
 static int
 all_rank (ParasolCriterionStatus s)
@@ -556,6 +726,12 @@ eval_rule (Ctx               *ctx,
     case PARASOL_RULE_CRCL:
       eval_crcl (ctx, rule, o);
       break;
+    case PARASOL_RULE_PREGNANCY_TEST:
+      eval_pregnancy_test (ctx, rule, o);
+      break;
+    case PARASOL_RULE_TRANSFUSION_FREE:
+      eval_transfusion_free (ctx, rule, o);
+      break;
     case PARASOL_RULE_MARKER:
     case PARASOL_RULE_OTHERWISE:
     default:
@@ -618,6 +794,7 @@ evaluate_criterion (Ctx                    *ctx,
   g_date_clear (&res->lapses_on, 1);
 
   outcome_init (&o);
+  ctx->criterion = c;
   if (c->rule != NULL)
     eval_rule (ctx, c->rule, &o);
   else
@@ -753,6 +930,7 @@ parasol_eligibility_evaluate (ParasolProtocol           *protocol,
 
   ctx.protocol = protocol;
   ctx.facts = facts;
+  ctx.criterion = NULL;
   if (on != NULL && g_date_valid (on))
     ctx.on = *on;
   else if (!parasol_eligibility_default_date (facts, &ctx.on))

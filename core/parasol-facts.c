@@ -167,6 +167,8 @@ parasol_patient_facts_new (void)
   facts->ecog = -1;
   facts->liver_metastases = PARASOL_TRI_UNKNOWN;
   facts->liver_infiltration = PARASOL_TRI_UNKNOWN;
+  facts->childbearing_potential = PARASOL_TRI_UNKNOWN;
+  g_date_clear (&facts->last_transfusion, 1);
   facts->height_cm = NAN;
   facts->weight_kg = NAN;
   facts->dose_weight_kg = NAN;
@@ -192,6 +194,7 @@ parasol_patient_facts_free (ParasolPatientFacts *facts)
   g_free (facts->status);
   g_free (facts->arm);
   g_free (facts->ici);
+  g_free (facts->platinum);
   g_clear_pointer (&facts->labs, g_ptr_array_unref);
   g_clear_pointer (&facts->biomarkers, g_ptr_array_unref);
   g_clear_pointer (&facts->attestations, g_ptr_array_unref);

@@ -132,6 +132,9 @@ typedef struct {
   double      height_cm;          /* NAN unknown */
   double      weight_kg;
   double      dose_weight_kg;     /* weight the current doses were based on, NAN if none */
+  ParasolTri  childbearing_potential; /* a woman of childbearing potential; unknown until recorded */
+  GDate       last_transfusion;   /* date of the last blood transfusion, invalid when none recorded */
+  char       *platinum;           /* the backbone's platinum drug id chosen at enrolment, or NULL */
   GPtrArray  *labs;               /* ParasolLabResult*, newest first per lab */
   GPtrArray  *biomarkers;         /* ParasolBiomarkerResult*, newest first per marker */
   GPtrArray  *attestations;       /* ParasolAttestation* */

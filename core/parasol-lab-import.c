@@ -30,6 +30,7 @@ static void
 import_row_free (ParasolLabImportRow *row)
 {
   g_free (row->patient_key);
+  g_free (row->flag);
   g_clear_pointer (&row->result, parasol_lab_result_free);
   g_free (row);
 }
@@ -223,6 +224,7 @@ typedef enum {
   COL_ULN,
   COL_RANGE,
   COL_DATE,
+  COL_ULN_UNIT,
   N_COLS
 } ColumnKind;
 
@@ -240,11 +242,58 @@ static const char *const column_aliases[N_COLS][16] = {
   [COL_DATE]    = { "date", "sampledate", "collectiondate", "collected", "specimendate",
                     "collectedat", "collectiontime", "sampletime", "drawn", "drawndate",
                     "sampledatetime", "collectiondatetime", NULL },
+  [COL_ULN_UNIT] = { "ulnunit", "ulnunits", "upperlimitunit", "refunit", "referenceunit",
+                     "rangeunit", "referencerangeunit", "normalunit", NULL },
 };
 
 static const char *const column_labels[N_COLS] = {
-  "patient", "test", "value", "unit", "uln", "reference range", "date",
+  "patient", "test", "value", "unit", "uln", "reference range", "date", "uln unit",
 };
+
+/* Why an accepted row deserves a look, or NULL (see ParasolLabImportRow.flag). */
+static char *
+row_flag (ParasolProtocol        *protocol,
+          const ParasolLabDef    *lab,
+          const ParasolLabResult *r,
+          const char             *range,
+          const char             *uln_unit,
+          const GDate            *today)
+{
+  g_autoptr(GString) why = g_string_new (NULL);
+  const char *name = parasol_protocol_translate (lab->name);
+  int window = parasol_protocol_get_window_days (protocol, lab->window);
+
+#define WHY(...) G_STMT_START { \
+    if (why->len > 0) \
+      g_string_append (why, "; "); \
+    g_string_append_printf (why, __VA_ARGS__); \
+  } G_STMT_END
+
+  if (lab->needs_uln && isnan (r->uln))
+    WHY (_("%s has no ULN: its ratio to the ULN for eligibility stays undecided until one is recorded"),
+         name);
+  if (range != NULL && !isnan (r->uln))
+    WHY (_("ULN read from the reference range “%s”"), range);
+  if (uln_unit != NULL)
+    WHY (_("ULN converted from %s"), uln_unit);
+  if (!isnan (r->uln) && r->uln > 0 && r->value > r->uln)
+    {
+      g_autofree char *ratio = parasol_protocol_format_number (r->value / r->uln);
+      WHY (_("%s above the ULN (%s × ULN)"), name, ratio);
+    }
+  if (window > 0 && g_date_valid (&r->date) &&
+      g_date_days_between (&r->date, today) > window)
+    {
+      char d[PARASOL_DATE_BUF_SIZE];
+      WHY (g_dngettext (GETTEXT_PACKAGE,
+                        "sampled %s, older than the %d-day validity window: it cannot count for screening today",
+                        "sampled %s, older than the %d-day validity window: it cannot count for screening today",
+                        window),
+           parasol_date_format (&r->date, d, sizeof d), window);
+    }
+#undef WHY
+  return why->len > 0 ? g_strdup (why->str) : NULL;
+}
 
 static char *
 header_key (const char *name)
@@ -418,10 +467,13 @@ parasol_lab_import_parse (ParasolStore          *store,
   int cols[N_COLS];
   guint n_problems = 0;
   char delim;
+  GDate today;
 
   g_return_val_if_fail (PARASOL_IS_STORE (store), NULL);
   g_return_val_if_fail (protocol != NULL, NULL);
   g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  parasol_date_set_today (&today);
 
   if (filename == NULL)
     filename = "CSV";
@@ -508,6 +560,9 @@ parasol_lab_import_parse (ParasolStore          *store,
       ParasolLabImportRow *row;
       gint64 patient_id;
       double value, uln = NAN;
+      gboolean uln_from_range = FALSE;
+      g_autofree char *range_text = NULL;
+      g_autofree char *uln_unit = NULL;
 
 #define ROW_PROBLEM(...) G_STMT_START { \
           n_problems++; \
@@ -555,7 +610,20 @@ parasol_lab_import_parse (ParasolStore          *store,
                        lab->name, value_trim);
           continue;
         }
-      if (!parse_number_field (value_trim, delim, &value))
+      if (lab->qualitative)
+        {
+          if (!parasol_lab_def_parse_value (lab, value_trim, &value, &row_error))
+            {
+              ROW_PROBLEM ("%s", row_error->message);
+              continue;
+            }
+          if (*unit == '\0')
+            {
+              g_free (unit);
+              unit = g_strdup (lab->unit);
+            }
+        }
+      else if (!parse_number_field (value_trim, delim, &value))
         {
           ROW_PROBLEM (_("%s: “%s” is not a number"), lab->name, value_trim);
           continue;
@@ -574,6 +642,9 @@ parasol_lab_import_parse (ParasolStore          *store,
         {
           const char *range = field_at (rec, cols[COL_RANGE]);
 
+          uln_from_range = *range != '\0';
+          g_free (range_text);
+          range_text = g_strdup (range);
           if (*range && !parse_range_upper (range, delim, &uln))
             {
               ROW_PROBLEM (_("%s: cannot read the upper limit from the reference range “%s”"),
@@ -587,6 +658,18 @@ parasol_lab_import_parse (ParasolStore          *store,
       entry.value = value;
       entry.unit = unit;
       entry.uln = uln;
+      if (cols[COL_ULN_UNIT] >= 0)
+        {
+          uln_unit = g_strstrip (g_strdup (field_at (rec, cols[COL_ULN_UNIT])));
+          if (*uln_unit == '\0')
+            g_clear_pointer (&uln_unit, g_free);
+          else if (isnan (uln))
+            {
+              ROW_PROBLEM (_("%s: a ULN unit “%s” without a ULN"), lab->name, uln_unit);
+              continue;
+            }
+          entry.uln_unit = uln_unit;
+        }
       if (!parse_date_field (field_at (rec, cols[COL_DATE]), &entry.date, &row_error))
         {
           ROW_PROBLEM ("%s", row_error->message);
@@ -611,6 +694,11 @@ parasol_lab_import_parse (ParasolStore          *store,
       row->line = rec->line;
       row->patient_id = patient_id;
       row->patient_key = g_strdup (patient_key);
+      row->flag = row_flag (protocol, lab, result, uln_from_range ? range_text : NULL,
+                            uln_unit != NULL && g_strcmp0 (uln_unit, unit) != 0 ? uln_unit : NULL,
+                            &today);
+      if (row->flag != NULL)
+        import->flagged++;
       row->result = g_steal_pointer (&result);
       g_ptr_array_add (import->rows, row);
 #undef ROW_PROBLEM

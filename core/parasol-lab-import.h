@@ -4,7 +4,9 @@
  *
  * One row per result, with columns for patient (screening or subject number), test (code or
  * name), value, unit, sample date and ULN or reference range, recognised by their usual header
- * names.  Comma, semicolon or tab separated; UTF-8 with or without BOM; quoted fields per RFC 4180.
+ * names; optionally the ULN's own unit (uln_unit, reference_unit), when it differs from the
+ * value's (a ratio to the ULN is never computed across units).  A qualitative test (pregnancy)
+ * is written negative or positive.  Comma, semicolon or tab separated; UTF-8 with or without BOM; quoted fields per RFC 4180.
  *
  * Every row goes through parasol_lab_entry_check() (unit, plausible range, ULN in its unit, a
  * sample date that has happened).  The whole file is checked before anything is written and
@@ -49,6 +51,10 @@ typedef struct {
   gint64            patient_id;
   char             *patient_key;  /* as written in the file */
   ParasolLabResult *result;       /* canonical units; result->id set once stored */
+  /* A row that passes but deserves a look (no ULN where the eligibility ratio needs one, a ULN
+   * read from the reference range or converted from its own unit, a value above the ULN, a
+   * sample already older than its validity window): the reasons, "; "-separated; else NULL. */
+  char             *flag;
 } ParasolLabImportRow;
 
 typedef struct {
@@ -58,6 +64,7 @@ typedef struct {
   guint      duplicates;      /* results already recorded or repeated in the file */
   guint      skipped;         /* rows naming a test this protocol does not use */
   GPtrArray *unknown_tests;   /* char*, sorted: the names of those tests */
+  guint      flagged;         /* rows of @rows that carry a flag */
   gboolean   committed;
 } ParasolLabImport;
 

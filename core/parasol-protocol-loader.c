@@ -39,6 +39,7 @@ rule_free (ParasolRule *rule)
     return;
   g_clear_pointer (&rule->children, g_ptr_array_unref);
   g_free (rule->ref);
+  g_strfreev (rule->refs);
   g_free (rule->relaxed_when);
   g_free (rule);
 }
@@ -742,6 +743,7 @@ parse_labs (ParasolProtocol *self,
       lab->uln_min = prop_double (p, n, "uln-min", NAN);
       lab->uln_max = prop_double (p, n, "uln-max", NAN);
       lab->needs_uln = prop_bool (n, "needs-uln", FALSE);
+      lab->qualitative = prop_bool (n, "qualitative", FALSE);
       window = prop (n, "window");
       lab->window = window ? window_from_string (window) : PARASOL_WINDOW_LAB;
       lab->units = g_ptr_array_new_with_free_func ((GDestroyNotify) unit_def_free);
@@ -885,6 +887,31 @@ parse_rule (ParasolProtocol *self,
         problem_add (p, line, _("the threshold has no unit"));
       else if (!g_str_equal (unit, "mL/min"))
         problem_add (p, line, _("creatinine clearance is in mL/min, not “%s”"), unit);
+      return rule;
+    }
+  if (g_str_equal (name, "pregnancy-test"))
+    {
+      const ParasolLabDef *lab;
+
+      rule = rule_new (PARASOL_RULE_PREGNANCY_TEST, line);
+      rule->ref = prop (node, "lab");
+      rule->value = prop_int (p, node, "within-days", 7);
+      lab = parasol_protocol_find_lab (self, rule->ref);
+      if (lab == NULL || !lab->qualitative)
+        problem_add (p, line, _("<pregnancy-test> needs a qualitative lab (qualitative=\"true\"), not “%s”"),
+                     rule->ref ? rule->ref : "");
+      return rule;
+    }
+  if (g_str_equal (name, "transfusion-free"))
+    {
+      g_autofree char *labs = prop (node, "labs");
+
+      rule = rule_new (PARASOL_RULE_TRANSFUSION_FREE, line);
+      rule->value = prop_int (p, node, "days", 10);
+      rule->refs = g_strsplit_set (labs ? labs : "", " ", -1);
+      for (char **r = rule->refs; *r != NULL; r++)
+        if (**r != '\0' && parasol_protocol_find_lab (self, *r) == NULL)
+          problem_add (p, line, _("unknown lab “%s”; define it under <labs>"), *r);
       return rule;
     }
   if (g_str_equal (name, "lab"))
@@ -1367,6 +1394,16 @@ build_model (ParasolProtocol *self,
   }
 
   parse_labs (self, first_child (root, "labs"), p);
+  {
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+
+    parasol_protocol_parse_plausible (self, first_child (root, "plausible"), found);
+    for (guint i = 0; i < found->len; i++)
+      {
+        const char *text = g_ptr_array_index (found, i);
+        problem_add (p, atoi (text), "%s", strchr (text, '\t') + 1);
+      }
+  }
   parse_biomarkers (self, first_child (root, "biomarkers"), p);
   parse_criteria (self, first_child (root, "criteria"), p);
   parse_arms (self, first_child (root, "arms"), first_child (root, "assignment"), p);

@@ -41,6 +41,7 @@ struct _ParasolProtocol
   GPtrArray       *arms;
   GPtrArray       *rules;
   ParasolRegimen  *regimen;
+  GPtrArray       *plausible;   /* ParasolPlausibleRange*: <plausible>, defaults filled in */
 };
 
 void                          parasol_protocol_lab_def_free          (ParasolLabDef *lab);
@@ -55,5 +56,12 @@ GBytes                       *parasol_protocol_lookup_resource       (const char
 /* The threshold of @marker for @method, or NULL. */
 const ParasolMarkerThreshold *parasol_protocol_marker_threshold      (const ParasolBiomarkerDef *marker,
                                                                       ParasolMarkerMethod        method);
+
+/* parasol-protocol-plausible.c: reads <plausible> (@node may be NULL: the defaults); a problem
+ * is added to @problems as "LINE\tmessage". */
+typedef struct _xmlNode xmlNode;
+void                          parasol_protocol_parse_plausible       (ParasolProtocol *self,
+                                                                      xmlNode         *node,
+                                                                      GPtrArray       *problems);
 
 G_END_DECLS

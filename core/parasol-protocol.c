@@ -42,6 +42,7 @@ parasol_protocol_finalize (GObject *object)
   g_free (self->trial_note);
   g_free (self->validity.note);
   g_clear_pointer (&self->labs, g_ptr_array_unref);
+  g_clear_pointer (&self->plausible, g_ptr_array_unref);
   g_clear_pointer (&self->criteria, g_ptr_array_unref);
   g_clear_pointer (&self->biomarkers, g_ptr_array_unref);
   g_clear_pointer (&self->arms, g_ptr_array_unref);
@@ -145,6 +146,36 @@ lab_find_unit (const ParasolLabDef *lab,
   return NULL;
 }
 
+gboolean
+parasol_lab_def_parse_value (const ParasolLabDef  *lab,
+                             const char           *text,
+                             double               *value,
+                             GError              **error)
+{
+  static const char *const negative[] = { "negative", "neg", "0", NULL };
+  static const char *const positive[] = { "positive", "pos", "1", NULL };
+  g_autofree char *folded = NULL;
+
+  g_return_val_if_fail (lab != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (!lab->qualitative)
+    return parasol_parse_double (text, value, error);
+  folded = g_ascii_strdown (text ? text : "", -1);
+  if (g_strv_contains (negative, folded))
+    *value = 0;
+  else if (g_strv_contains (positive, folded))
+    *value = 1;
+  else
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                   _("“%s” is not a result of %s; write negative or positive"),
+                   text ? text : "", parasol_protocol_translate (lab->name));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 parasol_lab_def_accepted_units (const ParasolLabDef *lab)
 {
@@ -222,6 +253,13 @@ parasol_lab_def_to_canonical (const ParasolLabDef  *lab,
   if (!parasol_lab_def_convert (lab, value, unit, lab->unit, &v, error))
     return FALSE;
 
+  if (lab->qualitative && v != 0 && v != 1)
+    {
+      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE,
+                   _("%s is a negative/positive test: record it as negative or positive"),
+                   parasol_protocol_translate (lab->name));
+      return FALSE;
+    }
   if (v < lab->plausible_min || v > lab->plausible_max)
     {
       g_autofree char *val = parasol_protocol_format_number (value);
@@ -899,6 +937,23 @@ describe_into (ParasolProtocol   *self,
         const ParasolBiomarkerDef *m = parasol_protocol_find_biomarker (self, rule->ref);
         g_string_append_printf (out, _("%s high"), m ? parasol_protocol_translate (m->name) : rule->ref);
       }
+      break;
+
+    case PARASOL_RULE_PREGNANCY_TEST:
+      /* Translators: %d is a number of days */
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
+                                                "negative pregnancy test within %d day (women of childbearing potential)",
+                                                "negative pregnancy test within %d days (women of childbearing potential)",
+                                                (int) rule->value),
+                              (int) rule->value);
+      break;
+
+    case PARASOL_RULE_TRANSFUSION_FREE:
+      g_string_append_printf (out, g_dngettext (GETTEXT_PACKAGE,
+                                                "no transfusion within %d day before the samples",
+                                                "no transfusion within %d days before the samples",
+                                                (int) rule->value),
+                              (int) rule->value);
       break;
 
     case PARASOL_RULE_OTHERWISE:

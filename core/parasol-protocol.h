@@ -75,6 +75,10 @@ typedef enum {
   PARASOL_RULE_CRCL,       /* Cockcroft-Gault op value mL/min */
   PARASOL_RULE_MARKER,     /* ref: the marker is positive by its thresholds */
   PARASOL_RULE_OTHERWISE,  /* assignment: no other rule holds */
+  PARASOL_RULE_PREGNANCY_TEST,   /* a woman of childbearing potential: ref (a qualitative lab)
+                                  * negative, sampled within value days before the evaluation */
+  PARASOL_RULE_TRANSFUSION_FREE, /* no transfusion within value days before the samples of
+                                  * refs (lab ids; none: the evaluation date) */
 } ParasolRuleType;
 
 typedef struct _ParasolRule ParasolRule;
@@ -91,6 +95,7 @@ struct _ParasolRule {
   double           min;            /* age / ECOG bounds; NAN when open */
   double           max;
   gboolean         required;       /* FALSE: a check that only applies when data were entered */
+  char           **refs;           /* TRANSFUSION_FREE: the lab ids whose samples it protects */
 };
 
 typedef struct {
@@ -127,6 +132,9 @@ typedef struct {
   double             uln_min;
   double             uln_max;
   gboolean           needs_uln;
+  /* qualitative="true": a negative/positive test (stored 0 negative, 1 positive); its value is
+   * entered as a word (parasol_lab_def_parse_value()) */
+  gboolean           qualitative;
   ParasolWindowKind  window;
   int                line;
 } ParasolLabDef;
@@ -170,6 +178,15 @@ typedef struct {
   gboolean  configurable;
   char     *note;
 } ParasolValidity;
+
+/* One row of the protocol's table of plausible ranges (<plausible>): what a person may type for
+ * a quantity that is not a lab ("height" cm, "weight" kg, "age" years, "bsa-cap" m²). */
+typedef struct {
+  char   *quantity;
+  char   *unit;
+  double  min;
+  double  max;
+} ParasolPlausibleRange;
 
 #define PARASOL_TYPE_PROTOCOL (parasol_protocol_get_type ())
 G_DECLARE_FINAL_TYPE (ParasolProtocol, parasol_protocol, PARASOL, PROTOCOL, GObject)
@@ -239,6 +256,13 @@ gboolean          parasol_lab_def_convert            (const ParasolLabDef *lab,
                                                       const char          *to_unit,
                                                       double              *result,
                                                       GError             **error);
+/* A value as a person or a file writes it: a number, or for a qualitative lab "negative" or
+ * "positive" (also "neg", "pos", "0", "1"; any case), stored as 0 or 1.  Refuses anything else,
+ * saying what is accepted. */
+gboolean          parasol_lab_def_parse_value        (const ParasolLabDef *lab,
+                                                      const char          *text,
+                                                      double              *value,
+                                                      GError             **error);
 /* "umol/L, mg/dL" — newly allocated. */
 char             *parasol_lab_def_accepted_units     (const ParasolLabDef *lab);
 /* Checks a biomarker result against what the protocol defines for @marker: the method must
@@ -283,6 +307,17 @@ char             *parasol_protocol_format_number     (double value);
  * NEUROD1 high)".  Translated. */
 char             *parasol_rule_describe              (ParasolProtocol   *self,
                                                       const ParasolRule *rule);
+
+/* The plausible range of @quantity ("height", "weight", "age", "bsa-cap"), or NULL. */
+const ParasolPlausibleRange *parasol_protocol_get_plausible (ParasolProtocol *self,
+                                                             const char      *quantity);
+/* Refuses @value outside the plausible range of @quantity: a row of <plausible>, or a lab id
+ * (its plausible-min/plausible-max, canonical unit), naming the range.  The one check for
+ * `patient set`, `dose`, `lab add` and the window. */
+gboolean          parasol_protocol_check_quantity    (ParasolProtocol  *self,
+                                                      const char       *quantity,
+                                                      double            value,
+                                                      GError          **error);
 
 /* gettext for protocol strings (criterion text, names, notes); NULL-safe. */
 const char       *parasol_protocol_translate         (const char *text);

@@ -33,6 +33,7 @@ static const ParasolOdmColumn patient_columns[] = {
   { "birth_date", D }, { "site", T }, { "status", T, TRUE }, { "arm", T }, { "ici", T },
   { "screening_date", D }, { "c1d1", D }, { "ecog", I }, { "liver_metastases", B },
   { "liver_infiltration", B }, { "height_cm", R }, { "weight_kg", R }, { "dose_weight_kg", R },
+  { "childbearing_potential", B }, { "last_transfusion", D }, { "platinum", T },
 };
 static const ParasolOdmColumn lab_columns[] = {
   { "lab", T, TRUE }, { "value", R, TRUE }, { "unit", T, TRUE }, { "value_entered", R },

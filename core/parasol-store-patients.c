@@ -16,6 +16,7 @@
 
 #include "parasol-store.h"
 #include "parasol-input.h"
+#include "parasol-protocol.h"
 #include "parasol-store-private.h"
 
 /* --- Patients ---------------------------------------------------------------------------- */
@@ -62,10 +63,14 @@ static const PatientField patient_fields[] = {
   { "ecog", FIELD_INT, 0, 5 },
   { "liver_metastases", FIELD_YESNO },
   { "liver_infiltration", FIELD_YESNO },
-  { "height_cm", FIELD_REAL, 100, 230, "cm" },
-  { "weight_kg", FIELD_REAL, 25, 250, "kg" },
-  { "dose_weight_kg", FIELD_REAL, 25, 250, "kg" },
+  /* Outer bounds; the protocol's <plausible> table decides (plausible_in_protocol()) */
+  { "height_cm", FIELD_REAL, 100, 250, "cm" },
+  { "weight_kg", FIELD_REAL, 25, 300, "kg" },
+  { "dose_weight_kg", FIELD_REAL, 25, 300, "kg" },
   { "language", FIELD_ENUM, 0, 0, NULL, language_choices },
+  { "childbearing_potential", FIELD_YESNO },
+  { "last_transfusion", FIELD_DATE },
+  { "platinum", FIELD_CODE },
 };
 
 static const PatientField *
@@ -298,6 +303,11 @@ check_number_unique (ParasolStore *self,
   return TRUE;
 }
 
+static gboolean plausible_in_protocol (ParasolStore *self,
+                                       const char   *field,
+                                       double        value,
+                                       GError      **error);
+
 gint64
 parasol_store_add_patient (ParasolStore              *self,
                            const ParasolPatientFacts *patient,
@@ -306,6 +316,7 @@ parasol_store_add_patient (ParasolStore              *self,
   g_autofree char *birth = parasol_date_to_iso (&patient->birth_date);
   g_autofree char *screening = parasol_date_to_iso (&patient->screening_date);
   g_autofree char *c1d1 = parasol_date_to_iso (&patient->c1d1);
+  g_autofree char *transfusion = parasol_date_to_iso (&patient->last_transfusion);
   const char *status = patient->status != NULL ? patient->status : "screening";
   struct { const char *field; const char *value; char *normalised; } checks[] = {
     { "screening_number", patient->screening_number },
@@ -315,6 +326,7 @@ parasol_store_add_patient (ParasolStore              *self,
     { "status", status },
     { "arm", patient->arm },
     { "ici", patient->ici },
+    { "platinum", patient->platinum },
   };
   g_autofree char *height = store_format_double (patient->height_cm);
   g_autofree char *weight = store_format_double (patient->weight_kg);
@@ -331,7 +343,8 @@ parasol_store_add_patient (ParasolStore              *self,
       return 0;
     }
   if (!store_check_past_date (&patient->birth_date, _("birth"), error) ||
-      !store_check_past_date (&patient->screening_date, _("screening"), error))
+      !store_check_past_date (&patient->screening_date, _("screening"), error) ||
+      !store_check_past_date (&patient->last_transfusion, _("transfusion"), error))
     return 0;
   if (g_date_valid (&patient->birth_date) && g_date_valid (&patient->screening_date) &&
       g_date_compare (&patient->birth_date, &patient->screening_date) >= 0)
@@ -360,6 +373,11 @@ parasol_store_add_patient (ParasolStore              *self,
       goto out;
   }
 
+  if (!plausible_in_protocol (self, "height_cm", patient->height_cm, error) ||
+      !plausible_in_protocol (self, "weight_kg", patient->weight_kg, error) ||
+      !plausible_in_protocol (self, "dose_weight_kg", patient->dose_weight_kg, error))
+    goto out;
+
   if (patient->ecog > 5)
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
@@ -386,11 +404,15 @@ parasol_store_add_patient (ParasolStore              *self,
       TEXT_COL ("ici", patient->ici),
       TEXT_COL ("c1d1", c1d1),
       REAL_COL ("dose_weight_kg", patient->dose_weight_kg),
+      INT_COL ("childbearing_potential", patient->childbearing_potential),
+      TEXT_COL ("last_transfusion", transfusion),
+      TEXT_COL ("platinum", checks[7].normalised),
     };
 
     cols[9].is_null = patient->ecog < 0;
     cols[12].is_null = patient->liver_metastases == PARASOL_TRI_UNKNOWN;
     cols[13].is_null = patient->liver_infiltration == PARASOL_TRI_UNKNOWN;
+    cols[17].is_null = patient->childbearing_potential == PARASOL_TRI_UNKNOWN;
 
     if (!store_write_begin (self, error))
       goto out;
@@ -504,6 +526,29 @@ arm_change_allowed (ParasolStore *self,
   return store_arm_change_allowed (self, patient_id, old_arm, new_arm, error);
 }
 
+/* Height and weights against the trial protocol's one table of plausible ranges (the same
+ * check as `dose` and the window); a database without a protocol keeps the outer bounds. */
+static gboolean
+plausible_in_protocol (ParasolStore *self,
+                       const char   *field,
+                       double        value,
+                       GError      **error)
+{
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  const char *quantity = NULL;
+
+  if (g_str_equal (field, "height_cm"))
+    quantity = "height";
+  else if (g_str_equal (field, "weight_kg") || g_str_equal (field, "dose_weight_kg"))
+    quantity = "weight";
+  if (quantity == NULL || isnan (value))
+    return TRUE;
+  protocol = parasol_protocol_new_for_store (self, NULL);
+  if (protocol == NULL)
+    return TRUE;
+  return parasol_protocol_check_quantity (protocol, quantity, value, error);
+}
+
 static gboolean
 set_patient_field (ParasolStore       *self,
                    gint64              patient_id,
@@ -524,6 +569,17 @@ set_patient_field (ParasolStore       *self,
 
       if (parasol_store_parse_date (normalised, &born) &&
           !store_check_past_date (&born, _("birth"), error))
+        return FALSE;
+    }
+  if (field->kind == FIELD_REAL && normalised != NULL &&
+      !plausible_in_protocol (self, field->name, g_ascii_strtod (normalised, NULL), error))
+    return FALSE;
+  if (g_str_equal (field->name, "last_transfusion") && normalised != NULL)
+    {
+      GDate given;
+
+      if (parasol_store_parse_date (normalised, &given) &&
+          !store_check_past_date (&given, _("transfusion"), error))
         return FALSE;
     }
 
@@ -763,7 +819,8 @@ parasol_store_load_patient (ParasolStore *self,
   stmt = store_prepare (self,
                   "SELECT id, version, screening_number, subject_number, initials, site, status,"
                   " arm, ici, sex, birth_date, screening_date, c1d1, ecog, liver_metastases,"
-                  " liver_infiltration, height_cm, weight_kg, dose_weight_kg"
+                  " liver_infiltration, height_cm, weight_kg, dose_weight_kg,"
+                  " childbearing_potential, last_transfusion, platinum"
                   " FROM patient WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
@@ -802,6 +859,10 @@ parasol_store_load_patient (ParasolStore *self,
   facts->height_cm = store_column_double_or_nan (stmt, 16);
   facts->weight_kg = store_column_double_or_nan (stmt, 17);
   facts->dose_weight_kg = store_column_double_or_nan (stmt, 18);
+  facts->childbearing_potential = sqlite3_column_type (stmt, 19) == SQLITE_NULL
+                                    ? PARASOL_TRI_UNKNOWN : (ParasolTri) sqlite3_column_int (stmt, 19);
+  store_column_date (stmt, 20, &facts->last_transfusion);
+  facts->platinum = store_column_strdup (stmt, 21);
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,

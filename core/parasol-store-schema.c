@@ -171,6 +171,12 @@ static const char *const migrations[] = {
 
   /* 4 -> 5: the language the patient's printouts are made in */
   "ALTER TABLE patient ADD COLUMN language TEXT CHECK (language IN ('zh_CN', 'en'));",
+
+  /* 5 -> 6: screening facts the eligibility engine needs (childbearing potential, the date of
+   * the last transfusion) and the platinum chosen at enrolment (carboplatin or cisplatin) */
+  "ALTER TABLE patient ADD COLUMN childbearing_potential INTEGER CHECK (childbearing_potential IN (0, 1));"
+  "ALTER TABLE patient ADD COLUMN last_transfusion TEXT;"
+  "ALTER TABLE patient ADD COLUMN platinum TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PARASOL_STORE_SCHEMA_VERSION);

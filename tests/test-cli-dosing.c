@@ -184,7 +184,8 @@ test_dose_bad_input (Fixture *f, gconstpointer data)
   } cases[] = {
     { "1.7", "70", "60", "80", "control", 1, "100–250 cm" },
     { "170", "7000", "60", "80", "control", 1, "25–300 kg" },
-    { "170", "70", "60", "0.9", "control", 1, "20–1500 µmol/L" },
+    /* Issue 8: the creatinine lab's one plausible range, as for `lab add` */
+    { "170", "70", "60", "0.9", "control", 1, "10–3000 µmol/L" },
     { "170", "70", "12", "80", "control", 1, "18–120" },
     { "170", "70", "60", "80", "nonsense", 1, "xpo1" },
     { "170", "abc", "60", "80", "control", 2, "not a number" },
@@ -409,6 +410,7 @@ make_eligible_patient (const char *db)
   const char *sets[][2] = {
     { "ecog", "1" }, { "height_cm", "162" }, { "weight_kg", "60" },
     { "liver_metastases", "no" }, { "liver_infiltration", "no" },
+    { "childbearing_potential", "no" },
   };
   const char *p;
 

@@ -90,6 +90,50 @@ make_eligible (Fixture    *f,
   g_assert_cmpuint (ids->len, ==, 23);
   for (guint i = 0; i < ids->len; i++)
     run_ok (f, "attest", id, g_ptr_array_index (ids, i), "met", NULL);
+  /* The ten transfusion-free days before the blood count (inc-06) are data since issue 8 */
+  run_ok (f, "attest", id, "inc-06", "met", "--note", "no transfusion", NULL);
+}
+
+/* Issue 8: a 30-year-old woman is not eligible without her pregnancy test; the test is recorded
+ * with `lab add ID hcg negative`, her potential with `patient set`, transfusions with `patient
+ * set ID last_transfusion DATE` or the attestation of inc-06. */
+static void
+test_screen_pregnancy_and_transfusion (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(CliResult) before = NULL;
+  g_autoptr(CliResult) unknown = NULL;
+  g_autoptr(CliResult) after = NULL;
+  g_autoptr(CliResult) transfused = NULL;
+  g_autoptr(CliResult) word = NULL;
+
+  make_eligible (f, "S-080", "1995-01-01");
+  run_ok (f, "patient", "set", "S-080", "sex", "female", "--reason", "typing error", NULL);
+  unknown = cli_run (f->db, "screen", "S-080", "--json", "--date", "2025-03-10", NULL);
+  ok (unknown);
+  cli_assert_contains (unknown->out, "\"verdict\": \"incomplete\"");
+  cli_assert_contains (unknown->out, "Childbearing potential not recorded");
+
+  run_ok (f, "patient", "set", "S-080", "childbearing_potential", "yes", NULL);
+  before = cli_run (f->db, "screen", "S-080", "--json", "--date", "2025-03-10", NULL);
+  ok (before);
+  cli_assert_contains (before->out, "\"verdict\": \"incomplete\"");
+  cli_assert_contains (before->out, "Pregnancy test not recorded");
+
+  word = cli_run (f->db, "lab", "add", "S-080", "hcg", "unclear", "--date", "2025-03-08", NULL);
+  g_assert_cmpint (word->status, ==, 2);
+  cli_assert_contains (word->err, "negative or positive");
+  run_ok (f, "lab", "add", "S-080", "hcg", "negative", "--date", "2025-03-08", NULL);
+  after = cli_run (f->db, "screen", "S-080", "--json", "--date", "2025-03-10", NULL);
+  ok (after);
+  cli_assert_contains (after->out, "\"verdict\": \"eligible\"");
+
+  /* A transfusion 5 days before the blood count: not eligible, whatever was attested */
+  run_ok (f, "patient", "set", "S-080", "last_transfusion", "2025-03-05", NULL);
+  transfused = cli_run (f->db, "screen", "S-080", "--json", "--date", "2025-03-10", NULL);
+  ok (transfused);
+  cli_assert_contains (transfused->out, "\"verdict\": \"not_eligible\"");
+  cli_assert_contains (transfused->out, "Transfusion on 2025-03-05");
 }
 
 static void
@@ -295,6 +339,9 @@ test_lab_import (Fixture       *f,
   ok (r);
   cli_assert_contains (r->out, "\"imported\": 4");
   cli_assert_contains (r->out, "\"unknown_tests\": [\"NA\"]");
+  /* Issue 8: each result says whether it is flagged for a look, and why */
+  cli_assert_contains (r->out, "\"flag\": ");
+  cli_assert_contains (r->out, "\"flagged\": ");
   again = cli_run (f->db, "lab", "import", good, "--json", NULL);
   ok (again);
   cli_assert_contains (again->out, "\"imported\": 0");
@@ -517,6 +564,8 @@ main (int   argc,
   g_test_add ("/cli/protocol/show", Fixture, NULL, set_up, test_protocol_show, fixture_tear_down);
   g_test_add ("/cli/protocol/validate", Fixture, NULL, set_up, test_protocol_validate, fixture_tear_down);
   g_test_add ("/cli/screen/eligible", Fixture, NULL, set_up, test_screen_eligible, fixture_tear_down);
+  g_test_add ("/cli/screen/pregnancy-and-transfusion", Fixture, NULL, set_up,
+              test_screen_pregnancy_and_transfusion, fixture_tear_down);
   g_test_add ("/cli/screen/age", Fixture, NULL, set_up, test_screen_age, fixture_tear_down);
   g_test_add ("/cli/screen/reasons", Fixture, NULL, set_up, test_screen_reasons, fixture_tear_down);
   g_test_add ("/cli/lab/bad-input", Fixture, NULL, set_up, test_bad_input, fixture_tear_down);

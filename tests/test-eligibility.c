@@ -433,6 +433,143 @@ test_cardiac (void)
     }
 }
 
+static void
+add_lab_on (ParasolPatientFacts *f,
+            const char          *lab,
+            double               value,
+            int                  days_before_screening)
+{
+  set_lab (f, lab, value, NAN);
+  {
+    ParasolLabResult *r = g_ptr_array_index (f->labs, f->labs->len - 1);
+    g_date_subtract_days (&r->date, days_before_screening);
+  }
+}
+
+static ParasolCriterionStatus
+status_on_screening (ParasolPatientFacts *f,
+                     const char          *criterion,
+                     char               **reason)
+{
+  GDate on;
+  g_autoptr(ParasolEligibility) e = NULL;
+  const ParasolCriterionResult *r;
+
+  g_date_set_dmy (&on, SCREEN_D, SCREEN_M, SCREEN_Y);
+  e = parasol_eligibility_evaluate (protocol, f, &on);
+  r = result_of (e, criterion);
+  if (reason != NULL)
+    *reason = g_strdup (r->reason);
+  return r->status;
+}
+
+/* Issue 8: a 30-year-old woman was eligible without a pregnancy test.  A woman of childbearing
+ * potential needs a negative test within the protocol's 7 days before the evaluation date; a
+ * man is asked nothing; unknown potential or sex blocks like a pending lab. */
+static void
+test_pregnancy_test (void)
+{
+  g_autoptr(ParasolPatientFacts) f = eligible_patient ();
+  g_autofree char *reason = NULL;
+  const ParasolCriterion *c = parasol_protocol_find_criterion (protocol, "inc-07");
+  g_autofree char *described = parasol_rule_describe (protocol, c->rule);
+
+  g_assert_nonnull (strstr (described, "pregnancy test within 7 days"));
+
+  /* A man: met, and no pregnancy test named */
+  g_assert_cmpint (status_on_screening (f, "inc-07", &reason), ==, PARASOL_STATUS_MET);
+  g_assert_null (strstr (reason, "regnan"));
+  g_clear_pointer (&reason, g_free);
+
+  /* A 30-year-old woman with everything else: undecided until her potential is recorded */
+  f->sex = PARASOL_SEX_FEMALE;
+  g_date_set_dmy (&f->birth_date, 1, 1, 1995);
+  g_assert_cmpint (status_on_screening (f, "inc-07", &reason), ==, PARASOL_STATUS_MISSING);
+  g_assert_nonnull (strstr (reason, "Childbearing potential not recorded"));
+  g_clear_pointer (&reason, g_free);
+  {
+    g_autoptr(ParasolEligibility) e = parasol_eligibility_evaluate (protocol, f, NULL);
+    g_assert_cmpint (e->verdict, ==, PARASOL_VERDICT_INCOMPLETE);
+  }
+
+  /* Not of childbearing potential: met */
+  f->childbearing_potential = PARASOL_TRI_NO;
+  g_assert_cmpint (status_on_screening (f, "inc-07", &reason), ==, PARASOL_STATUS_MET);
+  g_clear_pointer (&reason, g_free);
+
+  /* Of childbearing potential, no test: missing */
+  f->childbearing_potential = PARASOL_TRI_YES;
+  g_assert_cmpint (status_on_screening (f, "inc-07", &reason), ==, PARASOL_STATUS_MISSING);
+  g_assert_nonnull (strstr (reason, "Pregnancy test not recorded"));
+  g_clear_pointer (&reason, g_free);
+
+  /* Negative, 7 days before: met (the boundary); 8 days before: expired */
+  add_lab_on (f, "hcg", 0, 7);
+  g_assert_cmpint (status_on_screening (f, "inc-07", &reason), ==, PARASOL_STATUS_MET);
+  g_assert_nonnull (strstr (reason, "negative"));
+  g_clear_pointer (&reason, g_free);
+  add_lab_on (f, "hcg", 0, 8);
+  g_assert_cmpint (status_on_screening (f, "inc-07", &reason), ==, PARASOL_STATUS_EXPIRED);
+  g_clear_pointer (&reason, g_free);
+
+  /* Positive: not met */
+  add_lab_on (f, "hcg", 1, 1);
+  g_assert_cmpint (status_on_screening (f, "inc-07", &reason), ==, PARASOL_STATUS_NOT_MET);
+  g_assert_nonnull (strstr (reason, "positive"));
+  g_clear_pointer (&reason, g_free);
+
+  /* Sex unknown: missing */
+  add_lab_on (f, "hcg", 0, 0);
+  g_assert_cmpint (status_on_screening (f, "inc-07", NULL), ==, PARASOL_STATUS_MET);
+  f->sex = PARASOL_SEX_UNKNOWN;
+  g_assert_cmpint (status_on_screening (f, "inc-07", NULL), ==, PARASOL_STATUS_MISSING);
+}
+
+/* Issue 8: ten transfusion-free days before the blood count are data: the date of the last
+ * transfusion, or the investigator's attestation; neither blocks. */
+static void
+test_transfusion_free (void)
+{
+  g_autoptr(ParasolPatientFacts) f = eligible_patient ();
+  g_autofree char *reason = NULL;
+  GDate screened;
+
+  g_date_set_dmy (&screened, SCREEN_D, SCREEN_M, SCREEN_Y);
+
+  /* Attested (the fixture attests every criterion): met */
+  g_assert_cmpint (status_on_screening (f, "inc-06", &reason), ==, PARASOL_STATUS_MET);
+  g_assert_nonnull (strstr (reason, "attested"));
+  g_clear_pointer (&reason, g_free);
+
+  /* Neither attested nor a date: missing, and the patient is not eligible yet */
+  for (guint i = 0; i < f->attestations->len; i++)
+    if (g_str_equal (((ParasolAttestation *) g_ptr_array_index (f->attestations, i))->criterion, "inc-06"))
+      {
+        g_ptr_array_remove_index (f->attestations, i);
+        break;
+      }
+  g_assert_cmpint (status_on_screening (f, "inc-06", &reason), ==, PARASOL_STATUS_MISSING);
+  g_assert_nonnull (strstr (reason, "last transfusion"));
+  g_clear_pointer (&reason, g_free);
+
+  /* A transfusion 10 days before the earliest sample of the count: met; 9 days: not met, even
+   * when attested */
+  add_lab_on (f, "hgb", 130, 2);
+  f->last_transfusion = parasol_date_plus_days (&screened, -12);
+  g_assert_cmpint (status_on_screening (f, "inc-06", &reason), ==, PARASOL_STATUS_MET);
+  g_assert_nonnull (strstr (reason, "10 days before the sample of HGB"));
+  g_clear_pointer (&reason, g_free);
+  f->last_transfusion = parasol_date_plus_days (&screened, -11);
+  attest (f, "inc-06", TRUE);
+  g_assert_cmpint (status_on_screening (f, "inc-06", &reason), ==, PARASOL_STATUS_NOT_MET);
+  g_assert_nonnull (strstr (reason, "repeat the count"));
+  {
+    GDate on = screened;
+    g_autoptr(ParasolEligibility) e = parasol_eligibility_evaluate (protocol, f, &on);
+    g_assert_cmpint (e->verdict, ==, PARASOL_VERDICT_NOT_ELIGIBLE);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +583,8 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/eligibility/eligible", test_eligible);
+  g_test_add_func ("/eligibility/pregnancy-test", test_pregnancy_test);
+  g_test_add_func ("/eligibility/transfusion-free", test_transfusion_free);
   g_test_add_func ("/eligibility/age", test_age);
   g_test_add_func ("/eligibility/labs", test_labs);
   g_test_add_func ("/eligibility/creatinine-or-crcl", test_creatinine_or_crcl);

@@ -62,6 +62,73 @@ test_import (WorkflowFixture *f,
   g_assert_cmpuint (facts->labs->len, ==, 3);
 }
 
+/* Issue 8: a ULN in its own unit column (never a ratio across units), a qualitative pregnancy
+ * test, and rows that pass but deserve a look carry a flag with the reason. */
+static void
+test_uln_unit_and_flags (WorkflowFixture *f,
+                         gconstpointer    data)
+{
+  GDate old = wf_days_from_today (-40);
+  g_autofree char *old_iso = wf_iso (&old);
+  g_autofree char *body = csv_with_dates ("patient,test,value,unit,uln,uln_unit,date\n"
+                                          "S-I05,TBIL,3.0,mg/dL,21,umol/L,DATE\n"   /* 51.3/21 */
+                                          "S-I05,ALT,25,U/L,40,,DATE\n"             /* clean */
+                                          "S-I05,AST,30,U/L,,,DATE\n"               /* no ULN */
+                                          "S-I05,HCG,negative,,,,DATE\n"            /* clean */
+                                          "S-I05,ANC,2.0,10^9/L,,,OLD\n");          /* too old */
+  g_auto(GStrv) parts = g_strsplit (body, "OLD", -1);
+  g_autofree char *csv = g_strjoinv (old_iso, parts);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolLabImport) import = NULL;
+  ParasolLabImportRow *row;
+  gint64 id = test_add_patient (f->store, "S-I05");
+
+  import = parasol_lab_import_parse (f->store, f->protocol, csv, strlen (csv), "units.csv",
+                                     PARASOL_LAB_IMPORT_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (import->rows->len, ==, 5);
+  g_assert_cmpuint (import->flagged, ==, 3);
+
+  row = g_ptr_array_index (import->rows, 0);
+  g_assert_cmpfloat_with_epsilon (row->result->value, 51.3, 1e-9);
+  g_assert_cmpfloat_with_epsilon (row->result->uln, 21, 1e-9);
+  g_assert_nonnull (strstr (row->flag, "ULN converted from umol/L"));
+  g_assert_nonnull (strstr (row->flag, "2.443 × ULN"));
+  row = g_ptr_array_index (import->rows, 1);
+  g_assert_null (row->flag);
+  row = g_ptr_array_index (import->rows, 2);
+  g_assert_nonnull (strstr (row->flag, "AST has no ULN"));
+  row = g_ptr_array_index (import->rows, 3);
+  g_assert_null (row->flag);
+  g_assert_cmpfloat (row->result->value, ==, 0);
+  row = g_ptr_array_index (import->rows, 4);
+  g_assert_nonnull (strstr (row->flag, "older than the 14-day validity window"));
+  g_assert_true (parasol_lab_import_commit (f->store, import, &error));
+  g_assert_no_error (error);
+  (void) id;
+
+  /* A ULN typed in mg/dL units but declared µmol/L is still refused as implausible */
+  {
+    g_autofree char *bad = csv_with_dates ("patient,test,value,unit,uln,uln_unit,date\n"
+                                           "S-I05,TBIL,3.0,mg/dL,1.2,umol/L,DATE\n");
+    ParasolLabImport *refused = parasol_lab_import_parse (f->store, f->protocol, bad, strlen (bad),
+                                                          "bad.csv", PARASOL_LAB_IMPORT_DEFAULT, &error);
+    g_assert_null (refused);
+    g_assert_error (error, PARASOL_LAB_IMPORT_ERROR, PARASOL_LAB_IMPORT_ERROR_ROWS);
+    g_clear_error (&error);
+  }
+  /* A pregnancy test that is neither negative nor positive is refused */
+  {
+    g_autofree char *bad = csv_with_dates ("patient,test,value,unit,date\n"
+                                           "S-I05,HCG,weak,,DATE\n");
+    ParasolLabImport *refused = parasol_lab_import_parse (f->store, f->protocol, bad, strlen (bad),
+                                                          "bad.csv", PARASOL_LAB_IMPORT_DEFAULT, &error);
+    g_assert_null (refused);
+    g_assert_nonnull (strstr (error->message, "negative or positive"));
+    g_clear_error (&error);
+  }
+}
+
 /* One bad row rejects the file, naming its line; nothing is written */
 static void
 test_rejected (WorkflowFixture *f,
@@ -169,6 +236,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/lab-import/import", WorkflowFixture, NULL, wf_set_up, test_import, wf_tear_down);
+  g_test_add ("/lab-import/uln-unit-and-flags", WorkflowFixture, NULL, wf_set_up, test_uln_unit_and_flags, wf_tear_down);
   g_test_add ("/lab-import/rejected", WorkflowFixture, NULL, wf_set_up, test_rejected, wf_tear_down);
   g_test_add ("/lab-import/bounded", WorkflowFixture, NULL, wf_set_up, test_bounded, wf_tear_down);
   g_test_add ("/lab-import/many-rows", WorkflowFixture, NULL, wf_set_up, test_many_rows, wf_tear_down);

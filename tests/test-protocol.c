@@ -475,6 +475,55 @@ test_describe (void)
   g_assert_cmpstr (dll3, ==, "DLL3 high or ASCL1 high or NEUROD1 high");
 }
 
+/* Issue 8: one table of plausible ranges, in the protocol file; a site's narrower table is what
+ * every check uses, and a bad row is refused when the file loads. */
+static void
+test_plausible_table (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  g_autoptr(ParasolProtocol) narrow = NULL;
+  g_autoptr(GError) error = NULL;
+  const ParasolPlausibleRange *r = parasol_protocol_get_plausible (p, "height");
+  const char *source = parasol_protocol_get_source (p);
+  g_autofree char *narrow_xml = NULL;
+  g_autofree char *bad_xml = NULL;
+
+  g_assert_nonnull (r);
+  g_assert_cmpfloat (r->min, ==, 100);
+  g_assert_cmpfloat (r->max, ==, 250);
+  g_assert_true (parasol_protocol_check_quantity (p, "height", 250, NULL));
+  g_assert_false (parasol_protocol_check_quantity (p, "height", 250.1, &error));
+  g_assert_nonnull (strstr (error->message, "100–250 cm"));
+  g_clear_error (&error);
+  g_assert_true (parasol_protocol_check_quantity (p, "weight", 300, NULL));
+  g_assert_false (parasol_protocol_check_quantity (p, "weight", 7000, NULL));
+  g_assert_false (parasol_protocol_check_quantity (p, "age", 17, NULL));
+  g_assert_true (parasol_protocol_check_quantity (p, "bsa-cap", 2.0, NULL));
+  g_assert_false (parasol_protocol_check_quantity (p, "bsa-cap", 3.5, NULL));
+  /* A lab: its own plausible range, in its canonical unit */
+  g_assert_true (parasol_protocol_check_quantity (p, "creatinine", 3000, NULL));
+  g_assert_false (parasol_protocol_check_quantity (p, "creatinine", 0.9, &error));
+  g_assert_nonnull (strstr (error->message, "10–3000"));
+  g_clear_error (&error);
+  g_assert_false (parasol_protocol_check_quantity (p, "nonsense", 1, &error));
+  g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNKNOWN_ID);
+  g_clear_error (&error);
+
+  /* A site's narrower table */
+  {
+    g_auto(GStrv) parts = g_strsplit (source, "<range quantity=\"height\" min=\"100\" max=\"250\"", 2);
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    narrow_xml = g_strjoin ("<range quantity=\"height\" min=\"120\" max=\"220\"", parts[0], parts[1], NULL);
+    bad_xml = g_strjoin ("<range quantity=\"height\" min=\"220\" max=\"120\"", parts[0], parts[1], NULL);
+  }
+  narrow = parasol_protocol_new_from_data (narrow_xml, strlen (narrow_xml), "narrow.xml", &error);
+  g_assert_no_error (error);
+  g_assert_false (parasol_protocol_check_quantity (narrow, "height", 230, NULL));
+  g_assert_true (parasol_protocol_check_quantity (narrow, "height", 220, NULL));
+  g_assert_null (parasol_protocol_new_from_data (bad_xml, strlen (bad_xml), "bad.xml", &error));
+  g_assert_nonnull (strstr (error->message, "min below max"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -482,6 +531,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/protocol/default/trial", test_default_trial);
+  g_test_add_func ("/protocol/plausible-table", test_plausible_table);
   g_test_add_func ("/protocol/default/criteria", test_default_criteria);
   g_test_add_func ("/protocol/default/labs-markers-arms", test_default_labs_markers_arms);
   g_test_add_func ("/protocol/default/regimen", test_default_regimen);

@@ -152,6 +152,8 @@ wf_eligible_patient (WorkflowFixture *f,
   wf_set (f, id, "weight_kg", "60");
   wf_set (f, id, "liver_metastases", "no");
   wf_set (f, id, "liver_infiltration", "no");
+  /* Past the menopause: no pregnancy test (inc-07); transfusions: attested below (inc-06) */
+  wf_set (f, id, "childbearing_potential", "no");
   wf_labs (f, id, &screened);
   for (guint i = 0; i < criteria->len; i++)
     {

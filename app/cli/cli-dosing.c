@@ -393,16 +393,20 @@ parasol_cli_dose (int    argc,
       input.sex = parsed_sex;
       input.age_years = age;
 
-      /* Physiological ranges, all of them, whatever the cycle needs */
-      if (!parasol_dosing_check_height (input.height_cm, &error) ||
-          !parasol_dosing_check_weight (input.weight_kg, &error) ||
-          !parasol_dosing_check_age (input.age_years, &error) ||
-          (!isnan (input.creatinine_umol_l) &&
-           !parasol_dosing_check_creatinine (input.creatinine_umol_l, &error)))
-        return parasol_cli_fail (error);
-
       protocol = load_standalone_protocol (&error);
       if (protocol == NULL)
+        return parasol_cli_fail (error);
+
+      /* Plausible ranges, all of them, whatever the cycle needs: the protocol's one table
+       * (<plausible>; creatinine: its lab's range), as for `patient set` and `lab add` */
+      if (!parasol_protocol_check_quantity (protocol, "height", input.height_cm, &error) ||
+          !parasol_protocol_check_quantity (protocol, "weight", input.weight_kg, &error) ||
+          !parasol_protocol_check_quantity (protocol, "age", input.age_years, &error) ||
+          (!isnan (input.creatinine_umol_l) &&
+           !parasol_protocol_check_quantity (protocol, "creatinine", input.creatinine_umol_l, &error)) ||
+          !parasol_dosing_check_height (input.height_cm, &error) ||
+          !parasol_dosing_check_weight (input.weight_kg, &error) ||
+          !parasol_dosing_check_age (input.age_years, &error))
         return parasol_cli_fail (error);
       regimen = parasol_protocol_get_regimen (protocol);
       if (regimen == NULL)

@@ -21,12 +21,28 @@
 #include "parasol-protocol.h"
 
 static void
+json_lab_members (ParasolJson            *json,
+                  gint64                  id,
+                  const char             *patient,
+                  const ParasolLabResult *r);
+
+static void
 json_lab (ParasolJson            *json,
           gint64                  id,
           const char             *patient,
           const ParasolLabResult *r)
 {
   parasol_json_begin_object (json);
+  json_lab_members (json, id, patient, r);
+  parasol_json_end_object (json);
+}
+
+static void
+json_lab_members (ParasolJson            *json,
+                  gint64                  id,
+                  const char             *patient,
+                  const ParasolLabResult *r)
+{
   parasol_json_member_int (json, "id", id);
   parasol_json_member_string (json, "patient", patient);
   parasol_json_member_string (json, "lab", r->lab);
@@ -40,7 +56,6 @@ json_lab (ParasolJson            *json,
   else
     parasol_json_double (json, r->uln);
   parasol_json_member_date (json, "date", &r->date);
-  parasol_json_end_object (json);
 }
 
 /* ---- lab add ---------------------------------------------------------------------------------- */
@@ -55,7 +70,7 @@ parasol_cli_lab_add (int    argc,
   g_autofree char *uln_unit = NULL;
   g_autofree char *reason = NULL;
   const GOptionEntry entries[] = {
-    { "unit", 'u', 0, G_OPTION_ARG_STRING, &unit, N_("Unit of VALUE (required)"), N_("UNIT") },
+    { "unit", 'u', 0, G_OPTION_ARG_STRING, &unit, N_("Unit of VALUE (required, except for a negative/positive test)"), N_("UNIT") },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date_str, N_("Sample date (required)"), N_("YYYY-MM-DD") },
     { "uln", 0, 0, G_OPTION_ARG_STRING, &uln_str,
       N_("Upper limit of normal (needed for AST, ALT, bilirubin, creatinine, INR, APTT)"),
@@ -71,22 +86,27 @@ parasol_cli_lab_add (int    argc,
   g_autoptr(GError) error = NULL;
   ParasolLabEntry entry;
   gint64 patient_id = 0;
+  gboolean qualitative;
   gint64 id;
   int status;
 
   status = parasol_cli_parse (&argc, &argv, entries, "ID LAB VALUE",
                               N_("Record a laboratory result (or a measurement: lvef, sbp, dbp). The "
                                  "value is converted to the protocol’s unit and checked against the "
-                                 "plausible range."), 3);
+                                 "plausible range. A negative/positive test (the pregnancy test, "
+                                 "hcg) takes the word negative or positive and needs no --unit."), 3);
   if (status != PARASOL_CLI_OK)
     return status;
-  if (unit == NULL || date_str == NULL)
+  if (date_str == NULL)
     return parasol_cli_usage_error (_("--unit and --date are required"));
   parasol_lab_entry_init (&entry);
-  if (!parasol_cli_parse_double (argv[3], &entry.value, &error) ||
+  /* A number, or negative/positive for a qualitative test (checked against the lab below) */
+  qualitative = g_ascii_isalpha (argv[3][0]);
+  if ((!qualitative && !parasol_cli_parse_double (argv[3], &entry.value, &error)) ||
       (uln_str != NULL && !parasol_cli_parse_double (uln_str, &entry.uln, &error)) ||
       !parasol_cli_parse_date (date_str, &entry.date, &error))
     return parasol_cli_usage_error ("%s", error->message);
+
   if (uln_unit != NULL && uln_str == NULL)
     return parasol_cli_usage_error (_("--uln-unit needs --uln"));
 
@@ -100,6 +120,21 @@ parasol_cli_lab_add (int    argc,
   if (patient_id == 0)
     return parasol_cli_fail (error);
 
+  {
+    const ParasolLabDef *def = parasol_protocol_find_lab_by_code (protocol, argv[2]);
+
+    if (qualitative || (def != NULL && def->qualitative))
+      {
+        if (def == NULL || !def->qualitative)
+          return parasol_cli_usage_error (_("%s: “%s” is not a number"), argv[2], argv[3]);
+        if (!parasol_lab_def_parse_value (def, argv[3], &entry.value, &error))
+          return parasol_cli_usage_error ("%s", error->message);
+        if (unit == NULL)
+          unit = g_strdup (def->unit);
+      }
+    else if (unit == NULL)
+      return parasol_cli_usage_error (_("--unit and --date are required"));
+  }
   entry.lab = argv[2];
   entry.unit = unit;
   entry.uln_unit = uln_unit;
@@ -118,7 +153,11 @@ parasol_cli_lab_add (int    argc,
       const ParasolLabDef *lab = parasol_protocol_find_lab (protocol, result->lab);
       g_autofree char *v = parasol_protocol_format_number (result->value);
 
-      printf (_("Saved %s %s %s (%s) for %s.\n"), lab->name, v, lab->unit, date_str, argv[1]);
+      if (lab->qualitative)
+        printf (_("Saved %s %s (%s) for %s.\n"), lab->name,
+                result->value != 0 ? _("positive") : _("negative"), date_str, argv[1]);
+      else
+        printf (_("Saved %s %s %s (%s) for %s.\n"), lab->name, v, lab->unit, date_str, argv[1]);
     }
   return PARASOL_CLI_OK;
 }
@@ -194,9 +233,18 @@ parasol_cli_lab_import (int    argc,
         {
           ParasolLabImportRow *row = g_ptr_array_index (import->rows, i);
           /* id 0 as before: the results' ids are in `patient show` */
-          json_lab (json, 0, row->patient_key, row->result);
+          parasol_json_begin_object (json);
+          json_lab_members (json, 0, row->patient_key, row->result);
+          parasol_json_member_int (json, "line", row->line);
+          parasol_json_member (json, "flag");
+          if (row->flag != NULL)
+            parasol_json_string (json, row->flag);
+          else
+            parasol_json_null (json);
+          parasol_json_end_object (json);
         }
       parasol_json_end_array (json);
+      parasol_json_member_int (json, "flagged", import->flagged);
       parasol_json_end_object (json);
       parasol_cli_print_json (json);
     }
@@ -215,6 +263,21 @@ parasol_cli_lab_import (int    argc,
           g_ptr_array_remove_index (import->unknown_tests, import->unknown_tests->len - 1);
           printf (_("Skipped %u rows with tests this protocol does not use: %s\n"),
                   import->skipped, names);
+        }
+      if (import->flagged > 0)
+        printf (_("Flagged %u imported results for a look:\n"), import->flagged);
+      for (guint i = 0; i < import->rows->len; i++)
+        {
+          ParasolLabImportRow *row = g_ptr_array_index (import->rows, i);
+          g_autofree char *key = NULL;
+          g_autofree char *flag = NULL;
+
+          if (row->flag == NULL)
+            continue;
+          key = parasol_cli_escape (row->patient_key);
+          flag = parasol_cli_escape (row->flag);
+          /* Translators: "  line 4, S-001, AST: AST above the ULN (3 × ULN)" */
+          printf (_("  line %d, %s, %s: %s\n"), row->line, key, row->result->lab, flag);
         }
     }
   return PARASOL_CLI_OK;
