@@ -67,6 +67,9 @@ static const ParasolOdmColumn response_columns[] = {
 static const ParasolOdmColumn event_columns[] = {
   { "kind", T, TRUE }, { "occurred_on", D, TRUE }, { "reason", T },
 };
+static const ParasolOdmColumn weight_columns[] = {
+  { "weight_kg", R, TRUE }, { "measured_on", D, TRUE },
+};
 
 #undef T
 #undef I
@@ -90,6 +93,7 @@ static const struct {
   [PARASOL_ODM_TABLE_ADMINISTRATION] = { "administration", administration_columns, G_N_ELEMENTS (administration_columns) },
   [PARASOL_ODM_TABLE_RESPONSE] = { "response", response_columns, G_N_ELEMENTS (response_columns) },
   [PARASOL_ODM_TABLE_EVENT] = { "event", event_columns, G_N_ELEMENTS (event_columns) },
+  [PARASOL_ODM_TABLE_WEIGHT] = { "weight", weight_columns, G_N_ELEMENTS (weight_columns) },
 };
 
 const char *
@@ -479,7 +483,8 @@ parasol_store_odm_insert (ParasolStore       *self,
                         table == PARASOL_ODM_TABLE_ASSIGNMENT ||
                         table == PARASOL_ODM_TABLE_ADMINISTRATION ||
                         table == PARASOL_ODM_TABLE_RESPONSE ||
-                        table == PARASOL_ODM_TABLE_EVENT, 0);
+                        table == PARASOL_ODM_TABLE_EVENT ||
+                        table == PARASOL_ODM_TABLE_WEIGHT, 0);
 
   columns = parasol_store_odm_columns (table, &n_columns);
   cols[0] = (Col) INT_COL ("patient_id", patient_id);

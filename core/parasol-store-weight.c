@@ -181,6 +181,33 @@ insert_weight (ParasolStore *self,
   return store_insert_record (self, "weight", patient_id, cols, G_N_ELEMENTS (cols), reason, error);
 }
 
+gboolean
+parasol_store_check_weight (double        weight_kg,
+                            const GDate  *measured_on,
+                            GError      **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *normalised = NULL;
+
+  if (measured_on == NULL || !g_date_valid (measured_on))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("A weight needs the day it was measured (YYYY-MM-DD)."));
+      return FALSE;
+    }
+  if (!store_check_past_date (measured_on, _("weight measurement"), error))
+    return FALSE;
+  if (!isfinite (weight_kg))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("A weight needs a number of kilograms."));
+      return FALSE;
+    }
+  /* The same plausible range as the patient's weight_kg */
+  text = store_format_double (weight_kg);
+  return store_normalise_patient_field ("weight_kg", text, &normalised, error);
+}
+
 gint64
 parasol_store_add_weight (ParasolStore *self,
                           gint64        patient_id,
@@ -201,21 +228,8 @@ parasol_store_add_weight (ParasolStore *self,
   g_return_val_if_fail (PARASOL_IS_STORE (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  if (measured_on == NULL || !g_date_valid (measured_on))
-    {
-      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("A weight needs the day it was measured (YYYY-MM-DD)."));
-      return 0;
-    }
-  if (!store_check_past_date (measured_on, _("weight measurement"), error))
+  if (!parasol_store_check_weight (weight_kg, measured_on, error))
     return 0;
-  if (!isfinite (weight_kg))
-    {
-      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("A weight needs a number of kilograms."));
-      return 0;
-    }
-  /* The same plausible range as the patient's weight_kg */
   text = store_format_double (weight_kg);
   if (!store_normalise_patient_field ("weight_kg", text, &normalised, error))
     return 0;

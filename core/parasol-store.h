@@ -185,6 +185,11 @@ gboolean      parasol_store_set_patient_field      (ParasolStore *self,
  * over first, as measured on the local day it was saved.  @expected_version (0: skip) is the
  * patient's row version.  parasol_store_set_patient_field (…, "weight_kg", …) calls this with
  * today's date.  Returns the weight's row id, 0 on error. */
+/* The rule a weight is kept by: measured on a day not after today nor before 1900, and within
+ * the plausible range of weight_kg. */
+gboolean      parasol_store_check_weight           (double        weight_kg,
+                                                    const GDate  *measured_on,
+                                                    GError      **error);
 gint64        parasol_store_add_weight             (ParasolStore *self,
                                                     gint64        patient_id,
                                                     double        weight_kg,
