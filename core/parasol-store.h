@@ -169,7 +169,8 @@ ParasolPatientFacts *
  * printable characters only and are stored in NFC; a screening or subject number is never
  * digits only, nor another patient's number.
  * @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
- * A reason is required when a saved (non-NULL) value changes. */
+ * A reason is required when a saved (non-NULL) value changes.  A weight_kg is a weight measured
+ * today: parasol_store_add_weight(). */
 gboolean      parasol_store_set_patient_field      (ParasolStore *self,
                                                     gint64        patient_id,
                                                     const char   *field,
