@@ -156,6 +156,22 @@ parasol_event_free (ParasolEvent *event)
   g_free (event);
 }
 
+ParasolWeight *
+parasol_weight_new (void)
+{
+  ParasolWeight *weight = g_new0 (ParasolWeight, 1);
+
+  weight->weight_kg = NAN;
+  g_date_clear (&weight->date, 1);
+  return weight;
+}
+
+void
+parasol_weight_free (ParasolWeight *weight)
+{
+  g_free (weight);
+}
+
 ParasolPatientFacts *
 parasol_patient_facts_new (void)
 {
@@ -179,6 +195,7 @@ parasol_patient_facts_new (void)
   facts->administrations = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_administration_free);
   facts->responses = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_response_free);
   facts->events = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_event_free);
+  facts->weights = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_weight_free);
   return facts;
 }
 
@@ -202,7 +219,31 @@ parasol_patient_facts_free (ParasolPatientFacts *facts)
   g_clear_pointer (&facts->administrations, g_ptr_array_unref);
   g_clear_pointer (&facts->responses, g_ptr_array_unref);
   g_clear_pointer (&facts->events, g_ptr_array_unref);
+  g_clear_pointer (&facts->weights, g_ptr_array_unref);
   g_free (facts);
+}
+
+const ParasolWeight *
+parasol_patient_facts_weight_on (const ParasolPatientFacts *facts,
+                                 const GDate               *on)
+{
+  const ParasolWeight *best = NULL;
+  gboolean bounded = on != NULL && g_date_valid (on);
+
+  g_return_val_if_fail (facts != NULL, NULL);
+
+  for (guint i = 0; facts->weights != NULL && i < facts->weights->len; i++)
+    {
+      const ParasolWeight *w = g_ptr_array_index (facts->weights, i);
+
+      if (!g_date_valid (&w->date) || (bounded && g_date_compare (&w->date, on) > 0))
+        continue;
+      if (best == NULL || g_date_compare (&w->date, &best->date) > 0 ||
+          (g_date_compare (&w->date, &best->date) == 0 && w->id > best->id))
+        best = w;
+    }
+
+  return best;
 }
 
 /* The newest result on or before @on; among results of the same day the last stored wins. */

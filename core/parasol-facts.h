@@ -61,6 +61,13 @@ typedef struct {
   GDate     date;
 } ParasolAttestation;
 
+/* A weight with the day it was measured (the store's weight table). */
+typedef struct {
+  gint64  id;
+  double  weight_kg;
+  GDate   date;         /* measured on */
+} ParasolWeight;
+
 /* A patient's place in the trial.  The store keeps the string ids of
  * parasol_patient_status_to_string(): "screening", "screen_failed", ... */
 typedef enum {
@@ -142,6 +149,7 @@ typedef struct {
   GPtrArray  *administrations;    /* ParasolAdministration*, by date */
   GPtrArray  *responses;          /* ParasolResponse*, by date */
   GPtrArray  *events;             /* ParasolEvent*, by date */
+  GPtrArray  *weights;            /* ParasolWeight*, by measurement date, oldest first */
 } ParasolPatientFacts;
 
 ParasolPatientFacts     *parasol_patient_facts_new              (void);
@@ -160,6 +168,8 @@ ParasolResponse         *parasol_response_new                   (void);
 void                     parasol_response_free                  (ParasolResponse *response);
 ParasolEvent            *parasol_event_new                      (void);
 void                     parasol_event_free                     (ParasolEvent *event);
+ParasolWeight           *parasol_weight_new                     (void);
+void                     parasol_weight_free                    (ParasolWeight *weight);
 
 /* The newest result for @lab (or @marker) on or before @on (any date if @on is NULL or invalid). */
 const ParasolLabResult       *parasol_patient_facts_find_lab        (const ParasolPatientFacts *facts,
@@ -171,6 +181,10 @@ const ParasolBiomarkerResult *parasol_patient_facts_find_biomarker  (const Paras
  * same date and entered later (higher id).  The newest sample decides, for labs and markers. */
 gboolean                      parasol_biomarker_result_is_newer     (const ParasolBiomarkerResult *a,
                                                                      const ParasolBiomarkerResult *b);
+/* The weight measured last on or before @on (the last stored of that day); NULL when none was
+ * measured by then (or @on is NULL or invalid: then the newest of all). */
+const ParasolWeight          *parasol_patient_facts_weight_on       (const ParasolPatientFacts *facts,
+                                                                     const GDate               *on);
 const ParasolAttestation     *parasol_patient_facts_find_attestation(const ParasolPatientFacts *facts,
                                                                      const char                *criterion);
 

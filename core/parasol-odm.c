@@ -4,7 +4,7 @@
  *
  * The mapping, one ItemGroup per store table and one Item per column:
  *
- *   SE.SCREENING  F.DEMOG        IG.PATIENT
+ *   SE.SCREENING  F.DEMOG        IG.PATIENT, IG.WEIGHT (repeating)
  *                 F.LAB          IG.LAB (repeating)
  *                 F.ELIGIBILITY  IG.ATTESTATION, IG.EVALUATION (repeating)
  *                 F.BIOMARKER    IG.BIOMARKER (repeating)
@@ -96,6 +96,7 @@ typedef struct {
 
 static const GroupDef groups[] = {
   { "IG.PATIENT", "Patient", PARASOL_ODM_TABLE_PATIENT, FALSE, "F.DEMOG" },
+  { "IG.WEIGHT", "Weight, with the day it was measured", PARASOL_ODM_TABLE_WEIGHT, TRUE, "F.DEMOG" },
   { "IG.LAB", "Laboratory result", PARASOL_ODM_TABLE_LAB, TRUE, "F.LAB" },
   { "IG.ATTESTATION", "Attested criterion", PARASOL_ODM_TABLE_ATTESTATION, TRUE, "F.ELIGIBILITY" },
   { "IG.EVALUATION", "Eligibility evaluation", PARASOL_ODM_TABLE_EVALUATION, TRUE, "F.ELIGIBILITY" },
@@ -166,6 +167,8 @@ static const char *
 column_unit (ParasolOdmTable table,
              const char     *column)
 {
+  if (table == PARASOL_ODM_TABLE_WEIGHT && strcmp (column, "weight_kg") == 0)
+    return "kg";
   if (table != PARASOL_ODM_TABLE_PATIENT)
     return NULL;
   if (strcmp (column, "height_cm") == 0)
@@ -1793,6 +1796,22 @@ apply_group (Importer *im)
         {
           refuse (im, line, _("a discontinuation needs a reason"));
           return;
+        }
+      G_GNUC_FALLTHROUGH;
+    case PARASOL_ODM_TABLE_WEIGHT:
+      /* A measurement as if entered: plausible, and not after today.  The patient's weight_kg
+       * (IG.PATIENT, before) is already the newest one: the rows are inserted as they were. */
+      if (g->table == PARASOL_ODM_TABLE_WEIGHT)
+        {
+          GDate measured;
+
+          parasol_date_parse_iso (value_of (im, "measured_on"), &measured);
+          if (!parasol_store_check_weight (g_ascii_strtod (value_of (im, "weight_kg"), NULL),
+                                           &measured, &error))
+            {
+              refuse (im, line, "%s", error->message);
+              return;
+            }
         }
       G_GNUC_FALLTHROUGH;
     case PARASOL_ODM_TABLE_EVALUATION:

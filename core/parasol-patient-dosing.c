@@ -34,6 +34,8 @@ parasol_patient_dosing_init (ParasolPatientDosing      *pd,
                              GError                   **error)
 {
   const ParasolLabResult *crea;
+  const ParasolWeight *w;
+  double current;
 
   g_return_val_if_fail (pd != NULL, FALSE);
   g_return_val_if_fail (facts != NULL, FALSE);
@@ -44,13 +46,33 @@ parasol_patient_dosing_init (ParasolPatientDosing      *pd,
   memset (pd, 0, sizeof *pd);
   parasol_dosing_input_init (&pd->input);
   pd->on = *on;
-  pd->current_weight_kg = facts->weight_kg;
+
+  /* The weight measured on or before @on: a weight measured later does not rewrite the doses
+   * of a cycle already begun.  Without dated weights, the patient's weight as before. */
+  current = facts->weight_kg;
+  g_date_clear (&pd->weight_measured_on, 1);
+  if (weight_date != NULL)
+    pd->weight_measured_on = *weight_date;
+  w = parasol_patient_facts_weight_on (facts, on);
+  if (w == NULL && facts->weights != NULL && facts->weights->len > 0)
+    {
+      /* None measured by then: the first one, and a warning says so */
+      w = g_ptr_array_index (facts->weights, 0);
+      pd->weight_after_on = TRUE;
+    }
+  if (w != NULL)
+    {
+      current = w->weight_kg;
+      pd->weight_measured_on = w->date;
+    }
+
+  pd->current_weight_kg = current;
   pd->dose_weight_kg = facts->dose_weight_kg;
-  pd->weight_change = parasol_dosing_weight_change (facts->dose_weight_kg, facts->weight_kg);
-  pd->recalculate = parasol_dosing_needs_recalculation (facts->dose_weight_kg, facts->weight_kg,
+  pd->weight_change = parasol_dosing_weight_change (facts->dose_weight_kg, current);
+  pd->recalculate = parasol_dosing_needs_recalculation (facts->dose_weight_kg, current,
                                                         regimen->weight_change_recalc);
 
-  if (isnan (facts->weight_kg) && isnan (facts->dose_weight_kg))
+  if (isnan (current) && isnan (facts->dose_weight_kg))
     {
       g_set_error (error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_MISSING,
                    _("Patient %s has no weight: record it before doses can be calculated"),
@@ -66,18 +88,17 @@ parasol_patient_dosing_init (ParasolPatientDosing      *pd,
     }
 
   /* Doses stay on the dose weight until the weight changes by the threshold */
-  if (!isnan (facts->dose_weight_kg) && !isnan (facts->weight_kg) && !pd->recalculate)
+  if (!isnan (facts->dose_weight_kg) && !isnan (current) && !pd->recalculate)
     pd->input.weight_kg = facts->dose_weight_kg;
-  else if (!isnan (facts->weight_kg))
-    pd->input.weight_kg = facts->weight_kg;
+  else if (!isnan (current))
+    pd->input.weight_kg = current;
   else
     pd->input.weight_kg = facts->dose_weight_kg;
 
   pd->input.height_cm = facts->height_cm;
   pd->input.sex = facts->sex;
   pd->input.age_years = parasol_age_on (&facts->birth_date, on);
-  if (weight_date != NULL)
-    pd->input.weight_date = *weight_date;
+  pd->input.weight_date = pd->weight_measured_on;
 
   crea = parasol_patient_facts_find_lab (facts, "creatinine", on);
   if (crea == NULL)
@@ -114,29 +135,33 @@ GDate
 parasol_patient_weight_date (ParasolStore *store,
                              gint64        patient_id)
 {
-  g_autoptr(GPtrArray) entries = NULL;
   GDate date;
 
   g_date_clear (&date, 1);
   g_return_val_if_fail (PARASOL_IS_STORE (store), date);
 
-  entries = parasol_store_audit_list (store, "patient", patient_id, 0, NULL);
-  for (guint i = 0; entries != NULL && i < entries->len; i++)
-    {
-      const ParasolAuditEntry *entry = g_ptr_array_index (entries, i);
-      int y, m, d;
-
-      if ((g_strcmp0 (entry->field, "weight_kg") != 0 && entry->field != NULL) ||
-          entry->at == NULL || strlen (entry->at) < 10)
-        continue;
-
-      /* "YYYY-MM-DDTHH:MM:SSZ" */
-      if (sscanf (entry->at, "%4d-%2d-%2d", &y, &m, &d) == 3 &&
-          g_date_valid_dmy (d, m, y))
-        g_date_set_dmy (&date, d, m, y);
-    }
-
+  /* The day it was measured (the site's local day), not the UTC day it was typed */
+  if (!parasol_store_get_weight_date (store, patient_id, &date, NULL))
+    g_date_clear (&date, 1);
   return date;
+}
+
+char *
+parasol_patient_dosing_weight_note (const ParasolPatientDosing *pd,
+                                    int                         cycle)
+{
+  char on[PARASOL_DATE_BUF_SIZE], measured[PARASOL_DATE_BUF_SIZE];
+
+  g_return_val_if_fail (pd != NULL, NULL);
+
+  if (!pd->weight_after_on)
+    return NULL;
+  /* Translators: "Cycle 1: no weight was measured on or before its day 1 (2026-11-02); the
+   * first weight, measured on 2026-11-20, is used" */
+  return g_strdup_printf (_("Cycle %d: no weight was measured on or before its day 1 (%s); the "
+                            "first weight, measured on %s, is used"), cycle,
+                          parasol_date_format (&pd->on, on, sizeof on),
+                          parasol_date_format (&pd->weight_measured_on, measured, sizeof measured));
 }
 
 void
@@ -198,6 +223,8 @@ parasol_patient_plan_build (const ParasolRegimen         *regimen,
       if (set == NULL && i == 0)
         g_ptr_array_add (plan->warnings,
                          g_strdup_printf (_("Doses not calculated: %s"), local->message));
+      if (set != NULL && pd.weight_after_on)
+        g_ptr_array_add (plan->warnings, parasol_patient_dosing_weight_note (&pd, c->number));
       g_ptr_array_add (plan->dose_sets, set);
 
       for (guint k = 0; set != NULL && k < set->doses->len; k++)

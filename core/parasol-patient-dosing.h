@@ -32,10 +32,16 @@ typedef struct {
   double             weight_change;     /* relative change between the two, NAN if unknown */
   gboolean           recalculate;       /* the change reaches regimen->weight_change_recalc */
   GDate              on;                /* the date the input is for */
+  GDate              weight_measured_on;/* when the weight used was measured (invalid: unknown) */
+  gboolean           weight_after_on;   /* no weight measured by @on: the first one is used */
 } ParasolPatientDosing;
 
-/* Fills @pd for @facts on @on.  @weight_date (nullable) is when the weight was recorded
- * (parasol_patient_weight_date()).  Fails with PARASOL_DOSING_ERROR_MISSING when the patient
+/* Fills @pd for @facts on @on.  The weight is the one measured last on or before @on
+ * (facts->weights; the first one when none was measured by then, with pd->weight_after_on),
+ * so a later weight does not rewrite the doses of a cycle already begun; without dated
+ * weights, facts->weight_kg as saved on @weight_date (nullable,
+ * parasol_patient_weight_date()).  The dose weight stays unless the weight on @on differs from
+ * it by the protocol's threshold or more.  Fails with PARASOL_DOSING_ERROR_MISSING when the patient
  * has no weight or no height; converts the creatinine to µmol/L. */
 gboolean          parasol_patient_dosing_init          (ParasolPatientDosing      *pd,
                                                         const ParasolPatientFacts *facts,
@@ -49,10 +55,16 @@ gboolean          parasol_patient_dosing_init          (ParasolPatientDosing    
 char             *parasol_patient_dosing_weight_warning (const ParasolPatientDosing *pd,
                                                          const ParasolRegimen       *regimen);
 
-/* The day the patient's weight was last saved, from the audit trail; an invalid (cleared)
+/* The day the patient's current weight was measured (the site's local day; for a weight
+ * saved before measurement dates were kept, the local day it was saved); an invalid (cleared)
  * GDate when unknown. */
 GDate             parasol_patient_weight_date          (ParasolStore *store,
                                                         gint64        patient_id);
+
+/* A translated note when no weight was measured on or before pd->on and a later one is used
+ * ("Cycle 1: no weight was measured on or before its day 1 ..."), else NULL. */
+char             *parasol_patient_dosing_weight_note   (const ParasolPatientDosing *pd,
+                                                        int                         cycle);
 
 typedef struct {
   ParasolSchedule *schedule;    /* built with the planned doses */

@@ -68,6 +68,9 @@ static const ParasolOdmColumn response_columns[] = {
 static const ParasolOdmColumn event_columns[] = {
   { "kind", T, TRUE }, { "occurred_on", D, TRUE }, { "reason", T },
 };
+static const ParasolOdmColumn weight_columns[] = {
+  { "weight_kg", R, TRUE }, { "measured_on", D, TRUE },
+};
 
 #undef T
 #undef I
@@ -91,6 +94,7 @@ static const struct {
   [PARASOL_ODM_TABLE_ADMINISTRATION] = { "administration", administration_columns, G_N_ELEMENTS (administration_columns) },
   [PARASOL_ODM_TABLE_RESPONSE] = { "response", response_columns, G_N_ELEMENTS (response_columns) },
   [PARASOL_ODM_TABLE_EVENT] = { "event", event_columns, G_N_ELEMENTS (event_columns) },
+  [PARASOL_ODM_TABLE_WEIGHT] = { "weight", weight_columns, G_N_ELEMENTS (weight_columns) },
 };
 
 const char *
@@ -480,7 +484,8 @@ parasol_store_odm_insert (ParasolStore       *self,
                         table == PARASOL_ODM_TABLE_ASSIGNMENT ||
                         table == PARASOL_ODM_TABLE_ADMINISTRATION ||
                         table == PARASOL_ODM_TABLE_RESPONSE ||
-                        table == PARASOL_ODM_TABLE_EVENT, 0);
+                        table == PARASOL_ODM_TABLE_EVENT ||
+                        table == PARASOL_ODM_TABLE_WEIGHT, 0);
 
   columns = parasol_store_odm_columns (table, &n_columns);
   cols[0] = (Col) INT_COL ("patient_id", patient_id);
@@ -559,5 +564,9 @@ parasol_store_odm_restore_patient_field (ParasolStore *store,
     return parasol_store_set_patient_status (store, patient_id, value, reason, error);
   if (g_str_equal (field, "arm"))
     return store_set_patient_arm (store, patient_id, value, reason, error);
+  /* The file holds the patient's weight as such, without the day it was measured: restored as
+   * it was exported, not as a measurement taken on the day of the import */
+  if (g_str_equal (field, "weight_kg"))
+    return store_set_patient_weight_kg (store, patient_id, value, 0, reason, error);
   return parasol_store_set_patient_field (store, patient_id, field, value, 0, reason, error);
 }

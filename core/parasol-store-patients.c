@@ -663,7 +663,44 @@ parasol_store_set_patient_field (ParasolStore *self,
       return FALSE;
     }
 
+  /* A weight is a measurement: without a date given, it was measured today */
+  if (g_str_equal (field->name, "weight_kg") && value != NULL)
+    {
+      g_autofree char *normalised = NULL;
+      GDate today;
+
+      if (!normalise_field_value (field, value, &normalised, error))
+        return FALSE;
+      parasol_date_set_today (&today);
+      return parasol_store_add_weight (self, patient_id, g_ascii_strtod (normalised, NULL), &today,
+                                       expected_version, reason, error) != 0;
+    }
+
   return set_patient_field (self, patient_id, field, value, expected_version, reason, error);
+}
+
+gboolean
+store_normalise_patient_field (const char  *field_name,
+                               const char  *value,
+                               char       **normalised,
+                               GError     **error)
+{
+  const PatientField *field = find_patient_field (field_name);
+
+  g_return_val_if_fail (field != NULL, FALSE);
+  return normalise_field_value (field, value, normalised, error);
+}
+
+gboolean
+store_set_patient_weight_kg (ParasolStore *self,
+                             gint64        patient_id,
+                             const char   *value,
+                             gint64        expected_version,
+                             const char   *reason,
+                             GError      **error)
+{
+  return set_patient_field (self, patient_id, find_patient_field ("weight_kg"), value,
+                            expected_version, reason, error);
 }
 
 gboolean
@@ -1012,6 +1049,26 @@ parasol_store_load_patient (ParasolStore *self,
       g_ptr_array_add (facts->events, e);
     }
   sqlite3_reset (stmt);
+
+  if (rc == SQLITE_DONE)
+    {
+      stmt = store_prepare (self,
+                      "SELECT id, weight_kg, measured_on FROM weight WHERE patient_id = ?1"
+                      " ORDER BY measured_on, id", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, patient_id);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          ParasolWeight *w = parasol_weight_new ();
+
+          w->id = sqlite3_column_int64 (stmt, 0);
+          w->weight_kg = sqlite3_column_double (stmt, 1);
+          store_column_date (stmt, 2, &w->date);
+          g_ptr_array_add (facts->weights, w);
+        }
+      sqlite3_reset (stmt);
+    }
 
   if (rc != SQLITE_DONE)
     {

@@ -198,6 +198,21 @@ char *store_column_audit_text (sqlite3_stmt      *stmt,
                                const char *const *labels);
 char *store_col_audit_text (const Col *col);
 
+/* parasol-store-patients.c: checks @value (text) as patient field @field_name would take it
+ * (range, unit) and returns it normalised in *@normalised. */
+gboolean store_normalise_patient_field (const char  *field_name,
+                                        const char  *value,
+                                        char       **normalised,
+                                        GError     **error);
+/* parasol-store-patients.c: the audited write of patient.weight_kg itself (the newest weight),
+ * for parasol_store_add_weight(). */
+gboolean store_set_patient_weight_kg (ParasolStore *self,
+                                      gint64        patient_id,
+                                      const char   *value,
+                                      gint64        expected_version,
+                                      const char   *reason,
+                                      GError      **error);
+
 /* parasol_store_record_assignment's write of the arm (the generic setter refuses it). */
 gboolean store_set_patient_arm (ParasolStore *self,
                                 gint64        patient_id,

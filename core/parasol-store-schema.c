@@ -177,6 +177,17 @@ static const char *const migrations[] = {
   "ALTER TABLE patient ADD COLUMN childbearing_potential INTEGER CHECK (childbearing_potential IN (0, 1));"
   "ALTER TABLE patient ADD COLUMN last_transfusion TEXT;"
   "ALTER TABLE patient ADD COLUMN platinum TEXT;",
+
+  /* 6 -> 7: weights with the day they were measured, so that a cycle's doses use the weight
+   * measured on or before its day 1 (patient.weight_kg stays the newest one).  No rows are
+   * made here: a weight saved before is carried over, audited, by the first dated one. */
+  "CREATE TABLE weight ("
+  "  id INTEGER PRIMARY KEY,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  weight_kg REAL NOT NULL,"
+  "  measured_on TEXT NOT NULL,"
+  "  version INTEGER NOT NULL DEFAULT 1,"
+  "  UNIQUE (patient_id, measured_on));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PARASOL_STORE_SCHEMA_VERSION);

@@ -58,7 +58,7 @@ typedef enum {
 } ParasolStoreChange;
 
 /* Latest schema version this build writes. */
-#define PARASOL_STORE_SCHEMA_VERSION 6
+#define PARASOL_STORE_SCHEMA_VERSION 7
 
 #define PARASOL_TYPE_STORE (parasol_store_get_type ())
 G_DECLARE_FINAL_TYPE (ParasolStore, parasol_store, PARASOL, STORE, GObject)
@@ -169,13 +169,41 @@ ParasolPatientFacts *
  * printable characters only and are stored in NFC; a screening or subject number is never
  * digits only, nor another patient's number.
  * @value NULL clears.  @expected_version 0 skips the "changed elsewhere" check.
- * A reason is required when a saved (non-NULL) value changes. */
+ * A reason is required when a saved (non-NULL) value changes.  A weight_kg is a weight measured
+ * today: parasol_store_add_weight(). */
 gboolean      parasol_store_set_patient_field      (ParasolStore *self,
                                                     gint64        patient_id,
                                                     const char   *field,
                                                     const char   *value,
                                                     gint64        expected_version,
                                                     const char   *reason,
+                                                    GError      **error);
+/* Records a weight of @weight_kg measured on @measured_on (not after today nor before 1900):
+ * a new row of the patient's weights, or for a day already measured a correction, which needs
+ * @reason when the weight differs.  When it is the newest measurement, patient.weight_kg
+ * follows it (audited, the reason being the measurement unless @reason is given).  A weight
+ * saved before measurement dates were kept (weight_kg without any dated weight) is carried
+ * over first, as measured on the local day it was saved.  @expected_version (0: skip) is the
+ * patient's row version.  parasol_store_set_patient_field (…, "weight_kg", …) calls this with
+ * today's date.  Returns the weight's row id, 0 on error. */
+/* The rule a weight is kept by: measured on a day not after today nor before 1900, and within
+ * the plausible range of weight_kg. */
+gboolean      parasol_store_check_weight           (double        weight_kg,
+                                                    const GDate  *measured_on,
+                                                    GError      **error);
+gint64        parasol_store_add_weight             (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    double        weight_kg,
+                                                    const GDate  *measured_on,
+                                                    gint64        expected_version,
+                                                    const char   *reason,
+                                                    GError      **error);
+/* The day the patient's current weight was measured: the newest dated weight, else the local
+ * day a weight saved before measurement dates were kept was saved (from the audit trail).
+ * Clears @date when there is none; FALSE only on a read error. */
+gboolean      parasol_store_get_weight_date        (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    GDate        *date,
                                                     GError      **error);
 /* For the workflow calls only (enrolment, first dose, discontinuation, screen failure): they
  * check what the status rests on.  parasol_store_set_patient_field() refuses "status" and

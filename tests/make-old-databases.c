@@ -1,5 +1,5 @@
 /* make-old-databases.c — writes tests/data/store/schema-N.db: databases as Parasol made them at
- * schema versions 1 to 4, with a small trial in each
+ * schema versions 1 to 6, with a small trial in each
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -209,16 +209,19 @@ fill (Gen *g)
 
   for (int p = 0; p < 3; p++)
     {
-      V cols[17] = {
+      V cols[21] = {
         S ("screening_number", sns[p]), N ("subject_number"), S ("initials", p == 1 ? "W\"Q" : "ZHL"),
         S ("sex", p == 1 ? "male" : "female"), S ("birth_date", p == 2 ? "1958-11-30" : "1961-05-04"),
         S ("site", "Tianjin Medical University Cancer Institute"), S ("status", "screening"),
         N ("arm"), S ("screening_date", "2026-04-02"), I ("ecog", p % 2),
         D ("height_cm", 158.5 + 10 * p), D ("weight_kg", 55.25 + 7 * p),
         I ("liver_metastases", p == 2), N ("liver_infiltration"),
-        N ("ici"), N ("c1d1"), N ("dose_weight_kg"),
+        N ("ici"), N ("c1d1"), N ("dose_weight_kg"), S ("language", p == 1 ? "en" : "zh_CN"),
+        p == 1 ? (V) N ("childbearing_potential") : (V) I ("childbearing_potential", 0),
+        p == 2 ? (V) S ("last_transfusion", "2026-03-10") : (V) N ("last_transfusion"), N ("platinum"),
       };
-      patients[p] = insert (g, "patient", NULL, cols, g->version >= 3 ? 17 : 14);
+      patients[p] = insert (g, "patient", NULL, cols,
+                            g->version >= 6 ? 21 : g->version >= 5 ? 18 : g->version >= 3 ? 17 : 14);
     }
 
   for (int p = 0; p < 3; p++)
@@ -360,7 +363,7 @@ main (int argc, char *argv[])
       return 2;
     }
 
-  for (int version = 1; version <= 4; version++)
+  for (int version = 1; version <= 6; version++)
     {
       g_autofree char *path = g_strdup_printf ("%s/schema-%d.db", argv[1], version);
       g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %u; PRAGMA user_version = %d;",

@@ -454,6 +454,101 @@ test_stale_creatinine (WorkflowFixture *f,
   g_free (w);
 }
 
+/* Issue 8: the store itself refuses an administration dated after today, whoever writes (the
+ * workflow checks too); today is the last day accepted. */
+static void
+test_store_future (WorkflowFixture *f,
+                   gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolAdministration) a = parasol_administration_new ();
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  gint64 id = enrolled_patient (f, "S-A90", "control", 10, 8);
+
+  a->cycle = 1;
+  a->drug = g_strdup ("etoposide");
+  a->dose = 180;
+  a->unit = g_strdup ("mg");
+  a->date = wf_days_from_today (1);
+  g_assert_cmpint (parasol_store_add_administration (f->store, id, a, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "after today"));
+  g_clear_error (&error);
+  facts = parasol_store_load_patient (f->store, id, &error);
+  g_assert_cmpuint (facts->administrations->len, ==, 0);
+  g_clear_pointer (&facts, parasol_patient_facts_free);
+
+  a->date = wf_days_from_today (0);
+  g_assert_cmpint (parasol_store_add_administration (f->store, id, a, &error), >, 0);
+  g_assert_no_error (error);
+  facts = parasol_store_load_patient (f->store, id, &error);
+  g_assert_cmpuint (facts->administrations->len, ==, 1);
+}
+
+/* The planned etoposide of each cycle, as the patient page and parasol-cli schedule show it */
+static void
+plan_doses (WorkflowFixture *f,
+            gint64           id,
+            double           doses[4],
+            GDate            starts[4])
+{
+  const ParasolRegimen *regimen = parasol_protocol_get_regimen (f->protocol);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolPatientFacts) facts = parasol_store_load_patient (f->store, id, &error);
+  g_autoptr(ParasolPatientPlan) plan = NULL;
+  GDate wd = parasol_patient_weight_date (f->store, id);
+
+  g_assert_no_error (error);
+  plan = parasol_patient_plan_build (regimen, facts, &wd, NULL, &error);
+  g_assert_no_error (error);
+  for (int c = 1; c <= 4; c++)
+    {
+      const ParasolDoseSet *set = parasol_patient_plan_get_doses (plan, c);
+      const ParasolDose *eto;
+
+      g_assert_nonnull (set);
+      eto = parasol_dose_set_find (set, "etoposide");
+      g_assert_nonnull (eto);
+      doses[c - 1] = eto->dose;
+      starts[c - 1] = parasol_schedule_get_cycle (plan->schedule, c)->start;
+    }
+}
+
+/* Regression (issue 8): changing today's weight rewrote the planned doses of cycle 1, whose day
+ * 1 was past.  Cycles begun keep the doses they were planned with; a cycle uses the weight
+ * measured on or before its day 1. */
+static void
+test_past_cycles_keep_doses (WorkflowFixture *f,
+                             gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+  /* C1D1 38 days ago, cycle 2 seventeen days ago, cycle 3 four days ahead */
+  gint64 id = enrolled_patient (f, "S-A91", "control", 40, 38);
+  double before[4], after[4];
+  GDate starts[4], today = wf_days_from_today (0);
+
+  plan_doses (f, id, before, starts);
+  g_assert_cmpint (g_date_compare (&starts[1], &today), <, 0);
+  g_assert_cmpint (g_date_compare (&starts[2], &today), >, 0);
+  g_assert_cmpfloat (before[0], ==, before[2]);
+
+  /* 60 kg at screening; 75 kg today (+25 %: past the protocol's threshold) */
+  g_assert_cmpint (parasol_store_add_weight (f->store, id, 75, &today, 0, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  plan_doses (f, id, after, starts);
+  g_assert_cmpfloat (after[0], ==, before[0]);
+  g_assert_cmpfloat (after[1], ==, before[1]);
+  g_assert_cmpfloat (after[2], >, before[2]);
+  g_assert_cmpfloat (after[3], ==, after[2]);
+
+  /* Measured on cycle 2's day 1: cycle 2 uses it; cycle 1 still keeps its dose */
+  g_assert_cmpint (parasol_store_add_weight (f->store, id, 75, &starts[1], 0, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  plan_doses (f, id, after, starts);
+  g_assert_cmpfloat (after[0], ==, before[0]);
+  g_assert_cmpfloat (after[1], >, before[1]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -468,5 +563,7 @@ main (int argc, char **argv)
   g_test_add ("/administration/dose-request", WorkflowFixture, NULL, wf_set_up, test_dose_request, wf_tear_down);
   g_test_add ("/administration/stale-creatinine", WorkflowFixture, NULL, wf_set_up, test_stale_creatinine, wf_tear_down);
   g_test_add ("/administration/skip", WorkflowFixture, NULL, wf_set_up, test_skip, wf_tear_down);
+  g_test_add ("/administration/store-future", WorkflowFixture, NULL, wf_set_up, test_store_future, wf_tear_down);
+  g_test_add ("/administration/past-cycles-keep-doses", WorkflowFixture, NULL, wf_set_up, test_past_cycles_keep_doses, wf_tear_down);
   return g_test_run ();
 }

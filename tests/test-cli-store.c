@@ -263,6 +263,83 @@ test_audit_reconcile_acknowledge (Fixture *f, gconstpointer data)
   cli_assert_contains (show->out, "Checked against the CRF");
 }
 
+static char *
+iso_days_from_today (int days)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, days);
+
+  return g_date_time_format (then, "%Y-%m-%d");
+}
+
+/* Issue 8: a weight is kept with the day it was measured: `patient set ID weight_kg KG
+ * [--measured-on DATE]` (default today), shown by `patient show` (fields added, none renamed). */
+static void
+test_weight_measured_on (Fixture *f, gconstpointer data)
+{
+  g_autofree char *yesterday = iso_days_from_today (-1);
+  g_autofree char *today = iso_days_from_today (0);
+  g_autofree char *tomorrow = iso_days_from_today (1);
+  g_autofree char *expect = NULL;
+  g_autoptr(CliResult) init = cli_run (f->db, "init", NULL);
+  g_autoptr(CliResult) add = NULL;
+  g_autoptr(CliResult) dated = NULL;
+  g_autoptr(CliResult) undated = NULL;
+  g_autoptr(CliResult) ahead = NULL;
+  g_autoptr(CliResult) wrong_field = NULL;
+  g_autoptr(CliResult) correction = NULL;
+  g_autoptr(CliResult) show = NULL;
+  g_autoptr(CliResult) verify = NULL;
+
+  g_assert_cmpint (init->status, ==, 0);
+  add = cli_run (f->db, "patient", "add", "--screening-id", "S-0120", "--sex", "male",
+                 "--birth-date", "1958-01-20", NULL);
+  g_assert_cmpint (add->status, ==, 0);
+
+  dated = cli_run (f->db, "patient", "set", "S-0120", "weight_kg", "71.5", "--measured-on",
+                   yesterday, "--json", NULL);
+  g_assert_cmpint (dated->status, ==, 0);
+  expect = g_strdup_printf ("\"measured_on\": \"%s\"", yesterday);
+  cli_assert_contains (dated->out, expect);
+  cli_assert_contains (dated->out, "\"field\": \"weight_kg\"");
+  g_clear_pointer (&expect, g_free);
+
+  /* the old form still works: measured today */
+  undated = cli_run (f->db, "patient", "set", "S-0120", "weight_kg", "72", "--json", NULL);
+  g_assert_cmpint (undated->status, ==, 0);
+  expect = g_strdup_printf ("\"measured_on\": \"%s\"", today);
+  cli_assert_contains (undated->out, expect);
+  g_clear_pointer (&expect, g_free);
+
+  /* a measurement ahead of today, or a date on another field: refused */
+  ahead = cli_run (f->db, "patient", "set", "S-0120", "weight_kg", "70", "--measured-on", tomorrow, NULL);
+  g_assert_cmpint (ahead->status, ==, 1);
+  cli_assert_contains (ahead->err, "after today");
+  wrong_field = cli_run (f->db, "patient", "set", "S-0120", "height_cm", "170", "--measured-on",
+                         yesterday, NULL);
+  g_assert_cmpint (wrong_field->status, ==, 2);
+  cli_assert_contains (wrong_field->err, "weight_kg");
+
+  /* a second weight on a day already measured corrects it: it needs a reason */
+  correction = cli_run (f->db, "patient", "set", "S-0120", "weight_kg", "70", "--measured-on",
+                        yesterday, NULL);
+  g_assert_cmpint (correction->status, ==, 1);
+  cli_assert_contains (correction->err, "reason");
+
+  show = cli_run (f->db, "patient", "show", "S-0120", "--json", NULL);
+  g_assert_cmpint (show->status, ==, 0);
+  cli_assert_contains (show->out, "\"weight_kg\": 72");
+  expect = g_strdup_printf ("\"weight_measured_on\": \"%s\"", today);
+  cli_assert_contains (show->out, expect);
+  g_clear_pointer (&expect, g_free);
+  expect = g_strdup_printf ("\"weight_kg\": 71.5, \"measured_on\": \"%s\"", yesterday);
+  cli_assert_contains (show->out, expect);
+
+  verify = cli_run (f->db, "audit", "verify", "--json", NULL);
+  g_assert_cmpint (verify->status, ==, 0);
+  cli_assert_contains (verify->out, "\"valid\": true");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -278,6 +355,7 @@ main (int argc, char *argv[])
   ADD ("/cli/backup", test_backup);
   ADD ("/cli/status-arm-refused", test_status_arm_refused);
   ADD ("/cli/audit-reconcile-acknowledge", test_audit_reconcile_acknowledge);
+  ADD ("/cli/weight-measured-on", test_weight_measured_on);
 #undef ADD
 
   return g_test_run ();

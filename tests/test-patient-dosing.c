@@ -125,6 +125,97 @@ test_input_weight_change (void)
 }
 
 static void
+add_weight (ParasolPatientFacts *f,
+            gint64               id,
+            double               kg,
+            GDate                measured_on)
+{
+  ParasolWeight *w = parasol_weight_new ();
+
+  w->id = id;
+  w->weight_kg = kg;
+  w->date = measured_on;
+  g_ptr_array_add (f->weights, w);
+}
+
+static double
+planned_etoposide (const ParasolPatientPlan *plan,
+                   int                       cycle)
+{
+  const ParasolDoseSet *set = parasol_patient_plan_get_doses (plan, cycle);
+  const ParasolDose *eto;
+
+  g_assert_nonnull (set);
+  eto = parasol_dose_set_find (set, "etoposide");
+  g_assert_nonnull (eto);
+  return eto->dose;
+}
+
+/* Regression (issue 8): a new weight rewrote the planned doses of cycles already begun.  A cycle
+ * uses the weight measured on or before its day 1 (2026-01-05 for cycle 2). */
+static void
+test_weight_on_day1 (void)
+{
+  g_autoptr(ParasolRegimen) r = fixture_regimen ();
+  g_autoptr(ParasolPatientFacts) f = make_facts ();
+  g_autoptr(ParasolPatientPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate c2 = fixture_date (2026, 1, 5);
+  ParasolPatientDosing pd;
+
+  /* 70 kg at screening; 84 kg (+20 %, past the threshold) the day after cycle 2's day 1 */
+  add_weight (f, 1, 70, fixture_date (2025, 12, 1));
+  add_weight (f, 2, 84, fixture_date (2026, 1, 6));
+  f->weight_kg = 84;
+
+  g_assert_true (parasol_patient_dosing_init (&pd, f, r, &c2, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (pd.current_weight_kg, 70, EPS);
+  g_assert_false (pd.recalculate);
+  g_assert_cmpfloat_with_epsilon (pd.input.weight_kg, 70, EPS);
+  g_assert_cmpint (g_date_get_day (&pd.input.weight_date), ==, 1);
+  g_assert_false (pd.weight_after_on);
+
+  plan = parasol_patient_plan_build (r, f, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* BSA sqrt (170 x 70 / 3600) -> 180 mg; with 84 kg sqrt (170 x 84 / 3600) -> 199.2 -> 200 mg */
+  g_assert_cmpfloat_with_epsilon (planned_etoposide (plan, 1), 180, EPS);
+  g_assert_cmpfloat_with_epsilon (planned_etoposide (plan, 2), 180, EPS);
+  g_assert_cmpfloat_with_epsilon (planned_etoposide (plan, 3), 200, EPS);
+  g_assert_cmpuint (plan->warnings->len, ==, 0);
+  g_clear_pointer (&plan, parasol_patient_plan_free);
+
+  /* Measured on cycle 2's day 1 itself: cycle 2 uses it, cycle 1 keeps its dose */
+  g_date_set_dmy (&((ParasolWeight *) g_ptr_array_index (f->weights, 1))->date, 5, 1, 2026);
+  g_assert_true (parasol_patient_dosing_init (&pd, f, r, &c2, NULL, &error));
+  g_assert_cmpfloat_with_epsilon (pd.current_weight_kg, 84, EPS);
+  g_assert_true (pd.recalculate);
+  g_assert_cmpint (g_date_compare (&pd.input.weight_date, &c2), ==, 0);
+  plan = parasol_patient_plan_build (r, f, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (planned_etoposide (plan, 1), 180, EPS);
+  g_assert_cmpfloat_with_epsilon (planned_etoposide (plan, 2), 200, EPS);
+  g_clear_pointer (&plan, parasol_patient_plan_free);
+
+  /* Two weights on one day: the one stored last */
+  add_weight (f, 3, 70, fixture_date (2026, 1, 5));
+  g_assert_true (parasol_patient_dosing_init (&pd, f, r, &c2, NULL, &error));
+  g_assert_cmpfloat_with_epsilon (pd.current_weight_kg, 70, EPS);
+  g_ptr_array_set_size (f->weights, 2);
+
+  /* No weight measured by cycle 1's day 1: the first one, and the plan says so */
+  g_ptr_array_remove_index (f->weights, 0);
+  g_assert_true (parasol_patient_dosing_init (&pd, f, r, &f->c1d1, NULL, &error));
+  g_assert_true (pd.weight_after_on);
+  g_assert_cmpfloat_with_epsilon (pd.current_weight_kg, 84, EPS);
+  plan = parasol_patient_plan_build (r, f, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (plan->warnings, 0), "Cycle 1"));
+  g_assert_nonnull (strstr (g_ptr_array_index (plan->warnings, 0), "2026-01-05"));
+}
+
+static void
 test_input_missing (void)
 {
   g_autoptr(ParasolRegimen) r = fixture_regimen ();
@@ -293,8 +384,8 @@ test_weight_date (void)
   g_autoptr(ParasolStore) store = NULL;
   g_autoptr(ParasolPatientFacts) p = parasol_patient_facts_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  GDate date;
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  GDate date, today, measured;
   gint64 id;
 
   store = parasol_store_open (path, PARASOL_STORE_OPEN_CREATE, &error);
@@ -306,19 +397,139 @@ test_weight_date (void)
   id = parasol_store_add_patient (store, p, &error);
   g_assert_no_error (error);
 
-  /* The audit trail is in UTC */
+  /* Issue 9: the date shown is the site's local day, not the UTC day of the audit row.  A
+   * weight saved without a date was measured today (local). */
   g_assert_true (parasol_store_set_patient_field (store, id, "weight_kg", "64.5", 0, NULL, &error));
   g_assert_no_error (error);
-  now = g_date_time_new_now_utc ();
+  parasol_date_set_today (&today);
   date = parasol_patient_weight_date (store, id);
   g_assert_true (g_date_valid (&date));
-  g_assert_cmpint (g_date_get_year (&date), ==, g_date_time_get_year (now));
-  g_assert_cmpint (g_date_get_month (&date), ==, g_date_time_get_month (now));
-  g_assert_cmpint (g_date_get_day (&date), ==, g_date_time_get_day_of_month (now));
+  g_assert_cmpint (g_date_compare (&date, &today), ==, 0);
+
+  /* A weight measured on a given day: that day, whenever it was typed */
+  measured = today;
+  g_date_subtract_days (&measured, 3);
+  g_assert_cmpint (parasol_store_add_weight (store, id, 66, &measured, 0, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  date = parasol_patient_weight_date (store, id);
+  /* ... but the newest measurement is still today's */
+  g_assert_cmpint (g_date_compare (&date, &today), ==, 0);
+  facts = parasol_store_load_patient (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (facts->weights->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon (facts->weight_kg, 64.5, EPS);
+  g_assert_cmpfloat_with_epsilon (parasol_patient_facts_weight_on (facts, &measured)->weight_kg, 66, EPS);
 
   /* An unknown patient: no date, no crash */
   date = parasol_patient_weight_date (store, id + 1000);
   g_assert_false (g_date_valid (&date));
+
+  g_clear_object (&store);
+  for (const char *const *suffix = (const char *const[]) { "", "-wal", "-shm", "-journal", NULL };
+       *suffix != NULL; suffix++)
+    {
+      g_autofree char *file = g_strconcat (path, *suffix, NULL);
+
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+/* The store's weights (schema 7): dated, refused ahead of today, a second weight on one day is
+ * a correction with a reason, patient.weight_kg follows the newest, a weight saved before
+ * measurement dates were kept is carried over, and the audit trail reconciles. */
+static void
+test_store_weights (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("parasol-patient-dosing-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "trial.db", NULL);
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolPatientFacts) p = parasol_patient_facts_new ();
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  g_autoptr(ParasolAuditReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate today, yesterday, tomorrow, old;
+  gint64 id, wid;
+
+  store = parasol_store_open (path, PARASOL_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  parasol_date_set_today (&today);
+  yesterday = today;
+  g_date_subtract_days (&yesterday, 1);
+  tomorrow = today;
+  g_date_add_days (&tomorrow, 1);
+  g_date_clear (&old, 1);
+  g_date_set_dmy (&old, 31, 12, 1899);
+
+  /* Saved with the patient, without a date (as before schema 7) */
+  p->screening_number = g_strdup ("S-0002");
+  p->sex = PARASOL_SEX_MALE;
+  g_date_set_dmy (&p->birth_date, 12, 3, 1960);
+  p->weight_kg = 64.5;
+  id = parasol_store_add_patient (store, p, &error);
+  g_assert_no_error (error);
+
+  /* Ahead of today, before 1900, implausible, undated: refused, nothing written */
+  g_assert_cmpint (parasol_store_add_weight (store, id, 70, &tomorrow, 0, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "after today"));
+  g_clear_error (&error);
+  g_assert_cmpint (parasol_store_add_weight (store, id, 70, &old, 0, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (parasol_store_add_weight (store, id, 700, &today, 0, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (parasol_store_add_weight (store, id, 70, NULL, 0, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (parasol_store_add_weight (store, id + 100, 70, &today, 0, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  facts = parasol_store_load_patient (store, id, &error);
+  g_assert_cmpuint (facts->weights->len, ==, 0);
+  g_clear_pointer (&facts, parasol_patient_facts_free);
+
+  /* Yesterday's weight: the undated one is carried over as measured today (the day it was
+   * saved), so it stays the newest and patient.weight_kg keeps it */
+  wid = parasol_store_add_weight (store, id, 70, &yesterday, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wid, >, 0);
+  facts = parasol_store_load_patient (store, id, &error);
+  g_assert_cmpuint (facts->weights->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon (((ParasolWeight *) g_ptr_array_index (facts->weights, 0))->weight_kg, 70, EPS);
+  g_assert_cmpint (g_date_compare (&((ParasolWeight *) g_ptr_array_index (facts->weights, 1))->date, &today), ==, 0);
+  g_assert_cmpfloat_with_epsilon (facts->weight_kg, 64.5, EPS);
+  g_clear_pointer (&facts, parasol_patient_facts_free);
+
+  /* Another weight for today corrects today's: that needs a reason */
+  g_assert_cmpint (parasol_store_add_weight (store, id, 65, &today, 0, NULL, &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  g_assert_false (parasol_store_set_patient_field (store, id, "weight_kg", "65", 0, NULL, &error));
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  g_assert_cmpint (parasol_store_add_weight (store, id, 65, &today, 0, "scale re-zeroed", &error), >, 0);
+  g_assert_no_error (error);
+  /* the same again changes nothing */
+  g_assert_cmpint (parasol_store_add_weight (store, id, 65, &today, 0, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  /* a stale version is refused */
+  g_assert_cmpint (parasol_store_add_weight (store, id, 66, &yesterday, 1, "typo", &error), ==, 0);
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  facts = parasol_store_load_patient (store, id, &error);
+  g_assert_cmpuint (facts->weights->len, ==, 2);
+  g_assert_cmpfloat_with_epsilon (facts->weight_kg, 65, EPS);
+  g_clear_pointer (&facts, parasol_patient_facts_free);
+
+  /* Every row of the weight table and patient.weight_kg reconcile with the trail */
+  report = parasol_store_audit_check (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_null (report->message);
+  g_assert_true (report->valid);
+  g_assert_cmpint (report->n_mismatches, ==, 0);
 
   g_clear_object (&store);
   for (const char *const *suffix = (const char *const[]) { "", "-wal", "-shm", "-journal", NULL };
@@ -343,6 +554,8 @@ main (int   argc,
   g_test_add_func ("/patient-dosing/plan", test_plan);
   g_test_add_func ("/patient-dosing/plan-without-doses", test_plan_without_doses);
   g_test_add_func ("/patient-dosing/weight-date", test_weight_date);
+  g_test_add_func ("/patient-dosing/weight-on-day1", test_weight_on_day1);
+  g_test_add_func ("/patient-dosing/store-weights", test_store_weights);
 
   return g_test_run ();
 }

@@ -1045,7 +1045,7 @@ test_audit_hash_known_answer (void)
   g_assert_cmpstr (keyed, ==, "1ae44701f66112d27f9a8e23ddcecef92c1b15c1625bcae05d53cbe4c0813aec");
 }
 
-/* Databases made at schema versions 1 to 4 (tests/data/store, by make-old-databases.c) are
+/* Databases made at schema versions 1 to 6 (tests/data/store, by make-old-databases.c) are
  * migrated to this version, then pass the whole audit check: chain, data reconciled. */
 static void
 test_old_databases (Fixture *f, gconstpointer data)
@@ -1055,6 +1055,8 @@ test_old_databases (Fixture *f, gconstpointer data)
     { 2, 62, 1 + 3 + 9 + 9 + 6 + 2 + 4 + 8 + 2 + 2 },
     { 3, 70, 1 + 3 + 9 + 9 + 6 + 2 + 4 + 8 + 2 + 2 },
     { 4, 71, 1 + 3 + 9 + 9 + 6 + 2 + 4 + 8 + 2 + 2 + 1 },
+    { 5, 71, 1 + 3 + 9 + 9 + 6 + 2 + 4 + 8 + 2 + 2 + 1 },
+    { 6, 71, 1 + 3 + 9 + 9 + 6 + 2 + 4 + 8 + 2 + 2 + 1 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
@@ -1090,10 +1092,30 @@ test_old_databases (Fixture *f, gconstpointer data)
       g_assert_cmpuint (facts->attestations->len, ==, 2);
       g_assert_cmpuint (facts->cycles->len, ==, expected[i].version >= 2 ? 2 : 0);
 
+      /* Its weight was saved without the day it was measured (before schema 7) */
+      g_assert_cmpuint (facts->weights->len, ==, 0);
+      g_assert_cmpfloat (facts->weight_kg, ==, 55.25);
+
       /* It goes on: the next change keys the chain, and everything still verifies. */
       g_assert_true (parasol_store_set_patient_field (store, facts->id, "weight_kg", "56", 0,
                                                       "Weighed again", &error));
       g_assert_no_error (error);
+      /* the old weight is carried over, dated the (local) day it was saved; the new one today */
+      g_clear_pointer (&facts, parasol_patient_facts_free);
+      facts = parasol_store_load_patient (store, parasol_store_find_patient (store, "S-0001", NULL), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (facts->weights->len, ==, 2);
+      g_assert_cmpfloat (((ParasolWeight *) g_ptr_array_index (facts->weights, 0))->weight_kg, ==, 55.25);
+      g_assert_cmpint (g_date_get_year (&((ParasolWeight *) g_ptr_array_index (facts->weights, 0))->date), ==, 2026);
+      g_assert_cmpfloat (((ParasolWeight *) g_ptr_array_index (facts->weights, 1))->weight_kg, ==, 56);
+      g_assert_cmpfloat (facts->weight_kg, ==, 56);
+      if (expected[i].version >= 5)
+        {
+          g_autofree char *language = NULL;
+
+          g_assert_true (parasol_store_get_patient_language (store, facts->id, &language, &error));
+          g_assert_cmpstr (language, ==, "zh_CN");
+        }
       report = check (store);
       g_assert_true (report->valid);
       g_assert_cmpint (report->keyed_from, ==, expected[i].rows + 1);

@@ -438,8 +438,8 @@ test_migrations (Fixture *f, gconstpointer data)
         }
       if (from >= 1)
         g_assert_cmpint (sqlite3_exec (db,
-                                       "INSERT INTO patient (screening_number, sex, birth_date, status, ecog)"
-                                       " VALUES ('S-OLD', 'male', '1955-01-02', 'screening', 1);",
+                                       "INSERT INTO patient (screening_number, sex, birth_date, status, ecog, weight_kg)"
+                                       " VALUES ('S-OLD', 'male', '1955-01-02', 'screening', 1, 70.5);",
                                        NULL, NULL, NULL), ==, SQLITE_OK);
       sqlite3_close (db);
 
@@ -459,6 +459,21 @@ test_migrations (Fixture *f, gconstpointer data)
           /* The newest schema's columns work on the migrated row. */
           g_assert_true (parasol_store_set_patient_field (store, id, "c1d1", "2026-11-02", 0, NULL, &error));
           g_assert_no_error (error);
+          /* schema 7: a weight with the day it was measured; the old one stays as it was */
+          g_assert_cmpfloat (p->weight_kg, ==, 70.5);
+          g_assert_cmpuint (p->weights->len, ==, 0);
+          {
+            g_autoptr(ParasolPatientFacts) again = NULL;
+            GDate measured;
+
+            parasol_date_set_today (&measured);
+            g_assert_cmpint (parasol_store_add_weight (store, id, 71, &measured, 0, NULL, &error), >, 0);
+            g_assert_no_error (error);
+            again = parasol_store_load_patient (store, id, &error);
+            g_assert_no_error (error);
+            g_assert_cmpuint (again->weights->len, >=, 1);
+            g_assert_cmpfloat (again->weight_kg, ==, 71);
+          }
           {
             g_autofree char *language = NULL;
 

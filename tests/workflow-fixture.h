@@ -149,7 +149,9 @@ wf_eligible_patient (WorkflowFixture *f,
   wf_set (f, id, "screening_date", screened_iso);
   wf_set (f, id, "ecog", "1");
   wf_set (f, id, "height_cm", "162");
-  wf_set (f, id, "weight_kg", "60");
+  /* weighed at screening */
+  g_assert_cmpint (parasol_store_add_weight (f->store, id, 60, &screened, 0, NULL, &error), >, 0);
+  g_assert_no_error (error);
   wf_set (f, id, "liver_metastases", "no");
   wf_set (f, id, "liver_infiltration", "no");
   /* Past the menopause: no pregnancy test (inc-07); transfusions: attested below (inc-06) */

@@ -475,6 +475,8 @@ parasol_cli_dose (int    argc,
 
   if (!standalone && pd.recalculate)
     g_ptr_array_add (set->warnings, parasol_patient_dosing_weight_warning (&pd, regimen));
+  if (!standalone && pd.weight_after_on)
+    g_ptr_array_add (set->warnings, parasol_patient_dosing_weight_note (&pd, cycle));
   if (!standalone)
     {
       char *stale = parasol_administration_creatinine_warning (protocol, &pd, cycle);

@@ -380,6 +380,27 @@ parasol_cli_patient_show (int    argc,
       return parasol_cli_fail (error);
     parasol_json_member_string (json, "language", language);
   }
+  {
+    GDate measured;
+
+    /* when the current weight was measured (schema 6), and every dated weight */
+    if (!parasol_store_get_weight_date (store, id, &measured, &error))
+      return parasol_cli_fail (error);
+    parasol_json_member_date (json, "weight_measured_on", &measured);
+  }
+  parasol_json_member (json, "weights");
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < p->weights->len; i++)
+    {
+      const ParasolWeight *w = g_ptr_array_index (p->weights, i);
+
+      parasol_json_begin_object (json);
+      parasol_json_member_int (json, "id", w->id);
+      parasol_json_member_double (json, "weight_kg", w->weight_kg);
+      parasol_json_member_date (json, "measured_on", &w->date);
+      parasol_json_end_object (json);
+    }
+  parasol_json_end_array (json);
 
   parasol_json_member (json, "labs");
   parasol_json_begin_array (json);
@@ -504,11 +525,15 @@ parasol_cli_patient_set (int    argc,
                          char **argv)
 {
   g_autofree char *reason = NULL;
+  g_autofree char *measured_on_str = NULL;
   gint64 expected_version = 0;
   gboolean clear = FALSE;
+  GDate measured_on;
   const GOptionEntry entries[] = {
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
       N_("Why a saved value changes (required then)"), N_("TEXT") },
+    { "measured-on", 0, 0, G_OPTION_ARG_STRING, &measured_on_str,
+      N_("weight_kg only: the day the weight was measured (default: today)"), N_("YYYY-MM-DD") },
     { "expect-version", 0, 0, G_OPTION_ARG_INT64, &expected_version,
       N_("Refuse if the patient changed since this version (from patient show)"), N_("N") },
     { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, N_("Clear the field (VALUE is omitted)"), NULL },
@@ -525,13 +550,24 @@ parasol_cli_patient_set (int    argc,
                                  "ecog, liver_metastases (yes|no), liver_infiltration (yes|no), "
                                  "height_cm, weight_kg, initials, sex, birth_date, site, "
                                  "screening_date, subject_number. The status and the arm change "
-                                 "only through enrol, give and assign."), -1);
+                                 "only through enrol, give and assign. A weight is kept with the "
+                                 "day it was measured (--measured-on, default today); each "
+                                 "cycle's doses use the weight measured on or before its day 1."), -1);
   if (status != PARASOL_CLI_OK)
     return status;
   if (argc != (clear ? 3 : 4))
     return parasol_cli_usage_error (clear ? _("expected ID FIELD with --clear")
                                           : _("expected ID FIELD VALUE"));
   value = clear ? NULL : argv[3];
+  g_date_clear (&measured_on, 1);
+  if (measured_on_str != NULL)
+    {
+      if (clear || g_strcmp0 (argv[2], "weight_kg") != 0)
+        return parasol_cli_usage_error (_("--measured-on goes with a weight: patient set ID "
+                                          "weight_kg KG --measured-on YYYY-MM-DD"));
+      if (!parasol_cli_parse_date (measured_on_str, &measured_on, &error))
+        return parasol_cli_fail (error);
+    }
 
   store = parasol_cli_open_store (FALSE, &error);
   if (store == NULL)
@@ -540,7 +576,17 @@ parasol_cli_patient_set (int    argc,
   if (id == 0)
     return parasol_cli_fail (error);
 
-  if (!parasol_store_set_patient_field (store, id, argv[2], value, expected_version, reason, &error))
+  if (g_date_valid (&measured_on))
+    {
+      double kg;
+
+      if (!parasol_cli_parse_double (value, &kg, &error) ||
+          parasol_store_add_weight (store, id, kg, &measured_on, expected_version, reason,
+                                    &error) == 0)
+        return parasol_cli_fail (error);
+    }
+  else if (!parasol_store_set_patient_field (store, id, argv[2], value, expected_version, reason,
+                                             &error))
     return parasol_cli_fail (error);
 
   if (parasol_cli_options.json)
@@ -551,6 +597,17 @@ parasol_cli_patient_set (int    argc,
       parasol_json_member_int (json, "id", id);
       parasol_json_member_string (json, "field", argv[2]);
       parasol_json_member_string (json, "value", value);
+      if (g_str_equal (argv[2], "weight_kg") && value != NULL)
+        {
+          GDate measured;
+
+          /* the day the weight saved was measured */
+          if (!g_date_valid (&measured_on))
+            parasol_date_set_today (&measured);
+          else
+            measured = measured_on;
+          parasol_json_member_date (json, "measured_on", &measured);
+        }
       parasol_json_end_object (json);
       parasol_cli_print_json (json);
     }
