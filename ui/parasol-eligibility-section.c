@@ -12,8 +12,11 @@
 
 #include <glib/gi18n.h>
 
+#include "parasol-attestation-dialog.h"
 #include "parasol-criterion-row.h"
 #include "parasol-eligibility-section.h"
+#include "parasol-lab-dialog.h"
+#include "parasol-lab-import.h"
 #include "parasol-patient-section.h"
 
 struct _ParasolEligibilitySection
@@ -32,6 +35,13 @@ struct _ParasolEligibilitySection
   GtkLabel             *verdict_label;
   ParasolVerdict        verdict;
   gboolean              only_problems;
+
+  /* What the recording forms write to: kept from the last update, the rest is not */
+  ParasolStore         *store;
+  ParasolProtocol      *protocol;
+  gint64                patient_id;
+  GtkNativeDialog      *chooser;
+  char                 *import_summary;  /* the last import's result, for tests */
 };
 
 static void parasol_eligibility_section_iface_init (ParasolPatientSectionInterface *iface);
@@ -193,7 +203,8 @@ static void
 fill_criteria (ParasolEligibilitySection *self,
                ParasolProtocol           *protocol,
                const ParasolEligibility  *e,
-               ParasolCriterionKind       kind)
+               ParasolCriterionKind       kind,
+               gboolean                   editable)
 {
   AdwPreferencesGroup *group = kind == PARASOL_CRITERION_INCLUSION ? self->inclusion_group
                                                                    : self->exclusion_group;
@@ -231,6 +242,8 @@ fill_criteria (ParasolEligibilitySection *self,
         continue;
       c = parasol_protocol_find_criterion (protocol, r->id);
       row = parasol_criterion_row_new (c, r);
+      if (editable)
+        parasol_criterion_row_add_actions (PARASOL_CRITERION_ROW (row), c);
       if (kind == PARASOL_CRITERION_INCLUSION)
         g_object_set_data (G_OBJECT (row), "inclusion", GINT_TO_POINTER (1));
       parasol_section_add_row (group, row, self->added);
@@ -244,6 +257,11 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
 {
   ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (section);
   const ParasolEligibility *e;
+  gboolean editable;
+
+  g_set_object (&self->store, context != NULL ? (gpointer) context->store : NULL);
+  g_set_object (&self->protocol, context != NULL ? (gpointer) context->protocol : NULL);
+  self->patient_id = context != NULL ? context->patient_id : 0;
 
   parasol_section_remove_rows (self->added);
   g_ptr_array_set_size (self->criterion_rows, 0);
@@ -253,6 +271,7 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
   gtk_widget_set_visible (GTK_WIDGET (self), context != NULL);
   if (context == NULL)
     {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", FALSE);
       apply_filter (self);
       return;
     }
@@ -267,9 +286,194 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
                                                        g_ptr_array_index (e->warnings, i), NULL),
                              self->added);
 
-  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_INCLUSION);
-  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_EXCLUSION);
+  /* Screening data are recorded while the patient is screened */
+  editable = context->store != NULL && !parasol_store_is_read_only (context->store) &&
+             parasol_section_has_status (context->facts, PARASOL_PATIENT_STATUS_SCREENING);
+  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_INCLUSION, editable);
+  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_EXCLUSION, editable);
   apply_filter (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", editable);
+}
+
+/* ---- Recording: each form calls the core function the CLI calls ---- */
+
+static GtkWindow *
+parent_window (ParasolEligibilitySection *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+enter_lab_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (widget);
+  GtkWidget *dialog;
+
+  if (self->store == NULL || self->protocol == NULL || self->patient_id <= 0)
+    return;
+  dialog = parasol_lab_dialog_new (parent_window (self), self->store, self->protocol,
+                                   self->patient_id, g_variant_get_string (parameter, NULL));
+  if (dialog != NULL)
+    gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+attest_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (self->store == NULL || self->protocol == NULL || self->patient_id <= 0 ||
+      parasol_protocol_find_criterion (self->protocol, id) == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (parasol_attestation_dialog_new (parent_window (self), self->store,
+                                                                  self->protocol, self->patient_id,
+                                                                  id)));
+}
+
+static void
+show_import_result (ParasolEligibilitySection *self,
+                    const char                *heading,
+                    const char                *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), heading, body);
+
+  g_free (self->import_summary);
+  self->import_summary = g_strdup (body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), FALSE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+parasol_eligibility_section_import_labs (ParasolEligibilitySection *self,
+                                         const char                *path)
+{
+  g_autoptr(ParasolLabImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  guint n;
+
+  g_return_val_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->store == NULL || self->protocol == NULL)
+    return FALSE;
+
+  /* As `parasol-cli lab import`: every row checked, then all stored in one transaction */
+  import = parasol_lab_import_file (self->store, self->protocol, path,
+                                    PARASOL_LAB_IMPORT_DEFAULT, &error);
+  if (import == NULL)
+    {
+      /* Translators: %s is the refusal, naming the file and the refused rows with their lines */
+      g_string_append_printf (body, _("Nothing was imported: %s"), error->message);
+      show_import_result (self, _("Lab Results Not Imported"), body->str);
+      return FALSE;
+    }
+
+  n = import->rows->len;
+  g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                             "%u result imported for %u patient.",
+                                             "%u results imported for %u patients.", n),
+                          n, import->n_patients);
+  if (import->duplicates > 0)
+    {
+      g_string_append_c (body, '\n');
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u result was already recorded and was not stored again.",
+                                                 "%u results were already recorded and were not stored again.",
+                                                 import->duplicates),
+                              import->duplicates);
+    }
+  if (import->skipped > 0)
+    {
+      g_autofree char *tests = NULL;
+
+      g_ptr_array_add (import->unknown_tests, NULL);
+      tests = g_strjoinv (", ", (char **) import->unknown_tests->pdata);
+      g_ptr_array_remove_index (import->unknown_tests, import->unknown_tests->len - 1);
+      g_string_append_c (body, '\n');
+      /* Translators: %s lists laboratory test names */
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u row was skipped: a test this protocol does not use (%s).",
+                                                 "%u rows were skipped: tests this protocol does not use (%s).",
+                                                 import->skipped),
+                              import->skipped, tests);
+    }
+  show_import_result (self, _("Lab Results Imported"), body->str);
+  return TRUE;
+}
+
+const char *
+parasol_eligibility_section_get_import_summary (ParasolEligibilitySection *self)
+{
+  g_return_val_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self), NULL);
+
+  return self->import_summary;
+}
+
+static void
+on_chooser_response (GtkNativeDialog           *chooser,
+                     int                        response,
+                     ParasolEligibilitySection *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        parasol_eligibility_section_import_labs (self, path);
+      else
+        show_import_result (self, _("Lab Results Not Imported"),
+                            _("Choose a file on this computer."));
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+import_labs_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (widget);
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->store == NULL || self->chooser != NULL)
+    return;
+
+  /* For the AT-SPI tests, which cannot drive the file chooser under Xvfb without a window
+   * manager (as PARASOL_OPEN_PATIENT): the file the chooser would have returned. */
+  if (g_getenv ("PARASOL_TEST_CHOSEN_FILE") != NULL)
+    {
+      parasol_eligibility_section_import_labs (self, g_getenv ("PARASOL_TEST_CHOSEN_FILE"));
+      return;
+    }
+
+  gtk_file_filter_set_name (csv, _("Laboratory exports (CSV)"));
+  gtk_file_filter_add_mime_type (csv, "text/csv");
+  gtk_file_filter_add_pattern (csv, "*.csv");
+  gtk_file_filter_add_pattern (csv, "*.CSV");
+  gtk_file_filter_add_pattern (csv, "*.txt");
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Import Lab Results"),
+                                                                  parent_window (self),
+                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                                  _("_Import"), _("_Cancel")));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), csv);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  gtk_native_dialog_set_modal (self->chooser, TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (self->chooser);
 }
 
 static void
@@ -285,6 +489,14 @@ parasol_eligibility_section_dispose (GObject *object)
 
   g_ptr_array_set_size (self->criterion_rows, 0);
   g_ptr_array_set_size (self->added, 0);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (self->chooser);
+      g_clear_object (&self->chooser);
+    }
+  g_clear_object (&self->store);
+  g_clear_object (&self->protocol);
   gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_ELIGIBILITY_SECTION);
 
   G_OBJECT_CLASS (parasol_eligibility_section_parent_class)->dispose (object);
@@ -297,6 +509,7 @@ parasol_eligibility_section_finalize (GObject *object)
 
   g_clear_pointer (&self->criterion_rows, g_ptr_array_unref);
   g_clear_pointer (&self->added, g_ptr_array_unref);
+  g_clear_pointer (&self->import_summary, g_free);
 
   G_OBJECT_CLASS (parasol_eligibility_section_parent_class)->finalize (object);
 }
@@ -364,6 +577,10 @@ parasol_eligibility_section_class_init (ParasolEligibilitySectionClass *klass)
                                         inclusion_empty_row);
   gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection,
                                         exclusion_empty_row);
+
+  gtk_widget_class_install_action (widget_class, "section.enter-lab", "s", enter_lab_action);
+  gtk_widget_class_install_action (widget_class, "section.attest", "s", attest_action);
+  gtk_widget_class_install_action (widget_class, "section.import-labs", NULL, import_labs_action);
 }
 
 static void
@@ -374,6 +591,7 @@ parasol_eligibility_section_init (ParasolEligibilitySection *self)
   self->verdict = PARASOL_VERDICT_INCOMPLETE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", FALSE);
 }
 
 gboolean
