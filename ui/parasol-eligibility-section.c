@@ -29,12 +29,15 @@ struct _ParasolEligibilitySection
   AdwPreferencesGroup  *exclusion_group;
   GtkWidget            *inclusion_empty_row;
   GtkWidget            *exclusion_empty_row;
+  GtkToggleButton      *today_button;
+  GtkWidget            *import_labs_button;
 
   GPtrArray            *added;           /* rows added on update, owned by their groups */
   GPtrArray            *criterion_rows;  /* ParasolCriterionRow, in protocol order */
   GtkLabel             *verdict_label;
   ParasolVerdict        verdict;
   gboolean              only_problems;
+  gboolean              kept_shown;      /* an enrolled patient's kept evaluation is shown */
 
   /* What the recording forms write to: kept from the last update, the rest is not */
   ParasolStore         *store;
@@ -80,6 +83,30 @@ apply_filter (ParasolEligibilitySection *self)
                           self->only_problems && !any_inclusion);
   gtk_widget_set_visible (self->exclusion_empty_row,
                           self->only_problems && !any_exclusion);
+}
+
+/* With a kept evaluation shown, today's rows (everything after the kept row) and the criteria
+ * appear only when "Evaluate Again" is on. */
+static void
+apply_today (ParasolEligibilitySection *self)
+{
+  gboolean show = !self->kept_shown || gtk_toggle_button_get_active (self->today_button);
+
+  for (guint i = self->kept_shown ? 1 : 0; i < self->added->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->added, i);
+
+      if (!g_ptr_array_find (self->criterion_rows, row, NULL))
+        gtk_widget_set_visible (row, show);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->inclusion_group), show);
+  gtk_widget_set_visible (GTK_WIDGET (self->exclusion_group), show);
+}
+
+static void
+on_today_toggled (ParasolEligibilitySection *self)
+{
+  apply_today (self);
 }
 
 static GtkWidget *
@@ -199,12 +226,44 @@ verdict_row (ParasolEligibilitySection *self,
   return row;
 }
 
+/* An enrolled patient's evaluation as kept at enrolment: what the enrolment rested on. */
+static GtkWidget *
+kept_row (ParasolEligibilitySection   *self,
+          const ParasolKeptEvaluation *kept,
+          const ParasolEligibility    *today)
+{
+  ParasolVerdict verdict = PARASOL_VERDICT_INCOMPLETE;
+  g_autofree char *evaluated = parasol_section_format_date (&kept->evaluated_on);
+  g_autofree char *details = NULL;
+  g_autofree char *title = NULL;
+  const char *icon_name = "dialog-question-symbolic", *css_class = "missing";
+  GtkWidget *row;
+
+  for (int v = PARASOL_VERDICT_ELIGIBLE; v <= PARASOL_VERDICT_INCOMPLETE; v++)
+    if (g_strcmp0 (kept->verdict, parasol_verdict_to_string (v)) == 0)
+      verdict = v;
+  if (verdict == PARASOL_VERDICT_ELIGIBLE)
+    icon_name = "object-select-symbolic", css_class = "met";
+  else if (verdict == PARASOL_VERDICT_NOT_ELIGIBLE)
+    icon_name = "window-close-symbolic", css_class = "not-met";
+
+  /* Translators: "Eligible at enrolment" */
+  title = g_strdup_printf (_("%s at enrolment"), parasol_verdict_to_label (verdict));
+  /* Translators: "Kept at enrolment: protocol BUTTONS-001 version 1.0, evaluated on 2025-10-30" */
+  details = g_strdup_printf (_("Kept at enrolment: protocol %s version %s, evaluated on %s"),
+                             today->protocol_id ? today->protocol_id : "—",
+                             kept->protocol_version ? kept->protocol_version : "—", evaluated);
+  row = parasol_section_note_row (icon_name, css_class, parasol_verdict_to_label (verdict),
+                                  title, details);
+  gtk_widget_add_css_class (row, "verdict-row");
+  return row;
+}
+
 static void
 fill_criteria (ParasolEligibilitySection *self,
                ParasolProtocol           *protocol,
                const ParasolEligibility  *e,
-               ParasolCriterionKind       kind,
-               gboolean                   editable)
+               ParasolCriterionKind       kind)
 {
   AdwPreferencesGroup *group = kind == PARASOL_CRITERION_INCLUSION ? self->inclusion_group
                                                                    : self->exclusion_group;
@@ -242,8 +301,6 @@ fill_criteria (ParasolEligibilitySection *self,
         continue;
       c = parasol_protocol_find_criterion (protocol, r->id);
       row = parasol_criterion_row_new (c, r);
-      if (editable)
-        parasol_criterion_row_add_actions (PARASOL_CRITERION_ROW (row), c);
       if (kind == PARASOL_CRITERION_INCLUSION)
         g_object_set_data (G_OBJECT (row), "inclusion", GINT_TO_POINTER (1));
       parasol_section_add_row (group, row, self->added);
@@ -257,7 +314,8 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
 {
   ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (section);
   const ParasolEligibility *e;
-  gboolean editable;
+  g_autoptr(ParasolKeptEvaluation) kept = NULL;
+  gboolean editable, screening;
 
   g_set_object (&self->store, context != NULL ? (gpointer) context->store : NULL);
   g_set_object (&self->protocol, context != NULL ? (gpointer) context->protocol : NULL);
@@ -278,6 +336,33 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
 
   e = context->eligibility;
   self->verdict = e->verdict;
+
+  /* Enrolled: the evaluation the enrolment rested on; today's only on request, labelled */
+  kept = NULL;
+  screening = parasol_section_has_status (context->facts, PARASOL_PATIENT_STATUS_SCREENING) ||
+              parasol_section_has_status (context->facts, PARASOL_PATIENT_STATUS_SCREEN_FAILED);
+  if (!screening && context->store != NULL)
+    kept = parasol_store_get_kept_evaluation (context->store, context->patient_id, "enrolment",
+                                              NULL);
+  self->kept_shown = kept != NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->today_button), kept != NULL);
+  if (kept != NULL)
+    parasol_section_add_row (self->group, kept_row (self, kept, e), self->added);
+  if (!screening && kept == NULL)
+    parasol_section_add_row (self->group,
+                             parasol_section_note_row ("dialog-information-symbolic", "dim-label",
+                                                       _("Note"),
+                                                       _("No evaluation was kept at enrolment"),
+                                                       _("The checklist below is evaluated again "
+                                                         "with the data as they are now.")),
+                             self->added);
+  if (kept != NULL)
+    parasol_section_add_row (self->group,
+                             parasol_section_note_row ("view-refresh-symbolic", "dim-label",
+                                                       _("Note"),
+                                                       _("Evaluated again with the data as they are now"),
+                                                       _("Not what the enrolment rested on: shown on request")),
+                             self->added);
   parasol_section_add_row (self->group, verdict_row (self, e, context->facts), self->added);
   for (guint i = 0; e->warnings != NULL && i < e->warnings->len; i++)
     parasol_section_add_row (self->group,
@@ -286,13 +371,25 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
                                                        g_ptr_array_index (e->warnings, i), NULL),
                              self->added);
 
+  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_INCLUSION);
+  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_EXCLUSION);
+  apply_today (self);
+
   /* Screening data are recorded while the patient is screened */
   editable = context->store != NULL && !parasol_store_is_read_only (context->store) &&
              parasol_section_has_status (context->facts, PARASOL_PATIENT_STATUS_SCREENING);
-  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_INCLUSION, editable);
-  fill_criteria (self, context->protocol, e, PARASOL_CRITERION_EXCLUSION, editable);
+  if (editable)
+    for (guint i = 0; i < self->criterion_rows->len; i++)
+      {
+        ParasolCriterionRow *row = g_ptr_array_index (self->criterion_rows, i);
+
+        parasol_criterion_row_add_actions (
+          row, parasol_protocol_find_criterion (context->protocol,
+                                                parasol_criterion_row_get_criterion_id (row)));
+      }
   apply_filter (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", editable);
+  gtk_widget_set_visible (self->import_labs_button, editable);
 }
 
 /* ---- Recording: each form calls the core function the CLI calls ---- */
@@ -577,6 +674,9 @@ parasol_eligibility_section_class_init (ParasolEligibilitySectionClass *klass)
                                         inclusion_empty_row);
   gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection,
                                         exclusion_empty_row);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, today_button);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, import_labs_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_today_toggled);
 
   gtk_widget_class_install_action (widget_class, "section.enter-lab", "s", enter_lab_action);
   gtk_widget_class_install_action (widget_class, "section.attest", "s", attest_action);
