@@ -218,16 +218,15 @@ parasol_attestation_dialog_new (GtkWindow       *parent,
   title = criterion->title != NULL ? parasol_protocol_translate (criterion->title) : criterion->id;
   /* A computed criterion is attested for its remainder only */
   text = criterion->attest_text != NULL ? criterion->attest_text : criterion->text;
-  adw_preferences_group_set_title (self->form_group, title);
+  adw_preferences_group_set_title (self->judgement_group, title);
   if (text != NULL)
-    adw_preferences_group_set_description (self->form_group, parasol_protocol_translate (text));
+    adw_preferences_group_set_description (self->judgement_group, parasol_protocol_translate (text));
 
   exclusion = criterion->kind == PARASOL_CRITERION_EXCLUSION;
   gtk_button_set_label (GTK_BUTTON (self->met_check),
                         exclusion ? _("Met: the patient is free of this condition") : _("Met"));
   gtk_button_set_label (GTK_BUTTON (self->not_met_check),
                         exclusion ? _("Not met: the patient has this condition") : _("Not met"));
-  adw_preferences_group_set_title (self->judgement_group, _("Judgement"));
 
   parasol_date_set_today (&today);
   gtk_editable_set_text (GTK_EDITABLE (self->date_row), parasol_date_format (&today, buf, sizeof buf));
