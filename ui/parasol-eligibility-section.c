@@ -443,7 +443,8 @@ show_import_result (ParasolEligibilitySection *self,
 
   g_free (self->import_summary);
   self->import_summary = g_strdup (body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  /* No mnemonic: GTK 4.8 would read the button as "_Close Close" */
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("Close"));
   adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), FALSE);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -475,10 +476,18 @@ parasol_eligibility_section_import_labs (ParasolEligibilitySection *self,
     }
 
   n = import->rows->len;
-  g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
-                                             "%u result imported for %u patient.",
-                                             "%u results imported for %u patients.", n),
-                          n, import->n_patients);
+  {
+    /* Translators: the first part of "3 results imported for 1 patient." */
+    g_autofree char *results = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u result",
+                                                             "%u results", n), n);
+
+    /* Translators: %s is "3 results" */
+    g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                               "%s imported for %u patient.",
+                                               "%s imported for %u patients.",
+                                               import->n_patients),
+                            results, import->n_patients);
+  }
   if (import->duplicates > 0)
     {
       g_string_append_c (body, '\n');

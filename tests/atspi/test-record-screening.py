@@ -108,7 +108,10 @@ def find_page(root, role, name):
 
 
 def page_button(app, name):
-    return wait_for(lambda: find_page(windows(app)[0], 'push button', name), 'the button “%s”' % name)
+    def lookup():
+        main = windows(app)
+        return find_page(main[0], 'push button', name) if main else None
+    return wait_for(lookup, 'the button “%s”' % name)
 
 
 def windows(app):
@@ -312,8 +315,8 @@ def test_record_screening():
         log('import summary:', summary.name)
         assert '3' in summary.name, summary.name
         screenshot('import-summary')
-        close = wait_for(lambda: next((find(w, 'push button', M('_Close')) for w in windows(app)[1:]
-                                       if find(w, 'push button', M('_Close'))), None), 'Close')
+        close = wait_for(lambda: next((find(w, 'push button', T('Close')) for w in windows(app)[1:]
+                                       if find(w, 'push button', T('Close'))), None), 'Close')
         press(close)
         wait_for(lambda: not any(find(w, 'label', lambda n: 'CRP' in n) for w in windows(app)[1:]),
                  'the summary to close')
