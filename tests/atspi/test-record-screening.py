@@ -115,10 +115,16 @@ def page_button(app, name):
 
 
 def windows(app):
+    """The app's windows, the main one first; a window being torn down is left out."""
+    found = []
     try:
-        return [app.root.getChildAtIndex(i) for i in range(app.root.childCount)]
+        for i in range(app.root.childCount):
+            w = app.root.getChildAtIndex(i)
+            if w is not None and w.name is not None:
+                found.append(w)
     except Exception:
         return []
+    return found
 
 
 class Dialog:
