@@ -403,3 +403,29 @@ gboolean      parasol_store_get_patient_language   (ParasolStore  *self,
                                                     GError       **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Kept evaluations (parasol-store-evaluation.c) */
+typedef struct {
+  gint64  id;
+  char   *context;           /* "enrolment", "screening" */
+  char   *protocol_version;
+  GDate   evaluated_on;
+  char   *verdict;           /* "eligible", "not_eligible", "incomplete" */
+  GDate   lapses_on;         /* invalid if none */
+  char   *criteria_json;     /* {"inc-01": "met", ...} */
+} ParasolKeptEvaluation;
+
+void          parasol_kept_evaluation_free         (ParasolKeptEvaluation *evaluation);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolKeptEvaluation, parasol_kept_evaluation_free)
+
+/* The newest evaluation kept for @patient_id in @context, or NULL with @error
+ * (PARASOL_STORE_ERROR_NOT_FOUND when none was kept). */
+ParasolKeptEvaluation *
+              parasol_store_get_kept_evaluation    (ParasolStore  *self,
+                                                    gint64         patient_id,
+                                                    const char    *context,
+                                                    GError       **error);
+
+G_END_DECLS

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "parasol-criterion-row.h"
+#include "parasol-lab-dialog.h"
 #include "parasol-schedule.h"
 
 struct _ParasolCriterionRow
@@ -228,6 +229,59 @@ parasol_criterion_row_new (const ParasolCriterion       *criterion,
     }
 
   return GTK_WIDGET (self);
+}
+
+static GtkWidget *
+action_button (const char *label,
+               const char *accessible_label,
+               const char *action_name,
+               const char *criterion_id)
+{
+  GtkWidget *button = gtk_button_new_with_label (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", criterion_id);
+  gtk_widget_set_tooltip_text (button, accessible_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label,
+                                  -1);
+  return button;
+}
+
+void
+parasol_criterion_row_add_actions (ParasolCriterionRow    *self,
+                                   const ParasolCriterion *criterion)
+{
+  g_auto(GStrv) labs = NULL;
+  const char *title;
+
+  g_return_if_fail (PARASOL_IS_CRITERION_ROW (self));
+
+  if (criterion == NULL)
+    return;
+
+  title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self));
+  labs = parasol_lab_dialog_criterion_labs (criterion);
+  if (labs[0] != NULL)
+    {
+      /* Translators: %s is a criterion's title, "Bone marrow reserve" */
+      g_autofree char *name = g_strdup_printf (_("Enter a result for %s"), title);
+
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (self),
+                                   action_button (_("Result…"), name, "section.enter-lab",
+                                                  criterion->id));
+    }
+  if (criterion->evaluation == PARASOL_EVALUATION_ATTESTED || criterion->attest_text != NULL)
+    {
+      /* Translators: %s is a criterion's title, "Measurable lesion (RECIST 1.1)" */
+      g_autofree char *name = g_strdup_printf (_("Attest %s"), title);
+
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (self),
+                                   action_button (_("Attest…"), name, "section.attest",
+                                                  criterion->id));
+    }
 }
 
 const char *

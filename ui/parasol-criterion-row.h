@@ -24,6 +24,11 @@ G_DECLARE_FINAL_TYPE (ParasolCriterionRow, parasol_criterion_row, PARASOL, CRITE
 /* @criterion may be NULL (a result for a criterion the protocol no longer has). */
 GtkWidget              *parasol_criterion_row_new              (const ParasolCriterion       *criterion,
                                                                 const ParasolCriterionResult *result);
+/* Buttons that record data for the criterion: "Result…" (section.enter-lab) where its rule
+ * reads a lab, "Attest…" (section.attest) where the investigator attests it; both take the
+ * criterion id as their target and are named for screen readers after the criterion. */
+void                    parasol_criterion_row_add_actions      (ParasolCriterionRow    *self,
+                                                                const ParasolCriterion *criterion);
 const char             *parasol_criterion_row_get_criterion_id (ParasolCriterionRow *self);
 ParasolCriterionStatus  parasol_criterion_row_get_status       (ParasolCriterionRow *self);
 /* Anything but met. */

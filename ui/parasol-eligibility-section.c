@@ -12,8 +12,11 @@
 
 #include <glib/gi18n.h>
 
+#include "parasol-attestation-dialog.h"
 #include "parasol-criterion-row.h"
 #include "parasol-eligibility-section.h"
+#include "parasol-lab-dialog.h"
+#include "parasol-lab-import.h"
 #include "parasol-patient-section.h"
 
 struct _ParasolEligibilitySection
@@ -26,12 +29,22 @@ struct _ParasolEligibilitySection
   AdwPreferencesGroup  *exclusion_group;
   GtkWidget            *inclusion_empty_row;
   GtkWidget            *exclusion_empty_row;
+  GtkToggleButton      *today_button;
+  GtkWidget            *import_labs_button;
 
   GPtrArray            *added;           /* rows added on update, owned by their groups */
   GPtrArray            *criterion_rows;  /* ParasolCriterionRow, in protocol order */
   GtkLabel             *verdict_label;
   ParasolVerdict        verdict;
   gboolean              only_problems;
+  gboolean              kept_shown;      /* an enrolled patient's kept evaluation is shown */
+
+  /* What the recording forms write to: kept from the last update, the rest is not */
+  ParasolStore         *store;
+  ParasolProtocol      *protocol;
+  gint64                patient_id;
+  GtkNativeDialog      *chooser;
+  char                 *import_summary;  /* the last import's result, for tests */
 };
 
 static void parasol_eligibility_section_iface_init (ParasolPatientSectionInterface *iface);
@@ -70,6 +83,30 @@ apply_filter (ParasolEligibilitySection *self)
                           self->only_problems && !any_inclusion);
   gtk_widget_set_visible (self->exclusion_empty_row,
                           self->only_problems && !any_exclusion);
+}
+
+/* With a kept evaluation shown, today's rows (everything after the kept row) and the criteria
+ * appear only when "Evaluate Again" is on. */
+static void
+apply_today (ParasolEligibilitySection *self)
+{
+  gboolean show = !self->kept_shown || gtk_toggle_button_get_active (self->today_button);
+
+  for (guint i = self->kept_shown ? 1 : 0; i < self->added->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->added, i);
+
+      if (!g_ptr_array_find (self->criterion_rows, row, NULL))
+        gtk_widget_set_visible (row, show);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->inclusion_group), show);
+  gtk_widget_set_visible (GTK_WIDGET (self->exclusion_group), show);
+}
+
+static void
+on_today_toggled (ParasolEligibilitySection *self)
+{
+  apply_today (self);
 }
 
 static GtkWidget *
@@ -189,6 +226,39 @@ verdict_row (ParasolEligibilitySection *self,
   return row;
 }
 
+/* An enrolled patient's evaluation as kept at enrolment: what the enrolment rested on. */
+static GtkWidget *
+kept_row (ParasolEligibilitySection   *self,
+          const ParasolKeptEvaluation *kept,
+          const ParasolEligibility    *today)
+{
+  ParasolVerdict verdict = PARASOL_VERDICT_INCOMPLETE;
+  g_autofree char *evaluated = parasol_section_format_date (&kept->evaluated_on);
+  g_autofree char *details = NULL;
+  g_autofree char *title = NULL;
+  const char *icon_name = "dialog-question-symbolic", *css_class = "missing";
+  GtkWidget *row;
+
+  for (int v = PARASOL_VERDICT_ELIGIBLE; v <= PARASOL_VERDICT_INCOMPLETE; v++)
+    if (g_strcmp0 (kept->verdict, parasol_verdict_to_string (v)) == 0)
+      verdict = v;
+  if (verdict == PARASOL_VERDICT_ELIGIBLE)
+    icon_name = "object-select-symbolic", css_class = "met";
+  else if (verdict == PARASOL_VERDICT_NOT_ELIGIBLE)
+    icon_name = "window-close-symbolic", css_class = "not-met";
+
+  /* Translators: "Eligible at enrolment" */
+  title = g_strdup_printf (_("%s at enrolment"), parasol_verdict_to_label (verdict));
+  /* Translators: "Kept at enrolment: protocol BUTTONS-001 version 1.0, evaluated on 2025-10-30" */
+  details = g_strdup_printf (_("Kept at enrolment: protocol %s version %s, evaluated on %s"),
+                             today->protocol_id ? today->protocol_id : "—",
+                             kept->protocol_version ? kept->protocol_version : "—", evaluated);
+  row = parasol_section_note_row (icon_name, css_class, parasol_verdict_to_label (verdict),
+                                  title, details);
+  gtk_widget_add_css_class (row, "verdict-row");
+  return row;
+}
+
 static void
 fill_criteria (ParasolEligibilitySection *self,
                ParasolProtocol           *protocol,
@@ -244,6 +314,12 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
 {
   ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (section);
   const ParasolEligibility *e;
+  g_autoptr(ParasolKeptEvaluation) kept = NULL;
+  gboolean editable, screening;
+
+  g_set_object (&self->store, context != NULL ? (gpointer) context->store : NULL);
+  g_set_object (&self->protocol, context != NULL ? (gpointer) context->protocol : NULL);
+  self->patient_id = context != NULL ? context->patient_id : 0;
 
   parasol_section_remove_rows (self->added);
   g_ptr_array_set_size (self->criterion_rows, 0);
@@ -253,12 +329,40 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
   gtk_widget_set_visible (GTK_WIDGET (self), context != NULL);
   if (context == NULL)
     {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", FALSE);
       apply_filter (self);
       return;
     }
 
   e = context->eligibility;
   self->verdict = e->verdict;
+
+  /* Enrolled: the evaluation the enrolment rested on; today's only on request, labelled */
+  kept = NULL;
+  screening = parasol_section_has_status (context->facts, PARASOL_PATIENT_STATUS_SCREENING) ||
+              parasol_section_has_status (context->facts, PARASOL_PATIENT_STATUS_SCREEN_FAILED);
+  if (!screening && context->store != NULL)
+    kept = parasol_store_get_kept_evaluation (context->store, context->patient_id, "enrolment",
+                                              NULL);
+  self->kept_shown = kept != NULL;
+  gtk_widget_set_visible (GTK_WIDGET (self->today_button), kept != NULL);
+  if (kept != NULL)
+    parasol_section_add_row (self->group, kept_row (self, kept, e), self->added);
+  if (!screening && kept == NULL)
+    parasol_section_add_row (self->group,
+                             parasol_section_note_row ("dialog-information-symbolic", "dim-label",
+                                                       _("Note"),
+                                                       _("No evaluation was kept at enrolment"),
+                                                       _("The checklist below is evaluated again "
+                                                         "with the data as they are now.")),
+                             self->added);
+  if (kept != NULL)
+    parasol_section_add_row (self->group,
+                             parasol_section_note_row ("view-refresh-symbolic", "dim-label",
+                                                       _("Note"),
+                                                       _("Evaluated again with the data as they are now"),
+                                                       _("Not what the enrolment rested on: shown on request")),
+                             self->added);
   parasol_section_add_row (self->group, verdict_row (self, e, context->facts), self->added);
   for (guint i = 0; e->warnings != NULL && i < e->warnings->len; i++)
     parasol_section_add_row (self->group,
@@ -269,7 +373,213 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
 
   fill_criteria (self, context->protocol, e, PARASOL_CRITERION_INCLUSION);
   fill_criteria (self, context->protocol, e, PARASOL_CRITERION_EXCLUSION);
+  apply_today (self);
+
+  /* Screening data are recorded while the patient is screened */
+  editable = context->store != NULL && !parasol_store_is_read_only (context->store) &&
+             parasol_section_has_status (context->facts, PARASOL_PATIENT_STATUS_SCREENING);
+  if (editable)
+    for (guint i = 0; i < self->criterion_rows->len; i++)
+      {
+        ParasolCriterionRow *row = g_ptr_array_index (self->criterion_rows, i);
+
+        parasol_criterion_row_add_actions (
+          row, parasol_protocol_find_criterion (context->protocol,
+                                                parasol_criterion_row_get_criterion_id (row)));
+      }
   apply_filter (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", editable);
+  gtk_widget_set_visible (self->import_labs_button, editable);
+}
+
+/* ---- Recording: each form calls the core function the CLI calls ---- */
+
+static GtkWindow *
+parent_window (ParasolEligibilitySection *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+static void
+enter_lab_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (widget);
+  GtkWidget *dialog;
+
+  if (self->store == NULL || self->protocol == NULL || self->patient_id <= 0)
+    return;
+  dialog = parasol_lab_dialog_new (parent_window (self), self->store, self->protocol,
+                                   self->patient_id, g_variant_get_string (parameter, NULL));
+  if (dialog != NULL)
+    gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+attest_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+
+  if (self->store == NULL || self->protocol == NULL || self->patient_id <= 0 ||
+      parasol_protocol_find_criterion (self->protocol, id) == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (parasol_attestation_dialog_new (parent_window (self), self->store,
+                                                                  self->protocol, self->patient_id,
+                                                                  id)));
+}
+
+static void
+show_import_result (ParasolEligibilitySection *self,
+                    const char                *heading,
+                    const char                *body)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), heading, body);
+
+  g_free (self->import_summary);
+  self->import_summary = g_strdup (body);
+  /* No mnemonic: GTK 4.8 would read the button as "_Close Close" */
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("Close"));
+  adw_message_dialog_set_body_use_markup (ADW_MESSAGE_DIALOG (dialog), FALSE);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+parasol_eligibility_section_import_labs (ParasolEligibilitySection *self,
+                                         const char                *path)
+{
+  g_autoptr(ParasolLabImport) import = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  guint n;
+
+  g_return_val_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (self->store == NULL || self->protocol == NULL)
+    return FALSE;
+
+  /* As `parasol-cli lab import`: every row checked, then all stored in one transaction */
+  import = parasol_lab_import_file (self->store, self->protocol, path,
+                                    PARASOL_LAB_IMPORT_DEFAULT, &error);
+  if (import == NULL)
+    {
+      /* Translators: %s is the refusal, naming the file and the refused rows with their lines */
+      g_string_append_printf (body, _("Nothing was imported: %s"), error->message);
+      show_import_result (self, _("Lab Results Not Imported"), body->str);
+      return FALSE;
+    }
+
+  n = import->rows->len;
+  {
+    /* Translators: the first part of "3 results imported for 1 patient." */
+    g_autofree char *results = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u result",
+                                                             "%u results", n), n);
+
+    /* Translators: %s is "3 results" */
+    g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                               "%s imported for %u patient.",
+                                               "%s imported for %u patients.",
+                                               import->n_patients),
+                            results, import->n_patients);
+  }
+  if (import->duplicates > 0)
+    {
+      g_string_append_c (body, '\n');
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u result was already recorded and was not stored again.",
+                                                 "%u results were already recorded and were not stored again.",
+                                                 import->duplicates),
+                              import->duplicates);
+    }
+  if (import->skipped > 0)
+    {
+      g_autofree char *tests = NULL;
+
+      g_ptr_array_add (import->unknown_tests, NULL);
+      tests = g_strjoinv (", ", (char **) import->unknown_tests->pdata);
+      g_ptr_array_remove_index (import->unknown_tests, import->unknown_tests->len - 1);
+      g_string_append_c (body, '\n');
+      /* Translators: %s lists laboratory test names */
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u row was skipped: a test this protocol does not use (%s).",
+                                                 "%u rows were skipped: tests this protocol does not use (%s).",
+                                                 import->skipped),
+                              import->skipped, tests);
+    }
+  show_import_result (self, _("Lab Results Imported"), body->str);
+  return TRUE;
+}
+
+const char *
+parasol_eligibility_section_get_import_summary (ParasolEligibilitySection *self)
+{
+  g_return_val_if_fail (PARASOL_IS_ELIGIBILITY_SECTION (self), NULL);
+
+  return self->import_summary;
+}
+
+static void
+on_chooser_response (GtkNativeDialog           *chooser,
+                     int                        response,
+                     ParasolEligibilitySection *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        parasol_eligibility_section_import_labs (self, path);
+      else
+        show_import_result (self, _("Lab Results Not Imported"),
+                            _("Choose a file on this computer."));
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+import_labs_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (widget);
+  g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+
+  if (self->store == NULL || self->chooser != NULL)
+    return;
+
+  /* For the AT-SPI tests, which cannot drive the file chooser under Xvfb without a window
+   * manager (as PARASOL_OPEN_PATIENT): the file the chooser would have returned. */
+  if (g_getenv ("PARASOL_TEST_CHOSEN_FILE") != NULL)
+    {
+      parasol_eligibility_section_import_labs (self, g_getenv ("PARASOL_TEST_CHOSEN_FILE"));
+      return;
+    }
+
+  gtk_file_filter_set_name (csv, _("Laboratory exports (CSV)"));
+  gtk_file_filter_add_mime_type (csv, "text/csv");
+  gtk_file_filter_add_pattern (csv, "*.csv");
+  gtk_file_filter_add_pattern (csv, "*.CSV");
+  gtk_file_filter_add_pattern (csv, "*.txt");
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
+
+  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Import Lab Results"),
+                                                                  parent_window (self),
+                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                                  _("_Import"), _("_Cancel")));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), csv);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), all);
+  gtk_native_dialog_set_modal (self->chooser, TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
+  gtk_native_dialog_show (self->chooser);
 }
 
 static void
@@ -285,6 +595,14 @@ parasol_eligibility_section_dispose (GObject *object)
 
   g_ptr_array_set_size (self->criterion_rows, 0);
   g_ptr_array_set_size (self->added, 0);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (self->chooser);
+      g_clear_object (&self->chooser);
+    }
+  g_clear_object (&self->store);
+  g_clear_object (&self->protocol);
   gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_ELIGIBILITY_SECTION);
 
   G_OBJECT_CLASS (parasol_eligibility_section_parent_class)->dispose (object);
@@ -297,6 +615,7 @@ parasol_eligibility_section_finalize (GObject *object)
 
   g_clear_pointer (&self->criterion_rows, g_ptr_array_unref);
   g_clear_pointer (&self->added, g_ptr_array_unref);
+  g_clear_pointer (&self->import_summary, g_free);
 
   G_OBJECT_CLASS (parasol_eligibility_section_parent_class)->finalize (object);
 }
@@ -364,6 +683,13 @@ parasol_eligibility_section_class_init (ParasolEligibilitySectionClass *klass)
                                         inclusion_empty_row);
   gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection,
                                         exclusion_empty_row);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, today_button);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, import_labs_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_today_toggled);
+
+  gtk_widget_class_install_action (widget_class, "section.enter-lab", "s", enter_lab_action);
+  gtk_widget_class_install_action (widget_class, "section.attest", "s", attest_action);
+  gtk_widget_class_install_action (widget_class, "section.import-labs", NULL, import_labs_action);
 }
 
 static void
@@ -374,6 +700,7 @@ parasol_eligibility_section_init (ParasolEligibilitySection *self)
   self->verdict = PARASOL_VERDICT_INCOMPLETE;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", FALSE);
 }
 
 gboolean

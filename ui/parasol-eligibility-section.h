@@ -26,4 +26,11 @@ const char     *parasol_eligibility_section_get_verdict_text   (ParasolEligibili
 ParasolVerdict  parasol_eligibility_section_get_verdict        (ParasolEligibilitySection *self);
 GPtrArray      *parasol_eligibility_section_get_criterion_rows (ParasolEligibilitySection *self);
 
+/* Lab import from a CSV file (section.import-labs asks for it through the file chooser):
+ * parasol_lab_import_file(), as `parasol-cli lab import`; the summary (imported, duplicates,
+ * skipped tests, or every refused row with its line) is shown in a message dialog. */
+gboolean        parasol_eligibility_section_import_labs        (ParasolEligibilitySection *self,
+                                                                const char                *path);
+const char     *parasol_eligibility_section_get_import_summary (ParasolEligibilitySection *self);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "parasol-new-patient-dialog.h"
 #include "parasol-odm-dialog.h"
 #include "parasol-patient.h"
 #include "parasol-patient-list.h"
@@ -416,7 +417,43 @@ odm_action (GSimpleAction *action,
                                                             self->protocol)));
 }
 
+/* ---- New Patient (Ctrl+N): parasol_store_add_patient(), as `parasol-cli patient add` ---- */
+
+static void
+on_patient_added (ParasolWindow *self,
+                  gint64         patient_id)
+{
+  parasol_window_show_patient (self, patient_id);
+}
+
+static void
+new_patient_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ParasolWindow *self = user_data;
+  GtkWidget *dialog;
+
+  if (self->store == NULL || !parasol_store_has_trial (self->store))
+    {
+      parasol_window_add_toast (self, _("Open or create a trial before adding patients"));
+      return;
+    }
+  if (parasol_store_is_read_only (self->store))
+    {
+      parasol_window_add_toast (self, _("This trial database is open read-only: "
+                                        "patients cannot be added"));
+      return;
+    }
+
+  dialog = parasol_new_patient_dialog_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (dialog, "patient-added", G_CALLBACK (on_patient_added), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry win_entries[] = {
+  { "new-patient", new_patient_action },
   { "search", search_action },
   { "back", back_action },
   { "print-schedule", print_schedule_action },
@@ -527,6 +564,8 @@ parasol_window_class_init (ParasolWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "win.print-schedule", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-patient", NULL);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, message_page);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, message_path_label);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, details_expander);
