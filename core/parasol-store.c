@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "parasol-store.h"
+#include "parasol-json.h"
 #include "parasol-store-private.h"
 
 #define BUSY_TIMEOUT_MS 10000
@@ -498,20 +499,7 @@ col_to_json (GString   *json,
       if (col->text == NULL)
         g_string_append (json, "null");
       else
-        {
-          /* Minimal JSON escaping for the audit snapshot. */
-          g_string_append_c (json, '"');
-          for (const char *p = col->text; *p; p++)
-            {
-              if (*p == '"' || *p == '\\')
-                g_string_append_c (json, '\\');
-              if ((guchar) *p < 0x20)
-                g_string_append_printf (json, "\\u%04x", (guchar) *p);
-              else
-                g_string_append_c (json, *p);
-            }
-          g_string_append_c (json, '"');
-        }
+        parasol_json_escape_append (json, col->text);
       break;
     case COL_REAL:
       num = store_format_double (col->real);
