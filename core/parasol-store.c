@@ -264,14 +264,13 @@ store_format_double (double value)
 char *
 store_utc_now_iso (void)
 {
-  gint64 now = g_get_real_time ();
-  time_t secs = (time_t) (now / G_USEC_PER_SEC);
-  struct tm tm;
+  gint64 usec = g_get_real_time ();
+  g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) now = g_date_time_add (second, usec % G_USEC_PER_SEC);
 
-  gmtime_r (&secs, &tm);
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                          tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                          (int) (now % G_USEC_PER_SEC));
+  /* Not g_date_time_format_iso8601 (): it leaves out ".000000" in a whole second, and these
+   * stamps are compared and sorted as text. */
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
 /* Reads the chain head: the hash and seq the next audit row links to. */
