@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential meson ninja-build pkg-config gettext clang
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
-  libsqlite3-dev sqlite3 libxml2-dev libxml2-utils libcairo2-dev libpango1.0-dev
+  libsqlite3-dev sqlite3 libxml2-dev libxml2-utils libjson-glib-dev libcairo2-dev libpango1.0-dev
   libclang-rt-14-dev desktop-file-utils appstream xvfb xauth dbus dbus-x11 at-spi2-core
   fonts-dejavu-core fonts-noto-cjk imagemagick poppler-utils valgrind
   python3 python3-pyatspi gir1.2-atspi-2.0 flatpak-builder git clang-format libxtst-dev

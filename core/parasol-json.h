@@ -1,4 +1,5 @@
-/* parasol-json.h — a small streaming JSON writer (for parasol-cli --json and exports)
+/* parasol-json.h — the JSON parasol-cli --json writes, and the audit snapshots, built with
+ * json-glib (JsonBuilder) and laid out as the CLI has always written it
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -9,7 +10,10 @@
  *   parasol_json_end_object (j);
  *   puts (parasol_json_get (j));
  *
- * Commas are inserted automatically.  Non-finite numbers are written as null.
+ * Commas are inserted automatically.  Non-finite numbers are written as null, invalid UTF-8 as
+ * U+FFFD.  The text is one line: ", " between values, ": " after names, numbers in their
+ * shortest exact form; strings escaped by json-glib.  parasol_json_get() returns "" until the
+ * outermost container is closed.
  */
 #pragma once
 
@@ -49,7 +53,7 @@ void         parasol_json_member_boolean (ParasolJson *self, const char *name, g
 /* YYYY-MM-DD, or null for a NULL or invalid date. */
 void         parasol_json_member_date    (ParasolJson *self, const char *name, const GDate *date);
 
-/* Appends @value JSON-escaped (with quotes) to @out. */
+/* Appends @value JSON-escaped (with quotes) to @out, as json-glib escapes it. */
 void         parasol_json_escape_append  (GString    *out,
                                           const char *value);
 

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <json-glib/json-glib.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -648,7 +649,8 @@ check_anchor (sqlite3              *db,
 /* --- Reconciling the data with the trail -------------------------------------------------- */
 
 /* Parses the whole-record JSON store_insert_record () writes: {"name": value, ...} with
- * strings escaped as col_to_json () does.  Calls @set for each member; FALSE if malformed. */
+ * strings escaped as parasol_json_escape_append () does (older rows: \\uXXXX for every control
+ * character), and read back by json-glib.  Calls @set for each member; FALSE if malformed. */
 static gboolean
 parse_record_json (const char *json,
                    void      (*set) (const char *name, gsize name_len, char *value, gpointer data),
@@ -682,32 +684,20 @@ parse_record_json (const char *json,
         p++;
       if (*p == '"')
         {
-          GString *value = g_string_new (NULL);
+          const char *start = p++;
+          g_autofree char *token = NULL;
+          g_autoptr(JsonNode) value = NULL;
 
-          p++;
           while (*p && *p != '"')
-            {
-              if (*p == '\\' && p[1] == 'u' && g_ascii_isxdigit (p[2]) && g_ascii_isxdigit (p[3]) &&
-                  g_ascii_isxdigit (p[4]) && g_ascii_isxdigit (p[5]))
-                {
-                  g_string_append_unichar (value, (gunichar) g_ascii_strtoull (
-                                                     (char[5]) { p[2], p[3], p[4], p[5], 0 }, NULL, 16));
-                  p += 6;
-                }
-              else if (*p == '\\' && p[1] != '\0')
-                {
-                  g_string_append_c (value, p[1]);
-                  p += 2;
-                }
-              else
-                g_string_append_c (value, *p++);
-            }
+            p += (*p == '\\' && p[1] != '\0') ? 2 : 1;
           if (*p++ != '"')
-            {
-              g_string_free (value, TRUE);
-              return FALSE;
-            }
-          set (name, name_len, g_string_free (value, FALSE), data);
+            return FALSE;
+          token = g_strndup (start, p - start);
+          value = json_from_string (token, NULL);
+          if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) ||
+              json_node_get_value_type (value) != G_TYPE_STRING)
+            return FALSE;
+          set (name, name_len, g_strdup (json_node_get_string (value)), data);
         }
       else
         {

@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _GNU_SOURCE /* memmem */
 #define G_LOG_DOMAIN "parasol-xml-guard"
 
 #include "config.h"
@@ -37,20 +38,12 @@ find (const char *data,
       gsize       from,
       const char *needle)
 {
-  gsize n = strlen (needle);
+  const char *p;
 
   if (from >= len)
     return len;
-  for (const char *p = data + from; (gsize) (p - data) + n <= len;)
-    {
-      p = memchr (p, needle[0], len - (p - data));
-      if (p == NULL || (gsize) (p - data) + n > len)
-        break;
-      if (memcmp (p, needle, n) == 0)
-        return p - data;
-      p++;
-    }
-  return len;
+  p = memmem (data + from, len - from, needle, strlen (needle));
+  return p != NULL ? (gsize) (p - data) : len;
 }
 
 static gboolean

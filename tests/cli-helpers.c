@@ -164,3 +164,166 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->dir, g_free);
   g_clear_pointer (&f->db, g_free);
 }
+
+JsonNode *
+cli_json_parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  if (json == NULL)
+    g_error ("expected JSON, got nothing");
+  root = json_from_string (json, &error);
+  if (root == NULL)
+    g_error ("not JSON (%s):\n%s", error != NULL ? error->message : "empty", json);
+  return root;
+}
+
+JsonNode *
+cli_json_find (JsonNode   *root,
+               const char *name)
+{
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *object = json_node_get_object (root);
+      JsonObjectIter iter;
+      const char *member;
+      JsonNode *value;
+
+      if (json_object_has_member (object, name))
+        return json_object_get_member (object, name);
+      json_object_iter_init_ordered (&iter, object);
+      while (json_object_iter_next_ordered (&iter, &member, &value))
+        {
+          JsonNode *found = cli_json_find (value, name);
+
+          if (found != NULL)
+            return found;
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *found = cli_json_find (json_array_get_element (array, i), name);
+
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+static gboolean
+object_has (JsonObject *object,
+            JsonObject *expected)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init_ordered (&iter, expected);
+  while (json_object_iter_next_ordered (&iter, &name, &value))
+    if (!json_object_has_member (object, name) ||
+        !json_node_equal (json_object_get_member (object, name), value))
+      return FALSE;
+  return TRUE;
+}
+
+JsonNode *
+cli_json_find_object (JsonNode   *node,
+                      JsonObject *expected)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      if (object_has (object, expected))
+        return node;
+      json_object_iter_init_ordered (&iter, object);
+      while (json_object_iter_next_ordered (&iter, &name, &value))
+        {
+          JsonNode *found = cli_json_find_object (value, expected);
+
+          if (found != NULL)
+            return found;
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *found = cli_json_find_object (json_array_get_element (array, i), expected);
+
+          if (found != NULL)
+            return found;
+        }
+    }
+  return NULL;
+}
+
+gboolean
+cli_json_has (const char *json,
+              const char *expected)
+{
+  g_autoptr(JsonNode) root = cli_json_parse (json);
+  g_autoptr(JsonNode) want = cli_json_parse (expected);
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (want));
+  return cli_json_find_object (root, json_node_get_object (want)) != NULL;
+}
+
+JsonNode *
+cli_json_member (const char *json,
+                 const char *name)
+{
+  g_autoptr(JsonNode) root = cli_json_parse (json);
+  JsonNode *value = cli_json_find (root, name);
+
+  return value != NULL ? json_node_copy (value) : NULL;
+}
+
+static guint
+count_objects (JsonNode   *node,
+               JsonObject *expected)
+{
+  guint n = 0;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      n += object_has (json_node_get_object (node), expected);
+      json_object_iter_init_ordered (&iter, json_node_get_object (node));
+      while (json_object_iter_next_ordered (&iter, &name, &value))
+        n += count_objects (value, expected);
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        n += count_objects (json_array_get_element (array, i), expected);
+    }
+  return n;
+}
+
+guint
+cli_json_count (const char *json,
+                const char *expected)
+{
+  g_autoptr(JsonNode) root = cli_json_parse (json);
+  g_autoptr(JsonNode) want = cli_json_parse (expected);
+
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (want));
+  return count_objects (root, json_node_get_object (want));
+}

@@ -14,40 +14,64 @@
 
 #include "cli-helpers.h"
 
-/* The number after "key": at or after @from (NULL: the start). NAN if absent or null. */
+/* The value of the first "key" member in the first object that has the members @from (a
+ * fragment such as "\"drug\": \"carboplatin\"" or "{\"number\": 5,"; NULL: the whole
+ * document).  Returns a new reference, or NULL. */
+static JsonNode *
+json_value (const char *json,
+            const char *from,
+            const char *key)
+{
+  g_autoptr(JsonNode) root = cli_json_parse (json);
+  JsonNode *scope = root;
+  JsonNode *value;
+
+  if (from != NULL)
+    {
+      g_autoptr(GString) members = g_string_new (from);
+      g_autoptr(JsonNode) want = NULL;
+
+      while (members->len > 0 && strchr ("{, ", members->str[members->len - 1]) != NULL)
+        g_string_truncate (members, members->len - 1);
+      if (members->str[0] != '{')
+        g_string_prepend_c (members, '{');
+      g_string_append_c (members, '}');
+      want = cli_json_parse (members->str);
+      scope = cli_json_find_object (root, json_node_get_object (want));
+      if (scope == NULL)
+        return NULL;
+    }
+  value = cli_json_find (scope, key);
+  return value != NULL ? json_node_copy (value) : NULL;
+}
+
+/* The number "key" (see json_value()).  NAN if absent or not a number. */
 static double
 json_number (const char *json,
              const char *from,
              const char *key)
 {
-  g_autofree char *needle = g_strdup_printf ("\"%s\": ", key);
-  const char *start = from ? strstr (json, from) : json;
-  const char *p;
-  char *end = NULL;
-  double v;
+  g_autoptr(JsonNode) value = json_value (json, from, key);
 
-  if (start == NULL || (p = strstr (start, needle)) == NULL)
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) ||
+      (json_node_get_value_type (value) != G_TYPE_INT64 &&
+       json_node_get_value_type (value) != G_TYPE_DOUBLE))
     return NAN;
-  p += strlen (needle);
-  v = g_ascii_strtod (p, &end);
-  return end == p ? NAN : v;
+  return json_node_get_double (value);
 }
 
-/* The string value after "key": at or after @from. */
+/* The string "key" (see json_value()), or NULL. */
 static char *
 json_string (const char *json,
              const char *from,
              const char *key)
 {
-  g_autofree char *needle = g_strdup_printf ("\"%s\": \"", key);
-  const char *start = from ? strstr (json, from) : json;
-  const char *p, *q;
+  g_autoptr(JsonNode) value = json_value (json, from, key);
 
-  if (start == NULL || (p = strstr (start, needle)) == NULL)
+  if (value == NULL || !JSON_NODE_HOLDS_VALUE (value) ||
+      json_node_get_value_type (value) != G_TYPE_STRING)
     return NULL;
-  p += strlen (needle);
-  q = strchr (p, '"');
-  return q ? g_strndup (p, q - p) : NULL;
+  return g_strdup (json_node_get_string (value));
 }
 
 static double
@@ -80,12 +104,12 @@ test_dose_standalone (Fixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (json_number (r->out, NULL, "gfr_used_ml_min"), crcl, 1e-9);
   g_assert_cmpfloat_with_epsilon (json_number (r->out, eto, "dose_unrounded"), 100 * bsa, 1e-9);
   g_assert_cmpfloat (json_number (r->out, eto, "dose"), ==, 180);
-  cli_assert_contains (r->out, "\"days\": [1, 2, 3]");
-  cli_assert_contains (r->out, "\"unit\": \"mg\"");
+  cli_assert_json (r->out, "{\"days\": [1, 2, 3]}");
+  cli_assert_json (r->out, "{\"unit\": \"mg\"}");
   g_assert_cmpfloat_with_epsilon (json_number (r->out, carbo, "dose_unrounded"), 5 * (crcl + 25), 1e-9);
   g_assert_cmpfloat (json_number (r->out, carbo, "dose"), ==, 555);   /* nearest 5 mg */
   /* the default checkpoint inhibitor is listed */
-  cli_assert_contains (r->out, "\"drug\": \"tislelizumab\"");
+  cli_assert_json (r->out, "{\"drug\": \"tislelizumab\"}");
   {
     g_autofree char *working = json_string (r->out, carbo, "working");
     cli_assert_contains (working, "Calvert");
@@ -152,7 +176,7 @@ test_dose_gfr_cap_and_women (Fixture *f, gconstpointer data)
                                   261, 1e-9);
   g_assert_cmpfloat (json_number (woman->out, "\"drug\": \"serplulimab\"", "dose"), ==, 260);
   g_assert_cmpfloat (json_number (woman->out, "\"drug\": \"anlotinib\"", "dose"), ==, 12);
-  cli_assert_contains (woman->out, "\"days\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]");
+  cli_assert_json (woman->out, "{\"days\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]}");
 }
 
 static void
@@ -165,12 +189,12 @@ test_dose_maintenance (Fixture *f, gconstpointer data)
                "--sex", "male", "--creatinine-umol-l", "80", "--arm", "xpo1", "--ici", "durvalumab",
                "--cycle", "5", "--json", NULL);
   g_assert_cmpint (r->status, ==, 0);
-  g_assert_null (strstr (r->out, "\"drug\": \"etoposide\""));
-  g_assert_null (strstr (r->out, "\"drug\": \"carboplatin\""));
+  cli_assert_no_json (r->out, "{\"drug\": \"etoposide\"}");
+  cli_assert_no_json (r->out, "{\"drug\": \"carboplatin\"}");
   g_assert_cmpfloat (json_number (r->out, "\"drug\": \"durvalumab\"", "dose"), ==, 1500);
   g_assert_cmpfloat (json_number (r->out, "\"drug\": \"selinexor\"", "dose"), ==, 60);
-  cli_assert_contains (r->out, "\"days\": [1, 3, 8, 10, 15, 17]");
-  cli_assert_contains (r->out, "\"phase\": \"maintenance\"");
+  cli_assert_json (r->out, "{\"days\": [1, 3, 8, 10, 15, 17]}");
+  cli_assert_json (r->out, "{\"phase\": \"maintenance\"}");
 }
 
 static void
@@ -214,24 +238,14 @@ demo_patient (const char *db,
               const char *status)
 {
   g_autoptr(CliResult) list = cli_run (db, "patient", "list", "--json", NULL);
-  g_autofree char *needle = g_strdup_printf ("\"status\": \"%s\"", status);
-  const char *p;
-  const char *obj;
+  g_autofree char *from = g_strdup_printf ("\"status\": \"%s\"", status);
+  char *key;
 
   g_assert_cmpint (list->status, ==, 0);
-  p = strstr (list->out, needle);
-  if (p == NULL)
-    return NULL;
-  for (obj = p; obj > list->out && *obj != '{'; obj--)
-    ;
-  {
-    g_autofree char *chunk = g_strndup (obj, p - obj);
-    char *key = json_string (chunk, NULL, "subject_number");
-
-    if (key == NULL)
-      key = json_string (chunk, NULL, "screening_number");
-    return key;
-  }
+  key = json_string (list->out, from, "subject_number");
+  if (key == NULL)
+    key = json_string (list->out, from, "screening_number");
+  return key;
 }
 
 static void
@@ -258,15 +272,25 @@ test_patient_schedule_delay_give (Fixture *f, gconstpointer data)
 
   schedule = cli_run (db, "schedule", key, "--json", NULL);
   g_assert_cmpint (schedule->status, ==, 0);
-  cli_assert_contains (schedule->out, "\"cycles\": [");
-  cli_assert_contains (schedule->out, "\"visits\": [");
-  cli_assert_contains (schedule->out, "\"kind\": \"imaging\"");
+  {
+    g_autoptr(JsonNode) cycles = cli_json_member (schedule->out, "cycles");
+    g_autoptr(JsonNode) visits = cli_json_member (schedule->out, "visits");
+
+    g_assert_true (cycles != NULL && JSON_NODE_HOLDS_ARRAY (cycles));
+    g_assert_true (visits != NULL && JSON_NODE_HOLDS_ARRAY (visits));
+  }
+  cli_assert_json (schedule->out, "{\"kind\": \"imaging\"}");
 
   dose = cli_run (db, "dose", key, "--json", NULL);
   g_assert_cmpint (dose->status, ==, 0);
   g_assert_false (isnan (json_number (dose->out, NULL, "bsa_m2")));
-  cli_assert_contains (dose->out, "\"drugs\": [");
-  cli_assert_contains (dose->out, "\"working\": ");
+  {
+    g_autoptr(JsonNode) drugs = cli_json_member (dose->out, "drugs");
+    g_autoptr(JsonNode) working = cli_json_member (dose->out, "working");
+
+    g_assert_true (drugs != NULL && JSON_NODE_HOLDS_ARRAY (drugs));
+    g_assert_nonnull (working);
+  }
 
   export = cli_run (db, "schedule", key, "--ics", ics_path, NULL);
   g_assert_cmpint (export->status, ==, 0);
@@ -336,7 +360,7 @@ test_patient_schedule_delay_give (Fixture *f, gconstpointer data)
                        "ANC 0.9", "--json", NULL);
       g_assert_cmpint (delay->status, ==, 0);
       g_assert_cmpfloat (json_number (delay->out, NULL, "delay_days"), ==, 7);
-      cli_assert_contains (delay->out, "\"deviation\": true");
+      cli_assert_json (delay->out, "{\"deviation\": true}");
 
       after = cli_run (db, "schedule", key, "--json", NULL);
       g_assert_cmpint (after->status, ==, 0);
@@ -412,7 +436,6 @@ make_eligible_patient (const char *db)
     { "liver_metastases", "no" }, { "liver_infiltration", "no" },
     { "childbearing_potential", "no" },
   };
-  const char *p;
 
   g_assert_cmpint (init->status, ==, 0);
   add = cli_run (db, "patient", "add", "--screening-id", "S-0301", "--sex", "female",
@@ -439,27 +462,27 @@ make_eligible_patient (const char *db)
   /* attest every criterion the protocol lists */
   show = cli_run (db, "protocol", "show", "--json", NULL);
   g_assert_cmpint (show->status, ==, 0);
-  p = strstr (show->out, "\"criteria\": [");
-  g_assert_nonnull (p);
-  while ((p = strstr (p, "{\"id\": \"")) != NULL)
-    {
-      g_autofree char *id = NULL;
-      const char *q;
+  {
+    g_autoptr(JsonNode) criteria = cli_json_member (show->out, "criteria");
+    JsonArray *array;
 
-      p += strlen ("{\"id\": \"");
-      q = strchr (p, '"');
-      id = g_strndup (p, q - p);
-      if (!g_str_has_prefix (id, "inc-") && !g_str_has_prefix (id, "exc-"))
-        break;
+    g_assert_true (criteria != NULL && JSON_NODE_HOLDS_ARRAY (criteria));
+    array = json_node_get_array (criteria);
+    for (guint i = 0; i < json_array_get_length (array); i++)
       {
-        g_autoptr(CliResult) r = cli_run (db, "attest", "S-0301", id, "met", "--note", "checked", NULL);
+        const char *id = json_object_get_string_member (json_array_get_object_element (array, i), "id");
+        g_autoptr(CliResult) r = NULL;
+
+        if (!g_str_has_prefix (id, "inc-") && !g_str_has_prefix (id, "exc-"))
+          break;
+        r = cli_run (db, "attest", "S-0301", id, "met", "--note", "checked", NULL);
         g_assert_cmpint (r->status, ==, 0);
       }
-    }
+  }
 
   screen = cli_run (db, "screen", "S-0301", "--json", NULL);
   g_assert_cmpint (screen->status, ==, 0);
-  cli_assert_contains (screen->out, "\"verdict\": \"eligible\"");
+  cli_assert_json (screen->out, "{\"verdict\": \"eligible\"}");
 }
 
 static void
@@ -508,8 +531,8 @@ test_enrol_give_delay (Fixture *f, gconstpointer data)
   g_assert_cmpint (enrol->status, ==, 0);
   subject = json_string (enrol->out, NULL, "subject_number");
   g_assert_nonnull (subject);
-  cli_assert_contains (enrol->out, "\"c1d1\": \"2026-11-10\"");
-  cli_assert_contains (enrol->out, "\"c2d1\": \"2026-12-01\"");
+  cli_assert_json (enrol->out, "{\"c1d1\": \"2026-11-10\"}");
+  cli_assert_json (enrol->out, "{\"c2d1\": \"2026-12-01\"}");
   g_assert_cmpfloat (json_number (enrol->out, NULL, "dose_weight_kg"), ==, 60);
   again = cli_run (f->db, "enrol", subject, "--c1d1", "2026-11-12", NULL);
   g_assert_cmpint (again->status, ==, 1);
@@ -545,9 +568,9 @@ test_enrol_give_delay (Fixture *f, gconstpointer data)
   give = cli_run (f->db, "give", subject, "carboplatin", "--date", "2026-11-10", "--dose", carbo_dose,
                   "--json", NULL);
   g_assert_cmpint (give->status, ==, 0);
-  cli_assert_contains (give->out, "\"flagged\": false");
-  cli_assert_contains (give->out, "\"cycle\": 1");
-  cli_assert_contains (give->out, "\"cycle_started\": true");
+  cli_assert_json (give->out, "{\"flagged\": false}");
+  cli_assert_json (give->out, "{\"cycle\": 1}");
+  cli_assert_json (give->out, "{\"cycle_started\": true}");
 
   /* 20 % low: needs a reason, then flagged */
   give_low = cli_run (f->db, "give", subject, "etoposide", "--date", "2026-11-10", "--dose", "130", NULL);
@@ -556,7 +579,7 @@ test_enrol_give_delay (Fixture *f, gconstpointer data)
   give_low_reason = cli_run (f->db, "give", subject, "etoposide", "--date", "2026-11-10",
                              "--dose", "130", "--reason", "mucositis", "--json", NULL);
   g_assert_cmpint (give_low_reason->status, ==, 0);
-  cli_assert_contains (give_low_reason->out, "\"flagged\": true");
+  cli_assert_json (give_low_reason->out, "{\"flagged\": true}");
 
   /* a drug of another arm */
   give_foreign = cli_run (f->db, "give", subject, "selinexor", "--date", "2026-11-10", "--dose", "60", NULL);
@@ -573,7 +596,7 @@ test_enrol_give_delay (Fixture *f, gconstpointer data)
                    "PLT 82", "--json", NULL);
   g_assert_cmpint (delay->status, ==, 0);
   g_assert_cmpfloat (json_number (delay->out, NULL, "delay_days"), ==, 7);
-  cli_assert_contains (delay->out, "\"discontinuation_proposed\": false");
+  cli_assert_json (delay->out, "{\"discontinuation_proposed\": false}");
   after = cli_run (f->db, "schedule", subject, "--json", NULL);
   {
     g_autofree char *c3 = json_string (after->out, "{\"number\": 3,", "start");
@@ -587,7 +610,7 @@ test_enrol_give_delay (Fixture *f, gconstpointer data)
   long_delay = cli_run (f->db, "delay", subject, "--cycle", "2", "--to", "2027-01-14", "--reason",
                         "PLT still low", "--json", NULL);
   g_assert_cmpint (long_delay->status, ==, 0);
-  cli_assert_contains (long_delay->out, "\"discontinuation_proposed\": true");
+  cli_assert_json (long_delay->out, "{\"discontinuation_proposed\": true}");
 
   verify = cli_run (f->db, "audit", "verify", NULL);
   g_assert_cmpint (verify->status, ==, 0);
@@ -628,7 +651,7 @@ test_dose_each_ici (Fixture *f, gconstpointer data)
       g_assert_cmpint (r->status, ==, 0);
       g_assert_cmpfloat_with_epsilon (json_number (r->out, from, "dose"), cases[i].dose, 1e-9);
       g_assert_cmpfloat_with_epsilon (json_number (r->out, from, "dose_unrounded"), cases[i].unrounded, 1e-9);
-      cli_assert_contains (r->out, "\"unit\": \"mg\"");
+      cli_assert_json (r->out, "{\"unit\": \"mg\"}");
     }
 }
 

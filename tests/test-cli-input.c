@@ -102,7 +102,7 @@ test_whole_number_options (Fixture *f, gconstpointer data)
     g_assert_cmpint (demo->status, ==, 0);
     list = cli_run (f->db, "patient", "list", "--json", NULL);
     /* ten patients, not eight */
-    cli_assert_contains (list->out, "\"id\": 10,");
+    cli_assert_json (list->out, "{\"id\": 10}");
   }
 }
 
@@ -184,7 +184,7 @@ test_terminal_escapes (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_strv_length (lines), ==, 2);
 
   list_json = cli_run (f->db, "patient", "list", "--json", NULL);
-  cli_assert_contains (list_json->out, "\"initials\": \"A\\u001b]0;owned\\u0007B\\rC\\nD\"");
+  cli_assert_json (list_json->out, "{\"initials\": \"A\\u001b]0;owned\\u0007B\\rC\\nD\"}");
   cli_assert_contains (list_json->out, site);
 
   audit = cli_run (f->db, "audit", "show", NULL);

@@ -58,8 +58,8 @@ test_export_contract (Fixture *f, gconstpointer data)
   cli_assert_contains (no_out->err, "--out");
   g_assert_cmpint (both->status, ==, 2);
   g_assert_cmpint (ok->status, ==, 0);
-  cli_assert_contains (ok->out, "\"mode\": \"snapshot\"");
-  cli_assert_contains (ok->out, "\"subjects\": 6");
+  cli_assert_json (ok->out, "{\"mode\": \"snapshot\"}");
+  cli_assert_json (ok->out, "{\"subjects\": 6}");
   g_assert_cmpint (g_stat (out, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_cmpint (exists->status, ==, 1);
@@ -97,16 +97,16 @@ test_import_contract (Fixture *f, gconstpointer data)
   g_assert_cmpint (init->status, ==, 0);
   g_assert_cmpint (none->status, ==, 2);
   g_assert_cmpint (dry->status, ==, 0);
-  cli_assert_contains (dry->out, "\"dry_run\": true");
-  cli_assert_contains (dry->out, "\"written\": false");
-  cli_assert_contains (dry->out, "\"patients_created\": 5");
+  cli_assert_json (dry->out, "{\"dry_run\": true}");
+  cli_assert_json (dry->out, "{\"written\": false}");
+  cli_assert_json (dry->out, "{\"patients_created\": 5}");
   cli_assert_contains (dry_text->out, "nothing was written");
   cli_assert_contains (list_before->out, "[]");
   g_assert_cmpint (real->status, ==, 0);
   cli_assert_contains (real->out, "created 5 patients");
   g_assert_cmpint (again->status, ==, 0);
-  cli_assert_contains (again->out, "\"records_added\": 0");
-  cli_assert_contains (again->out, "\"patients_created\": 0");
+  cli_assert_json (again->out, "{\"records_added\": 0}");
+  cli_assert_json (again->out, "{\"patients_created\": 0}");
   g_assert_cmpint (verify->status, ==, 0);
   g_assert_cmpint (missing->status, ==, 1);
 }
@@ -115,12 +115,12 @@ static gint64
 audit_length (const char *db)
 {
   g_autoptr(CliResult) verify = cli_run (db, "audit", "verify", "--json", NULL);
-  const char *p;
+  g_autoptr(JsonNode) rows = NULL;
 
   g_assert_cmpint (verify->status, ==, 0);
-  p = strstr (verify->out, "\"rows\": ");
-  g_assert_nonnull (p);
-  return g_ascii_strtoll (p + 8, NULL, 10);
+  rows = cli_json_member (verify->out, "rows");
+  g_assert_nonnull (rows);
+  return json_node_get_int (rows);
 }
 
 typedef struct {

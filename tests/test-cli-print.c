@@ -60,8 +60,13 @@ test_print_schedule (Fixture *f, gconstpointer data)
 
   r = cli_run (db, "print-schedule", id, "--out", out, "--json", NULL);
   g_assert_cmpint (r->status, ==, 0);
-  cli_assert_contains (r->out, "\"pages\": ");
-  cli_assert_contains (r->out, "\"paper\": \"a4\"");
+  {
+    g_autoptr(JsonNode) n = cli_json_member (r->out, "pages");
+
+    g_assert_nonnull (n);
+    g_assert_cmpint (json_node_get_value_type (n), ==, G_TYPE_INT64);
+  }
+  cli_assert_json (r->out, "{\"paper\": \"a4\"}");
   g_assert_cmpint (g_stat (out, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   text = pdf_text (out);
@@ -77,7 +82,7 @@ test_print_schedule (Fixture *f, gconstpointer data)
   r = cli_run (db, "print-schedule", id, "--out", out, "--force", "--paper", "letter",
                "--cycles", "2-3", "--json", NULL);
   g_assert_cmpint (r->status, ==, 0);
-  cli_assert_contains (r->out, "\"paper\": \"letter\"");
+  cli_assert_json (r->out, "{\"paper\": \"letter\"}");
   g_free (text);
   text = pdf_text (out);
   cli_assert_contains (text, "Cycle 2 ·");
@@ -107,16 +112,16 @@ test_language (Fixture *f, gconstpointer data)
   g_assert_cmpint (r->status, ==, 0);
   g_clear_pointer (&r, cli_result_free);
   r = cli_run (db, "audit", "show", "--json", NULL);
-  cli_assert_contains (r->out, "\"field\": \"language\", \"old\": null, \"new\": \"zh_CN\"");
+  cli_assert_json (r->out, "{\"field\": \"language\", \"old\": null, \"new\": \"zh_CN\"}");
   g_clear_pointer (&r, cli_result_free);
 
   r = cli_run (db, "patient", "show", id, "--json", NULL);
-  cli_assert_contains (r->out, "\"language\": \"zh_CN\"");
+  cli_assert_json (r->out, "{\"language\": \"zh_CN\"}");
   g_clear_pointer (&r, cli_result_free);
 
   r = cli_run (db, "print-schedule", id, "--out", zh, "--json", NULL);
   g_assert_cmpint (r->status, ==, 0);
-  cli_assert_contains (r->out, "\"language\": \"zh_CN\"");
+  cli_assert_json (r->out, "{\"language\": \"zh_CN\"}");
   text = pdf_text (zh);
   cli_assert_contains (text, "治疗日程表");
   g_clear_pointer (&r, cli_result_free);
@@ -139,7 +144,7 @@ test_print_week (Fixture *f, gconstpointer data)
 
   r = cli_run (db, "print-week", "--week", "2026-W49", "--out", out, "--json", NULL);
   g_assert_cmpint (r->status, ==, 0);
-  cli_assert_contains (r->out, "\"week\": \"2026-W49\"");
+  cli_assert_json (r->out, "{\"week\": \"2026-W49\"}");
   text = pdf_text (out);
   cli_assert_contains (text, "Clinic week 2026-W49");
   cli_assert_contains (text, "Monday 2026-11-30");

@@ -146,27 +146,35 @@ test_protocol_show (Fixture       *f,
   guint n_inc = 0, n_exc = 0;
 
   ok (r);
-  for (const char *p = r->out; (p = strstr (p, "\"kind\": \"inclusion\"")) != NULL; p++)
-    n_inc++;
-  for (const char *p = r->out; (p = strstr (p, "\"kind\": \"exclusion\"")) != NULL; p++)
-    n_exc++;
+  n_inc = cli_json_count (r->out, "{\"kind\": \"inclusion\"}");
+  n_exc = cli_json_count (r->out, "{\"kind\": \"exclusion\"}");
   g_assert_cmpuint (n_inc, ==, 8);
   g_assert_cmpuint (n_exc, ==, 19);
-  cli_assert_contains (r->out, "\"evaluation\": \"computed\"");
-  cli_assert_contains (r->out, "\"evaluation\": \"attested\"");
+  cli_assert_json (r->out, "{\"evaluation\": \"computed\"}");
+  cli_assert_json (r->out, "{\"evaluation\": \"attested\"}");
   for (guint i = 0; i < G_N_ELEMENTS (labs); i++)
     {
-      g_autofree char *needle = g_strdup_printf ("{\"id\": \"%s\", \"name\"", labs[i]);
-      cli_assert_contains (r->out, needle);
+      g_autofree char *needle = g_strdup_printf ("{\"id\": \"%s\"}", labs[i]);
+      g_autoptr(JsonNode) root = cli_json_parse (r->out);
+      g_autoptr(JsonNode) want = cli_json_parse (needle);
+      JsonNode *found = cli_json_find_object (root, json_node_get_object (want));
+
+      g_assert_nonnull (found);
+      g_assert_true (json_object_has_member (json_node_get_object (found), "name"));
     }
-  cli_assert_contains (r->out, "\"id\": \"creatinine\", \"name\": \"Creatinine\", \"long_name\": \"Serum creatinine\", \"unit\": \"umol/L\"");
+  cli_assert_json (r->out, "{\"id\": \"creatinine\", \"name\": \"Creatinine\", \"long_name\": \"Serum creatinine\", \"unit\": \"umol/L\"}");
   for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
     {
-      g_autofree char *needle = g_strdup_printf ("{\"id\": \"%s\", \"name\"", markers[i]);
-      cli_assert_contains (r->out, needle);
+      g_autofree char *needle = g_strdup_printf ("{\"id\": \"%s\"}", markers[i]);
+      g_autoptr(JsonNode) root = cli_json_parse (r->out);
+      g_autoptr(JsonNode) want = cli_json_parse (needle);
+      JsonNode *found = cli_json_find_object (root, json_node_get_object (want));
+
+      g_assert_nonnull (found);
+      g_assert_true (json_object_has_member (json_node_get_object (found), "name"));
     }
-  cli_assert_contains (r->out, "{\"id\": \"dll3\", \"name\": \"DLL3 arm\"");
-  cli_assert_contains (r->out, "{\"id\": \"control\", \"name\": \"Control arm\"");
+  cli_assert_json (r->out, "{\"id\": \"dll3\", \"name\": \"DLL3 arm\"}");
+  cli_assert_json (r->out, "{\"id\": \"control\", \"name\": \"Control arm\"}");
 
   /* Without a database: the built-in protocol */
   {
@@ -174,7 +182,7 @@ test_protocol_show (Fixture       *f,
     g_autoptr(CliResult) r2 = cli_run (none, "protocol", "show", "--json", NULL);
 
     ok (r2);
-    cli_assert_contains (r2->out, "\"id\": \"BUTTONS-001\"");
+    cli_assert_json (r2->out, "{\"id\": \"BUTTONS-001\"}");
     g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
   }
 }
@@ -216,11 +224,10 @@ test_screen_eligible (Fixture       *f,
   make_eligible (f, "S-001", "1960-06-01");
   r = cli_run (f->db, "screen", "S-001", "--json", NULL);
   ok (r);
-  cli_assert_contains (r->out, "\"verdict\": \"eligible\"");
-  cli_assert_contains (r->out, "\"lapses_on\": \"2025-03-24\"");
-  cli_assert_contains (r->out, "\"protocol_version\": \"1.0\"");
-  for (const char *p = r->out; (p = strstr (p, "\"status\": \"met\"")) != NULL; p++)
-    n++;
+  cli_assert_json (r->out, "{\"verdict\": \"eligible\"}");
+  cli_assert_json (r->out, "{\"lapses_on\": \"2025-03-24\"}");
+  cli_assert_json (r->out, "{\"protocol_version\": \"1.0\"}");
+  n = cli_json_count (r->out, "{\"status\": \"met\"}");
   g_assert_cmpuint (n, ==, 27);
 }
 
@@ -266,9 +273,17 @@ test_screen_reasons (Fixture       *f,
   run_ok (f, "lab", "add", "S-002", "anc", "1200", "--unit", "/mm3", "--date", "2025-03-11", NULL);
   r = cli_run (f->db, "screen", "S-002", "--json", NULL);
   ok (r);
-  cli_assert_contains (r->out, "\"verdict\": \"not_eligible\"");
-  cli_assert_contains (r->out, "\"status\": \"not_met\", \"reason\": \"ANC 1.2 × 10^9/L < 1.5 × 10^9/L");
-  cli_assert_contains (r->out, "\"not_met\": [\"inc-06\"]");
+  cli_assert_json (r->out, "{\"verdict\": \"not_eligible\"}");
+  {
+    g_autoptr(JsonNode) root = cli_json_parse (r->out);
+    g_autoptr(JsonNode) want = cli_json_parse ("{\"status\": \"not_met\"}");
+    JsonNode *not_met = cli_json_find_object (root, json_node_get_object (want));
+
+    g_assert_nonnull (not_met);
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (json_node_get_object (not_met), "reason"),
+                                     "ANC 1.2 × 10^9/L < 1.5 × 10^9/L"));
+  }
+  cli_assert_json (r->out, "{\"not_met\": [\"inc-06\"]}");
 
   /* Fifteen days after the samples: expired, incomplete */
   {
@@ -277,13 +292,13 @@ test_screen_reasons (Fixture       *f,
     make_eligible (f, "S-003", "1960-06-01");
     r2 = cli_run (f->db, "screen", "S-003", "--date", "2025-03-25", "--json", NULL);
     ok (r2);
-    cli_assert_contains (r2->out, "\"verdict\": \"incomplete\"");
-    cli_assert_contains (r2->out, "\"status\": \"expired\"");
+    cli_assert_json (r2->out, "{\"verdict\": \"incomplete\"}");
+    cli_assert_json (r2->out, "{\"status\": \"expired\"}");
   }
   {
     g_autoptr(CliResult) r3 = cli_run (f->db, "screen", "S-003", "--date", "2025-03-24", "--json", NULL);
     ok (r3);
-    cli_assert_contains (r3->out, "\"verdict\": \"eligible\"");
+    cli_assert_json (r3->out, "{\"verdict\": \"eligible\"}");
   }
 }
 
@@ -305,7 +320,7 @@ test_bad_input (Fixture       *f,
   cli_assert_contains (unit->err, "accepted: umol/L, mg/dL");
   show = cli_run (f->db, "patient", "show", "S-010", "--json", NULL);
   ok (show);
-  cli_assert_contains (show->out, "\"labs\": []");
+  cli_assert_json (show->out, "{\"labs\": []}");
 }
 
 static void
@@ -337,15 +352,20 @@ test_lab_import (Fixture       *f,
 
   r = cli_run (f->db, "lab", "import", good, "--json", NULL);
   ok (r);
-  cli_assert_contains (r->out, "\"imported\": 4");
-  cli_assert_contains (r->out, "\"unknown_tests\": [\"NA\"]");
+  cli_assert_json (r->out, "{\"imported\": 4}");
+  cli_assert_json (r->out, "{\"unknown_tests\": [\"NA\"]}");
   /* Issue 8: each result says whether it is flagged for a look, and why */
-  cli_assert_contains (r->out, "\"flag\": ");
-  cli_assert_contains (r->out, "\"flagged\": ");
+  {
+    g_autoptr(JsonNode) flag = cli_json_member (r->out, "flag");
+    g_autoptr(JsonNode) flagged = cli_json_member (r->out, "flagged");
+
+    g_assert_nonnull (flag);
+    g_assert_nonnull (flagged);
+  }
   again = cli_run (f->db, "lab", "import", good, "--json", NULL);
   ok (again);
-  cli_assert_contains (again->out, "\"imported\": 0");
-  cli_assert_contains (again->out, "\"duplicates\": 4");
+  cli_assert_json (again->out, "{\"imported\": 0}");
+  cli_assert_json (again->out, "{\"duplicates\": 4}");
 
   /* HGB 1.2 g/L is implausible: line 3, and ALT on line 2 is not written either */
   rejected = cli_run (f->db, "lab", "import", bad, NULL);
@@ -353,8 +373,8 @@ test_lab_import (Fixture       *f,
   cli_assert_contains (rejected->err, "bad.csv:3:");
   show = cli_run (f->db, "patient", "show", "S-020", "--json", NULL);
   ok (show);
-  g_assert_null (strstr (show->out, "\"lab\": \"alt\""));
-  cli_assert_contains (show->out, "\"lab\": \"creatinine\", \"value\": 75");
+  cli_assert_no_json (show->out, "{\"lab\": \"alt\"}");
+  cli_assert_json (show->out, "{\"lab\": \"creatinine\", \"value\": 75}");
 }
 
 static void
@@ -378,14 +398,14 @@ test_assign (Fixture       *f,
 
   pending = cli_run (f->db, "assign", "S-030", "--json", NULL);
   ok (pending);
-  cli_assert_contains (pending->out, "\"proposed\": []");
-  cli_assert_contains (pending->out, "\"pending\": [\"myc\"]");
+  cli_assert_json (pending->out, "{\"proposed\": []}");
+  cli_assert_json (pending->out, "{\"pending\": [\"myc\"]}");
 
   run_ok (f, "biomarker", "add", "S-030", "myc", "--percent", "3", NULL);
   proposal = cli_run (f->db, "assign", "S-030", "--json", NULL);
   ok (proposal);
-  cli_assert_contains (proposal->out, "\"proposed\": [\"dll3\"]");
-  cli_assert_contains (proposal->out, "\"conflict\": false");
+  cli_assert_json (proposal->out, "{\"proposed\": [\"dll3\"]}");
+  cli_assert_json (proposal->out, "{\"conflict\": false}");
   cli_assert_contains (proposal->out, "DLL3 62 % of tumour cells >= 50 %");
 
   no_reason = cli_run (f->db, "assign", "S-030", "--confirm", "control", NULL);
@@ -393,16 +413,16 @@ test_assign (Fixture       *f,
   cli_assert_contains (no_reason->err, "reason");
   confirmed = cli_run (f->db, "assign", "S-030", "--confirm", "dll3", "--json", NULL);
   ok (confirmed);
-  cli_assert_contains (confirmed->out, "\"arm\": \"dll3\"");
+  cli_assert_json (confirmed->out, "{\"arm\": \"dll3\"}");
   show = cli_run (f->db, "patient", "show", "S-030", "--json", NULL);
-  cli_assert_contains (show->out, "\"arm\": \"dll3\"");
+  cli_assert_json (show->out, "{\"arm\": \"dll3\"}");
 
   /* MYC amplified as well: conflict */
   run_ok (f, "biomarker", "add", "S-030", "myc", "--amplified", "yes", NULL);
   conflict = cli_run (f->db, "assign", "S-030", "--json", NULL);
   ok (conflict);
-  cli_assert_contains (conflict->out, "\"proposed\": [\"dll3\", \"xpo1\"]");
-  cli_assert_contains (conflict->out, "\"conflict\": true");
+  cli_assert_json (conflict->out, "{\"proposed\": [\"dll3\", \"xpo1\"]}");
+  cli_assert_json (conflict->out, "{\"conflict\": true}");
   {
     g_autoptr(CliResult) needs = cli_run (f->db, "assign", "S-030", "--confirm", "xpo1", NULL);
     g_autoptr(CliResult) done = NULL;
@@ -423,7 +443,7 @@ test_assign (Fixture       *f,
     run_ok (f, "patient", "set", "S-031", "ecog", "3", NULL);
     ne = cli_run (f->db, "assign", "S-031", "--json", NULL);
     ok (ne);
-    cli_assert_contains (ne->out, "\"proposed\": []");
+    cli_assert_json (ne->out, "{\"proposed\": []}");
     refused = cli_run (f->db, "assign", "S-031", "--confirm", "control", "--reason", "x", NULL);
     g_assert_cmpint (refused->status, ==, 1);
   }

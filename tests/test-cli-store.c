@@ -47,7 +47,7 @@ test_init_and_patients (Fixture *f, gconstpointer data)
   g_autoptr(CliResult) verify = NULL;
 
   g_assert_cmpint (init->status, ==, 0);
-  cli_assert_contains (init->out, "\"trial\": \"BUTTONS-001\"");
+  cli_assert_json (init->out, "{\"trial\": \"BUTTONS-001\"}");
   g_assert_cmpint (again->status, ==, 1);
   cli_assert_contains (again->err, "already holds a trial");
 
@@ -55,7 +55,7 @@ test_init_and_patients (Fixture *f, gconstpointer data)
                  "--birth-date", "1961-04-30", "--initials", "LMW", "--screening-date", "2026-11-02",
                  "--json", NULL);
   g_assert_cmpint (add->status, ==, 0);
-  cli_assert_contains (add->out, "\"screening_number\": \"S-0101\"");
+  cli_assert_json (add->out, "{\"screening_number\": \"S-0101\"}");
 
   dup = cli_run (f->db, "patient", "add", "--screening-id", "S-0101", "--sex", "male",
                  "--birth-date", "1961-04-30", NULL);
@@ -77,22 +77,22 @@ test_init_and_patients (Fixture *f, gconstpointer data)
 
   list = cli_run (f->db, "patient", "list", "--json", NULL);
   g_assert_cmpint (list->status, ==, 0);
-  cli_assert_contains (list->out, "\"initials\": \"LMW\"");
-  cli_assert_contains (list->out, "\"status\": \"screening\"");
+  cli_assert_json (list->out, "{\"initials\": \"LMW\"}");
+  cli_assert_json (list->out, "{\"status\": \"screening\"}");
 
   show = cli_run (f->db, "patient", "show", "S-0101", "--json", NULL);
   g_assert_cmpint (show->status, ==, 0);
-  cli_assert_contains (show->out, "\"ecog\": 0");
-  cli_assert_contains (show->out, "\"birth_date\": \"1961-04-30\"");
+  cli_assert_json (show->out, "{\"ecog\": 0}");
+  cli_assert_json (show->out, "{\"birth_date\": \"1961-04-30\"}");
 
   audit = cli_run (f->db, "audit", "show", "--patient", "S-0101", "--json", NULL);
   g_assert_cmpint (audit->status, ==, 0);
-  cli_assert_contains (audit->out, "\"reason\": \"Re-assessed\"");
-  cli_assert_contains (audit->out, "\"old\": \"1\"");
+  cli_assert_json (audit->out, "{\"reason\": \"Re-assessed\"}");
+  cli_assert_json (audit->out, "{\"old\": \"1\"}");
 
   verify = cli_run (f->db, "audit", "verify", "--json", NULL);
   g_assert_cmpint (verify->status, ==, 0);
-  cli_assert_contains (verify->out, "\"valid\": true");
+  cli_assert_json (verify->out, "{\"valid\": true}");
 }
 
 static void
@@ -128,8 +128,8 @@ test_audit_verify_broken (Fixture *f, gconstpointer data)
 
   broken = cli_run (db, "audit", "verify", "--json", NULL);
   g_assert_cmpint (broken->status, ==, 1);
-  cli_assert_contains (broken->out, "\"first_bad_row\": 5");
-  cli_assert_contains (broken->out, "\"valid\": false");
+  cli_assert_json (broken->out, "{\"first_bad_row\": 5}");
+  cli_assert_json (broken->out, "{\"valid\": false}");
 }
 
 static void
@@ -177,9 +177,15 @@ test_screen_record (Fixture *f, gconstpointer data)
 
   g_assert_cmpstr (before->out, ==, "[]\n");
   g_assert_cmpint (screen->status, ==, 0);
-  cli_assert_contains (screen->out, "\"protocol_version\": \"1.0\"");
-  cli_assert_contains (after->out, "\\\"protocol_version\\\": \\\"1.0\\\"");
-  cli_assert_contains (after->out, "\\\"context\\\": \\\"screening\\\"");
+  cli_assert_json (screen->out, "{\"protocol_version\": \"1.0\"}");
+  {
+    /* The whole record as inserted: JSON in the audit row's "new" string. */
+    g_autoptr(JsonNode) inserted = cli_json_member (after->out, "new");
+
+    g_assert_nonnull (inserted);
+    cli_assert_json (json_node_get_string (inserted),
+                     "{\"protocol_version\": \"1.0\", \"context\": \"screening\"}");
+  }
   g_assert_cmpint (verify->status, ==, 0);
 }
 
@@ -242,11 +248,11 @@ test_audit_reconcile_acknowledge (Fixture *f, gconstpointer data)
 
   verify = cli_run (db, "audit", "verify", "--json", NULL);
   g_assert_cmpint (verify->status, ==, 1);
-  cli_assert_contains (verify->out, "\"valid\": false");
-  cli_assert_contains (verify->out, "\"first_bad_row\": null");
-  cli_assert_contains (verify->out, "\"field\": \"initials\"");
-  cli_assert_contains (verify->out, "\"stored\": \"XX\"");
-  cli_assert_contains (verify->out, "\"key\": \"ok\"");
+  cli_assert_json (verify->out, "{\"valid\": false}");
+  cli_assert_json (verify->out, "{\"first_bad_row\": null}");
+  cli_assert_json (verify->out, "{\"field\": \"initials\"}");
+  cli_assert_json (verify->out, "{\"stored\": \"XX\"}");
+  cli_assert_json (verify->out, "{\"key\": \"ok\"}");
 
   set = cli_run (db, "patient", "set", "S-0001", "ecog", "1", "--reason", "x", NULL);
   g_assert_cmpint (set->status, ==, 1);
@@ -259,7 +265,7 @@ test_audit_reconcile_acknowledge (Fixture *f, gconstpointer data)
   set_again = cli_run (db, "patient", "set", "S-0001", "ecog", "1", "--reason", "x", NULL);
   g_assert_cmpint (set_again->status, ==, 0);
   show = cli_run (db, "audit", "show", "--table", "audit", "--json", NULL);
-  cli_assert_contains (show->out, "\"field\": \"acknowledged\"");
+  cli_assert_json (show->out, "{\"field\": \"acknowledged\"}");
   cli_assert_contains (show->out, "Checked against the CRF");
 }
 

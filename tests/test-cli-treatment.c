@@ -74,7 +74,7 @@ test_uln_unit (Fixture       *f,
   accepted = cli_run (f->db, "lab", "add", "S-T01", "tbil", "3.0", "--unit", "mg/dL", "--uln", "21",
                       "--uln-unit", "umol/L", "--date", "2025-03-10", "--json", NULL);
   g_assert_cmpint (accepted->status, ==, 0);
-  cli_assert_contains (accepted->out, "\"uln\": 21");
+  cli_assert_json (accepted->out, "{\"uln\": 21}");
   usage = cli_run (f->db, "lab", "add", "S-T01", "tbil", "3.0", "--unit", "mg/dL",
                    "--uln-unit", "umol/L", "--date", "2025-03-10", NULL);
   g_assert_cmpint (usage->status, ==, 2);
@@ -93,7 +93,11 @@ test_import_dev_zero (Fixture       *f,
   r = cli_run (f->db, "lab", "import", "/dev/zero", "--json", NULL);
   g_assert_cmpint (r->status, ==, 1);
   cli_assert_contains (r->err, "not a regular file");
-  cli_assert_contains (r->out, "\"error\"");
+  {
+    g_autoptr(JsonNode) message = cli_json_member (r->out, "error");
+
+    g_assert_nonnull (message);
+  }
   g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
 }
 

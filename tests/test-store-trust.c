@@ -487,6 +487,8 @@ test_reconcile (Fixture *f, gconstpointer data)
   gint64 lab;
   ParasolAttestation *a = attestation ("inc-01", TRUE, 2026, 9, 1);
 
+  /* Every character JSON escapes, in the whole-record snapshot, reads back as written. */
+  a->note = g_strdup ("line 1\n\"quoted\" back\\slash\ttab\r\x01\x7f 中文");
   lab = add_lab (store, id, 2.5);
   g_assert_true (parasol_store_set_patient_field (store, id, "ecog", "1", 0, NULL, &error));
   g_assert_true (parasol_store_set_patient_field (store, id, "ecog", "0", 0, "typo", &error));

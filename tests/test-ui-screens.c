@@ -273,6 +273,41 @@ test_message_page (void)
   ui_destroy_window (window);
 }
 
+/* The pill takes the status as the core enum; its text is the core label, its style the id. */
+static void
+test_status_pill (void)
+{
+  GtkWidget *pill = g_object_ref_sink (parasol_status_pill_new ());
+  ParasolStatusPill *p = PARASOL_STATUS_PILL (pill);
+  ParasolPatientStatus status;
+
+  g_assert_false (parasol_status_pill_get_has_status (p));
+  g_assert_null (parasol_status_pill_get_status (p));
+
+  parasol_status_pill_set_patient_status (p, PARASOL_PATIENT_STATUS_ON_TREATMENT);
+  g_assert_true (parasol_status_pill_get_has_status (p));
+  g_assert_cmpstr (parasol_status_pill_get_status (p), ==, "on_treatment");
+  g_assert_cmpstr (parasol_status_pill_get_label (p), ==,
+                   parasol_patient_status_to_label (PARASOL_PATIENT_STATUS_ON_TREATMENT));
+  g_assert_true (gtk_widget_has_css_class (pill, "status-on_treatment"));
+
+  /* The store id, as text, sets the same property. */
+  parasol_status_pill_set_status (p, "screen_failed");
+  g_object_get (pill, "patient-status", &status, NULL);
+  g_assert_cmpint (status, ==, PARASOL_PATIENT_STATUS_SCREEN_FAILED);
+  g_assert_true (gtk_widget_has_css_class (pill, "status-screen_failed"));
+  g_assert_false (gtk_widget_has_css_class (pill, "status-on_treatment"));
+
+  /* An id that is no status: neutral. */
+  parasol_status_pill_set_status (p, "status-x\"}");
+  g_assert_false (parasol_status_pill_get_has_status (p));
+  g_assert_false (gtk_widget_has_css_class (pill, "status-screen_failed"));
+
+  g_object_set (pill, "patient-status", PARASOL_PATIENT_STATUS_ENROLLED, NULL);
+  g_assert_true (gtk_widget_has_css_class (pill, "status-enrolled"));
+  g_object_unref (pill);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -314,6 +349,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/screens/every-screen", test_every_screen);
   g_test_add_func ("/ui/screens/message-page", test_message_page);
+  g_test_add_func ("/ui/screens/status-pill", test_status_pill);
 
   ret = g_test_run ();
 

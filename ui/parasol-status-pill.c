@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "parasol-enums.h"
 #include "parasol-status-pill.h"
 
 struct _ParasolStatusPill
@@ -15,7 +16,8 @@ struct _ParasolStatusPill
   /* template */
   GtkLabel  *label;
 
-  char      *status;
+  ParasolPatientStatus status;
+  gboolean   has_status;
   char      *status_class;
 };
 
@@ -25,24 +27,12 @@ enum {
   PROP_0,
   PROP_STATUS,
   PROP_LABEL,
+  PROP_PATIENT_STATUS,
+  PROP_HAS_STATUS,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* Only ids made of [a-z_] become CSS classes; anything else gets the neutral style. */
-static char *
-status_css_class (const char *status)
-{
-  if (status == NULL || *status == '\0')
-    return NULL;
-
-  for (const char *p = status; *p; p++)
-    if (!g_ascii_islower (*p) && *p != '_')
-      return NULL;
-
-  return g_strconcat ("status-", status, NULL);
-}
 
 static void
 parasol_status_pill_dispose (GObject *object)
@@ -59,7 +49,6 @@ parasol_status_pill_finalize (GObject *object)
 {
   ParasolStatusPill *self = PARASOL_STATUS_PILL (object);
 
-  g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->status_class, g_free);
 
   G_OBJECT_CLASS (parasol_status_pill_parent_class)->finalize (object);
@@ -76,11 +65,19 @@ parasol_status_pill_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_STATUS:
-      g_value_set_string (value, self->status);
+      g_value_set_string (value, parasol_status_pill_get_status (self));
       break;
 
     case PROP_LABEL:
       g_value_set_string (value, parasol_status_pill_get_label (self));
+      break;
+
+    case PROP_PATIENT_STATUS:
+      g_value_set_enum (value, self->status);
+      break;
+
+    case PROP_HAS_STATUS:
+      g_value_set_boolean (value, self->has_status);
       break;
 
     default:
@@ -106,6 +103,10 @@ parasol_status_pill_set_property (GObject      *object,
       parasol_status_pill_set_label (self, g_value_get_string (value));
       break;
 
+    case PROP_PATIENT_STATUS:
+      parasol_status_pill_set_patient_status (self, g_value_get_enum (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -128,6 +129,13 @@ parasol_status_pill_class_init (ParasolStatusPillClass *klass)
   properties[PROP_LABEL] =
     g_param_spec_string ("label", NULL, NULL, NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PATIENT_STATUS] =
+    g_param_spec_enum ("patient-status", NULL, NULL,
+                       PARASOL_TYPE_PATIENT_STATUS, PARASOL_PATIENT_STATUS_SCREENING,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_HAS_STATUS] =
+    g_param_spec_boolean ("has-status", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -150,34 +158,88 @@ parasol_status_pill_new (void)
   return g_object_new (PARASOL_TYPE_STATUS_PILL, NULL);
 }
 
+/* Shows @status, or (@known FALSE) no status: the neutral style. */
+static void
+show_status (ParasolStatusPill   *self,
+             gboolean             known,
+             ParasolPatientStatus status)
+{
+  gboolean was_known = self->has_status;
+  ParasolPatientStatus was = self->status;
+
+  if (known == was_known && (!known || status == was))
+    return;
+
+  self->has_status = known;
+  self->status = known ? status : PARASOL_PATIENT_STATUS_SCREENING;
+
+  if (self->status_class != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), self->status_class);
+  g_clear_pointer (&self->status_class, g_free);
+  if (known)
+    {
+      self->status_class = g_strconcat ("status-", parasol_patient_status_to_string (status), NULL);
+      gtk_widget_add_css_class (GTK_WIDGET (self), self->status_class);
+      parasol_status_pill_set_label (self, parasol_patient_status_to_label (status));
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  if (self->status != was)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATIENT_STATUS]);
+  if (known != was_known)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_STATUS]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+ParasolPatientStatus
+parasol_status_pill_get_patient_status (ParasolStatusPill *self)
+{
+  g_return_val_if_fail (PARASOL_IS_STATUS_PILL (self), PARASOL_PATIENT_STATUS_SCREENING);
+
+  return self->status;
+}
+
+/* Also sets the label to the status's label. */
+void
+parasol_status_pill_set_patient_status (ParasolStatusPill   *self,
+                                        ParasolPatientStatus status)
+{
+  g_return_if_fail (PARASOL_IS_STATUS_PILL (self));
+  g_return_if_fail (parasol_patient_status_to_string (status) != NULL);
+
+  show_status (self, TRUE, status);
+}
+
+gboolean
+parasol_status_pill_get_has_status (ParasolStatusPill *self)
+{
+  g_return_val_if_fail (PARASOL_IS_STATUS_PILL (self), FALSE);
+
+  return self->has_status;
+}
+
+/* The store id of the status shown, or NULL. */
 const char *
 parasol_status_pill_get_status (ParasolStatusPill *self)
 {
   g_return_val_if_fail (PARASOL_IS_STATUS_PILL (self), NULL);
 
-  return self->status;
+  return self->has_status ? parasol_patient_status_to_string (self->status) : NULL;
 }
 
+/* @status: a store id ("on_treatment"); anything else shows no status. */
 void
 parasol_status_pill_set_status (ParasolStatusPill *self,
                                 const char        *status)
 {
+  ParasolPatientStatus value = PARASOL_PATIENT_STATUS_SCREENING;
+  gboolean known;
+
   g_return_if_fail (PARASOL_IS_STATUS_PILL (self));
 
-  if (g_strcmp0 (self->status, status) == 0)
-    return;
-
-  g_free (self->status);
-  self->status = g_strdup (status);
-
-  if (self->status_class != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self), self->status_class);
-  g_free (self->status_class);
-  self->status_class = status_css_class (status);
-  if (self->status_class != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self), self->status_class);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  known = status != NULL && parasol_patient_status_from_string (status, &value);
+  show_status (self, known, value);
 }
 
 const char *

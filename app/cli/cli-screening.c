@@ -694,7 +694,9 @@ parasol_cli_attest (int    argc,
       parasol_json_begin_object (json);
       parasol_json_member_string (json, "patient", argv[1]);
       parasol_json_member_string (json, "criterion", criterion->id);
-      parasol_json_member_string (json, "status", att->met ? "met" : "not_met");
+      parasol_json_member_string (json, "status",
+                                  parasol_criterion_status_to_string (att->met ? PARASOL_STATUS_MET
+                                                                                : PARASOL_STATUS_NOT_MET));
       parasol_json_member_string (json, "note", note);
       parasol_json_member_string (json, "source", source);
       parasol_json_member_date (json, "date", &att->date);

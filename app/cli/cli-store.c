@@ -15,6 +15,7 @@
 #include "parasol-cli-commands.h"
 #include "parasol-trial.h"
 #include "parasol-protocol.h"
+#include "parasol-eligibility.h"
 
 /* The flags every command opens the database with (--allow-network-filesystem). */
 static ParasolStoreOpenFlags
@@ -189,7 +190,8 @@ parasol_cli_patient_add (int    argc,
       parasol_json_begin_object (json);
       parasol_json_member_int (json, "id", id);
       parasol_json_member_string (json, "screening_number", screening_id);
-      parasol_json_member_string (json, "status", "screening");
+      parasol_json_member_string (json, "status",
+                                  parasol_patient_status_to_string (PARASOL_PATIENT_STATUS_SCREENING));
       parasol_json_end_object (json);
       parasol_cli_print_json (json);
     }
@@ -280,9 +282,10 @@ parasol_cli_patient_list (int    argc,
   ListData data = { 0 };
   int status;
 
-  static const char * const statuses[] = {
-    "screening", "screen_failed", "enrolled", "on_treatment", "off_treatment", NULL
-  };
+  const char *statuses[PARASOL_PATIENT_STATUS_OFF_TREATMENT + 2] = { NULL };
+
+  for (int s = PARASOL_PATIENT_STATUS_SCREENING; s <= PARASOL_PATIENT_STATUS_OFF_TREATMENT; s++)
+    statuses[s] = parasol_patient_status_to_string (s);
 
   status = parasol_cli_parse (&argc, &argv, entries, NULL, N_("List the patients."), 0);
   if (status != PARASOL_CLI_OK)
@@ -446,7 +449,9 @@ parasol_cli_patient_show (int    argc,
 
       parasol_json_begin_object (json);
       parasol_json_member_string (json, "criterion", a->criterion);
-      parasol_json_member_string (json, "status", a->met ? "met" : "not_met");
+      parasol_json_member_string (json, "status",
+                                  parasol_criterion_status_to_string (a->met ? PARASOL_STATUS_MET
+                                                                              : PARASOL_STATUS_NOT_MET));
       parasol_json_member_string (json, "note", a->note);
       parasol_json_member_string (json, "source", a->source);
       parasol_json_end_object (json);
