@@ -222,6 +222,8 @@ parasol_outcome_form_new (GtkWindow              *parent,
                        "modal", TRUE,
                        "transient-for", parent,
                        "default-width", 520,
+                       /* room for the refusal under the fields */
+                       "default-height", kind == PARASOL_OUTCOME_FORM_RESPONSE ? 620 : 580,
                        "destroy-with-parent", TRUE,
                        NULL);
   self->store = g_object_ref (store);
