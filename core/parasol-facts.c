@@ -448,8 +448,10 @@ static const char *patient_status_ids[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (patient_status_ids) == PARASOL_PATIENT_STATUS_OFF_TREATMENT + 1);
 
-static const char *event_kind_ids[] = { "death", "discontinuation", "progression" };
-G_STATIC_ASSERT (G_N_ELEMENTS (event_kind_ids) == PARASOL_EVENT_KIND_PROGRESSION + 1);
+static const char *event_kind_ids[] = {
+  "death", "discontinuation", "progression", "last_known_alive",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (event_kind_ids) == PARASOL_EVENT_KIND_LAST_KNOWN_ALIVE + 1);
 
 static gboolean
 id_lookup (const char  *const *ids,
@@ -540,6 +542,9 @@ parasol_event_kind_to_label (ParasolEventKind kind)
     case PARASOL_EVENT_KIND_PROGRESSION:
       /* Translators: an event that ends or changes a patient's treatment */
       return _("Progression");
+    case PARASOL_EVENT_KIND_LAST_KNOWN_ALIVE:
+      /* Translators: a follow-up event: the last date the patient was known to be alive */
+      return _("Last known alive");
     default:
       g_return_val_if_reached (NULL);
     }

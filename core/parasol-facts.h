@@ -78,12 +78,13 @@ typedef enum {
   PARASOL_PATIENT_STATUS_OFF_TREATMENT,
 } ParasolPatientStatus;
 
-/* What ended or changed a patient's treatment (ParasolEvent).  Stored as "death",
- * "discontinuation", "progression". */
+/* What ended or changed a patient's treatment, or a follow-up contact (ParasolEvent).  Stored as
+ * "death", "discontinuation", "progression", "last_known_alive". */
 typedef enum {
   PARASOL_EVENT_KIND_DEATH,
   PARASOL_EVENT_KIND_DISCONTINUATION,
   PARASOL_EVENT_KIND_PROGRESSION,
+  PARASOL_EVENT_KIND_LAST_KNOWN_ALIVE,
 } ParasolEventKind;
 
 typedef struct {
@@ -114,7 +115,7 @@ typedef struct {
 
 typedef struct {
   gint64    id;
-  char     *kind;          /* "death", "discontinuation", "progression" */
+  char     *kind;          /* "death", "discontinuation", "progression", "last_known_alive" */
   GDate     date;
   char     *reason;
 } ParasolEvent;

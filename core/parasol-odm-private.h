@@ -52,7 +52,8 @@ static const char *const verdict_codes[] = { "eligible", "not_eligible", "incomp
 static const char *const method_codes[] = { "percent", "hscore", "amplified", NULL };
 static const char *const cycle_status_codes[] = { "delayed", "started", "skipped", NULL };
 static const char *const response_codes[] = { "CR", "PR", "SD", "PD", "NE", NULL };
-static const char *const event_codes[] = { "death", "discontinuation", "progression", NULL };
+static const char *const event_codes[] = { "death", "discontinuation", "progression",
+                                            "last_known_alive", NULL };
 
 typedef struct {
   const char      *oid;

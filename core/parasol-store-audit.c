@@ -283,3 +283,47 @@ parasol_store_audit_list (ParasolStore *self,
   return g_steal_pointer (&entries);
 }
 
+/* A patient's own rows and those of every table that belongs to the patient (one indexed
+ * lookup per table), oldest first. */
+#define PATIENT_AUDIT_PART(tbl) \
+  " UNION ALL SELECT " AUDIT_COLUMNS " FROM audit WHERE tbl = '" tbl "'" \
+  " AND record IN (SELECT id FROM " tbl " WHERE patient_id = ?1)"
+
+GPtrArray *
+parasol_store_audit_list_patient (ParasolStore *self,
+                                  gint64        patient_id,
+                                  guint         limit,
+                                  GError      **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_audit_entry_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), NULL);
+
+  stmt = store_prepare (self,
+                        "SELECT * FROM (SELECT " AUDIT_COLUMNS " FROM audit"
+                        " WHERE tbl = 'patient' AND record = ?1"
+                        PATIENT_AUDIT_PART ("lab") PATIENT_AUDIT_PART ("attestation")
+                        PATIENT_AUDIT_PART ("biomarker") PATIENT_AUDIT_PART ("assignment")
+                        PATIENT_AUDIT_PART ("cycle") PATIENT_AUDIT_PART ("administration")
+                        PATIENT_AUDIT_PART ("response") PATIENT_AUDIT_PART ("event")
+                        PATIENT_AUDIT_PART ("evaluation") PATIENT_AUDIT_PART ("weight")
+                        " ORDER BY seq DESC LIMIT ?2) ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (entries, read_audit_entry (stmt));
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the audit trail"));
+      return NULL;
+    }
+  return g_steal_pointer (&entries);
+}
+

@@ -337,6 +337,16 @@ parasol_store_add_response (ParasolStore          *self,
                             const ParasolResponse *response,
                             GError               **error)
 {
+  return parasol_store_add_response_with_note (self, patient_id, response, NULL, error);
+}
+
+gint64
+parasol_store_add_response_with_note (ParasolStore          *self,
+                                      gint64                 patient_id,
+                                      const ParasolResponse *response,
+                                      const char            *note,
+                                      GError               **error)
+{
   static const char *const responses[] = { "CR", "PR", "SD", "PD", "NE", NULL };
   g_autofree char *date = parasol_date_to_iso (&response->date);
   const Col cols[] = {
@@ -358,7 +368,8 @@ parasol_store_add_response (ParasolStore          *self,
       !store_check_past_date (&response->date, _("response assessment"), error))
     return 0;
 
-  return store_insert_record (self, "response", patient_id, cols, G_N_ELEMENTS (cols), NULL, error);
+  return store_insert_record (self, "response", patient_id, cols, G_N_ELEMENTS (cols),
+                              note != NULL && *note != '\0' ? note : NULL, error);
 }
 
 gint64
@@ -367,7 +378,8 @@ parasol_store_add_event (ParasolStore       *self,
                          const ParasolEvent *event,
                          GError            **error)
 {
-  static const char *const kinds[] = { "death", "discontinuation", "progression", NULL };
+  static const char *const kinds[] = { "death", "discontinuation", "progression",
+                                       "last_known_alive", NULL };
   g_autofree char *date = parasol_date_to_iso (&event->date);
   const Col cols[] = {
     INT_COL ("patient_id", patient_id),
@@ -381,7 +393,8 @@ parasol_store_add_event (ParasolStore       *self,
   if (event->kind == NULL || !g_strv_contains (kinds, event->kind))
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("“%s” is not an event kind; use death, discontinuation or progression."),
+                   _("“%s” is not an event kind; use death, discontinuation, progression or "
+                     "last_known_alive."),
                    event->kind ? event->kind : "");
       return 0;
     }

@@ -188,6 +188,23 @@ static const char *const migrations[] = {
   "  measured_on TEXT NOT NULL,"
   "  version INTEGER NOT NULL DEFAULT 1,"
   "  UNIQUE (patient_id, measured_on));",
+
+  /* 7 -> 8: "last known alive" as an event kind (the follow-up of RECIST outcomes).  SQLite
+   * cannot change a CHECK constraint: the table is rebuilt with the same ids, so the audit
+   * trail still reconciles. */
+  "ALTER TABLE event RENAME TO event_7;"
+  "CREATE TABLE event ("
+  "  id INTEGER PRIMARY KEY,"
+  "  patient_id INTEGER NOT NULL REFERENCES patient (id),"
+  "  kind TEXT NOT NULL CHECK (kind IN"
+  "    ('death', 'discontinuation', 'progression', 'last_known_alive')),"
+  "  occurred_on TEXT NOT NULL,"
+  "  reason TEXT,"
+  "  version INTEGER NOT NULL DEFAULT 1);"
+  "INSERT INTO event (id, patient_id, kind, occurred_on, reason, version)"
+  "  SELECT id, patient_id, kind, occurred_on, reason, version FROM event_7;"
+  "DROP TABLE event_7;"
+  "CREATE INDEX event_patient ON event (patient_id, occurred_on);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PARASOL_STORE_SCHEMA_VERSION);

@@ -58,7 +58,7 @@ typedef enum {
 } ParasolStoreChange;
 
 /* Latest schema version this build writes. */
-#define PARASOL_STORE_SCHEMA_VERSION 7
+#define PARASOL_STORE_SCHEMA_VERSION 8
 
 #define PARASOL_TYPE_STORE (parasol_store_get_type ())
 G_DECLARE_FINAL_TYPE (ParasolStore, parasol_store, PARASOL, STORE, GObject)
@@ -246,6 +246,12 @@ gint64        parasol_store_add_response           (ParasolStore          *self,
                                                     gint64                 patient_id,
                                                     const ParasolResponse *response,
                                                     GError               **error);
+/* The same, with a note that the audit trail keeps as the reason of the record (NULL: none). */
+gint64        parasol_store_add_response_with_note (ParasolStore          *self,
+                                                    gint64                 patient_id,
+                                                    const ParasolResponse *response,
+                                                    const char            *note,
+                                                    GError               **error);
 gint64        parasol_store_add_event              (ParasolStore       *self,
                                                     gint64              patient_id,
                                                     const ParasolEvent *event,
@@ -350,6 +356,13 @@ char         *parasol_store_key_path               (void);
 GPtrArray    *parasol_store_audit_list             (ParasolStore *self,
                                                     const char   *table_name,
                                                     gint64        record,
+                                                    guint         limit,
+                                                    GError      **error);
+/* Every entry about one patient: the patient's row and the rows of its labs, attestations,
+ * biomarkers, assignments, cycles, administrations, responses, events and evaluations; oldest
+ * first, the newest @limit (0 = all). */
+GPtrArray    *parasol_store_audit_list_patient     (ParasolStore *self,
+                                                    gint64        patient_id,
                                                     guint         limit,
                                                     GError      **error);
 

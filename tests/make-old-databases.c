@@ -1,5 +1,5 @@
 /* make-old-databases.c — writes tests/data/store/schema-N.db: databases as Parasol made them at
- * schema versions 1 to 6, with a small trial in each
+ * schema versions 1 to 7, with a small trial in each
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -59,7 +59,7 @@ static char *
 now (Gen *g)
 {
   g->minute++;
-  return g_strdup_printf ("2026-0%d-%02dT%02d:%02d:00.000000Z", 3 + g->version,
+  return g_strdup_printf ("2026-%02d-%02dT%02d:%02d:00.000000Z", 3 + g->version,
                           1 + g->minute / 600, 8 + (g->minute / 60) % 10, g->minute % 60);
 }
 
@@ -224,6 +224,12 @@ fill (Gen *g)
                             g->version >= 6 ? 21 : g->version >= 5 ? 18 : g->version >= 3 ? 17 : 14);
     }
 
+  /* Schema 7: a weight with the day it was measured (S-0003 only: S-0001 keeps a weight saved
+   * without its day, which the next weight carries over) */
+  if (g->version >= 7)
+    insert (g, "weight", NULL, (V[]) { I ("patient_id", patients[2]), D ("weight_kg", 69.25),
+                                       S ("measured_on", "2026-04-02") }, 3);
+
   for (int p = 0; p < 3; p++)
     {
       gint64 id = patients[p];
@@ -363,7 +369,7 @@ main (int argc, char *argv[])
       return 2;
     }
 
-  for (int version = 1; version <= 6; version++)
+  for (int version = 1; version <= 7; version++)
     {
       g_autofree char *path = g_strdup_printf ("%s/schema-%d.db", argv[1], version);
       g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %u; PRAGMA user_version = %d;",

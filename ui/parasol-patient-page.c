@@ -18,6 +18,7 @@
 #include "parasol-calendar-section.h"
 #include "parasol-doses-section.h"
 #include "parasol-eligibility-section.h"
+#include "parasol-outcomes-section.h"
 #include "parasol-patient-page-private.h"
 #include "parasol-patient-section.h"
 #include "parasol-status-pill.h"
@@ -45,6 +46,7 @@ struct _ParasolPatientPage
   ParasolBiomarkersSection   *biomarkers_section;
   ParasolDosesSection        *doses_section;
   ParasolCalendarSection     *calendar_section;
+  ParasolOutcomesSection     *outcomes_section;
   AdwStatusPage              *error_page;
 
   ParasolStore               *store;
@@ -273,6 +275,7 @@ update_sections (ParasolPatientPage          *self,
   parasol_patient_section_update (PARASOL_PATIENT_SECTION (self->biomarkers_section), context);
   parasol_patient_section_update (PARASOL_PATIENT_SECTION (self->doses_section), context);
   parasol_patient_section_update (PARASOL_PATIENT_SECTION (self->calendar_section), context);
+  parasol_patient_section_update (PARASOL_PATIENT_SECTION (self->outcomes_section), context);
 }
 
 static void
@@ -568,6 +571,7 @@ parasol_patient_page_class_init (ParasolPatientPageClass *klass)
   g_type_ensure (PARASOL_TYPE_BIOMARKERS_SECTION);
   g_type_ensure (PARASOL_TYPE_DOSES_SECTION);
   g_type_ensure (PARASOL_TYPE_CALENDAR_SECTION);
+  g_type_ensure (PARASOL_TYPE_OUTCOMES_SECTION);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "patientpage");
@@ -591,6 +595,7 @@ parasol_patient_page_class_init (ParasolPatientPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, biomarkers_section);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, doses_section);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, calendar_section);
+  gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, outcomes_section);
   gtk_widget_class_bind_template_child (widget_class, ParasolPatientPage, error_page);
 }
 

@@ -10,6 +10,7 @@
 
 #include "parasol-new-patient-dialog.h"
 #include "parasol-odm-dialog.h"
+#include "parasol-audit-view.h"
 #include "parasol-patient.h"
 #include "parasol-patient-list.h"
 #include "parasol-patient-page.h"
@@ -452,6 +453,22 @@ new_patient_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The whole trial's audit trail (ui/parasol-audit-view.c). */
+static void
+audit_trail_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ParasolWindow *self = user_data;
+  g_autofree char *trial_id = NULL;
+
+  if (self->store == NULL || !parasol_store_has_trial (self->store))
+    return;
+  parasol_store_get_trial (self->store, &trial_id, NULL, NULL, NULL, NULL, NULL);
+  gtk_window_present (GTK_WINDOW (parasol_audit_view_new (GTK_WINDOW (self), self->store, 0,
+                                                          trial_id)));
+}
+
 static const GActionEntry win_entries[] = {
   { "new-patient", new_patient_action },
   { "search", search_action },
@@ -459,6 +476,7 @@ static const GActionEntry win_entries[] = {
   { "print-schedule", print_schedule_action },
   { "export-schedule", export_schedule_action },
   { "odm", odm_action },
+  { "audit-trail", audit_trail_action },
 };
 
 static void

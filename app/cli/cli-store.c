@@ -813,8 +813,11 @@ parasol_cli_audit_show (int    argc,
   g_autofree char *patient = NULL;
   g_autofree char *table = NULL;
   int limit = 50;
+  gboolean history = FALSE;
   const GOptionEntry entries[] = {
     { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("Only this patient's row"), N_("ID") },
+    { "history", 0, 0, G_OPTION_ARG_NONE, &history,
+      N_("With --patient: also every record of the patient (labs, doses, outcomes, …)"), NULL },
     { "table", 0, 0, G_OPTION_ARG_STRING, &table, N_("Only this table"), N_("TABLE") },
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, N_("The newest N entries (0: all; default 50)"),
       N_("N") },
@@ -854,7 +857,10 @@ parasol_cli_audit_show (int    argc,
       table = g_strdup ("patient");
     }
 
-  entries_list = parasol_store_audit_list (store, table, record, (guint) limit, &error);
+  if (history && record == 0)
+    return parasol_cli_usage_error (_("--history needs --patient ID"));
+  entries_list = history ? parasol_store_audit_list_patient (store, record, (guint) limit, &error)
+                         : parasol_store_audit_list (store, table, record, (guint) limit, &error);
   if (entries_list == NULL)
     return parasol_cli_fail (error);
 

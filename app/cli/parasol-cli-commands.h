@@ -39,6 +39,10 @@ int parasol_cli_enrol             (int argc, char **argv);
 int parasol_cli_give              (int argc, char **argv);
 int parasol_cli_delay             (int argc, char **argv);
 
+/* cli-outcomes.c: responses and events (progression, discontinuation, death, last known alive) */
+int parasol_cli_response_add      (int argc, char **argv);
+int parasol_cli_event_add         (int argc, char **argv);
+
 /* cli-swimmer.c: the swimmer plot */
 int parasol_cli_swimmer           (int argc, char **argv);
 /* cli-print.c: printed cycle schedules and the clinic-week sheet */

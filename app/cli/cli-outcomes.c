@@ -1,0 +1,166 @@
+/* cli-outcomes.c — parasol-cli response add, event add
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Thin: each command parses its options, calls the core workflow (parasol-outcomes.h) and
+ * prints what it recorded.  Every rule lives in core, where the window calls the same functions.
+ * Scripts rely on the JSON printed here: keys may be added, never renamed.
+ */
+
+#define G_LOG_DOMAIN "parasol-cli"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "parasol-cli.h"
+#include "parasol-cli-commands.h"
+#include "parasol-outcomes.h"
+
+static void
+print_outcome (const ParasolOutcome *o,
+               const char           *kind_member,
+               const char           *reason_member)
+{
+  if (parasol_cli_options.json)
+    {
+      g_autoptr(ParasolJson) json = parasol_json_new ();
+
+      parasol_json_begin_object (json);
+      parasol_json_member_string (json, "patient", o->key);
+      parasol_json_member_int (json, "id", o->id);
+      parasol_json_member_string (json, kind_member, o->what);
+      parasol_json_member_date (json, "date", &o->date);
+      parasol_json_member_string (json, reason_member, o->reason);
+      parasol_json_member_string (json, "status", o->status);
+      parasol_json_member_boolean (json, "status_changed", o->status_changed);
+      parasol_json_end_object (json);
+      parasol_cli_print_json (json);
+    }
+  else
+    {
+      ParasolPatientStatus status;
+      const char *status_label = parasol_patient_status_from_string (o->status, &status)
+                                 ? parasol_patient_status_to_label (status) : o->status;
+
+      if (o->status_changed)
+        printf (_("%s is now: %s.\n"), o->key, status_label);
+    }
+}
+
+int
+parasol_cli_response_add (int    argc,
+                          char **argv)
+{
+  g_autofree char *date_str = NULL, *response = NULL, *note = NULL;
+  const GOptionEntry entries[] = {
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_str, N_("Date of the assessment (YYYY-MM-DD)"),
+      N_("DATE") },
+    { "response", 0, 0, G_OPTION_ARG_STRING, &response,
+      N_("RECIST 1.1 overall response: CR, PR, SD, PD or NE"), N_("RESPONSE") },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note, kept in the audit trail"),
+      N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolOutcome) o = NULL;
+  gint64 patient_id;
+  GDate date;
+  char buf[PARASOL_DATE_BUF_SIZE];
+  int status;
+
+  status = parasol_cli_parse (&argc, &argv, entries, "ID",
+                              N_("Record a RECIST 1.1 response assessment."), 1);
+  if (status != PARASOL_CLI_OK)
+    return status;
+  if (date_str == NULL || response == NULL)
+    return parasol_cli_usage_error (_("--date YYYY-MM-DD and --response CR|PR|SD|PD|NE are "
+                                      "required"));
+  if (!parasol_cli_check_choice ("--response", response, parasol_outcomes_responses, &error) ||
+      !parasol_cli_parse_date (date_str, &date, &error))
+    return parasol_cli_usage_error ("%s", error->message);
+
+  store = parasol_cli_open_store (FALSE, &error);
+  if (store == NULL)
+    return parasol_cli_fail (error);
+  patient_id = parasol_cli_find_patient (store, argv[1], &error);
+  if (patient_id == 0)
+    return parasol_cli_fail (error);
+
+  o = parasol_outcomes_record_response (store, patient_id, response, &date, note, &error);
+  if (o == NULL)
+    return parasol_cli_fail (error);
+
+  if (!parasol_cli_options.json)
+    /* Translators: "Recorded for S-0004: Partial response (PR) on 2026-03-01." */
+    printf (_("Recorded for %s: %s (%s) on %s.\n"), o->key,
+            parasol_outcomes_response_to_label (o->what), o->what,
+            parasol_date_format (&o->date, buf, sizeof buf));
+  print_outcome (o, "response", "note");
+  return PARASOL_CLI_OK;
+}
+
+int
+parasol_cli_event_add (int    argc,
+                       char **argv)
+{
+  static const char *const kinds[] = {
+    "progression", "discontinuation", "death", "last-known-alive", NULL
+  };
+  static const ParasolEventKind kind_values[] = {
+    PARASOL_EVENT_KIND_PROGRESSION, PARASOL_EVENT_KIND_DISCONTINUATION,
+    PARASOL_EVENT_KIND_DEATH, PARASOL_EVENT_KIND_LAST_KNOWN_ALIVE,
+  };
+  g_autofree char *date_str = NULL, *kind = NULL, *reason = NULL;
+  const GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+      N_("progression, discontinuation, death or last-known-alive"), N_("KIND") },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_str, N_("When it happened (YYYY-MM-DD)"),
+      N_("DATE") },
+    { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
+      N_("Why (required for a discontinuation)"), N_("TEXT") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolOutcome) o = NULL;
+  ParasolEventKind event_kind = PARASOL_EVENT_KIND_PROGRESSION;
+  gint64 patient_id;
+  GDate date;
+  char buf[PARASOL_DATE_BUF_SIZE];
+  int status;
+
+  status = parasol_cli_parse (&argc, &argv, entries, "ID",
+                              N_("Record progression, discontinuation (with its reason), death "
+                                 "or the date the patient was last known alive."), 1);
+  if (status != PARASOL_CLI_OK)
+    return status;
+  if (date_str == NULL || kind == NULL)
+    return parasol_cli_usage_error (_("--kind KIND and --date YYYY-MM-DD are required"));
+  if (!parasol_cli_check_choice ("--kind", kind, kinds, &error) ||
+      !parasol_cli_parse_date (date_str, &date, &error))
+    return parasol_cli_usage_error ("%s", error->message);
+  for (guint i = 0; kinds[i] != NULL; i++)
+    if (g_str_equal (kinds[i], kind))
+      event_kind = kind_values[i];
+
+  store = parasol_cli_open_store (FALSE, &error);
+  if (store == NULL)
+    return parasol_cli_fail (error);
+  patient_id = parasol_cli_find_patient (store, argv[1], &error);
+  if (patient_id == 0)
+    return parasol_cli_fail (error);
+
+  o = parasol_outcomes_record_event (store, patient_id, event_kind, &date, reason, &error);
+  if (o == NULL)
+    return parasol_cli_fail (error);
+
+  if (!parasol_cli_options.json)
+    /* Translators: "Recorded for S-0004: Discontinuation on 2026-03-01." */
+    printf (_("Recorded for %s: %s on %s.\n"), o->key,
+            parasol_event_kind_to_label (event_kind),
+            parasol_date_format (&o->date, buf, sizeof buf));
+  print_outcome (o, "kind", "reason");
+  return PARASOL_CLI_OK;
+}

@@ -1,0 +1,155 @@
+/* test-cli-outcomes.c — the parasol-cli contract of `response add` and `event add`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The rules are tested in core (test-outcomes); here the command line that reaches them:
+ * options, exit codes, the JSON printed, and what the store then holds (`patient show`,
+ * `audit show`).  The demo trial's patient S-0004 is on treatment; its data stop at the demo's
+ * data cut, so today's date follows all of them.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cli-helpers.h"
+#include "parasol-facts.h"
+
+static char *
+today_iso (int days_from_today)
+{
+  GDate d;
+
+  parasol_date_set_today (&d);
+  if (days_from_today > 0)
+    g_date_add_days (&d, days_from_today);
+  return parasol_date_to_iso (&d);
+}
+
+static void
+test_response (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *db = cli_make_demo (f->dir, 12);
+  g_autofree char *today = today_iso (0);
+  g_autofree char *tomorrow = today_iso (1);
+  g_autofree char *expect = NULL;
+  g_autoptr(CliResult) r = NULL;
+
+  r = cli_run (db, "response", "add", "S-0004", "--date", today, "--response", "PR", "--note",
+               "CT: target lesions −32 %", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_contains (r->out, "\"patient\": \"BT-0004\"");
+  cli_assert_contains (r->out, "\"response\": \"PR\"");
+  cli_assert_contains (r->out, "\"status\": \"on_treatment\"");
+  cli_assert_contains (r->out, "\"status_changed\": false");
+  expect = g_strdup_printf ("\"date\": \"%s\"", today);
+  cli_assert_contains (r->out, expect);
+  g_clear_pointer (&r, cli_result_free);
+
+  /* the store holds it, and its audit row carries the note */
+  r = cli_run (db, "patient", "show", "S-0004", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&expect, g_free);
+  expect = g_strdup_printf ("\"%s\"", today);
+  cli_assert_contains (r->out, expect);
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "audit", "show", "--patient", "S-0004", "--history", "--limit", "3", "--json",
+               NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_contains (r->out, "\"table\": \"response\"");
+  cli_assert_contains (r->out, "CT: target lesions −32 %");
+  g_clear_pointer (&r, cli_result_free);
+
+  /* usage (2): missing options, a word outside the set, a date that is not one */
+  r = cli_run (db, "response", "add", "S-0004", "--response", "PR", NULL);
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "response", "add", "S-0004", "--date", today, "--response", "pr", NULL);
+  g_assert_cmpint (r->status, ==, 2);
+  cli_assert_contains (r->err, "CR");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "response", "add", "S-0004", "--date", "2026-02-30", "--response", "PR", NULL);
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+
+  /* refusals (1): tomorrow, the same date twice, a patient never treated */
+  r = cli_run (db, "response", "add", "S-0004", "--date", tomorrow, "--response", "SD", "--json",
+               NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  cli_assert_contains (r->err, "after today");
+  cli_assert_contains (r->out, "\"error\"");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "response", "add", "BT-0004", "--date", today, "--response", "SD", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  cli_assert_contains (r->err, "one overall response");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "response", "add", "S-9999", "--date", today, "--response", "SD", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+}
+
+static void
+test_events (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *db = cli_make_demo (f->dir, 12);
+  g_autofree char *today = today_iso (0);
+  g_autoptr(CliResult) r = NULL;
+
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "last-known-alive", "--date", today,
+               "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_contains (r->out, "\"kind\": \"last_known_alive\"");
+  g_clear_pointer (&r, cli_result_free);
+
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "discontinuation", "--date", today, NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  cli_assert_contains (r->err, "reason");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "stopped", "--date", today, NULL);
+  g_assert_cmpint (r->status, ==, 2);
+  cli_assert_contains (r->err, "last-known-alive");
+  g_clear_pointer (&r, cli_result_free);
+
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "discontinuation", "--date", today,
+               "-r", "Withdrew consent", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_contains (r->out, "\"reason\": \"Withdrew consent\"");
+  cli_assert_contains (r->out, "\"status\": \"off_treatment\"");
+  cli_assert_contains (r->out, "\"status_changed\": true");
+  g_clear_pointer (&r, cli_result_free);
+
+  r = cli_run (db, "patient", "show", "S-0004", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_contains (r->out, "\"status\": \"off_treatment\"");
+  cli_assert_contains (r->out, "Withdrew consent");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "audit", "show", "--patient", "S-0004", "--limit", "1", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_contains (r->out, "\"field\": \"status\"");
+  cli_assert_contains (r->out, "\"new\": \"off_treatment\"");
+  g_clear_pointer (&r, cli_result_free);
+
+  /* plain text names what was recorded and the new status */
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "death", "--date", today, NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_contains (r->out, "Death");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "progression", "--date", today, NULL);
+  g_assert_cmpint (r->status, ==, 0);    /* the day of death itself is not after it */
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "audit", "verify", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  g_clear_pointer (&r, cli_result_free);
+
+  r = cli_run (db, "audit", "show", "--history", NULL);
+  g_assert_cmpint (r->status, ==, 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/cli/response/add", Fixture, NULL, fixture_set_up, test_response, fixture_tear_down);
+  g_test_add ("/cli/event/add", Fixture, NULL, fixture_set_up, test_events, fixture_tear_down);
+  return g_test_run ();
+}

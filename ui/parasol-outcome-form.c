@@ -1,0 +1,335 @@
+/* parasol-outcome-form.c — the "Record Response" and "Record Event" forms
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Built in code: two short lists of choices (radio buttons, named for screen readers), a date,
+ * a note or reason, and the refusal line.  Every rule is core's (parasol-outcomes.h).
+ */
+#define G_LOG_DOMAIN "parasol-outcome-form"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "parasol-input.h"
+#include "parasol-outcome-form.h"
+#include "parasol-outcomes.h"
+
+struct _ParasolOutcomeForm
+{
+  AdwWindow               parent_instance;
+
+  ParasolStore           *store;
+  gint64                  patient_id;
+  ParasolOutcomeFormKind  kind;
+
+  GPtrArray              *choices;      /* GtkToggleButton*, in the order of the ids below */
+  GtkEntry               *date_entry;
+  GtkEntry               *text_entry;
+  AdwActionRow           *text_row;
+  GtkLabel               *error_label;
+};
+
+G_DEFINE_FINAL_TYPE (ParasolOutcomeForm, parasol_outcome_form, ADW_TYPE_WINDOW)
+
+static const ParasolEventKind event_kinds[] = {
+  PARASOL_EVENT_KIND_PROGRESSION, PARASOL_EVENT_KIND_DISCONTINUATION,
+  PARASOL_EVENT_KIND_DEATH, PARASOL_EVENT_KIND_LAST_KNOWN_ALIVE,
+};
+
+static int
+chosen (ParasolOutcomeForm *self)
+{
+  for (guint i = 0; i < self->choices->len; i++)
+    if (gtk_toggle_button_get_active (g_ptr_array_index (self->choices, i)))
+      return (int) i;
+  return -1;
+}
+
+static void
+show_error (ParasolOutcomeForm *self,
+            const char         *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+update_text_row (ParasolOutcomeForm *self)
+{
+  const char *title;
+
+  if (self->kind == PARASOL_OUTCOME_FORM_RESPONSE)
+    title = _("Note (optional)");
+  else if (chosen (self) >= 0 && event_kinds[chosen (self)] == PARASOL_EVENT_KIND_DISCONTINUATION)
+    title = _("Reason (required)");
+  else
+    title = _("Reason or note (optional)");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->text_row), title);
+}
+
+static void
+on_choice_toggled (ParasolOutcomeForm *self)
+{
+  update_text_row (self);
+  show_error (self, NULL);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  ParasolOutcomeForm *self = PARASOL_OUTCOME_FORM (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolOutcome) outcome = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->text_entry));
+  int choice = chosen (self);
+  GDate date;
+
+  if (choice < 0)
+    {
+      show_error (self, self->kind == PARASOL_OUTCOME_FORM_RESPONSE
+                        ? _("Choose the overall response.") : _("Choose what happened."));
+      return;
+    }
+  if (!parasol_parse_date (gtk_editable_get_text (GTK_EDITABLE (self->date_entry)), &date,
+                           &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Date: %s"), error->message);
+
+      show_error (self, message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->date_entry));
+      return;
+    }
+
+  if (self->kind == PARASOL_OUTCOME_FORM_RESPONSE)
+    outcome = parasol_outcomes_record_response (self->store, self->patient_id,
+                                                parasol_outcomes_responses[choice], &date, text,
+                                                &error);
+  else
+    outcome = parasol_outcomes_record_event (self->store, self->patient_id, event_kinds[choice],
+                                             &date, text, &error);
+  if (outcome == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  gtk_window_destroy (GTK_WINDOW (widget));
+}
+
+static void
+parasol_outcome_form_dispose (GObject *object)
+{
+  ParasolOutcomeForm *self = PARASOL_OUTCOME_FORM (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->choices, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (parasol_outcome_form_parent_class)->dispose (object);
+}
+
+static void
+parasol_outcome_form_class_init (ParasolOutcomeFormClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = parasol_outcome_form_dispose;
+
+  gtk_widget_class_install_action (widget_class, "form.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "form.cancel", NULL, cancel_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "form.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "form.save", NULL);
+}
+
+static void
+parasol_outcome_form_init (ParasolOutcomeForm *self)
+{
+  self->choices = g_ptr_array_new ();
+}
+
+/* AdwPreferencesGroup's list has no name of its own in libadwaita 1.2: give it the group's. */
+static void
+name_group_list (GtkWidget  *widget,
+                 const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_BOX (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        name, -1);
+      else
+        name_group_list (child, name);
+    }
+}
+
+static GtkWidget *
+entry_row (const char  *title,
+           const char  *subtitle,
+           GtkEntry   **entry_out)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *entry = gtk_entry_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
+  gtk_widget_set_hexpand (entry, TRUE);
+  /* Named by its row (the activatable widget is labelled by the row's title). */
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), entry);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), entry);
+  *entry_out = GTK_ENTRY (entry);
+  return row;
+}
+
+ParasolOutcomeForm *
+parasol_outcome_form_new (GtkWindow              *parent,
+                          ParasolStore           *store,
+                          gint64                  patient_id,
+                          const char             *patient_key,
+                          ParasolOutcomeFormKind  kind)
+{
+  ParasolOutcomeForm *self;
+  GtkWidget *box, *header, *page, *group, *button, *row, *save;
+  GtkToggleButton *first = NULL;
+  GtkWidget *choices;
+  g_autofree char *title = NULL;
+  char today[PARASOL_DATE_BUF_SIZE];
+  GDate now;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (store), NULL);
+
+  title = kind == PARASOL_OUTCOME_FORM_RESPONSE
+          /* Translators: the form's title: "Record Response for S-0004" */
+          ? g_strdup_printf (_("Record Response for %s"), patient_key)
+          /* Translators: the form's title: "Record Event for S-0004" */
+          : g_strdup_printf (_("Record Event for %s"), patient_key);
+  self = g_object_new (PARASOL_TYPE_OUTCOME_FORM,
+                       "title", title,
+                       "modal", TRUE,
+                       "transient-for", parent,
+                       "default-width", 520,
+                       /* room for the refusal under the fields */
+                       "default-height", kind == PARASOL_OUTCOME_FORM_RESPONSE ? 620 : 580,
+                       "destroy-with-parent", TRUE,
+                       NULL);
+  self->store = g_object_ref (store);
+  self->patient_id = patient_id;
+  self->kind = kind;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  adw_header_bar_set_show_start_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  button = gtk_button_new_with_label (_("Cancel"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "form.cancel");
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), button);
+  save = gtk_button_new_with_label (_("Save"));
+  gtk_widget_add_css_class (save, "suggested-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (save), "form.save");
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
+  gtk_box_append (GTK_BOX (box), header);
+
+  page = adw_preferences_page_new ();
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_box_append (GTK_BOX (box), page);
+
+  group = adw_preferences_group_new ();
+  if (kind == PARASOL_OUTCOME_FORM_RESPONSE)
+    {
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Overall Response"));
+      adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                             _("RECIST 1.1, at this assessment"));
+    }
+  else
+    adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("What Happened"));
+
+  choices = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_add_css_class (choices, "linked");
+  for (guint i = 0;; i++)
+    {
+      g_autofree char *label = NULL;
+      GtkWidget *check;
+
+      if (kind == PARASOL_OUTCOME_FORM_RESPONSE)
+        {
+          const char *id = parasol_outcomes_responses[i];
+
+          if (id == NULL)
+            break;
+          /* Translators: a RECIST response and its abbreviation: "Partial response (PR)" */
+          label = g_strdup_printf (_("%s (%s)"), parasol_outcomes_response_to_label (id), id);
+        }
+      else
+        {
+          if (i >= G_N_ELEMENTS (event_kinds))
+            break;
+          label = g_strdup (parasol_event_kind_to_label (event_kinds[i]));
+        }
+      /* Toggle buttons in one group, one of them chosen: a screen reader can press them
+       * (GTK 4.8's check buttons offer no action). */
+      check = gtk_toggle_button_new_with_label (label);
+      gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (check))), 0);
+      if (first != NULL)
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (check), first);
+      else
+        first = GTK_TOGGLE_BUTTON (check);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_choice_toggled), self);
+      g_ptr_array_add (self->choices, check);
+      gtk_box_append (GTK_BOX (choices), check);
+    }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), choices);
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  group = adw_preferences_group_new ();
+  name_group_list (group, _("Date and Note"));
+  parasol_date_set_today (&now);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                             entry_row (kind == PARASOL_OUTCOME_FORM_RESPONSE
+                                        ? _("Assessment date") : _("Date"),
+                                        _("YYYY-MM-DD"), &self->date_entry));
+  gtk_editable_set_text (GTK_EDITABLE (self->date_entry),
+                         parasol_date_format (&now, today, sizeof today));
+  row = entry_row (_("Note (optional)"), NULL, &self->text_entry);
+  self->text_row = ADW_ACTION_ROW (row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+
+  self->error_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->error_label, TRUE);
+  gtk_label_set_xalign (self->error_label, 0);
+  gtk_label_set_selectable (self->error_label, TRUE);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->error_label), 12);
+  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->error_label));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  adw_window_set_content (ADW_WINDOW (self), box);
+  gtk_window_set_default_widget (GTK_WINDOW (self), save);
+  update_text_row (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "form.save",
+                                 !parasol_store_is_read_only (store));
+  return self;
+}
+
+const char *
+parasol_outcome_form_get_error (ParasolOutcomeForm *self)
+{
+  g_return_val_if_fail (PARASOL_IS_OUTCOME_FORM (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->error_label))
+         ? gtk_label_get_text (self->error_label) : NULL;
+}
