@@ -209,7 +209,7 @@ cycle_row (const ParasolScheduleCycle *c,
   g_autofree char *to = parasol_section_format_date (&c->window_end);
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autoptr(GPtrArray) drugs = g_ptr_array_new ();
-  gboolean any_flagged = FALSE, any_reduced = FALSE;
+  gboolean any_flagged = FALSE, any_reduced = FALSE, any_due = FALSE;
   GtkWidget *row;
 
   /* Translators: "Induction · day 1 2025-10-30 · window 2025-10-27 to 2025-11-02" */
@@ -268,7 +268,11 @@ cycle_row (const ParasolScheduleCycle *c,
             {
               ParasolDoseState state = parasol_schedule_dose_state (d, today, end);
 
-              if (state == PARASOL_DOSE_STATE_TO_GIVE || state == PARASOL_DOSE_STATE_NOT_RECORDED)
+              /* What is due: a past dose never recorded, or the next cycle's and the
+               * started cycle's doses; later cycles are recorded when they come */
+              if (state == PARASOL_DOSE_STATE_NOT_RECORDED ||
+                  (state == PARASOL_DOSE_STATE_TO_GIVE &&
+                   (is_next || c->status == PARASOL_CYCLE_STARTED)))
                 to_record = d;
             }
         }
@@ -313,6 +317,7 @@ cycle_row (const ParasolScheduleCycle *c,
                                      action_button (_("Record Dose…"), record_name,
                                                     "calendar.record-dose", target));
           g_variant_unref (target);
+          any_due = TRUE;
         }
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), drug_row);
     }
@@ -330,7 +335,8 @@ cycle_row (const ParasolScheduleCycle *c,
                                                 g_variant_new_int32 (c->number)));
       adw_expander_row_add_row (ADW_EXPANDER_ROW (row), delay_row);
     }
-  if (is_next)
+  /* Open where something is due, so that it can be recorded at once */
+  if (is_next || any_due)
     adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
 
   if (drugs->len == 0)
