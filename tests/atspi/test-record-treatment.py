@@ -112,8 +112,32 @@ def form_window(app, title):
     return app.find('frame', title)
 
 
+def open_form(app, button, title):
+    """Presses the button named @button (a name or a test) until the form @title shows: the
+    page reloads after each record, and a button of the old page may still be listed."""
+    for _attempt in range(6):
+        node = app.find('push button', button)
+        log('pressing', node.name)
+        try:
+            press(node)
+        except Exception:  # noqa: BLE001 - a button of the page before the reload
+            time.sleep(1)
+            continue
+        try:
+            return wait_for(lambda: find(app.root, 'frame', title), 'the form “%s”' % title, 15)
+        except AssertionError:
+            continue
+    raise AssertionError('the form “%s” does not open' % title)
+
+
 def close_gone(app, title):
-    wait_for(lambda: find(app.root, 'frame', title) is None, 'the form “%s” to close' % title)
+    try:
+        wait_for(lambda: find(app.root, 'frame', title) is None, 'the form “%s” to close' % title, 30)
+    except AssertionError:
+        from atspi_helpers import walk
+        form = find(app.root, 'frame', title)
+        texts = [n.name for n in walk(form) if n.getRoleName() == 'label'] if form else []
+        raise AssertionError('the form “%s” stays open: %s' % (title, ' | '.join(texts)))
 
 
 def administrations(drug=None):
@@ -147,15 +171,15 @@ def test_record_cycle_1_and_delay():
         day1_buttons = lambda n: n.startswith('Record a dose of ') and n.endswith('cycle 1 day 1')
         recorded = 0
         while True:
+            time.sleep(2)
             button = find(app.root, 'push button', day1_buttons)
             if button is None:
                 break
-            log('pressing', button.name)
-            press(button)
-            form = form_window(app, 'Record Dose, Cycle 1')
-            wait_for(lambda: find(form, 'label', lambda n: n.startswith('Start-of-cycle check')),
-                     'the start-of-cycle check in the form')
+            form = open_form(app, day1_buttons, 'Record Dose, Cycle 1')
             if recorded == 0:
+                # The first dose starts the cycle: the start-of-cycle check is in its form
+                wait_for(lambda: find(form, 'label', lambda n: n.startswith('Start-of-cycle check')),
+                         'the start-of-cycle check in the form')
                 shot('record-dose')
             press(find(form, 'push button', 'Record'))
             close_gone(app, 'Record Dose, Cycle 1')
@@ -166,12 +190,10 @@ def test_record_cycle_1_and_delay():
         admins = administrations()
         assert all(a['date'] == C1D1.isoformat() for a in admins), admins
         assert all(a.get('unit') for a in admins), 'doses without units: %s' % admins
-        assert len(audit_rows('administrations')) >= recorded
+        assert len(audit_rows('administration')) >= recorded
 
         # A dose that differs from the plan, without a reason: refused where it was typed
-        button = app.find('push button', 'Record a dose of Etoposide, cycle 1 day 2')
-        press(button)
-        form = form_window(app, 'Record Dose, Cycle 1')
+        form = open_form(app, 'Record a dose of Etoposide, cycle 1 day 2', 'Record Dose, Cycle 1')
         dose = find(form, 'text', lambda n: n.startswith('Dose in'))
         set_text(dose, '10')
         press(find(form, 'push button', 'Record'))
@@ -187,8 +209,7 @@ def test_record_cycle_1_and_delay():
         assert reduced['flagged'] and 'Vomiting' in (reduced.get('reason') or ''), reduced
 
         # A delay without a reason is refused inline; with one it moves cycle 2
-        press(app.find('push button', 'Delay cycle 2'))
-        form = form_window(app, 'Delay Cycle 2')
+        form = open_form(app, 'Delay cycle 2', 'Delay Cycle 2')
         wait_for(lambda: find(form, 'label', lambda n: n.startswith('Start-of-cycle check')),
                  'the start-of-cycle check in the delay form')
         shot('delay')
@@ -203,7 +224,7 @@ def test_record_cycle_1_and_delay():
         cycle2 = [c for c in schedule['cycles'] if c['number'] == 2][0]
         assert cycle2['status'] == 'delayed' and cycle2['reason'] == 'ANC 0.9', cycle2
         assert cycle2['delay_days'] == 7, cycle2
-        assert audit_rows('cycles'), 'no audit row for the delay'
+        assert audit_rows('cycle'), 'no audit row for the delay'
         # Within the protocol's rules: "Delayed (reason)", not "Deviation"
         app.find('label', 'Delayed (ANC 0.9)')
 
