@@ -108,6 +108,12 @@ def set_text(node, text):
     time.sleep(0.3)
 
 
+def find_entry(form, name):
+    """A text field by its accessible name (GTK 4.8 says "entry" or "text")."""
+    return wait_for(lambda: find(form, 'entry', name) or find(form, 'text', name),
+                    'the field “%s”' % (name if isinstance(name, str) else 'Dose'), 30)
+
+
 def form_window(app, title):
     return app.find('frame', title)
 
@@ -194,14 +200,14 @@ def test_record_cycle_1_and_delay():
 
         # A dose that differs from the plan, without a reason: refused where it was typed
         form = open_form(app, 'Record a dose of Etoposide, cycle 1 day 2', 'Record Dose, Cycle 1')
-        dose = find(form, 'text', lambda n: n.startswith('Dose in'))
+        dose = find_entry(form, lambda n: n.startswith('Dose in'))
         set_text(dose, '10')
         press(find(form, 'push button', 'Record'))
         wait_for(lambda: find(form, 'label', lambda n: 'reason' in n.lower()),
                  'the refusal under the form')
         shot('record-dose-refused')
         assert len(administrations('etoposide')) == 1, 'a refused dose was stored'
-        set_text(find(form, 'text', 'Reason'), 'Vomiting, half dose')
+        set_text(find_entry(form, 'Reason'), 'Vomiting, half dose')
         press(find(form, 'push button', 'Record'))
         close_gone(app, 'Record Dose, Cycle 1')
         wait_for(lambda: len(administrations('etoposide')) == 2, 'the reduced dose in the store')
@@ -217,7 +223,7 @@ def test_record_cycle_1_and_delay():
         wait_for(lambda: find(form, 'label', lambda n: n.startswith('A delay needs a reason')),
                  'the missing reason, inline')
         shot('delay-refused')
-        set_text(find(form, 'text', 'Reason'), 'ANC 0.9')
+        set_text(find_entry(form, 'Reason'), 'ANC 0.9')
         press(find(form, 'push button', 'Delay'))
         close_gone(app, 'Delay Cycle 2')
         schedule = cli_json('schedule', KEY)
