@@ -631,10 +631,26 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
 
       if (g_date_compare (&cycle->start, &cycle->window_start) < 0 ||
           g_date_compare (&cycle->start, &cycle->window_end) > 0)
+        cycle->deviation = TRUE;
+      if (cycle->deviation &&
+          parasol_schedule_cycle_timing (regimen, cycle) == PARASOL_CYCLE_TIMING_DELAYED)
         {
           char p[16], s[16];
 
-          cycle->deviation = TRUE;
+          /* A delay the protocol allows: said as such, not as a deviation (issue 11) */
+          g_ptr_array_add (schedule->warnings,
+                           g_strdup_printf (_("Delayed: cycle %d day 1 on %s is %d days after the "
+                                              "planned %s, within the %d days the protocol "
+                                              "allows; reason: %s"),
+                                            n, parasol_date_format (&cycle->start, s, sizeof s),
+                                            cycle->delay_days,
+                                            parasol_date_format (&cycle->planned_start, p, sizeof p),
+                                            regimen->max_delay_days, cycle->reason));
+        }
+      else if (cycle->deviation)
+        {
+          char p[16], s[16];
+
           g_ptr_array_add (schedule->warnings,
                            g_strdup_printf (_("Deviation: cycle %d day 1 on %s is %d days %s the "
                                               "planned %s (window ± %d days); reason: %s"),
@@ -907,4 +923,65 @@ parasol_schedule_check_start (const ParasolRegimen       *regimen,
   if (message)
     *message = g_strdup_printf (_("start: %s"), ok->str);
   return PARASOL_START_OK;
+}
+
+/* ---- what a person reads of the calendar (issue 11) ------------------------------------------- */
+
+ParasolCycleTiming
+parasol_schedule_cycle_timing (const ParasolRegimen       *regimen,
+                               const ParasolScheduleCycle *cycle)
+{
+  g_return_val_if_fail (cycle != NULL, PARASOL_CYCLE_TIMING_ON_TIME);
+
+  if (cycle->status == PARASOL_CYCLE_SKIPPED || !g_date_valid (&cycle->start) ||
+      !g_date_valid (&cycle->window_start) || !g_date_valid (&cycle->window_end))
+    return PARASOL_CYCLE_TIMING_ON_TIME;
+  if (g_date_compare (&cycle->start, &cycle->window_start) < 0)
+    return PARASOL_CYCLE_TIMING_DEVIATION;
+  if (g_date_compare (&cycle->start, &cycle->window_end) <= 0)
+    return PARASOL_CYCLE_TIMING_ON_TIME;
+  /* Late: a delay the protocol allows has a reason and stays within max-delay-days */
+  if (cycle->reason == NULL || *cycle->reason == '\0')
+    return PARASOL_CYCLE_TIMING_DEVIATION;
+  if (regimen != NULL && regimen->max_delay_days > 0 && cycle->delay_days > regimen->max_delay_days)
+    return PARASOL_CYCLE_TIMING_DEVIATION;
+  return PARASOL_CYCLE_TIMING_DELAYED;
+}
+
+ParasolDoseState
+parasol_schedule_dose_state (const ParasolScheduledDose *dose,
+                             const GDate                *today,
+                             const GDate                *end_of_treatment)
+{
+  g_return_val_if_fail (dose != NULL, PARASOL_DOSE_STATE_TO_GIVE);
+
+  if (dose->status != PARASOL_DOSE_STATUS_PLANNED)
+    return PARASOL_DOSE_STATE_RECORDED;
+  if (end_of_treatment != NULL && g_date_valid (end_of_treatment) && g_date_valid (&dose->date) &&
+      g_date_compare (&dose->date, end_of_treatment) >= 0)
+    return PARASOL_DOSE_STATE_ENDED;
+  if (today != NULL && g_date_valid (today) && g_date_valid (&dose->date) &&
+      g_date_compare (&dose->date, today) < 0)
+    return PARASOL_DOSE_STATE_NOT_RECORDED;
+  return PARASOL_DOSE_STATE_TO_GIVE;
+}
+
+gboolean
+parasol_schedule_treatment_ended (const ParasolPatientFacts *facts,
+                                  GDate                     *date)
+{
+  GDate end;
+  gboolean found;
+
+  g_date_clear (&end, 1);
+  if (facts == NULL)
+    {
+      if (date != NULL)
+        *date = end;
+      return FALSE;
+    }
+  found = find_end_of_treatment (facts, &end);
+  if (date != NULL)
+    *date = end;
+  return found || g_strcmp0 (facts->status, "off_treatment") == 0;
 }

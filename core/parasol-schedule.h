@@ -173,6 +173,45 @@ const char          *parasol_cycle_status_to_string  (ParasolCycleStatus status)
 const char          *parasol_cycle_status_to_label   (ParasolCycleStatus status);
 const char          *parasol_visit_kind_to_string    (ParasolVisitKind   kind);
 
+/* How a cycle's day 1 stands against the protocol (issue 11: a routine delay is not a
+ * deviation):
+ *   - ON_TIME: within its visit window (or not started yet and not moved);
+ *   - DELAYED: later than its window, by no more than regimen->max_delay_days, with a recorded
+ *     reason (a delay the protocol allows: "Delayed (reason)");
+ *   - DEVIATION: before its window, later than max_delay_days, or late without a reason.
+ * A skipped cycle is ON_TIME here (its own status says it was skipped). */
+typedef enum {
+  PARASOL_CYCLE_TIMING_ON_TIME,
+  PARASOL_CYCLE_TIMING_DELAYED,
+  PARASOL_CYCLE_TIMING_DEVIATION,
+} ParasolCycleTiming;
+
+ParasolCycleTiming   parasol_schedule_cycle_timing (const ParasolRegimen       *regimen,
+                                                    const ParasolScheduleCycle *cycle);
+
+/* What a person is to read of one planned dose on @today:
+ *   - TO_GIVE: planned, on @today or later, before any end of treatment;
+ *   - NOT_RECORDED: planned for a day before @today and never recorded (not "Planned");
+ *   - RECORDED: given, reduced or skipped (dose->status tells which);
+ *   - ENDED: planned after the end of treatment (death, discontinuation): not to be given. */
+typedef enum {
+  PARASOL_DOSE_STATE_TO_GIVE,
+  PARASOL_DOSE_STATE_NOT_RECORDED,
+  PARASOL_DOSE_STATE_RECORDED,
+  PARASOL_DOSE_STATE_ENDED,
+} ParasolDoseState;
+
+/* @end_of_treatment: NULL or invalid when treatment goes on. */
+ParasolDoseState     parasol_schedule_dose_state   (const ParasolScheduledDose *dose,
+                                                    const GDate                *today,
+                                                    const GDate                *end_of_treatment);
+
+/* Whether the patient's treatment has ended: off treatment, or a death or discontinuation
+ * recorded.  @date (nullable) receives the earliest such event's day (invalid when only the
+ * status says so). */
+gboolean             parasol_schedule_treatment_ended (const ParasolPatientFacts *facts,
+                                                       GDate                     *date);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ParasolSchedule, parasol_schedule_free)
 
 G_END_DECLS

@@ -646,6 +646,78 @@ test_maintenance_combine (void)
     g_assert_null (strstr (g_ptr_array_index (atezo->warnings, i), "Maintenance cycles last"));
 }
 
+/* Issue 11: a delay within the protocol's rules is "Delayed", not a deviation; a past dose never
+ * recorded is "Not recorded"; nothing is to be given after the end of treatment. */
+static void
+test_timing_and_dose_state (void)
+{
+  g_autoptr(ParasolRegimen) r = fixture_regimen ();
+  g_autoptr(ParasolPatientFacts) facts = parasol_patient_facts_new ();
+  g_autoptr(ParasolSchedule) s = NULL;
+  GDate c1d1 = fixture_date (2025, 3, 3);
+  GDate today = fixture_date (2025, 4, 20);
+  GDate end;
+  const ParasolScheduleCycle *c;
+  const ParasolScheduledDose *d;
+  ParasolEvent *death;
+
+  add_cycle (facts, 1, fixture_date (2025, 3, 3), "started", NULL);
+  /* cycle 2 planned 2025-03-24: delayed a week with a reason, within max-delay-days */
+  add_cycle (facts, 2, fixture_date (2025, 3, 31), "started", "ANC 0.9");
+  /* cycle 3 planned 2025-04-21: started 5 days early, with a reason: outside the rules */
+  add_cycle (facts, 3, fixture_date (2025, 4, 16), "started", "patient travel");
+  add_admin (facts, 1, "etoposide", fixture_date (2025, 3, 3), 200, FALSE, NULL);
+
+  s = parasol_schedule_build (r, "control", NULL, &c1d1, facts, NULL, NULL, NULL);
+  c = parasol_schedule_get_cycle (s, 1);
+  g_assert_cmpint (parasol_schedule_cycle_timing (r, c), ==, PARASOL_CYCLE_TIMING_ON_TIME);
+  c = parasol_schedule_get_cycle (s, 2);
+  g_assert_true (c->deviation);   /* outside the window, as the CLI's JSON says */
+  g_assert_cmpint (parasol_schedule_cycle_timing (r, c), ==, PARASOL_CYCLE_TIMING_DELAYED);
+  g_assert_nonnull (strstr (g_ptr_array_index (s->warnings, 0), "Delayed"));
+  c = parasol_schedule_get_cycle (s, 3);
+  g_assert_cmpint (parasol_schedule_cycle_timing (r, c), ==, PARASOL_CYCLE_TIMING_DEVIATION);
+
+  /* Late without a reason, or beyond max-delay-days: a deviation */
+  {
+    ParasolScheduleCycle copy = *parasol_schedule_get_cycle (s, 2);
+
+    copy.reason = NULL;
+    g_assert_cmpint (parasol_schedule_cycle_timing (r, &copy), ==, PARASOL_CYCLE_TIMING_DEVIATION);
+    copy.reason = (char *) "ANC 0.9";
+    copy.delay_days = r->max_delay_days + 1;
+    g_assert_cmpint (parasol_schedule_cycle_timing (r, &copy), ==, PARASOL_CYCLE_TIMING_DEVIATION);
+  }
+
+  /* Doses: given, not recorded (past), to give (today or later) */
+  c = parasol_schedule_get_cycle (s, 1);
+  d = find_dose (c, "etoposide", 1);
+  g_assert_cmpint (parasol_schedule_dose_state (d, &today, NULL), ==, PARASOL_DOSE_STATE_RECORDED);
+  d = find_dose (c, "etoposide", 2);
+  g_assert_cmpint (d->status, ==, PARASOL_DOSE_STATUS_PLANNED);
+  g_assert_cmpint (parasol_schedule_dose_state (d, &today, NULL), ==, PARASOL_DOSE_STATE_NOT_RECORDED);
+  c = parasol_schedule_get_cycle (s, 4);
+  d = find_dose (c, "etoposide", 1);
+  g_assert_cmpint (parasol_schedule_dose_state (d, &today, NULL), ==, PARASOL_DOSE_STATE_TO_GIVE);
+
+  /* After a death nothing is to be given */
+  g_assert_false (parasol_schedule_treatment_ended (facts, &end));
+  g_assert_false (g_date_valid (&end));
+  death = parasol_event_new ();
+  death->kind = g_strdup ("death");
+  death->date = fixture_date (2025, 4, 18);
+  g_ptr_array_add (facts->events, death);
+  g_assert_true (parasol_schedule_treatment_ended (facts, &end));
+  assert_date (&end, "2025-04-18");
+  g_assert_cmpint (parasol_schedule_dose_state (d, &today, &end), ==, PARASOL_DOSE_STATE_ENDED);
+
+  /* Off treatment without an event: ended, no date */
+  g_ptr_array_set_size (facts->events, 0);
+  facts->status = g_strdup ("off_treatment");
+  g_assert_true (parasol_schedule_treatment_ended (facts, &end));
+  g_assert_false (g_date_valid (&end));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -665,6 +737,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/schedule/ics", test_ics);
   g_test_add_func ("/schedule/ics-uids-stable", test_ics_uids_stable);
   g_test_add_func ("/schedule/maintenance-combine", test_maintenance_combine);
+  g_test_add_func ("/schedule/timing-and-dose-state", test_timing_and_dose_state);
 
   return g_test_run ();
 }

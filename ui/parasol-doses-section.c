@@ -151,6 +151,30 @@ fill (ParasolDosesSection         *self,
     adw_preferences_group_set_description (group, description);
   }
 
+  /* Off treatment or dead: nothing to give (issue 11); the calculation stays below, as record */
+  {
+    GDate end;
+
+    if (parasol_schedule_treatment_ended (facts, &end))
+      {
+        g_autofree char *day = parasol_section_format_date (&end);
+        g_autofree char *subtitle = g_date_valid (&end)
+                                    /* Translators: %s is a date */
+                                    ? g_strdup_printf (_("Treatment ended on %s; the doses below "
+                                                         "are the last calculated, for the record"),
+                                                       day)
+                                    : g_strdup (_("The patient is off treatment; the doses below "
+                                                  "are the last calculated, for the record"));
+
+        adw_preferences_group_set_title (group, _("Doses (no doses to give)"));
+        parasol_section_add_row (group,
+                                 parasol_section_note_row ("action-unavailable-symbolic",
+                                                           "dim-label", NULL,
+                                                           _("No doses to give"), subtitle),
+                                 self->added);
+      }
+  }
+
   if (set == NULL)
     {
       for (guint i = 0; i < plan->warnings->len; i++)
