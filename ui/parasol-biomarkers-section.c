@@ -318,6 +318,7 @@ form_error_label (void)
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_set_focusable (label, FALSE);  /* copied with the mouse; no Tab stop */
   gtk_widget_add_css_class (label, "error");
   gtk_widget_set_visible (label, FALSE);
   gtk_widget_set_hexpand (label, TRUE);
@@ -1048,6 +1049,7 @@ enrol_show_failures (ParasolBiomarkersSection *self,
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_set_focusable (label, FALSE);
       gtk_widget_add_css_class (label, "error");
       gtk_box_append (self->enrol_failures, label);
     }
