@@ -9,6 +9,7 @@
  *   2. the RELAX NG schema (parasol-protocol.rng, from the core GResource);
  *   3. the semantic checks a schema cannot express.
  * The object itself, and everything that reads it, is in parasol-protocol.c.
+ * Gates 1 and 2 are in parasol-protocol-loader-gates.c.
  */
 #define _GNU_SOURCE /* memmem */
 #define G_LOG_DOMAIN "parasol-protocol"
@@ -126,21 +127,9 @@ parasol_protocol_assignment_rule_free (ParasolAssignmentRule *r)
 
 /* ---- Error collection ------------------------------------------------------------------------ */
 
-typedef struct {
-  const char *filename;
-  GString    *messages;
-  guint       count;
-} Problems;
+/* Problems and MAX_PROBLEMS are in parasol-protocol-private.h. */
 
-#define MAX_PROBLEMS 50
-
-static void
-problem_add (Problems   *p,
-             int         line,
-             const char *format,
-             ...) G_GNUC_PRINTF (3, 4);
-
-static void
+void
 problem_add (Problems   *p,
              int         line,
              const char *format,
@@ -162,7 +151,7 @@ problem_add (Problems   *p,
   va_end (args);
 }
 
-static void
+void
 problems_to_error (Problems  *p,
                    GQuark     domain,
                    int        code,
@@ -174,26 +163,9 @@ problems_to_error (Problems  *p,
   g_set_error_literal (error, domain, code, p->messages->str);
 }
 
-static void
-structured_error_cb (void        *user_data,
-                     xmlErrorPtr  err)
-{
-  Problems *p = user_data;
-  g_autofree char *msg = NULL;
-  int line;
-
-  if (err == NULL || err->level == XML_ERR_WARNING)
-    return;
-  msg = g_strchomp (g_strdup (err->message ? err->message : "error"));
-  line = err->line;
-  if (line <= 0 && err->node != NULL)
-    line = xmlGetLineNo ((xmlNode *) err->node);
-  problem_add (p, line, "%s", msg);
-}
-
 /* ---- XML helpers ------------------------------------------------------------------------------ */
 
-static gboolean
+gboolean
 is_element (xmlNode    *node,
             const char *name)
 {
@@ -211,14 +183,14 @@ first_child (xmlNode    *parent,
   return NULL;
 }
 
-static int
+int
 line_of (xmlNode *node)
 {
   return node ? (int) xmlGetLineNo (node) : 0;
 }
 
 /* Attribute as a newly allocated string, or NULL. */
-static char *
+char *
 prop (xmlNode    *node,
       const char *name)
 {
@@ -402,267 +374,6 @@ window_from_string (const char *str)
   if (g_strcmp0 (str, "imaging") == 0)
     return PARASOL_WINDOW_IMAGING;
   return PARASOL_WINDOW_NONE;
-}
-
-/* ---- Loading: safety gate --------------------------------------------------------------------- */
-
-static int
-line_at (const char *xml,
-         gsize       offset)
-{
-  int line = 1;
-
-  for (gsize i = 0; i < offset; i++)
-    if (xml[i] == '\n')
-      line++;
-  return line;
-}
-
-static gboolean
-safety_gate (const char  *xml,
-             gsize        len,
-             Problems    *p,
-             GError     **error)
-{
-  static const char *forbidden[] = { "<!DOCTYPE", "<!ENTITY", "<!ELEMENT", "<!ATTLIST" };
-
-  if (len == 0)
-    {
-      problem_add (p, 0, _("the file is empty"));
-      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
-      return FALSE;
-    }
-  if (len > PARASOL_PROTOCOL_MAX_SIZE)
-    {
-      problem_add (p, 0, _("the file is %" PRIu64 " bytes; protocol files are limited to %d bytes"),
-                   (guint64) len, PARASOL_PROTOCOL_MAX_SIZE);
-      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
-      return FALSE;
-    }
-  if (memchr (xml, '\0', len) != NULL)
-    {
-      problem_add (p, line_at (xml, (const char *) memchr (xml, '\0', len) - xml),
-                   _("the file contains a NUL byte; it is not a text XML file"));
-      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
-      return FALSE;
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (forbidden); i++)
-    {
-      const char *hit = memmem (xml, len, forbidden[i], strlen (forbidden[i]));
-
-      if (hit != NULL)
-        {
-          problem_add (p, line_at (xml, hit - xml),
-                       _("document type declarations and entities (%s) are not allowed in a protocol file"),
-                       forbidden[i]);
-          problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
-          return FALSE;
-        }
-    }
-
-  /* libxml2 2.9 is quadratic in the attributes of one element, and every element costs memory:
-   * bound the document's shape on the bytes, before libxml2 sees them. */
-  {
-    static const ParasolXmlChildLimit children[] = {
-      { "lab", "accept", PARASOL_PROTOCOL_MAX_UNITS_PER_LAB },
-      { NULL },
-    };
-    static const ParasolXmlLimits limits = {
-      .max_bytes = PARASOL_PROTOCOL_MAX_SIZE,
-      .max_elements = PARASOL_PROTOCOL_MAX_ELEMENTS,
-      .max_attributes = PARASOL_PROTOCOL_MAX_ATTRIBUTES,
-      .max_depth = PARASOL_PROTOCOL_MAX_DEPTH,
-      .max_text = PARASOL_PROTOCOL_MAX_SIZE,
-      .children = children,
-    };
-    g_autoptr(GError) guard_error = NULL;
-
-    if (!parasol_xml_guard_check (xml, len, &limits, p->filename, NULL, &guard_error))
-      {
-        g_set_error_literal (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
-                             guard_error->message);
-        return FALSE;
-      }
-  }
-  return TRUE;
-}
-
-static xmlDoc *
-parse_xml (const char  *xml,
-           gsize        len,
-           Problems    *p,
-           GError     **error)
-{
-  xmlExternalEntityLoader previous_loader;
-  xmlParserCtxt *ctxt;
-  xmlDoc *doc;
-
-  ctxt = xmlNewParserCtxt ();
-  if (ctxt == NULL)
-    {
-      g_set_error_literal (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED,
-                           "out of memory");
-      return NULL;
-    }
-
-  xmlSetStructuredErrorFunc (p, structured_error_cb);
-  /* No XML_PARSE_NOENT (no entity substitution), no DTDLOAD/DTDATTR/DTDVALID, no network. */
-  previous_loader = parasol_xml_guard_refuse_entities ();
-  doc = xmlCtxtReadMemory (ctxt, xml, (int) len, p->filename, "UTF-8", PARASOL_XML_SAFE_OPTIONS);
-  parasol_xml_guard_restore_entities (previous_loader);
-  xmlSetStructuredErrorFunc (NULL, NULL);
-
-  if (doc == NULL || !ctxt->wellFormed || p->count > 0)
-    {
-      if (p->count == 0)
-        problem_add (p, 0, _("not a well-formed XML document"));
-      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
-      g_clear_pointer (&doc, xmlFreeDoc);
-      xmlFreeParserCtxt (ctxt);
-      return NULL;
-    }
-  xmlFreeParserCtxt (ctxt);
-
-  if (doc->intSubset != NULL || doc->extSubset != NULL)
-    {
-      problem_add (p, 1, _("document type declarations are not allowed in a protocol file"));
-      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
-      xmlFreeDoc (doc);
-      return NULL;
-    }
-  return doc;
-}
-
-GBytes *
-parasol_protocol_lookup_resource (const char  *path,
-                 GError     **error)
-{
-  /* Referencing the resource object keeps it (and its constructor) linked from the static
-   * library, and works whether or not it has been registered. */
-  return g_resource_lookup_data (parasol_core_get_resource (), path,
-                                 G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-}
-
-/* Thresholds without units are the error people make most; name it plainly before the schema's
- * more general "failed to validate attributes". */
-static void
-check_units_present (xmlNode  *node,
-                     Problems *p)
-{
-  for (xmlNode *n = node; n != NULL; n = n->next)
-    {
-      if (is_element (n, "lab") || is_element (n, "crcl") || is_element (n, "threshold"))
-        {
-          g_autofree char *value = prop (n, "value");
-          g_autofree char *unit = prop (n, "unit");
-
-          if (value != NULL && unit == NULL && n->parent && !is_element (n->parent, "labs"))
-            problem_add (p, line_of (n), _("the threshold value=\"%s\" has no unit; add a unit=\"…\" attribute"),
-                         value);
-        }
-      if (n->children != NULL)
-        check_units_present (n->children, p);
-    }
-}
-
-typedef struct {
-  int   line;
-  char *message;
-} SchemaError;
-
-static void
-schema_error_clear (gpointer data)
-{
-  g_free (((SchemaError *) data)->message);
-}
-
-static void
-schema_error_cb (void        *user_data,
-                 xmlErrorPtr  err)
-{
-  GArray *errors = user_data;
-  SchemaError e;
-
-  if (err == NULL || err->level == XML_ERR_WARNING)
-    return;
-  e.message = g_strchomp (g_strdup (err->message ? err->message : "error"));
-  e.line = err->line;
-  if (e.line <= 0 && err->node != NULL)
-    e.line = xmlGetLineNo ((xmlNode *) err->node);
-  g_array_append_val (errors, e);
-}
-
-static gboolean
-validate_schema (xmlDoc     *doc,
-                 Problems   *p,
-                 GError    **error)
-{
-  g_autoptr(GBytes) rng = NULL;
-  g_autoptr(GError) local_error = NULL;
-  xmlRelaxNGParserCtxt *pctxt;
-  xmlRelaxNG *schema;
-  xmlRelaxNGValidCtxt *vctxt;
-  g_autoptr(GArray) schema_errors = NULL;
-  gsize rng_len;
-  const char *rng_data;
-  int ret;
-
-  rng = parasol_protocol_lookup_resource (SCHEMA_RESOURCE, &local_error);
-  if (rng == NULL)
-    {
-      g_set_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_NOT_FOUND,
-                   _("The protocol schema is missing from this build: %s"), local_error->message);
-      return FALSE;
-    }
-  rng_data = g_bytes_get_data (rng, &rng_len);
-
-  pctxt = xmlRelaxNGNewMemParserCtxt (rng_data, (int) rng_len);
-  schema = xmlRelaxNGParse (pctxt);
-  xmlRelaxNGFreeParserCtxt (pctxt);
-  if (schema == NULL)
-    {
-      g_set_error_literal (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_SCHEMA,
-                           _("The protocol schema of this build does not compile"));
-      return FALSE;
-    }
-
-  check_units_present (xmlDocGetRootElement (doc), p);
-  schema_errors = g_array_new (FALSE, FALSE, sizeof (SchemaError));
-  g_array_set_clear_func (schema_errors, schema_error_clear);
-
-  vctxt = xmlRelaxNGNewValidCtxt (schema);
-  xmlRelaxNGSetValidStructuredErrors (vctxt, schema_error_cb, schema_errors);
-  ret = xmlRelaxNGValidateDoc (vctxt, doc);
-  xmlRelaxNGFreeValidCtxt (vctxt);
-  xmlRelaxNGFree (schema);
-
-  /* libxml2 reports some schema errors twice, once without a node: keep the one with its line,
-   * and give a message that has none the line of the root element, so every problem reads
-   * file:line: reason. */
-  for (guint i = 0; i < schema_errors->len; i++)
-    {
-      const SchemaError *e = &g_array_index (schema_errors, SchemaError, i);
-      gboolean duplicate = FALSE;
-
-      if (e->line <= 0)
-        for (guint j = 0; j < schema_errors->len && !duplicate; j++)
-          {
-            const SchemaError *o = &g_array_index (schema_errors, SchemaError, j);
-            duplicate = o->line > 0 && g_str_equal (o->message, e->message);
-          }
-      if (!duplicate)
-        problem_add (p, e->line > 0 ? e->line : line_of (xmlDocGetRootElement (doc)), "%s",
-                     e->message);
-    }
-
-  if (ret != 0)
-    {
-      if (p->count == 0)
-        problem_add (p, 0, _("the file does not follow the protocol schema"));
-      problems_to_error (p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_SCHEMA, error);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* ---- Loading: model --------------------------------------------------------------------------- */
@@ -1526,22 +1237,22 @@ protocol_load (const char  *xml,
   p.filename = filename_for_messages ? filename_for_messages : "protocol";
   p.messages = messages;
 
-  if (!safety_gate (xml, len, &p, error))
+  if (!parasol_protocol_safety_gate (xml, len, &p, error))
     return NULL;
   if (!g_utf8_validate (xml, len, NULL))
     {
       const char *end;
       g_utf8_validate (xml, len, &end);
-      problem_add (&p, line_at (xml, end - xml), _("the file is not valid UTF-8"));
+      problem_add (&p, parasol_protocol_line_at (xml, end - xml), _("the file is not valid UTF-8"));
       problems_to_error (&p, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_MALFORMED, error);
       return NULL;
     }
 
-  doc = parse_xml (xml, len, &p, error);
+  doc = parasol_protocol_parse_xml (xml, len, &p, error);
   if (doc == NULL)
     return NULL;
 
-  if (!validate_schema (doc, &p, error))
+  if (!parasol_protocol_validate_schema (doc, &p, error))
     {
       xmlFreeDoc (doc);
       return NULL;
