@@ -64,10 +64,12 @@ def cli_json(*args):
 
 
 def prepare(patient):
-    """An eligible woman of 65 with no biomarker result (as tests/workflow-fixture.h)."""
+    """An eligible woman of 65, not of childbearing potential, with no biomarker result (as
+    tests/workflow-fixture.h)."""
     cli('patient', 'add', '--screening-id', patient, '--sex', 'female', '--birth-date',
         '1961-05-01', '--initials', 'LMW', '--screening-date', SCREENED.isoformat())
     for field, value in (('ecog', '1'), ('height_cm', '162'), ('weight_kg', '60'),
+                         ('childbearing_potential', 'no'),
                          ('liver_metastases', 'no'), ('liver_infiltration', 'no')):
         cli('patient', 'set', patient, field, value)
     for lab, value, unit, uln in (('anc', '3.2', '10^9/L', None), ('plt', '210', '10^9/L', None),
