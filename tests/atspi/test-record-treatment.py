@@ -296,10 +296,21 @@ def test_forms_in_chinese():
         # The month toggle, whatever its name reads in Chinese ("按月显示周期")
         month = find_toggle(app, lambda n: '月' in n)
         press(month)
-        app.find('panel', lambda n: '月视图' in n)
+        panel = app.find('panel', lambda n: '月视图' in n)
+        # Scroll the month into the screenshot: select a day, which takes the focus
+        days = [n for n in app_walk_under(panel) if n.getRoleName() == 'push button']
+        assert len(days) > 20, 'the month view has %d buttons' % len(days)
+        press(days[len(days) // 2])
+        # The day's list, named in Chinese ("所选日期的待办事项")
+        wait_for(lambda: find(panel, 'list', lambda n: '日期' in n), 'the selected day’s list')
         shot('month', 'zh_CN')
     finally:
         app.close()
+
+
+def app_walk_under(node):
+    from atspi_helpers import walk
+    return list(walk(node))
 
 
 def app_walk(app):
