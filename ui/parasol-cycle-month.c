@@ -152,6 +152,11 @@ fill_details (ParasolCycleMonth *self)
     gtk_label_set_text (self->details_title, title);
   }
   gtk_widget_set_visible (GTK_WIDGET (self->details), TRUE);
+  /* Shown, GTK 4.8 read the list by the enclosing group's title ("Cycle Calendar"), not by the
+   * name given at creation: name it again (and by nothing else) each time it is shown */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->details), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->details), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("What is due on the selected day"), -1);
 
   if (d == NULL || d->marks->len == 0)
     {

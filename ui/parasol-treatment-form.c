@@ -259,6 +259,18 @@ on_ok (Form *form)
   g_object_unref (section);
 }
 
+/* The row activates @field. The row labels its activatable widget by its title, which GTK 4.8
+ * reads after the field's own accessible name ("Reason Reason", "Dose in mg Dose given"): every
+ * field here carries its full name itself, so the field keeps only that name (the row's subtitle
+ * stays its description). */
+static void
+set_activatable_field (GtkWidget *row,
+                       GtkWidget *field)
+{
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), field);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (field), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
 static GtkWidget *
 field_row (AdwPreferencesGroup *group,
            const char          *title,
@@ -272,7 +284,7 @@ field_row (AdwPreferencesGroup *group,
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   gtk_widget_set_valign (field, GTK_ALIGN_CENTER);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), field);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), field);
+  set_activatable_field (row, field);
   adw_preferences_group_add (group, row);
   return row;
 }
@@ -484,7 +496,7 @@ parasol_treatment_form_open (GtkWidget                *section,
       gtk_box_append (GTK_BOX (dose_box), GTK_WIDGET (form->dose));
       gtk_box_append (GTK_BOX (dose_box), GTK_WIDGET (form->unit));
       row = field_row (group, _("Dose given"), _("In the drug's unit"), dose_box);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), GTK_WIDGET (form->dose));
+      set_activatable_field (row, GTK_WIDGET (form->dose));
       g_signal_connect_swapped (form->drug, "notify::selected", G_CALLBACK (on_drug_changed), form);
       on_drug_changed (form);
     }

@@ -110,8 +110,24 @@ def set_text(node, text):
 
 def find_entry(form, name):
     """A text field by its accessible name (GTK 4.8 says "entry" or "text")."""
-    return wait_for(lambda: find(form, 'entry', name) or find(form, 'text', name),
-                    'the field “%s”' % (name if isinstance(name, str) else 'Dose'), 30)
+    try:
+        return wait_for(lambda: find(form, 'entry', name) or find(form, 'text', name),
+                        'the field “%s”' % (name if isinstance(name, str) else 'Dose'), 30)
+    except AssertionError as e:
+        from atspi_helpers import walk
+        pairs = []
+        for n in walk(form):
+            try:
+                pairs.append('%s “%s”' % (n.getRoleName(), n.name or ''))
+            except Exception:  # noqa: BLE001 - a node gone with a reload
+                continue
+        raise AssertionError('%s; the form holds: %s' % (e, ', '.join(pairs)))
+
+
+def find_toggle(app, name):
+    """A toggle button: GTK 4.8 gives it the role push button (4.10 and later: toggle button)."""
+    return wait_for(lambda: find(app.root, 'toggle button', name) or find(app.root, 'push button', name),
+                    'the toggle “%s”' % (name if isinstance(name, str) else 'Month'))
 
 
 def form_window(app, title):
@@ -235,9 +251,15 @@ def test_record_cycle_1_and_delay():
         app.find('label', 'Delayed (ANC 0.9)')
 
         # The month view: what is due on a day, named for a screen reader
-        press(app.find('toggle button', 'Show the cycles as a month'))
+        press(find_toggle(app, 'Show the cycles as a month'))
         app.find('panel', 'Month view of the cycle calendar')
-        day = app.find('push button', lambda n: ': Etoposide given' in n)
+        given = lambda n: ': Etoposide given' in n
+        try:
+            day = app.find('push button', given, 20)
+        except AssertionError:
+            # Two days ago may lie before the first week the month shows (today the 1st, a Monday)
+            press(app.find('push button', 'Previous month'))
+            day = app.find('push button', given)
         press(day)
         app.find('list', 'What is due on the selected day')
         shot('month')
@@ -272,12 +294,23 @@ def test_forms_in_chinese():
     app = open_patient(KEY, 'zh_CN')
     try:
         # The month toggle, whatever its name reads in Chinese ("按月显示周期")
-        month = app.find('toggle button', lambda n: '月' in n)
+        month = find_toggle(app, lambda n: '月' in n)
         press(month)
-        app.find('panel', lambda n: '月视图' in n)
+        panel = app.find('panel', lambda n: '月视图' in n)
+        # Scroll the month into the screenshot: select a day, which takes the focus
+        days = [n for n in app_walk_under(panel) if n.getRoleName() == 'push button']
+        assert len(days) > 20, 'the month view has %d buttons' % len(days)
+        press(days[len(days) // 2])
+        # The day's list, named in Chinese ("所选日期的待办事项")
+        wait_for(lambda: find(panel, 'list', lambda n: '日期' in n), 'the selected day’s list')
         shot('month', 'zh_CN')
     finally:
         app.close()
+
+
+def app_walk_under(node):
+    from atspi_helpers import walk
+    return list(walk(node))
 
 
 def app_walk(app):
