@@ -264,9 +264,15 @@ status_cell_bind (GtkSignalListItemFactory *factory,
 {
   ParasolPatient *patient = gtk_list_item_get_item (list_item);
   ParasolStatusPill *pill = PARASOL_STATUS_PILL (gtk_list_item_get_child (list_item));
+  ParasolPatientStatus status;
 
-  parasol_status_pill_set_status (pill, parasol_patient_get_status (patient));
-  parasol_status_pill_set_label (pill, parasol_patient_get_status_label (patient));
+  if (parasol_patient_status_from_string (parasol_patient_get_status (patient), &status))
+    parasol_status_pill_set_patient_status (pill, status);
+  else
+    {
+      parasol_status_pill_set_status (pill, parasol_patient_get_status (patient));
+      parasol_status_pill_set_label (pill, parasol_patient_get_status_label (patient));
+    }
 }
 
 static void

@@ -559,10 +559,8 @@ fit_status_column (ParasolPatientListView *self)
     {
       int natural = 0;
 
-      parasol_status_pill_set_status (PARASOL_STATUS_PILL (pill),
-                                      parasol_patient_status_to_string (status_filter_statuses[i]));
-      parasol_status_pill_set_label (PARASOL_STATUS_PILL (pill),
-                                     parasol_patient_status_to_label (status_filter_statuses[i]));
+      parasol_status_pill_set_patient_status (PARASOL_STATUS_PILL (pill),
+                                              status_filter_statuses[i]);
       gtk_widget_measure (pill, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
       widest = MAX (widest, natural);
     }

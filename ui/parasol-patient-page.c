@@ -77,15 +77,6 @@ static GParamSpec *properties[N_PROPS];
 
 /* The label of a stored status; the id itself when Parasol does not know it. */
 static const char *
-patient_status_label (const char *status)
-{
-  ParasolPatientStatus value;
-
-  return parasol_patient_status_from_string (status, &value)
-         ? parasol_patient_status_to_label (value) : status;
-}
-
-static const char *
 sex_label (ParasolSex sex)
 {
   switch (sex)
@@ -123,6 +114,7 @@ fill_header (ParasolPatientPage        *self,
   g_autofree char *arm = NULL;
   g_autofree char *c1d1 = NULL;
   const char *initials = facts->initials != NULL && *facts->initials ? facts->initials : NULL;
+  ParasolPatientStatus status;
   GDate now;
   int age;
 
@@ -134,8 +126,13 @@ fill_header (ParasolPatientPage        *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->avatar), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   initials != NULL ? initials : facts->screening_number, -1);
 
-  parasol_status_pill_set_status (self->status_pill, facts->status);
-  parasol_status_pill_set_label (self->status_pill, patient_status_label (facts->status));
+  if (parasol_patient_status_from_string (facts->status, &status))
+    parasol_status_pill_set_patient_status (self->status_pill, status);
+  else
+    {
+      parasol_status_pill_set_status (self->status_pill, facts->status);
+      parasol_status_pill_set_label (self->status_pill, facts->status);
+    }
 
   if (facts->subject_number != NULL)
     /* Translators: under the patient's initials: "Screening S-0004 · Subject BT-0004" */
