@@ -16,6 +16,7 @@
 
 #include <string.h>
 
+#include "cli-helpers.h"
 #include "parasol-criterion-row.h"
 #include "parasol-patient-page-private.h"
 #include "parasol-patient.h"
@@ -25,22 +26,32 @@
 static char *tmp_dir;
 static char *demo_db;
 
-/* The string value of the first "key": "value" in @json (enough for the CLI's flat keys). */
+/* The string value of the first member @key at any depth of the CLI's JSON @json, or NULL. */
 static char *
 json_string (const char *json,
              const char *key)
 {
-  g_autofree char *needle = g_strdup_printf ("\"%s\": \"", key);
-  const char *start = strstr (json, needle);
-  const char *end;
+  g_autoptr(JsonNode) node = cli_json_member (json, key);
 
-  if (start == NULL)
-    return NULL;
-  start += strlen (needle);
-  end = strchr (start, '"');
-  g_assert_nonnull (end);
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? g_strdup (json_node_get_string (node))
+                                                      : NULL;
+}
 
-  return g_strndup (start, end - start);
+/* The "status" of the object whose "id" is @id in the CLI's JSON @json, or NULL. */
+static char *
+json_status_of (const char *json,
+                const char *id)
+{
+  g_autoptr(JsonNode) root = cli_json_parse (json);
+  g_autoptr(JsonObject) expected = json_object_new ();
+  JsonNode *found;
+
+  json_object_set_string_member (expected, "id", id);
+  found = cli_json_find_object (root, expected);
+  return found != NULL
+         ? g_strdup (json_object_get_string_member_with_default (json_node_get_object (found),
+                                                                  "status", NULL))
+         : NULL;
 }
 
 /* The first descendant of @widget of @type, depth first */
@@ -171,13 +182,10 @@ check_criteria_against_cli (ParasolPatientPage *page,
     {
       ParasolCriterionRow *row = g_ptr_array_index (rows, i);
       const char *id = parasol_criterion_row_get_criterion_id (row);
-      g_autofree char *needle = g_strdup_printf ("\"id\": \"%s\"", id);
-      g_autofree char *status = NULL;
-      const char *at = strstr (screen_json, needle);
+      g_autofree char *status = json_status_of (screen_json, id);
 
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (row)));
-      g_assert_nonnull (at);
-      status = json_string (at, "status");
+      g_assert_nonnull (status);
       g_assert_cmpstr (status, ==,
                        parasol_criterion_status_to_string (parasol_criterion_row_get_status (row)));
       g_assert_true (g_str_has_prefix (id, i < 8 ? "inc-" : "exc-"));
@@ -227,18 +235,17 @@ test_patient_on_treatment (void)
                      parasol_protocol_translate (arm->name));
   }
   {
-    const char *p = strstr (assign, "\"proposed\": [\"");
-    const char *end;
+    g_autoptr(JsonNode) node = cli_json_member (assign, "proposed");
 
-    g_assert_nonnull (p);
-    p += strlen ("\"proposed\": [\"");
-    end = strchr (p, '"');
-    proposed = g_strndup (p, end - p);
+    g_assert_nonnull (node);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), >, 0);
+    proposed = g_strdup (json_array_get_string_element (json_node_get_array (node), 0));
   }
   g_assert_true (g_str_has_prefix (parasol_patient_page_get_proposed_arms (page), proposed));
 
   /* The calendar: cycle rows, at least those the patient has started */
-  g_assert_nonnull (strstr (schedule, "\"status\": \"started\""));
+  cli_assert_json (schedule, "{\"status\": \"started\"}");
   g_assert_cmpuint (parasol_patient_page_get_n_cycle_rows (page), >=, 1);
   /* Still on treatment: a next cycle. */
   g_assert_cmpint (parasol_patient_page_get_next_cycle (page), >, 0);
