@@ -112,108 +112,149 @@ csv_detect_delimiter (const char *p,
   return delims[best];
 }
 
-/* RFC 4180 with the usual liberties: CRLF or LF, quoted fields with "" and line breaks. */
-static GPtrArray *
-csv_parse (const char  *p,
-           const char  *end,
-           char         delim,
-           const char  *filename,
-           GError     **error)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CsvRecord, csv_record_free)
+
+/* Reads one record at a time, so memory does not grow with the file: a million-row export is
+ * held once, as the text it came in, and as the rows it yields. */
+typedef struct {
+  const char *p;
+  const char *end;
+  const char *filename;
+  GString    *field;
+  int         line;
+  char        delim;
+  gboolean    done;
+} CsvReader;
+
+static void
+csv_reader_init (CsvReader  *r,
+                 const char *p,
+                 const char *end,
+                 char        delim,
+                 const char *filename)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) csv_record_free);
-  g_autoptr(GString) field = g_string_new (NULL);
+  r->p = p;
+  r->end = end;
+  r->delim = delim;
+  r->filename = filename;
+  r->field = g_string_new (NULL);
+  r->line = 1;
+  r->done = FALSE;
+}
+
+static void
+csv_reader_clear (CsvReader *r)
+{
+  if (r->field != NULL)
+    g_string_free (r->field, TRUE);
+  r->field = NULL;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CsvReader, csv_reader_clear)
+
+/* The next record that is not blank; NULL at the end of the text (@error unset) or on a quoted
+ * field never closed (@error set).  RFC 4180 with the usual liberties: CRLF or LF, quoted
+ * fields with "" and line breaks. */
+static CsvRecord *
+csv_next (CsvReader  *r,
+          GError    **error)
+{
   CsvRecord *rec = NULL;
   gboolean quoted = FALSE;
   gboolean was_quoted = FALSE;
-  int line = 1;
   int quote_line = 0;
+
+  if (r->done)
+    return NULL;
 
   for (;;)
     {
-      char c = p < end ? *p : '\0';
-      char next = p + 1 < end ? p[1] : '\0';
+      char c = r->p < r->end ? *r->p : '\0';
+      char next = r->p + 1 < r->end ? r->p[1] : '\0';
 
       if (rec == NULL)
         {
           rec = g_new0 (CsvRecord, 1);
-          rec->line = line;
+          rec->line = r->line;
           rec->fields = g_ptr_array_new_with_free_func (g_free);
         }
 
       if (quoted)
         {
-          if (p >= end)
+          if (r->p >= r->end)
             {
               g_set_error (error, PARASOL_LAB_IMPORT_ERROR, PARASOL_LAB_IMPORT_ERROR_SYNTAX,
-                           _("%s:%d: a quoted field is never closed"), filename, quote_line);
+                           _("%s:%d: a quoted field is never closed"), r->filename, quote_line);
               csv_record_free (rec);
+              r->done = TRUE;
               return NULL;
             }
           if (c == '"' && next == '"')
             {
-              g_string_append_c (field, '"');
-              p += 2;
+              g_string_append_c (r->field, '"');
+              r->p += 2;
               continue;
             }
           if (c == '"')
             {
               quoted = FALSE;
-              p++;
+              r->p++;
               continue;
             }
           if (c == '\n')
-            line++;
+            r->line++;
           if (c != '\r')
-            g_string_append_c (field, c);
-          p++;
+            g_string_append_c (r->field, c);
+          r->p++;
           continue;
         }
 
-      if (c == '"' && field->len == 0 && !was_quoted)
+      if (c == '"' && r->field->len == 0 && !was_quoted)
         {
           quoted = TRUE;
           was_quoted = TRUE;
-          quote_line = line;
-          p++;
+          quote_line = r->line;
+          r->p++;
           continue;
         }
-      if (p < end && c == delim)
+      if (r->p < r->end && c == r->delim)
         {
-          g_ptr_array_add (rec->fields, g_strndup (field->str, field->len));
-          g_string_truncate (field, 0);
+          g_ptr_array_add (rec->fields, g_strndup (r->field->str, r->field->len));
+          g_string_truncate (r->field, 0);
           was_quoted = FALSE;
-          p++;
+          r->p++;
           continue;
         }
       if (c == '\r' && next == '\n')
         {
-          p++;
+          r->p++;
           continue;
         }
-      if (p >= end || c == '\n' || c == '\r')
+      if (r->p >= r->end || c == '\n' || c == '\r')
         {
           gboolean empty;
 
-          g_ptr_array_add (rec->fields, g_strndup (field->str, field->len));
-          g_string_truncate (field, 0);
+          g_ptr_array_add (rec->fields, g_strndup (r->field->str, r->field->len));
+          g_string_truncate (r->field, 0);
           was_quoted = FALSE;
           empty = rec->fields->len == 1 && *(char *) g_ptr_array_index (rec->fields, 0) == '\0';
-          if (empty)
-            csv_record_free (rec);
+          if (r->p >= r->end)
+            r->done = TRUE;
           else
-            g_ptr_array_add (records, rec);
-          rec = NULL;
-          if (p >= end)
-            break;
-          line++;
-          p++;
+            {
+              r->line++;
+              r->p++;
+            }
+          if (!empty)
+            return rec;
+          g_clear_pointer (&rec, csv_record_free);
+          if (r->done)
+            return NULL;
           continue;
         }
-      g_string_append_c (field, c);
-      p++;
+      g_string_append_c (r->field, c);
+      r->p++;
     }
-
-  return g_steal_pointer (&records);
 }
 
 typedef enum {
@@ -458,12 +499,14 @@ parasol_lab_import_parse (ParasolStore          *store,
                           GError               **error)
 {
   g_autoptr(ParasolLabImport) import = NULL;
-  g_autoptr(GPtrArray) records = NULL;
+  g_auto(CsvReader) reader = { 0 };
+  g_autoptr(CsvRecord) header = NULL;
+  g_autoptr(GError) syntax_error = NULL;
+  CsvRecord *next;
   g_autoptr(GHashTable) unknown = NULL;
   g_autoptr(GString) problems = NULL;
   Lookup l = { 0 };
   const char *p, *end;
-  CsvRecord *header;
   int cols[N_COLS];
   guint n_problems = 0;
   char delim;
@@ -490,18 +533,17 @@ parasol_lab_import_parse (ParasolStore          *store,
     p += 3;
 
   delim = csv_detect_delimiter (p, end);
-  records = csv_parse (p, end, delim, filename, error);
-  if (records == NULL)
-    return NULL;
-  if (records->len == 0)
+  csv_reader_init (&reader, p, end, delim, filename);
+  header = csv_next (&reader, error);
+  if (header == NULL)
     {
-      g_set_error (error, PARASOL_LAB_IMPORT_ERROR, PARASOL_LAB_IMPORT_ERROR_SYNTAX,
-                   _("%s is empty"), filename);
+      if (error == NULL || *error == NULL)
+        g_set_error (error, PARASOL_LAB_IMPORT_ERROR, PARASOL_LAB_IMPORT_ERROR_SYNTAX,
+                     _("%s is empty"), filename);
       return NULL;
     }
 
   /* Header */
-  header = g_ptr_array_index (records, 0);
   for (int k = 0; k < N_COLS; k++)
     cols[k] = -1;
   for (guint i = 0; i < header->fields->len; i++)
@@ -545,9 +587,9 @@ parasol_lab_import_parse (ParasolStore          *store,
   l.loaded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   /* Every row is read and checked; nothing is written here. */
-  for (guint i = 1; i < records->len; i++)
+  while ((next = csv_next (&reader, &syntax_error)) != NULL)
     {
-      CsvRecord *rec = g_ptr_array_index (records, i);
+      g_autoptr(CsvRecord) rec = next;
       g_autofree char *unit = g_strstrip (g_strdup (field_at (rec, cols[COL_UNIT])));
       g_autofree char *patient_key = g_strstrip (g_strdup (field_at (rec, cols[COL_PATIENT])));
       g_autofree char *test_key = g_strstrip (g_strdup (field_at (rec, cols[COL_TEST])));
@@ -710,6 +752,11 @@ parasol_lab_import_parse (ParasolStore          *store,
   g_hash_table_unref (l.loaded);
   g_ptr_array_sort (import->unknown_tests, compare_strings);
 
+  if (syntax_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&syntax_error));
+      return NULL;
+    }
   if (n_problems > 0)
     {
       if (n_problems > MAX_LISTED_PROBLEMS)

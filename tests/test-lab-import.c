@@ -154,6 +154,50 @@ test_rejected (WorkflowFixture *f,
   g_assert_cmpuint (facts->labs->len, ==, 0);
 }
 
+/* The reader yields one record at a time: blank lines are skipped, a quoted field may hold a
+ * line break, and one left open at the end refuses the whole file with its line. */
+static void
+test_records (WorkflowFixture *f,
+              gconstpointer    data)
+{
+  g_autofree char *csv = csv_with_dates ("\n\npatient,test,value,unit,uln,date\r\n\r\n"
+                                         "S-I03,ALT,25,U/L,40,DATE\n\n"
+                                         "\"S-I03\",\"AST\",\"30\",\"U/L\",\"40\",DATE");
+  g_autofree char *open_quote = csv_with_dates ("patient,test,value,unit,uln,date\n"
+                                                "S-I03,ALT,25,U/L,40,DATE\n"
+                                                "S-I03,AST,\"30,U/L,40,DATE\n");
+  const char *blank = "\n\r\n\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  ParasolLabImport *import;
+  gint64 id = test_add_patient (f->store, "S-I03");
+
+  import = parasol_lab_import_parse (f->store, f->protocol, csv, strlen (csv), "ok.csv",
+                                     PARASOL_LAB_IMPORT_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (import->rows->len, ==, 2);
+  g_assert_cmpint (((ParasolLabImportRow *) g_ptr_array_index (import->rows, 0))->line, ==, 5);
+  g_assert_cmpint (((ParasolLabImportRow *) g_ptr_array_index (import->rows, 1))->line, ==, 7);
+  parasol_lab_import_free (import);
+
+  import = parasol_lab_import_parse (f->store, f->protocol, open_quote, strlen (open_quote),
+                                     "open.csv", PARASOL_LAB_IMPORT_DEFAULT, &error);
+  g_assert_null (import);
+  g_assert_error (error, PARASOL_LAB_IMPORT_ERROR, PARASOL_LAB_IMPORT_ERROR_SYNTAX);
+  g_assert_nonnull (strstr (error->message, "open.csv:3: a quoted field is never closed"));
+  g_clear_error (&error);
+
+  import = parasol_lab_import_parse (f->store, f->protocol, blank, strlen (blank), "blank.csv",
+                                     PARASOL_LAB_IMPORT_DEFAULT, &error);
+  g_assert_null (import);
+  g_assert_error (error, PARASOL_LAB_IMPORT_ERROR, PARASOL_LAB_IMPORT_ERROR_SYNTAX);
+  g_assert_nonnull (strstr (error->message, "blank.csv is empty"));
+  g_clear_error (&error);
+
+  facts = parasol_store_load_patient (f->store, id, &error);
+  g_assert_cmpuint (facts->labs->len, ==, 0);
+}
+
 /* Regression (issue 12): `lab import /dev/zero` read until the kernel killed it */
 static void
 test_bounded (WorkflowFixture *f,
@@ -238,6 +282,7 @@ main (int argc, char **argv)
   g_test_add ("/lab-import/import", WorkflowFixture, NULL, wf_set_up, test_import, wf_tear_down);
   g_test_add ("/lab-import/uln-unit-and-flags", WorkflowFixture, NULL, wf_set_up, test_uln_unit_and_flags, wf_tear_down);
   g_test_add ("/lab-import/rejected", WorkflowFixture, NULL, wf_set_up, test_rejected, wf_tear_down);
+  g_test_add ("/lab-import/records", WorkflowFixture, NULL, wf_set_up, test_records, wf_tear_down);
   g_test_add ("/lab-import/bounded", WorkflowFixture, NULL, wf_set_up, test_bounded, wf_tear_down);
   g_test_add ("/lab-import/many-rows", WorkflowFixture, NULL, wf_set_up, test_many_rows, wf_tear_down);
   return g_test_run ();
