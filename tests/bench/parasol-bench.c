@@ -485,7 +485,8 @@ raw_open (const char *path,
                         "PRAGMA synchronous = FULL;"
                         "PRAGMA foreign_keys = ON;"
                         "PRAGMA secure_delete = ON;"
-                        "PRAGMA trusted_schema = OFF;", NULL, NULL, NULL) != SQLITE_OK)
+                        "PRAGMA trusted_schema = OFF;"
+                        "PRAGMA cache_size = -65536;", NULL, NULL, NULL) != SQLITE_OK)
         g_error ("pragmas: %s", sqlite3_errmsg (db));
     }
   return db;
