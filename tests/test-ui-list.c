@@ -6,7 +6,8 @@
  * status filter before the table, a column header sorts the list with Enter (and again the other
  * way), Enter in the search opens the patient when one is left.  Search matches what the list
  * shows: the arms' displayed names and the statuses' labels, in the interface language (run
- * again as ui-list-zh_CN with LANGUAGE=zh_CN).  The shortcuts window lists every key binding
+ * again as ui-list-zh_CN with LANGUAGE=zh_CN), and the Course column's text ("Died", "PD",
+ * "1 not recorded").  The shortcuts window lists every key binding
  * of the window and its views and every accelerator of the application.
  */
 #define G_LOG_DOMAIN "test-ui-list"
@@ -383,6 +384,99 @@ test_course_on_rows (void)
   ui_destroy_window (window);
 }
 
+/* How many patients of the list match @word (casefolded) in their own text, or whose course
+ * passes @wanted. */
+typedef gboolean (*CourseWanted) (const ParasolCourse *course, gconstpointer data);
+
+static guint
+count_course (ParasolPatientListView *view,
+              const char             *arm,
+              const char             *word,
+              CourseWanted            wanted,
+              gconstpointer           data)
+{
+  GListModel *model = parasol_patient_list_view_get_model (view);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ParasolPatient) patient = g_list_model_get_item (model, i);
+      const ParasolCourse *course =
+        parasol_patient_list_get_course (PARASOL_PATIENT_LIST (model),
+                                         parasol_patient_list_view_get_protocol (view), patient);
+
+      if (arm != NULL && g_strcmp0 (parasol_patient_get_arm (patient), arm) != 0)
+        continue;
+      if ((word != NULL && parasol_patient_matches (patient, word)) ||
+          (course != NULL && wanted (course, data)))
+        n++;
+    }
+
+  return n;
+}
+
+static gboolean
+course_dead (const ParasolCourse *course,
+             gconstpointer        data)
+{
+  return course->dead;
+}
+
+static gboolean
+course_response (const ParasolCourse *course,
+                 gconstpointer        data)
+{
+  return g_strcmp0 (course->last_response, data) == 0;
+}
+
+/* The cell says "1 not recorded" (and "11 not recorded" holds it too). */
+static gboolean
+course_not_recorded (const ParasolCourse *course,
+                     gconstpointer        data)
+{
+  g_autofree char *shown = NULL;
+
+  if (course->n_not_recorded == 0)
+    return FALSE;
+  shown = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u not recorded", "%u not recorded",
+                                        course->n_not_recorded),
+                           course->n_not_recorded);
+  return strstr (shown, data) != NULL;
+}
+
+/* Search matches the Course column as shown, in the interface language: the death, the last
+ * response, the doses not recorded; with an arm too. */
+static void
+test_search_course (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  const char *died = zh ? "死亡" : "Died";
+  g_autofree char *died_folded = g_utf8_casefold (died, -1);
+  g_autofree char *one = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u not recorded",
+                                                       "%u not recorded", 1), 1);
+  guint n_dead = count_course (view, NULL, died_folded, course_dead, NULL);
+  guint n_pd = count_course (view, NULL, "pd", course_response, "PD");
+  guint n_pd_dll3 = count_course (view, "dll3", "pd", course_response, "PD");
+  guint n_one = count_course (view, NULL, NULL, course_not_recorded, one);
+
+  g_test_message ("%s: %u, PD: %u (DLL3 arm: %u), %s: %u", died, n_dead, n_pd, n_pd_dll3, one,
+                  n_one);
+  g_assert_cmpuint (n_dead, >, 0);
+  g_assert_cmpuint (n_pd, >, n_pd_dll3);
+  g_assert_cmpuint (n_one, >, 0);
+
+  g_assert_cmpuint (search (view, died), ==, n_dead);
+  g_assert_cmpuint (search (view, "PD"), ==, n_pd);
+  g_assert_cmpuint (search (view, one), ==, n_one);
+  g_assert_cmpuint (search (view, zh ? "DLL3 组 PD" : "DLL3 arm PD"), ==, n_pd_dll3);
+  /* Not a word of any Course cell: nothing. */
+  g_assert_cmpuint (search (view, zh ? "死亡 zzzz" : "Died zzzz"), ==, 0);
+
+  ui_destroy_window (window);
+}
+
 /* (keyval, modifiers) of every key the shortcuts window shows. */
 static GHashTable *
 shortcuts_window_keys (void)
@@ -602,6 +696,7 @@ main (int   argc,
   g_test_add_func ("/ui/list/shortcuts-window", test_shortcuts_window_lists_every_shortcut);
   g_test_add_func ("/ui/list/first-screen-then-all", test_first_screen_then_all);
   g_test_add_func ("/ui/list/course-on-rows", test_course_on_rows);
+  g_test_add_func ("/ui/list/search-course", test_search_course);
 
   ret = g_test_run ();
 

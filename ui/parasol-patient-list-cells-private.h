@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "parasol-patient.h"
 #include "parasol-patient-list-view.h"
 #include "parasol-protocol.h"
 
@@ -59,5 +60,13 @@ void parasol_patient_list_view_rebind_protocol_cells    (ParasolPatientListView 
 /* Binds @list_item's Course cell again, once the courses no longer wait. */
 void parasol_patient_list_view_bind_course_cell         (ParasolPatientListView *self,
                                                          GtkListItem            *list_item);
+
+/* The text of @patient's Course cell ("Died 2026-05-03 · PD"), worked out now if need be;
+ * NULL when there is nothing to show. */
+char    *parasol_patient_list_view_dup_course_text (ParasolPatientListView *self,
+                                                    ParasolPatient         *patient);
+/* Whether the casefolded @folded can be part of some Course cell's text, in the interface
+ * language: "died", "pd", "not recorded", "2026-05"; never "dll3". */
+gboolean parasol_patient_list_view_course_may_hold (const char *folded);
 
 G_END_DECLS

@@ -71,14 +71,16 @@ status_rank (gpointer    this_,
 /* Search matches what the list shows, in the interface language: every word of the query
  * must occur in the patient's own search text (numbers, initials, site, arm id, status), or in
  * the displayed name of the patient's arm ("DLL3 arm", "对照组"), or in the displayed label of
- * the patient's status ("治疗中", "On treatment").  The arms and statuses each word names are
- * worked out once
- * per query, so that a keystroke costs the same at 100 000 patients. */
+ * the patient's status ("治疗中", "On treatment"), or in the Course cell ("Died", "PD",
+ * "1 not recorded", "死亡").  The arms and statuses each word names are worked out once
+ * per query, so that a keystroke costs the same at 100 000 patients; the Course cell is read
+ * (and kept) only for a word that can be part of one and matched nothing else. */
 typedef struct {
   char      *word;      /* casefolded */
   GPtrArray *arm_ids;   /* arms whose displayed name holds the word */
   guint      statuses;  /* bit i: the label of status_order[i] holds the word */
-  gboolean   phrase;    /* several words, found in arm names or status labels only */
+  gboolean   phrase;    /* several words, found in arm names, status labels or courses only */
+  gboolean   course;    /* may be part of a Course cell's text */
 } QueryWord;
 
 static void
@@ -164,8 +166,9 @@ update_query_words (ParasolPatientListView *self)
             g_string_append_printf (phrase, " %s", (const char *) g_ptr_array_index (words, k));
           word.word = g_string_free (g_steal_pointer (&phrase), FALSE);
           word.phrase = j - i > 1;
+          word.course = parasol_patient_list_view_course_may_hold (word.word);
 
-          if (find_named (self, &word) || !word.phrase)
+          if (find_named (self, &word) || !word.phrase || word.course)
             {
               g_array_append_val (self->words, word);
               break;
@@ -177,8 +180,9 @@ update_query_words (ParasolPatientListView *self)
 }
 
 static gboolean
-word_matches (const QueryWord *word,
-              ParasolPatient  *patient)
+word_matches (ParasolPatientListView *self,
+              const QueryWord        *word,
+              ParasolPatient         *patient)
 {
   const char *arm;
   const char *status;
@@ -199,6 +203,14 @@ word_matches (const QueryWord *word,
           strcmp (status, parasol_patient_status_to_string (status_filter_statuses[i])) == 0)
         return TRUE;
 
+  if (word->course)
+    {
+      g_autofree char *course = parasol_patient_list_view_dup_course_text (self, patient);
+
+      if (folded_contains (course, word->word))
+        return TRUE;
+    }
+
   return FALSE;
 }
 
@@ -213,7 +225,7 @@ patient_filter_func (gpointer item,
     return FALSE;
 
   for (guint i = 0; i < self->words->len; i++)
-    if (!word_matches (&g_array_index (self->words, QueryWord, i), patient))
+    if (!word_matches (self, &g_array_index (self->words, QueryWord, i), patient))
       return FALSE;
 
   return TRUE;
