@@ -38,6 +38,7 @@ struct _ParasolPatientListView
   GListModel          *model;
   ParasolProtocol     *protocol;
   int                  status_width;  /* fits the widest status pill; 0 until measured */
+  int                  course_width;  /* fits a long course; 0 until measured */
   guint                relayout_tick;
   GtkSliceListModel   *first_screen; /* the model, cut to a first screenful until painted */
   guint                first_screen_tick;
@@ -68,5 +69,7 @@ char    *parasol_patient_list_view_dup_course_text (ParasolPatientListView *self
 /* Whether the casefolded @folded can be part of some Course cell's text, in the interface
  * language: "died", "pd", "not recorded", "2026-05"; never "dll3". */
 gboolean parasol_patient_list_view_course_may_hold (const char *folded);
+/* A long Course cell's text in the interface language, to measure the column by. */
+char    *parasol_patient_list_view_long_course_text (void);
 
 G_END_DECLS

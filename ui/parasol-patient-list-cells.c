@@ -191,6 +191,22 @@ parasol_patient_list_view_dup_course_text (ParasolPatientListView *self,
                       FALSE);
 }
 
+char *
+parasol_patient_list_view_long_course_text (void)
+{
+  ParasolCourse course = { 0 };
+
+  course.ended = TRUE;
+  course.dead = TRUE;
+  g_date_clear (&course.death_date, 1);
+  g_date_set_dmy (&course.death_date, 28, G_DATE_DECEMBER, 2026);
+  g_date_clear (&course.end_date, 1);
+  course.last_response = (char *) "PD";
+  course.n_not_recorded = 12;
+
+  return course_text (&course, FALSE);
+}
+
 /* @text casefolded, each run of digits made one "0": "Died 2026-05-03" and "died 1999-1-2"
  * look the same. */
 static char *

@@ -527,30 +527,62 @@ parasol_patient_list_view_set_property (GObject      *object,
 typedef struct {
   gsize offset;    /* of the GtkColumnViewColumn pointer in ParasolPatientListView */
   int   priority;  /* 0: always shown; higher drops out earlier */
+  int   min_width; /* of an expanding column; 0: EXPAND_MIN_WIDTH */
 } ColumnPriority;
 
+/* The Course column's minimum is measured (fit_course_column); Site and Arm hold short names
+ * ("Guangzhou", "Anlotinib arm"). */
 static const ColumnPriority column_priorities[] = {
-  { G_STRUCT_OFFSET (ParasolPatientListView, screening_column), 0 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, subject_column), 1 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, initials_column), 0 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, sex_column), 2 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, birth_date_column), 4 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, site_column), 3 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, status_column), 0 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, arm_column), 0 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, course_column), 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, screening_column), 0, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, subject_column), 1, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, initials_column), 0, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, sex_column), 2, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, birth_date_column), 4, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, site_column), 3, 100 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, status_column), 0, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, arm_column), 0, 120 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, course_column), 0, 0 },
 };
 
 #define COLUMN_AT(self, i) \
   (*(GtkColumnViewColumn **) G_STRUCT_MEMBER_P ((self), column_priorities[i].offset))
 
 static int
-column_needs (GtkColumnViewColumn *column)
+column_needs (ParasolPatientListView *self,
+              guint                   i)
 {
+  GtkColumnViewColumn *column = COLUMN_AT (self, i);
+
+  if (column == self->course_column && self->course_width > 0)
+    return self->course_width;
   if (gtk_column_view_column_get_expand (column))
-    return EXPAND_MIN_WIDTH;
+    return column_priorities[i].min_width > 0 ? column_priorities[i].min_width
+                                              : EXPAND_MIN_WIDTH;
 
   return MAX (gtk_column_view_column_get_fixed_width (column), 0);
+}
+
+/* The Course cells are shown whole: the Course column needs the width of a long course in the
+ * interface language ("Died 2026-12-28 · PD · 12 not recorded"), measured like the pills. */
+static void
+fit_course_column (ParasolPatientListView *self)
+{
+  g_autofree char *sample = NULL;
+  GtkWidget *label;
+  int natural = 0;
+
+  if (self->course_width > 0)
+    return;
+
+  sample = parasol_patient_list_view_long_course_text ();
+  label = gtk_label_new (sample);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_set_parent (label, GTK_WIDGET (self));
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  gtk_widget_unparent (label);
+
+  /* The cell's padding on both sides. */
+  self->course_width = MAX (natural + 24, EXPAND_MIN_WIDTH);
 }
 
 /* The status pills are never cut: the Status column is as wide as the widest pill in the
@@ -606,7 +638,7 @@ fit_columns (ParasolPatientListView *self,
   gboolean changed = FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
-    needed += column_needs (COLUMN_AT (self, i));
+    needed += column_needs (self, i);
 
   while (needed > width && drop_from > 1)
     {
@@ -620,7 +652,7 @@ fit_columns (ParasolPatientListView *self,
 
       for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
         if (column_priorities[i].priority == highest)
-          needed -= column_needs (COLUMN_AT (self, i));
+          needed -= column_needs (self, i);
       drop_from = highest;
     }
 
@@ -636,12 +668,13 @@ fit_columns (ParasolPatientListView *self,
         }
     }
 
-  /* GTK 4.8 leaves the expanding columns narrow after columns were hidden: share out the
-   * rest of the width between them here, once per width (a column resized by hand stays so
-   * until the window is). */
+  /* GTK 4.8 leaves the expanding columns narrow after columns were hidden: give each its
+   * minimum and an equal share of the rest of the width here, once per width (a column
+   * resized by hand stays so until the window is). */
   if (width != self->fitted_width)
     {
-      int fixed = 0;
+      int used = 0;
+      int share;
       guint n_expand = 0;
 
       self->fitted_width = width;
@@ -653,18 +686,16 @@ fit_columns (ParasolPatientListView *self,
             continue;
           if (gtk_column_view_column_get_expand (column))
             n_expand++;
-          else
-            fixed += column_needs (column);
+          used += column_needs (self, i);
         }
+      share = n_expand > 0 ? MAX (width - used, 0) / (int) n_expand : 0;
       for (guint i = 0; n_expand > 0 && i < G_N_ELEMENTS (column_priorities); i++)
         {
           GtkColumnViewColumn *column = COLUMN_AT (self, i);
 
           if (gtk_column_view_column_get_visible (column) &&
               gtk_column_view_column_get_expand (column))
-            gtk_column_view_column_set_fixed_width (column,
-                                                    MAX ((width - fixed) / (int) n_expand,
-                                                         EXPAND_MIN_WIDTH));
+            gtk_column_view_column_set_fixed_width (column, column_needs (self, i) + share);
         }
       changed = TRUE;
     }
@@ -788,6 +819,7 @@ parasol_patient_list_view_root (GtkWidget *widget)
   GTK_WIDGET_CLASS (parasol_patient_list_view_parent_class)->root (widget);
 
   fit_status_column (PARASOL_PATIENT_LIST_VIEW (widget));
+  fit_course_column (PARASOL_PATIENT_LIST_VIEW (widget));
 }
 
 static gboolean
