@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "parasol-cycle-month.h"
 #include "parasol-status-pill.h"
 #include "ui-helpers.h"
 
@@ -344,6 +345,72 @@ test_status_pill (void)
   g_object_unref (pill);
 }
 
+static void
+collect_label_texts (GtkWidget *widget,
+                     GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_ptr_array_add (texts, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_label_texts (child, texts);
+}
+
+static gboolean
+has_text (GPtrArray  *texts,
+          const char *text)
+{
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The month view's weekday headings, its title and the selected day's name follow the
+ * interface language, not LC_TIME (the tests run under LC_ALL=C.UTF-8, LANGUAGE=zh_CN). */
+static void
+test_month_view_language (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *month = parasol_cycle_month_new ();
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  gboolean zh = g_strcmp0 (lang, "zh_CN") == 0;
+  GDate day;
+
+  gtk_window_set_child (GTK_WINDOW (window), month);
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 12, G_DATE_MARCH, 2026);   /* a Thursday */
+  parasol_cycle_month_select_day (PARASOL_CYCLE_MONTH (month), &day);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_drain ();
+
+  collect_label_texts (month, texts);
+  for (guint i = 0; i < texts->len; i++)
+    g_test_message ("label: %s", (const char *) g_ptr_array_index (texts, i));
+  if (zh)
+    {
+      const char *weekdays[] = { "周一", "周二", "周三", "周四", "周五", "周六", "周日" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (weekdays); i++)
+        g_assert_true (has_text (texts, weekdays[i]));
+      g_assert_false (has_text (texts, "Mon"));
+      g_assert_true (has_text (texts, "2026年3月"));
+      g_assert_true (has_text (texts, "2026年3月12日 星期四"));
+    }
+  else
+    {
+      const char *weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (weekdays); i++)
+        g_assert_true (has_text (texts, weekdays[i]));
+      g_assert_true (has_text (texts, "March 2026"));
+      g_assert_true (has_text (texts, "Thursday 12 March 2026"));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -386,6 +453,7 @@ main (int   argc,
   g_test_add_func ("/ui/screens/every-screen", test_every_screen);
   g_test_add_func ("/ui/screens/message-page", test_message_page);
   g_test_add_func ("/ui/screens/status-pill", test_status_pill);
+  g_test_add_func ("/ui/screens/month-view-language", test_month_view_language);
 
   ret = g_test_run ();
 

@@ -75,23 +75,64 @@ get_day (ParasolCycleMonth *self,
   return d;
 }
 
+/* Month and weekday names come from the translations, not from the C library's LC_TIME: they
+ * follow the interface language (LANGUAGE=zh_CN under LC_ALL=C.UTF-8 too). */
+static const char *
+month_name (GDateMonth month)
+{
+  switch (month)
+    {
+    case G_DATE_JANUARY: return C_("month name", "January");
+    case G_DATE_FEBRUARY: return C_("month name", "February");
+    case G_DATE_MARCH: return C_("month name", "March");
+    case G_DATE_APRIL: return C_("month name", "April");
+    case G_DATE_MAY: return C_("month name", "May");
+    case G_DATE_JUNE: return C_("month name", "June");
+    case G_DATE_JULY: return C_("month name", "July");
+    case G_DATE_AUGUST: return C_("month name", "August");
+    case G_DATE_SEPTEMBER: return C_("month name", "September");
+    case G_DATE_OCTOBER: return C_("month name", "October");
+    case G_DATE_NOVEMBER: return C_("month name", "November");
+    case G_DATE_DECEMBER: return C_("month name", "December");
+    case G_DATE_BAD_MONTH:
+    default: return "";
+    }
+}
+
+/* Abbreviated for the headings of the grid, else in full. */
+static const char *
+weekday_name (GDateWeekday weekday,
+              gboolean     abbreviated)
+{
+  switch (weekday)
+    {
+    case G_DATE_MONDAY: return abbreviated ? C_("weekday", "Mon") : C_("weekday", "Monday");
+    case G_DATE_TUESDAY: return abbreviated ? C_("weekday", "Tue") : C_("weekday", "Tuesday");
+    case G_DATE_WEDNESDAY: return abbreviated ? C_("weekday", "Wed") : C_("weekday", "Wednesday");
+    case G_DATE_THURSDAY: return abbreviated ? C_("weekday", "Thu") : C_("weekday", "Thursday");
+    case G_DATE_FRIDAY: return abbreviated ? C_("weekday", "Fri") : C_("weekday", "Friday");
+    case G_DATE_SATURDAY: return abbreviated ? C_("weekday", "Sat") : C_("weekday", "Saturday");
+    case G_DATE_SUNDAY: return abbreviated ? C_("weekday", "Sun") : C_("weekday", "Sunday");
+    case G_DATE_BAD_WEEKDAY:
+    default: return "";
+    }
+}
+
 /* "12 March" in the interface language */
 static char *
-format_day (const GDate *date,
-            const char  *format)
+format_day (const GDate *date)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
-                                                   g_date_get_day (date), 12, 0, 0);
-
-  return g_date_time_format (dt, format);
+  /* Translators: a day in the month view: the month's name, the day of the month: "12 March";
+   * zh_CN: "%1$s%2$d日" */
+  return g_strdup_printf (C_("month view day", "%2$d %1$s"), month_name (g_date_get_month (date)),
+                          g_date_get_day (date));
 }
 
 static char *
 day_accessible_name (const GDate *date,
                      const Day   *d)
 {
-  /* Translators: a day in the month view, as strftime: "12 March"; zh_CN: "%-m月%-d日" */
-  g_autofree char *day = format_day (date, C_("month view day", "%-d %B"));
+  g_autofree char *day = format_day (date);
   g_autoptr(GString) name = g_string_new (day);
 
   for (guint i = 0; d != NULL && i < d->marks->len; i++)
@@ -146,8 +187,14 @@ fill_details (ParasolCycleMonth *self)
       return;
     }
   {
-    /* Translators: the selected day in the month view, as strftime; zh_CN: "%Y年%-m月%-d日 %A" */
-    g_autofree char *title = format_day (&self->selected, C_("month view selected day", "%A %-d %B %Y"));
+    /* Translators: the selected day in the month view: the weekday, the month's name, the
+     * day of the month, the year: "Thursday 12 March 2026"; zh_CN: "%4$d年%2$s%3$d日 %1$s" */
+    g_autofree char *title = g_strdup_printf (C_("month view selected day", "%1$s %3$d %2$s %4$d"),
+                                              weekday_name (g_date_get_weekday (&self->selected),
+                                                            FALSE),
+                                              month_name (g_date_get_month (&self->selected)),
+                                              g_date_get_day (&self->selected),
+                                              g_date_get_year (&self->selected));
 
     gtk_label_set_text (self->details_title, title);
   }
@@ -222,8 +269,11 @@ parasol_cycle_month_refresh (ParasolCycleMonth *self)
       g_date_set_day (&self->first, 1);
     }
   {
-    /* Translators: the month shown, as strftime: "March 2026"; zh_CN: "%Y年%-m月" */
-    g_autofree char *title = format_day (&self->first, C_("month view title", "%B %Y"));
+    /* Translators: the month shown: the month's name, the year: "March 2026";
+     * zh_CN: "%2$d年%1$s" */
+    g_autofree char *title = g_strdup_printf (C_("month view title", "%1$s %2$d"),
+                                              month_name (g_date_get_month (&self->first)),
+                                              g_date_get_year (&self->first));
 
     gtk_label_set_text (self->title, title);
   }
@@ -310,7 +360,8 @@ parasol_cycle_month_select_day (ParasolCycleMonth *self,
   else
     {
       self->selected = *day;
-      if (g_date_get_month (day) != g_date_get_month (&self->first) ||
+      if (!g_date_valid (&self->first) ||
+          g_date_get_month (day) != g_date_get_month (&self->first) ||
           g_date_get_year (day) != g_date_get_year (&self->first))
         {
           parasol_cycle_month_show_month (self, day);
@@ -436,7 +487,6 @@ static void
 parasol_cycle_month_init (ParasolCycleMonth *self)
 {
   GtkWidget *header, *previous, *next, *grid, *legend;
-  GDate monday;
 
   self->days = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) day_free);
   g_date_clear (&self->first, 1);
@@ -472,14 +522,9 @@ parasol_cycle_month_init (ParasolCycleMonth *self)
   gtk_grid_set_column_spacing (GTK_GRID (grid), 2);
   gtk_accessible_update_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Days of the month"), -1);
-  g_date_clear (&monday, 1);
-  g_date_set_dmy (&monday, 5, G_DATE_JANUARY, 2026);   /* a Monday */
   for (int c = 0; c < 7; c++)
     {
-      GDate day = parasol_date_plus_days (&monday, c);
-      /* Translators: weekday heading of the month view, as strftime ("Mon") */
-      g_autofree char *name = format_day (&day, C_("month view weekday", "%a"));
-      GtkWidget *label = gtk_label_new (name);
+      GtkWidget *label = gtk_label_new (weekday_name (G_DATE_MONDAY + c, TRUE));
 
       gtk_widget_add_css_class (label, "dim-label");
       gtk_widget_add_css_class (label, "caption-heading");
