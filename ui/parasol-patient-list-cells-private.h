@@ -52,6 +52,11 @@ struct _ParasolPatientListView
   GArray              *words;       /* QueryWord: the query's words and what they name */
   const char          *status;      /* status id to keep, NULL for all */
   guint                n_visible;   /* last notified */
+  const char          *sort_column_id;  /* static: "screening-number", "arm", ... */
+  gboolean             sort_descending;
+  gboolean             applying_sort;
+  guint                sort_idle;       /* reads the sort back from the titles */
+  gboolean             sort_adopt;      /* ... and takes it: someone chose it */
 };
 
 /* Sets the factory of every column; each column's cells are bound from the row's patient. */

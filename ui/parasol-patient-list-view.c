@@ -25,6 +25,8 @@ enum {
   PROP_PROTOCOL,
   PROP_N_VISIBLE,
   PROP_VISIBLE_PAGE,
+  PROP_SORT_COLUMN,
+  PROP_SORT_DESCENDING,
   N_PROPS
 };
 
@@ -416,6 +418,7 @@ parasol_patient_list_view_dispose (GObject *object)
 
   if (self->filter != NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+  g_clear_handle_id (&self->sort_idle, g_source_remove);
 
   if (self->first_screen_tick != 0)
     {
@@ -464,6 +467,11 @@ parasol_patient_list_view_finalize (GObject *object)
   G_OBJECT_CLASS (parasol_patient_list_view_parent_class)->finalize (object);
 }
 
+static void apply_sort       (ParasolPatientListView *self,
+                             const char             *id,
+                             gboolean                descending);
+static void show_whole_model (ParasolPatientListView *self);
+
 static void
 parasol_patient_list_view_get_property (GObject    *object,
                                         guint       prop_id,
@@ -484,6 +492,14 @@ parasol_patient_list_view_get_property (GObject    *object,
 
     case PROP_N_VISIBLE:
       g_value_set_uint (value, parasol_patient_list_view_get_n_visible (self));
+      break;
+
+    case PROP_SORT_COLUMN:
+      g_value_set_string (value, self->sort_column_id);
+      break;
+
+    case PROP_SORT_DESCENDING:
+      g_value_set_boolean (value, self->sort_descending);
       break;
 
     case PROP_VISIBLE_PAGE:
@@ -511,6 +527,14 @@ parasol_patient_list_view_set_property (GObject      *object,
 
     case PROP_PROTOCOL:
       parasol_patient_list_view_set_protocol (self, g_value_get_object (value));
+      break;
+
+    case PROP_SORT_COLUMN:
+      apply_sort (self, g_value_get_string (value), self->sort_descending);
+      break;
+
+    case PROP_SORT_DESCENDING:
+      apply_sort (self, self->sort_column_id, g_value_get_boolean (value));
       break;
 
     default:
@@ -857,6 +881,14 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
   properties[PROP_N_VISIBLE] =
     g_param_spec_uint ("n-visible", NULL, NULL, 0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The column the list is sorted by: "screening-number", "subject-number", "initials",
+   * "sex", "birth-date", "site", "status" or "arm" (GSettings' patient-sort-column). */
+  properties[PROP_SORT_COLUMN] =
+    g_param_spec_string ("sort-column", NULL, NULL, "screening-number",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SORT_DESCENDING] =
+    g_param_spec_boolean ("sort-descending", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VISIBLE_PAGE] =
     g_param_spec_string ("visible-page", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -909,6 +941,136 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "patientlistview");
 }
 
+static GtkSortType title_sort_order (GtkWidget *widget,
+                                     gboolean  *sorted);
+
+/* The columns the list can be sorted by, with their names in GSettings
+ * ("patient-sort-column"). */
+static const struct {
+  const char *id;
+  gsize       offset;
+} sort_columns[] = {
+  { "screening-number", G_STRUCT_OFFSET (ParasolPatientListView, screening_column) },
+  { "subject-number", G_STRUCT_OFFSET (ParasolPatientListView, subject_column) },
+  { "initials", G_STRUCT_OFFSET (ParasolPatientListView, initials_column) },
+  { "sex", G_STRUCT_OFFSET (ParasolPatientListView, sex_column) },
+  { "birth-date", G_STRUCT_OFFSET (ParasolPatientListView, birth_date_column) },
+  { "site", G_STRUCT_OFFSET (ParasolPatientListView, site_column) },
+  { "status", G_STRUCT_OFFSET (ParasolPatientListView, status_column) },
+  { "arm", G_STRUCT_OFFSET (ParasolPatientListView, arm_column) },
+};
+
+#define SORT_COLUMN_AT(self, i) \
+  (*(GtkColumnViewColumn **) G_STRUCT_MEMBER_P ((self), sort_columns[i].offset))
+
+/* Calls @func on each title of the header row (which GTK 4.8 keeps in the columns' order). */
+static void
+foreach_title (ParasolPatientListView *self,
+               void                  (*func) (ParasolPatientListView *, GtkWidget *, gpointer),
+               gpointer                data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_strcmp0 (gtk_widget_get_css_name (child), "header") != 0)
+        continue;
+      for (GtkWidget *title = gtk_widget_get_first_child (child); title != NULL;
+           title = gtk_widget_get_next_sibling (title))
+        func (self, title, data);
+    }
+}
+
+static void
+clear_indicator (GtkWidget *widget)
+{
+  gtk_widget_remove_css_class (widget, "ascending");
+  gtk_widget_remove_css_class (widget, "descending");
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    clear_indicator (child);
+}
+
+static void
+clear_stale_title (ParasolPatientListView *self,
+                   GtkWidget              *title,
+                   gpointer                column)
+{
+  if (g_object_get_data (G_OBJECT (title), "parasol-column") != column)
+    clear_indicator (title);
+}
+
+/* gtk_column_view_sort_by_column() in GTK 4.8 redraws the sort indicator of the column it
+ * sorts by only: the column sorted by before keeps its arrow.  Take the others' away. */
+static void
+clear_stale_indicators (ParasolPatientListView *self,
+                        GtkColumnViewColumn    *column)
+{
+  foreach_title (self, clear_stale_title, column);
+}
+
+typedef struct {
+  const char *id;
+  gboolean    descending;
+} SortRead;
+
+static void
+read_title (ParasolPatientListView *self,
+            GtkWidget              *title,
+            gpointer                data)
+{
+  SortRead *read = data;
+  GtkColumnViewColumn *column = g_object_get_data (G_OBJECT (title), "parasol-column");
+  gboolean sorted = FALSE;
+  GtkSortType order = title_sort_order (title, &sorted);
+
+  if (column == NULL || !sorted)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
+    if (SORT_COLUMN_AT (self, i) == column)
+      {
+        read->id = sort_columns[i].id;
+        read->descending = order == GTK_SORT_DESCENDING;
+      }
+}
+
+/* The column the table is sorted by, and which way, from the sort indicator of its title
+ * (GTK 4.8 has no getter for the column view sorter's primary column; a click on a title
+ * redraws the indicators of the old and the new column).  The store's order, by screening
+ * number, when no title shows one. */
+static void
+read_sort_from_titles (ParasolPatientListView *self,
+                       gboolean                adopt)
+{
+  SortRead read = { "screening-number", FALSE };
+
+  if (!adopt)
+    return;
+  foreach_title (self, read_title, &read);
+
+  if (g_strcmp0 (self->sort_column_id, read.id) != 0)
+    {
+      self->sort_column_id = read.id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
+    }
+  if (self->sort_descending != read.descending)
+    {
+      self->sort_descending = read.descending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
+    }
+}
+
+static gboolean
+read_sort_idle (gpointer data)
+{
+  ParasolPatientListView *self = data;
+
+  self->sort_idle = 0;
+  read_sort_from_titles (self, self->sort_adopt);
+  self->sort_adopt = FALSE;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_column_sorter_changed (ParasolPatientListView *self,
                           GtkSorterChange         change,
@@ -920,7 +1082,49 @@ on_column_sorter_changed (ParasolPatientListView *self,
   if (self->sort_model == NULL)
     return;
 
+  /* A first screenful sorted alone would show other patients than the whole list sorted. */
+  if (sorting)
+    show_whole_model (self);
   gtk_sort_list_model_set_sorter (self->sort_model, sorting ? sorter : NULL);
+  /* The titles show the new sort indicator once the change has gone round. */
+  self->sort_adopt |= !self->applying_sort;
+  if (self->sort_idle == 0)
+    self->sort_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, read_sort_idle, self, NULL);
+}
+
+/* Sorts the table by the column named @id ("arm"; see sort_columns), ascending or descending.
+ * An unknown name sorts by screening number. */
+static void
+apply_sort (ParasolPatientListView *self,
+            const char             *id,
+            gboolean                descending)
+{
+  guint found = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
+    if (g_strcmp0 (sort_columns[i].id, id) == 0)
+      found = i;
+
+  if (g_strcmp0 (self->sort_column_id, sort_columns[found].id) != 0)
+    {
+      self->sort_column_id = sort_columns[found].id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
+    }
+  if (self->sort_descending != descending)
+    {
+      self->sort_descending = descending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
+    }
+
+  self->applying_sort = TRUE;
+  /* The store lists by screening number already: the default order costs no sorting. */
+  if (found == 0 && !descending)
+    gtk_column_view_sort_by_column (self->column_view, NULL, GTK_SORT_ASCENDING);
+  else
+    gtk_column_view_sort_by_column (self->column_view, SORT_COLUMN_AT (self, found),
+                                    descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  clear_stale_indicators (self, found == 0 && !descending ? NULL : SORT_COLUMN_AT (self, found));
+  self->applying_sort = FALSE;
 }
 
 /* Column headers sort by keyboard too.  GTK 4.8's column titles take no focus and offer no
@@ -973,6 +1177,7 @@ sort_by_title (ParasolPatientListView *self,
     order = GTK_SORT_ASCENDING;
 
   gtk_column_view_sort_by_column (self->column_view, column, order);
+  clear_stale_indicators (self, column);
 }
 
 static gboolean
@@ -1050,6 +1255,7 @@ static void
 parasol_patient_list_view_init (ParasolPatientListView *self)
 {
   self->course_cells = g_hash_table_new (NULL, NULL);
+  self->sort_column_id = "screening-number";
   self->words = g_array_new (FALSE, TRUE, sizeof (QueryWord));
   g_array_set_clear_func (self->words, query_word_clear);
 
@@ -1342,4 +1548,16 @@ parasol_patient_list_view_get_count_label (ParasolPatientListView *self)
   g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
 
   return self->count_label;
+}
+
+void
+parasol_patient_list_view_bind_settings (ParasolPatientListView *self,
+                                         GSettings              *settings)
+{
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_settings_bind (settings, "patient-sort-column", self, "sort-column", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "patient-sort-descending", self, "sort-descending",
+                   G_SETTINGS_BIND_DEFAULT);
 }
