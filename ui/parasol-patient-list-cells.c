@@ -374,7 +374,11 @@ course_cell_bind (GtkSignalListItemFactory *factory,
   g_autofree char *spoken = course_text (course, TRUE);
 
   gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (label, spoken);
+  /* GTK 4.8 asks the X server where the pointer is on every call: for a first screenful of
+   * rows before the first frame (courses not worked out yet, no tooltip) that is a round trip
+   * per row for nothing. */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (label), spoken) != 0)
+    gtk_widget_set_tooltip_text (label, spoken);
   /* The row's name again, now with the course (the screening cell named it without). */
   if (course != NULL)
     name_row (self, label, patient);
