@@ -621,11 +621,23 @@ test_sort_kept_in_settings (void)
   g_assert_true (g_settings_get_boolean (settings, "patient-sort-descending"));
   ui_destroy_window (window);
 
-  /* The next window: by arm, descending, from the first frame. */
-  window = parasol_window_new (NULL, store);
+  /* The next window, as the application makes it (settings bound, then the trial), on a
+   * trial larger than a first screenful: by arm, descending, the whole trial from the first
+   * frame. */
+  window = parasol_window_new (NULL, NULL);
   view = parasol_window_get_patient_list_view (window);
   column_view = parasol_patient_list_view_get_column_view (view);
   parasol_window_bind_settings (window, settings);
+  {
+    g_autofree char *dir = g_build_filename (tmp_dir, "sorted", NULL);
+    g_autofree char *db = (g_mkdir (dir, 0700), cli_make_demo (dir, 200));
+    g_autoptr(ParasolStore) big = ui_open_store (db);
+
+    parasol_window_set_store (window, big);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (column_view))),
+                    ==, 200);
+  assert_rows_sorted (column_view, column_titled (column_view, _("Arm")), TRUE);
   gtk_window_present (GTK_WINDOW (window));
   ui_wait_mapped (GTK_WIDGET (window));
   ui_drain ();

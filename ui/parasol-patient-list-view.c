@@ -1092,9 +1092,14 @@ on_column_sorter_changed (ParasolPatientListView *self,
   if (self->sort_model == NULL)
     return;
 
-  /* A first screenful sorted alone would show other patients than the whole list sorted. */
+  /* A first screenful (or page) sorted alone would show other patients than the whole list
+   * sorted. */
   if (sorting)
-    show_whole_model (self);
+    {
+      show_whole_model (self);
+      if (self->model != NULL && PARASOL_IS_PATIENT_LIST (self->model))
+        parasol_patient_list_complete (PARASOL_PATIENT_LIST (self->model));
+    }
   gtk_sort_list_model_set_sorter (self->sort_model, sorting ? sorter : NULL);
   /* The titles show the new sort indicator once the change has gone round. */
   self->sort_adopt |= !self->applying_sort;
@@ -1417,7 +1422,9 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->course_tick);
       self->course_tick = 0;
     }
-  if (model != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)) && PARASOL_IS_PATIENT_LIST (model))
+  if (model != NULL && PARASOL_IS_PATIENT_LIST (model) &&
+      (gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+       gtk_sort_list_model_get_sorter (self->sort_model) != NULL))
     parasol_patient_list_complete (PARASOL_PATIENT_LIST (model));
   if (model != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
@@ -1425,8 +1432,10 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
       self->course_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self),
                                                         courses_after_first_frame, NULL, NULL);
     }
+  /* Sorted by a column (GSettings), the first screenful would be other patients. */
   if (model != NULL && g_list_model_get_n_items (model) > FIRST_SCREEN_ROWS &&
-      gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE)
+      gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE &&
+      gtk_sort_list_model_get_sorter (self->sort_model) == NULL)
     {
       /* Before its first allocation GtkListView makes and measures up to 200 rows: give it a
        * screenful, and the rest once that is painted. */
