@@ -80,23 +80,17 @@ get_day (ParasolCycleMonth *self,
 static const char *
 month_name (GDateMonth month)
 {
-  switch (month)
-    {
-    case G_DATE_JANUARY: return C_("month name", "January");
-    case G_DATE_FEBRUARY: return C_("month name", "February");
-    case G_DATE_MARCH: return C_("month name", "March");
-    case G_DATE_APRIL: return C_("month name", "April");
-    case G_DATE_MAY: return C_("month name", "May");
-    case G_DATE_JUNE: return C_("month name", "June");
-    case G_DATE_JULY: return C_("month name", "July");
-    case G_DATE_AUGUST: return C_("month name", "August");
-    case G_DATE_SEPTEMBER: return C_("month name", "September");
-    case G_DATE_OCTOBER: return C_("month name", "October");
-    case G_DATE_NOVEMBER: return C_("month name", "November");
-    case G_DATE_DECEMBER: return C_("month name", "December");
-    case G_DATE_BAD_MONTH:
-    default: return "";
-    }
+  static const char *const names[] = {
+    NULL, NC_("month name", "January"), NC_("month name", "February"),
+    NC_("month name", "March"), NC_("month name", "April"), NC_("month name", "May"),
+    NC_("month name", "June"), NC_("month name", "July"), NC_("month name", "August"),
+    NC_("month name", "September"), NC_("month name", "October"),
+    NC_("month name", "November"), NC_("month name", "December"),
+  };
+
+  if (month < G_DATE_JANUARY || month > G_DATE_DECEMBER)
+    return "";
+  return g_dpgettext2 (GETTEXT_PACKAGE, "month name", names[month]);
 }
 
 /* Abbreviated for the headings of the grid, else in full. */
@@ -104,18 +98,20 @@ static const char *
 weekday_name (GDateWeekday weekday,
               gboolean     abbreviated)
 {
-  switch (weekday)
-    {
-    case G_DATE_MONDAY: return abbreviated ? C_("weekday", "Mon") : C_("weekday", "Monday");
-    case G_DATE_TUESDAY: return abbreviated ? C_("weekday", "Tue") : C_("weekday", "Tuesday");
-    case G_DATE_WEDNESDAY: return abbreviated ? C_("weekday", "Wed") : C_("weekday", "Wednesday");
-    case G_DATE_THURSDAY: return abbreviated ? C_("weekday", "Thu") : C_("weekday", "Thursday");
-    case G_DATE_FRIDAY: return abbreviated ? C_("weekday", "Fri") : C_("weekday", "Friday");
-    case G_DATE_SATURDAY: return abbreviated ? C_("weekday", "Sat") : C_("weekday", "Saturday");
-    case G_DATE_SUNDAY: return abbreviated ? C_("weekday", "Sun") : C_("weekday", "Sunday");
-    case G_DATE_BAD_WEEKDAY:
-    default: return "";
-    }
+  static const char *const short_names[] = {
+    NULL, NC_("weekday", "Mon"), NC_("weekday", "Tue"), NC_("weekday", "Wed"),
+    NC_("weekday", "Thu"), NC_("weekday", "Fri"), NC_("weekday", "Sat"), NC_("weekday", "Sun"),
+  };
+  static const char *const long_names[] = {
+    NULL, NC_("weekday", "Monday"), NC_("weekday", "Tuesday"), NC_("weekday", "Wednesday"),
+    NC_("weekday", "Thursday"), NC_("weekday", "Friday"), NC_("weekday", "Saturday"),
+    NC_("weekday", "Sunday"),
+  };
+
+  if (weekday < G_DATE_MONDAY || weekday > G_DATE_SUNDAY)
+    return "";
+  return g_dpgettext2 (GETTEXT_PACKAGE, "weekday",
+                       abbreviated ? short_names[weekday] : long_names[weekday]);
 }
 
 /* "12 March" in the interface language */
