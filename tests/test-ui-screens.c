@@ -266,12 +266,13 @@ test_every_screen (void)
       parasol_window_show_swimmer (window, FALSE);
       settle (window);
       shown[i] = check_list_fits (window);
+      /* 1100: the window's default size, checked only (the committed main-window.png is its
+       * picture; drawn here too, a header widget may not be allocated yet under ASan). */
+      if (sizes[i].width == 1100)
+        continue;
       shoot (window, "list");
-      if (sizes[i].width == 1920 || sizes[i].width == 1100)
+      if (sizes[i].width == 1920)
         {
-          /* 1100: the window's default size, the list only. */
-          if (sizes[i].width == 1100)
-            continue;
           g_assert_cmpuint (shown[i], ==, 9);
           continue;
         }
