@@ -191,6 +191,7 @@ new_window (ParasolApplication *self)
                                    g_settings_get_int (self->settings, "window-height"));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (window));
+      parasol_window_bind_settings (window, self->settings);
     }
   g_signal_connect_object (window, "close-request", G_CALLBACK (on_window_close_request), self,
                            0);

@@ -712,7 +712,8 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
 
           visit = visit_new (PARASOL_VISIT_IMAGING, 0, &date, &ws, &we);
           visit->number = k;
-          visit->summary = g_strdup_printf (_("Imaging (RECIST 1.1) %d"), k);
+          /* Translators: the k-th imaging visit of a patient */
+          visit->summary = g_strdup_printf (_("Imaging (RECIST 1.1) no. %d"), k);
           visit->description = g_strdup_printf (_("Tumour assessment, week %d after C1D1; window "
                                                   "%s to %s"),
                                                 k * regimen->imaging_every_days / 7,

@@ -93,7 +93,7 @@ typedef struct {
   GDate             date;
   GDate             window_start;
   GDate             window_end;
-  char             *summary;       /* translated: "Cycle 2 day 1", "Imaging (RECIST) 1" */
+  char             *summary;       /* translated: "Cycle 2 day 1", "Imaging (RECIST 1.1) no. 1" */
   char             *description;   /* translated: drugs, window */
 } ParasolScheduleVisit;
 

@@ -142,6 +142,10 @@ test_year_end (void)
     assert_date (&first_imaging->date, "2026-01-26");
     assert_date (&first_imaging->window_start, "2026-01-19");
     assert_date (&first_imaging->window_end, "2026-02-02");
+    /* Its name numbers the assessment, and reads as no day of a cycle ("Imaging (RECIST 1.1) 1"
+     * did, in the month view). */
+    g_assert_cmpint (first_imaging->number, ==, 1);
+    g_assert_cmpstr (first_imaging->summary, ==, "Imaging (RECIST 1.1) no. 1");
   }
 }
 

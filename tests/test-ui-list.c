@@ -6,7 +6,8 @@
  * status filter before the table, a column header sorts the list with Enter (and again the other
  * way), Enter in the search opens the patient when one is left.  Search matches what the list
  * shows: the arms' displayed names and the statuses' labels, in the interface language (run
- * again as ui-list-zh_CN with LANGUAGE=zh_CN).  The shortcuts window lists every key binding
+ * again as ui-list-zh_CN with LANGUAGE=zh_CN), and the Course column's text ("Died", "PD",
+ * "1 not recorded").  The shortcuts window lists every key binding
  * of the window and its views and every accelerator of the application.
  */
 #define G_LOG_DOMAIN "test-ui-list"
@@ -383,6 +384,283 @@ test_course_on_rows (void)
   ui_destroy_window (window);
 }
 
+/* How many patients of the list match @word (casefolded) in their own text, or whose course
+ * passes @wanted. */
+typedef gboolean (*CourseWanted) (const ParasolCourse *course, gconstpointer data);
+
+static guint
+count_course (ParasolPatientListView *view,
+              const char             *arm,
+              const char             *word,
+              CourseWanted            wanted,
+              gconstpointer           data)
+{
+  GListModel *model = parasol_patient_list_view_get_model (view);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ParasolPatient) patient = g_list_model_get_item (model, i);
+      const ParasolCourse *course =
+        parasol_patient_list_get_course (PARASOL_PATIENT_LIST (model),
+                                         parasol_patient_list_view_get_protocol (view), patient);
+
+      if (arm != NULL && g_strcmp0 (parasol_patient_get_arm (patient), arm) != 0)
+        continue;
+      if ((word != NULL && parasol_patient_matches (patient, word)) ||
+          (course != NULL && wanted (course, data)))
+        n++;
+    }
+
+  return n;
+}
+
+static gboolean
+course_dead (const ParasolCourse *course,
+             gconstpointer        data)
+{
+  return course->dead;
+}
+
+static gboolean
+course_response (const ParasolCourse *course,
+                 gconstpointer        data)
+{
+  return g_strcmp0 (course->last_response, data) == 0;
+}
+
+/* The cell says "1 not recorded" (and "11 not recorded" holds it too). */
+static gboolean
+course_not_recorded (const ParasolCourse *course,
+                     gconstpointer        data)
+{
+  g_autofree char *shown = NULL;
+
+  if (course->n_not_recorded == 0)
+    return FALSE;
+  shown = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u not recorded", "%u not recorded",
+                                        course->n_not_recorded),
+                           course->n_not_recorded);
+  return strstr (shown, data) != NULL;
+}
+
+/* Search matches the Course column as shown, in the interface language: the death, the last
+ * response, the doses not recorded; with an arm too. */
+static void
+test_search_course (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  const char *died = zh ? "死亡" : "Died";
+  g_autofree char *died_folded = g_utf8_casefold (died, -1);
+  g_autofree char *one = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u not recorded",
+                                                       "%u not recorded", 1), 1);
+  guint n_dead = count_course (view, NULL, died_folded, course_dead, NULL);
+  guint n_pd = count_course (view, NULL, "pd", course_response, "PD");
+  guint n_pd_dll3 = count_course (view, "dll3", "pd", course_response, "PD");
+  guint n_one = count_course (view, NULL, NULL, course_not_recorded, one);
+
+  g_test_message ("%s: %u, PD: %u (DLL3 arm: %u), %s: %u", died, n_dead, n_pd, n_pd_dll3, one,
+                  n_one);
+  g_assert_cmpuint (n_dead, >, 0);
+  g_assert_cmpuint (n_pd, >, n_pd_dll3);
+  g_assert_cmpuint (n_one, >, 0);
+
+  g_assert_cmpuint (search (view, died), ==, n_dead);
+  g_assert_cmpuint (search (view, "PD"), ==, n_pd);
+  g_assert_cmpuint (search (view, one), ==, n_one);
+  g_assert_cmpuint (search (view, zh ? "DLL3 组 PD" : "DLL3 arm PD"), ==, n_pd_dll3);
+  /* Not a word of any Course cell: nothing. */
+  g_assert_cmpuint (search (view, zh ? "死亡 zzzz" : "Died zzzz"), ==, 0);
+
+  ui_destroy_window (window);
+}
+
+static gboolean
+has_width (gpointer widget)
+{
+  return gtk_widget_get_width (widget) > 0;
+}
+
+/* Clicks the middle of @widget with the first mouse button, through the X server. */
+static void
+click_widget (GtkWidget *window,
+              GtkWidget *widget)
+{
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gtk_widget_get_display (window));
+  Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+  graphene_point_t point;
+  double dx = 0, dy = 0;
+  int root_x = 0, root_y = 0;
+  Window child;
+
+  g_assert_true (ui_wait_until (has_width, widget));
+
+  g_assert_true (gtk_widget_compute_point (widget, window,
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.0,
+                                                                 gtk_widget_get_height (widget) / 2.0),
+                                           &point));
+  gtk_native_get_surface_transform (GTK_NATIVE (window), &dx, &dy);
+  XTranslateCoordinates (xdisplay, xid, DefaultRootWindow (xdisplay), (int) (point.x + dx),
+                         (int) (point.y + dy), &root_x, &root_y, &child);
+  XTestFakeMotionEvent (xdisplay, -1, root_x, root_y, CurrentTime);
+  XSync (xdisplay, False);
+  for (int i = 0; i < 20; i++)
+    {
+      g_usleep (2000);
+      ui_drain ();
+    }
+  XTestFakeButtonEvent (xdisplay, 1, True, CurrentTime);
+  XTestFakeButtonEvent (xdisplay, 1, False, CurrentTime);
+  XSync (xdisplay, False);
+
+  for (int i = 0; i < 50; i++)
+    {
+      g_usleep (2000);
+      ui_drain ();
+    }
+}
+
+static GtkColumnViewColumn *
+column_titled (GtkColumnView *column_view,
+               const char    *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;  /* the column view holds it */
+    }
+  g_error ("no column “%s”", title);
+  return NULL;
+}
+
+/* The table's rows, in the order shown, are in @column's order (reversed when @descending). */
+static void
+assert_rows_sorted (GtkColumnView       *column_view,
+                    GtkColumnViewColumn *column,
+                    gboolean             descending)
+{
+  GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  GtkSorter *sorter = gtk_column_view_column_get_sorter (column);
+  guint n = g_list_model_get_n_items (rows);
+  gboolean differ = FALSE;
+
+  g_assert_cmpuint (n, >, 1);
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      g_autoptr(GObject) a = g_list_model_get_item (rows, i);
+      g_autoptr(GObject) b = g_list_model_get_item (rows, i + 1);
+      GtkOrdering order = gtk_sorter_compare (sorter, a, b);
+
+      g_assert_cmpint (order, !=, descending ? GTK_ORDERING_SMALLER : GTK_ORDERING_LARGER);
+      differ |= order != GTK_ORDERING_EQUAL;
+    }
+  g_assert_true (differ);
+}
+
+static char *
+setting (GSettings  *settings,
+         const char *key)
+{
+  static char *last;
+
+  g_free (last);
+  last = g_settings_get_string (settings, key);
+  return last;
+}
+
+/* The sort (column and direction) is kept in GSettings, as the application binds it, and a new
+ * window opens sorted so. */
+static void
+test_sort_kept_in_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.parasol.Parasol");
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = parasol_window_new (NULL, store);
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+  GtkColumnView *column_view = parasol_patient_list_view_get_column_view (view);
+  g_autofree char *shown = NULL;
+
+  g_settings_reset (settings, "patient-sort-column");
+  g_settings_reset (settings, "patient-sort-descending");
+  parasol_window_bind_settings (window, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_wait_mapped (GTK_WIDGET (window));
+
+  /* A click on the Initials title, with the mouse. */
+  click_widget (GTK_WIDGET (window), find_title (column_view, _("Initials")));
+  g_assert_cmpstr (setting (settings, "patient-sort-column"), ==, "initials");
+  g_assert_false (g_settings_get_boolean (settings, "patient-sort-descending"));
+
+  /* By keyboard: Arm, twice, is descending. */
+  g_assert_true (gtk_widget_grab_focus (find_title (column_view, _("Arm"))));
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  g_assert_cmpstr (setting (settings, "patient-sort-column"), ==, "arm");
+  g_assert_false (g_settings_get_boolean (settings, "patient-sort-descending"));
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  g_assert_cmpstr (setting (settings, "patient-sort-column"), ==, "arm");
+  g_assert_true (g_settings_get_boolean (settings, "patient-sort-descending"));
+
+  /* Status; then Arm again starts ascending, and once more descending. */
+  g_assert_true (gtk_widget_grab_focus (find_title (column_view, _("Status"))));
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  g_assert_cmpstr (setting (settings, "patient-sort-column"), ==, "status");
+  g_assert_false (g_settings_get_boolean (settings, "patient-sort-descending"));
+  g_assert_true (gtk_widget_grab_focus (find_title (column_view, _("Arm"))));
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  g_assert_cmpstr (setting (settings, "patient-sort-column"), ==, "arm");
+  g_assert_false (g_settings_get_boolean (settings, "patient-sort-descending"));
+  /* The mouse after the keyboard: a click on the sorting column turns it round. */
+  click_widget (GTK_WIDGET (window), find_title (column_view, _("Arm")));
+  g_assert_cmpstr (setting (settings, "patient-sort-column"), ==, "arm");
+  g_assert_true (g_settings_get_boolean (settings, "patient-sort-descending"));
+  ui_destroy_window (window);
+
+  /* The next window, as the application makes it (settings bound, then the trial), on a
+   * trial larger than a first screenful: by arm, descending, the whole trial from the first
+   * frame. */
+  window = parasol_window_new (NULL, NULL);
+  view = parasol_window_get_patient_list_view (window);
+  column_view = parasol_patient_list_view_get_column_view (view);
+  parasol_window_bind_settings (window, settings);
+  {
+    g_autofree char *dir = g_build_filename (tmp_dir, "sorted", NULL);
+    g_autofree char *db = (g_mkdir (dir, 0700), cli_make_demo (dir, 200));
+    g_autoptr(ParasolStore) big = ui_open_store (db);
+
+    parasol_window_set_store (window, big);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (column_view))),
+                    ==, 200);
+  assert_rows_sorted (column_view, column_titled (column_view, _("Arm")), TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_wait_mapped (GTK_WIDGET (window));
+  ui_drain ();
+  g_object_get (view, "sort-column", &shown, NULL);
+  g_assert_cmpstr (shown, ==, "arm");
+  assert_rows_sorted (column_view, column_titled (column_view, _("Arm")), TRUE);
+
+  /* Settings changed elsewhere apply too; an unknown column is the screening number. */
+  g_settings_set_string (settings, "patient-sort-column", "birth-date");
+  g_settings_set_boolean (settings, "patient-sort-descending", FALSE);
+  ui_drain ();
+  assert_rows_sorted (column_view, column_titled (column_view, _("Birth Date")), FALSE);
+  g_settings_set_string (settings, "patient-sort-column", "no-such-column");
+  ui_drain ();
+  g_clear_pointer (&shown, g_free);
+  g_object_get (view, "sort-column", &shown, NULL);
+  g_assert_cmpstr (shown, ==, "screening-number");
+
+  ui_destroy_window (window);
+  g_settings_reset (settings, "patient-sort-column");
+  g_settings_reset (settings, "patient-sort-descending");
+}
+
 /* (keyval, modifiers) of every key the shortcuts window shows. */
 static GHashTable *
 shortcuts_window_keys (void)
@@ -602,6 +880,8 @@ main (int   argc,
   g_test_add_func ("/ui/list/shortcuts-window", test_shortcuts_window_lists_every_shortcut);
   g_test_add_func ("/ui/list/first-screen-then-all", test_first_screen_then_all);
   g_test_add_func ("/ui/list/course-on-rows", test_course_on_rows);
+  g_test_add_func ("/ui/list/search-course", test_search_course);
+  g_test_add_func ("/ui/list/sort-kept-in-settings", test_sort_kept_in_settings);
 
   ret = g_test_run ();
 

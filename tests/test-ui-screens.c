@@ -7,7 +7,8 @@
  * of a damaged database with the window's own renderer into
  * $G_TEST_BUILDDIR/screens/LANG-WxH-SCREEN.png, to be looked at before a change to the window
  * is called done.  Checked at every size: the list needs no sideways scrolling (the Arm column
- * is on screen), the columns that matter least dropped out first, and no status pill is cut.
+ * is on screen), the columns that matter least dropped out first, no status pill is cut and no
+ * text of the table is ellipsized (the Course column whole, also at the default 1100×720).
  * Registered twice: ui-screens, and ui-screens-zh_CN with LANGUAGE=zh_CN and the build tree's
  * translations (PARASOL_LOCALEDIR).
  */
@@ -17,7 +18,9 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <string.h>
 
+#include "parasol-cycle-month.h"
 #include "parasol-status-pill.h"
 #include "ui-helpers.h"
 
@@ -132,6 +135,18 @@ collect_pills (GtkWidget *widget,
     collect_pills (child, pills);
 }
 
+static void
+collect_labels (GtkWidget *widget,
+                GPtrArray *labels)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (labels, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
 /* The list at this size: no sideways scrolling, the Arm and Status columns there, no pill
  * cut.  Returns how many columns are shown. */
 static guint
@@ -179,6 +194,26 @@ check_list_fits (ParasolWindow *window)
       if (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))))
         g_error ("the status pill “%s” is cut", gtk_label_get_label (GTK_LABEL (label)));
     }
+
+  /* Nor any other text of the table: the Course cells ("Ended 2026-02-03 · PD"), the arms,
+   * the headers of the columns shown. */
+  {
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    guint n_checked = 0;
+
+    collect_labels (GTK_WIDGET (column_view), labels);
+    for (guint i = 0; i < labels->len; i++)
+      {
+        GtkLabel *label = g_ptr_array_index (labels, i);
+
+        if (!gtk_widget_get_mapped (GTK_WIDGET (label)))
+          continue;
+        if (pango_layout_is_ellipsized (gtk_label_get_layout (label)))
+          g_error ("“%s” is cut", gtk_label_get_label (label));
+        n_checked++;
+      }
+    g_assert_cmpuint (n_checked, >, pills->len);
+  }
 
   return n_shown;
 }
@@ -254,6 +289,47 @@ test_every_screen (void)
   ui_destroy_window (window);
 }
 
+static gboolean
+label_holds (GtkWidget  *widget,
+             const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_holds (child, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* The Course cells are filled in after the first frame. */
+static gboolean
+shows_courses (gpointer window)
+{
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (window);
+
+  /* The separator of the Course cell's parts, "Ended 2026-02-03 · PD" */
+  return label_holds (GTK_WIDGET (parasol_patient_list_view_get_column_view (view)), _(" · "));
+}
+
+/* At the window's default width, 1100 px (the schema's window-width), every column is there
+ * and nothing is cut, the Course column's text included; the committed main-window.png is its
+ * picture. */
+static void
+test_default_width (void)
+{
+  g_autoptr(ParasolStore) store = ui_open_store (demo_db);
+  ParasolWindow *window = ui_present_window (store);
+
+  resize (window, 1100, 720);
+  settle (window);
+  g_assert_true (ui_wait_until (shows_courses, window));
+  settle (window);
+  check_list_fits (window);
+
+  ui_destroy_window (window);
+}
+
 static void
 test_message_page (void)
 {
@@ -308,6 +384,72 @@ test_status_pill (void)
   g_object_unref (pill);
 }
 
+static void
+collect_label_texts (GtkWidget *widget,
+                     GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_ptr_array_add (texts, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_label_texts (child, texts);
+}
+
+static gboolean
+has_text (GPtrArray  *texts,
+          const char *text)
+{
+  for (guint i = 0; i < texts->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (texts, i), text) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The month view's weekday headings, its title and the selected day's name follow the
+ * interface language, not LC_TIME (the tests run under LC_ALL=C.UTF-8, LANGUAGE=zh_CN). */
+static void
+test_month_view_language (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *month = parasol_cycle_month_new ();
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  gboolean zh = g_strcmp0 (lang, "zh_CN") == 0;
+  GDate day;
+
+  gtk_window_set_child (GTK_WINDOW (window), month);
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 12, G_DATE_MARCH, 2026);   /* a Thursday */
+  parasol_cycle_month_select_day (PARASOL_CYCLE_MONTH (month), &day);
+  gtk_window_present (GTK_WINDOW (window));
+  ui_drain ();
+
+  collect_label_texts (month, texts);
+  for (guint i = 0; i < texts->len; i++)
+    g_test_message ("label: %s", (const char *) g_ptr_array_index (texts, i));
+  if (zh)
+    {
+      const char *weekdays[] = { "周一", "周二", "周三", "周四", "周五", "周六", "周日" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (weekdays); i++)
+        g_assert_true (has_text (texts, weekdays[i]));
+      g_assert_false (has_text (texts, "Mon"));
+      g_assert_true (has_text (texts, "2026年3月"));
+      g_assert_true (has_text (texts, "2026年3月12日 星期四"));
+    }
+  else
+    {
+      const char *weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (weekdays); i++)
+        g_assert_true (has_text (texts, weekdays[i]));
+      g_assert_true (has_text (texts, "March 2026"));
+      g_assert_true (has_text (texts, "Thursday 12 March 2026"));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -348,8 +490,10 @@ main (int   argc,
   demo_db = cli_make_demo (tmp_dir, 40);
 
   g_test_add_func ("/ui/screens/every-screen", test_every_screen);
+  g_test_add_func ("/ui/screens/default-width", test_default_width);
   g_test_add_func ("/ui/screens/message-page", test_message_page);
   g_test_add_func ("/ui/screens/status-pill", test_status_pill);
+  g_test_add_func ("/ui/screens/month-view-language", test_month_view_language);
 
   ret = g_test_run ();
 

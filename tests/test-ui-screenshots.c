@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Opens the demo trial in a ParasolWindow of its default size, and renders the
- * patient list (main-window.png) and the page of patient S-0004 (patient-page.png) to PNG with
+ * patient list with its Course column filled in (main-window.png) and the page of patient S-0004 (patient-page.png) to PNG with
  * the window's own renderer.  The images go to $G_TEST_BUILDDIR/screenshots/; with
  * PARASOL_UPDATE_SCREENSHOTS=1 they replace data/screenshots/ in the source tree, which the
  * AppStream metainfo points at.  Checked: each image is the window's size, and is a drawn window
@@ -14,6 +14,9 @@
 #define G_LOG_DOMAIN "test-ui-screenshots"
 
 #include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
 
 #include "ui-helpers.h"
 
@@ -112,6 +115,29 @@ shows_patient (gpointer data)
   return g_strcmp0 (parasol_window_get_visible_page (data), "patient") == 0;
 }
 
+static gboolean
+has_label_with (GtkWidget  *widget,
+                const char *part)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_with (child, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* The Course column is filled in after the first frame: the picture shows it filled. */
+static gboolean
+shows_courses (gpointer data)
+{
+  ParasolPatientListView *view = parasol_window_get_patient_list_view (data);
+
+  /* The separator of the Course cell's parts, "Ended 2026-02-03 · PD" */
+  return has_label_with (GTK_WIDGET (parasol_patient_list_view_get_column_view (view)), _(" · "));
+}
+
 static void
 test_screenshots (void)
 {
@@ -121,6 +147,7 @@ test_screenshots (void)
   ParasolWindow *window = ui_present_window (store);
   g_autoptr(GError) error = NULL;
 
+  g_assert_true (ui_wait_until (shows_courses, window));
   shoot (GTK_WINDOW (window), "main-window.png");
 
   g_assert_true (parasol_window_show_patient_by_key (window, "S-0004", &error));

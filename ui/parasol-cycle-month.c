@@ -75,23 +75,60 @@ get_day (ParasolCycleMonth *self,
   return d;
 }
 
+/* Month and weekday names come from the translations, not from the C library's LC_TIME: they
+ * follow the interface language (LANGUAGE=zh_CN under LC_ALL=C.UTF-8 too). */
+static const char *
+month_name (GDateMonth month)
+{
+  static const char *const names[] = {
+    NULL, NC_("month name", "January"), NC_("month name", "February"),
+    NC_("month name", "March"), NC_("month name", "April"), NC_("month name", "May"),
+    NC_("month name", "June"), NC_("month name", "July"), NC_("month name", "August"),
+    NC_("month name", "September"), NC_("month name", "October"),
+    NC_("month name", "November"), NC_("month name", "December"),
+  };
+
+  if (month < G_DATE_JANUARY || month > G_DATE_DECEMBER)
+    return "";
+  return g_dpgettext2 (GETTEXT_PACKAGE, "month name", names[month]);
+}
+
+/* Abbreviated for the headings of the grid, else in full. */
+static const char *
+weekday_name (GDateWeekday weekday,
+              gboolean     abbreviated)
+{
+  static const char *const short_names[] = {
+    NULL, NC_("weekday", "Mon"), NC_("weekday", "Tue"), NC_("weekday", "Wed"),
+    NC_("weekday", "Thu"), NC_("weekday", "Fri"), NC_("weekday", "Sat"), NC_("weekday", "Sun"),
+  };
+  static const char *const long_names[] = {
+    NULL, NC_("weekday", "Monday"), NC_("weekday", "Tuesday"), NC_("weekday", "Wednesday"),
+    NC_("weekday", "Thursday"), NC_("weekday", "Friday"), NC_("weekday", "Saturday"),
+    NC_("weekday", "Sunday"),
+  };
+
+  if (weekday < G_DATE_MONDAY || weekday > G_DATE_SUNDAY)
+    return "";
+  return g_dpgettext2 (GETTEXT_PACKAGE, "weekday",
+                       abbreviated ? short_names[weekday] : long_names[weekday]);
+}
+
 /* "12 March" in the interface language */
 static char *
-format_day (const GDate *date,
-            const char  *format)
+format_day (const GDate *date)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_local (g_date_get_year (date), g_date_get_month (date),
-                                                   g_date_get_day (date), 12, 0, 0);
-
-  return g_date_time_format (dt, format);
+  /* Translators: a day in the month view: the month's name, the day of the month: "12 March";
+   * zh_CN: "%1$s%2$d日" */
+  return g_strdup_printf (C_("month view day", "%2$d %1$s"), month_name (g_date_get_month (date)),
+                          g_date_get_day (date));
 }
 
 static char *
 day_accessible_name (const GDate *date,
                      const Day   *d)
 {
-  /* Translators: a day in the month view, as strftime: "12 March"; zh_CN: "%-m月%-d日" */
-  g_autofree char *day = format_day (date, C_("month view day", "%-d %B"));
+  g_autofree char *day = format_day (date);
   g_autoptr(GString) name = g_string_new (day);
 
   for (guint i = 0; d != NULL && i < d->marks->len; i++)
@@ -146,8 +183,14 @@ fill_details (ParasolCycleMonth *self)
       return;
     }
   {
-    /* Translators: the selected day in the month view, as strftime; zh_CN: "%Y年%-m月%-d日 %A" */
-    g_autofree char *title = format_day (&self->selected, C_("month view selected day", "%A %-d %B %Y"));
+    /* Translators: the selected day in the month view: the weekday, the month's name, the
+     * day of the month, the year: "Thursday 12 March 2026"; zh_CN: "%4$d年%2$s%3$d日 %1$s" */
+    g_autofree char *title = g_strdup_printf (C_("month view selected day", "%1$s %3$d %2$s %4$d"),
+                                              weekday_name (g_date_get_weekday (&self->selected),
+                                                            FALSE),
+                                              month_name (g_date_get_month (&self->selected)),
+                                              g_date_get_day (&self->selected),
+                                              g_date_get_year (&self->selected));
 
     gtk_label_set_text (self->details_title, title);
   }
@@ -222,8 +265,11 @@ parasol_cycle_month_refresh (ParasolCycleMonth *self)
       g_date_set_day (&self->first, 1);
     }
   {
-    /* Translators: the month shown, as strftime: "March 2026"; zh_CN: "%Y年%-m月" */
-    g_autofree char *title = format_day (&self->first, C_("month view title", "%B %Y"));
+    /* Translators: the month shown: the month's name, the year: "March 2026";
+     * zh_CN: "%2$d年%1$s" */
+    g_autofree char *title = g_strdup_printf (C_("month view title", "%1$s %2$d"),
+                                              month_name (g_date_get_month (&self->first)),
+                                              g_date_get_year (&self->first));
 
     gtk_label_set_text (self->title, title);
   }
@@ -310,7 +356,8 @@ parasol_cycle_month_select_day (ParasolCycleMonth *self,
   else
     {
       self->selected = *day;
-      if (g_date_get_month (day) != g_date_get_month (&self->first) ||
+      if (!g_date_valid (&self->first) ||
+          g_date_get_month (day) != g_date_get_month (&self->first) ||
           g_date_get_year (day) != g_date_get_year (&self->first))
         {
           parasol_cycle_month_show_month (self, day);
@@ -436,7 +483,6 @@ static void
 parasol_cycle_month_init (ParasolCycleMonth *self)
 {
   GtkWidget *header, *previous, *next, *grid, *legend;
-  GDate monday;
 
   self->days = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) day_free);
   g_date_clear (&self->first, 1);
@@ -472,14 +518,9 @@ parasol_cycle_month_init (ParasolCycleMonth *self)
   gtk_grid_set_column_spacing (GTK_GRID (grid), 2);
   gtk_accessible_update_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Days of the month"), -1);
-  g_date_clear (&monday, 1);
-  g_date_set_dmy (&monday, 5, G_DATE_JANUARY, 2026);   /* a Monday */
   for (int c = 0; c < 7; c++)
     {
-      GDate day = parasol_date_plus_days (&monday, c);
-      /* Translators: weekday heading of the month view, as strftime ("Mon") */
-      g_autofree char *name = format_day (&day, C_("month view weekday", "%a"));
-      GtkWidget *label = gtk_label_new (name);
+      GtkWidget *label = gtk_label_new (weekday_name (G_DATE_MONDAY + c, TRUE));
 
       gtk_widget_add_css_class (label, "dim-label");
       gtk_widget_add_css_class (label, "caption-heading");

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "parasol-patient.h"
 #include "parasol-patient-list-view.h"
 #include "parasol-protocol.h"
 
@@ -37,6 +38,7 @@ struct _ParasolPatientListView
   GListModel          *model;
   ParasolProtocol     *protocol;
   int                  status_width;  /* fits the widest status pill; 0 until measured */
+  int                  course_width;  /* fits a long course; 0 until measured */
   guint                relayout_tick;
   GtkSliceListModel   *first_screen; /* the model, cut to a first screenful until painted */
   guint                first_screen_tick;
@@ -50,6 +52,11 @@ struct _ParasolPatientListView
   GArray              *words;       /* QueryWord: the query's words and what they name */
   const char          *status;      /* status id to keep, NULL for all */
   guint                n_visible;   /* last notified */
+  const char          *sort_column_id;  /* static: "screening-number", "arm", ... */
+  gboolean             sort_descending;
+  gboolean             applying_sort;
+  guint                sort_idle;       /* reads the sort back from the titles */
+  gboolean             sort_adopt;      /* ... and takes it: someone chose it */
 };
 
 /* Sets the factory of every column; each column's cells are bound from the row's patient. */
@@ -59,5 +66,15 @@ void parasol_patient_list_view_rebind_protocol_cells    (ParasolPatientListView 
 /* Binds @list_item's Course cell again, once the courses no longer wait. */
 void parasol_patient_list_view_bind_course_cell         (ParasolPatientListView *self,
                                                          GtkListItem            *list_item);
+
+/* The text of @patient's Course cell ("Died 2026-05-03 · PD"), worked out now if need be;
+ * NULL when there is nothing to show. */
+char    *parasol_patient_list_view_dup_course_text (ParasolPatientListView *self,
+                                                    ParasolPatient         *patient);
+/* Whether the casefolded @folded can be part of some Course cell's text, in the interface
+ * language: "died", "pd", "not recorded", "2026-05"; never "dll3". */
+gboolean parasol_patient_list_view_course_may_hold (const char *folded);
+/* A long Course cell's text in the interface language, to measure the column by. */
+char    *parasol_patient_list_view_long_course_text (void);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "parasol-patient.h"
 #include "parasol-patient-list.h"
@@ -178,6 +179,92 @@ course_text (const ParasolCourse *course,
   return g_strjoinv (spoken ? _(", ") : _(" · "), (char **) parts->pdata);
 }
 
+char *
+parasol_patient_list_view_dup_course_text (ParasolPatientListView *self,
+                                           ParasolPatient         *patient)
+{
+  if (self->model == NULL || !PARASOL_IS_PATIENT_LIST (self->model))
+    return NULL;
+
+  return course_text (parasol_patient_list_get_course (PARASOL_PATIENT_LIST (self->model),
+                                                       self->protocol, patient),
+                      FALSE);
+}
+
+char *
+parasol_patient_list_view_long_course_text (void)
+{
+  ParasolCourse course = { 0 };
+
+  course.ended = TRUE;
+  course.dead = TRUE;
+  g_date_clear (&course.death_date, 1);
+  g_date_set_dmy (&course.death_date, 28, G_DATE_DECEMBER, 2026);
+  g_date_clear (&course.end_date, 1);
+  course.last_response = (char *) "PD";
+  course.n_not_recorded = 12;
+
+  return course_text (&course, FALSE);
+}
+
+/* @text casefolded, each run of digits made one "0": "Died 2026-05-03" and "died 1999-1-2"
+ * look the same. */
+static char *
+course_shape (const char *text)
+{
+  g_autofree char *folded = g_utf8_casefold (text, -1);
+  GString *shape = g_string_new (NULL);
+
+  for (const char *p = folded; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      {
+        if (p == folded || !g_ascii_isdigit (p[-1]))
+          g_string_append_c (shape, '0');
+      }
+    else
+      g_string_append_c (shape, *p);
+
+  return g_string_free (shape, FALSE);
+}
+
+gboolean
+parasol_patient_list_view_course_may_hold (const char *folded)
+{
+  static const char *const responses[] = { "CR", "PR", "SD", "PD", "NE" };
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *word = NULL;
+  g_autofree char *day = NULL;
+  GDate date;
+
+  if (folded == NULL || *folded == '\0')
+    return FALSE;
+
+  /* Every part a Course cell can show, with a made-up date and counts. */
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 3, G_DATE_MAY, 2026);
+  day = format_day (&date);
+  g_ptr_array_add (texts, g_strdup (_("Died")));
+  g_ptr_array_add (texts, g_strdup_printf (_("Died %s"), day));
+  g_ptr_array_add (texts, g_strdup (_("Ended")));
+  g_ptr_array_add (texts, g_strdup_printf (_("Ended %s"), day));
+  for (guint n = 1; n <= 2; n++)
+    g_ptr_array_add (texts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u not recorded",
+                                                          "%u not recorded", n), n));
+  for (guint i = 0; i < G_N_ELEMENTS (responses); i++)
+    g_ptr_array_add (texts, g_strdup (responses[i]));
+
+  word = course_shape (folded);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      g_autofree char *shape = course_shape (g_ptr_array_index (texts, i));
+
+      if (strstr (shape, word) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* GTK 4.8 names a row of a GtkColumnView after its widget class: give the row (the cell's
  * parent) what a screen reader should say, "S-0004, LSD, On treatment, Control arm". */
 static void
@@ -287,7 +374,11 @@ course_cell_bind (GtkSignalListItemFactory *factory,
   g_autofree char *spoken = course_text (course, TRUE);
 
   gtk_label_set_label (GTK_LABEL (label), text != NULL ? text : "");
-  gtk_widget_set_tooltip_text (label, spoken);
+  /* GTK 4.8 asks the X server where the pointer is on every call: for a first screenful of
+   * rows before the first frame (courses not worked out yet, no tooltip) that is a round trip
+   * per row for nothing. */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (label), spoken) != 0)
+    gtk_widget_set_tooltip_text (label, spoken);
   /* The row's name again, now with the course (the screening cell named it without). */
   if (course != NULL)
     name_row (self, label, patient);

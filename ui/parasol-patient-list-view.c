@@ -25,6 +25,8 @@ enum {
   PROP_PROTOCOL,
   PROP_N_VISIBLE,
   PROP_VISIBLE_PAGE,
+  PROP_SORT_COLUMN,
+  PROP_SORT_DESCENDING,
   N_PROPS
 };
 
@@ -71,14 +73,17 @@ status_rank (gpointer    this_,
 /* Search matches what the list shows, in the interface language: every word of the query
  * must occur in the patient's own search text (numbers, initials, site, arm id, status), or in
  * the displayed name of the patient's arm ("DLL3 arm", "对照组"), or in the displayed label of
- * the patient's status ("治疗中", "On treatment").  The arms and statuses each word names are
- * worked out once
- * per query, so that a keystroke costs the same at 100 000 patients. */
+ * the patient's status ("治疗中", "On treatment"), or in the Course cell ("Died", "PD",
+ * "1 not recorded", "死亡"; in trials of up to COURSE_SEARCH_MAX_PATIENTS).  The arms and
+ * statuses each word names are worked out once per query, so that a keystroke costs the same
+ * at 100 000 patients; the Course cell is read (and kept) only for a word that can be part of
+ * one and matched nothing else. */
 typedef struct {
   char      *word;      /* casefolded */
   GPtrArray *arm_ids;   /* arms whose displayed name holds the word */
   guint      statuses;  /* bit i: the label of status_order[i] holds the word */
-  gboolean   phrase;    /* several words, found in arm names or status labels only */
+  gboolean   phrase;    /* several words, found in arm names, status labels or courses only */
+  gboolean   course;    /* may be part of a Course cell's text */
 } QueryWord;
 
 static void
@@ -132,6 +137,14 @@ find_named (ParasolPatientListView *self,
   return word->arm_ids->len > 0 || word->statuses != 0;
 }
 
+/* A course costs about a millisecond to work out (parasol-bench's courses-N figure: a store
+ * read per patient), once per patient, kept until the patient's data change.  Above this many
+ * patients a search would stall the window for seconds the first time: there, the Course
+ * column is not searched (HACKING.md, "Still to come"). */
+#define COURSE_SEARCH_MAX_PATIENTS 1000
+
+static guint n_patients (ParasolPatientListView *self);
+
 /* Splits the query into words, keeping together the longest runs of words that are part of
  * an arm's name or a status's label: "on treatment" names one status (not "off treatment"),
  * "DLL3 arm" one arm. */
@@ -164,8 +177,10 @@ update_query_words (ParasolPatientListView *self)
             g_string_append_printf (phrase, " %s", (const char *) g_ptr_array_index (words, k));
           word.word = g_string_free (g_steal_pointer (&phrase), FALSE);
           word.phrase = j - i > 1;
+          word.course = n_patients (self) <= COURSE_SEARCH_MAX_PATIENTS &&
+                        parasol_patient_list_view_course_may_hold (word.word);
 
-          if (find_named (self, &word) || !word.phrase)
+          if (find_named (self, &word) || !word.phrase || word.course)
             {
               g_array_append_val (self->words, word);
               break;
@@ -177,8 +192,9 @@ update_query_words (ParasolPatientListView *self)
 }
 
 static gboolean
-word_matches (const QueryWord *word,
-              ParasolPatient  *patient)
+word_matches (ParasolPatientListView *self,
+              const QueryWord        *word,
+              ParasolPatient         *patient)
 {
   const char *arm;
   const char *status;
@@ -199,6 +215,14 @@ word_matches (const QueryWord *word,
           strcmp (status, parasol_patient_status_to_string (status_filter_statuses[i])) == 0)
         return TRUE;
 
+  if (word->course)
+    {
+      g_autofree char *course = parasol_patient_list_view_dup_course_text (self, patient);
+
+      if (folded_contains (course, word->word))
+        return TRUE;
+    }
+
   return FALSE;
 }
 
@@ -213,7 +237,7 @@ patient_filter_func (gpointer item,
     return FALSE;
 
   for (guint i = 0; i < self->words->len; i++)
-    if (!word_matches (&g_array_index (self->words, QueryWord, i), patient))
+    if (!word_matches (self, &g_array_index (self->words, QueryWord, i), patient))
       return FALSE;
 
   return TRUE;
@@ -404,6 +428,7 @@ parasol_patient_list_view_dispose (GObject *object)
 
   if (self->filter != NULL)
     gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+  g_clear_handle_id (&self->sort_idle, g_source_remove);
 
   if (self->first_screen_tick != 0)
     {
@@ -452,6 +477,11 @@ parasol_patient_list_view_finalize (GObject *object)
   G_OBJECT_CLASS (parasol_patient_list_view_parent_class)->finalize (object);
 }
 
+static void apply_sort       (ParasolPatientListView *self,
+                             const char             *id,
+                             gboolean                descending);
+static void show_whole_model (ParasolPatientListView *self);
+
 static void
 parasol_patient_list_view_get_property (GObject    *object,
                                         guint       prop_id,
@@ -472,6 +502,14 @@ parasol_patient_list_view_get_property (GObject    *object,
 
     case PROP_N_VISIBLE:
       g_value_set_uint (value, parasol_patient_list_view_get_n_visible (self));
+      break;
+
+    case PROP_SORT_COLUMN:
+      g_value_set_string (value, self->sort_column_id);
+      break;
+
+    case PROP_SORT_DESCENDING:
+      g_value_set_boolean (value, self->sort_descending);
       break;
 
     case PROP_VISIBLE_PAGE:
@@ -501,6 +539,14 @@ parasol_patient_list_view_set_property (GObject      *object,
       parasol_patient_list_view_set_protocol (self, g_value_get_object (value));
       break;
 
+    case PROP_SORT_COLUMN:
+      apply_sort (self, g_value_get_string (value), self->sort_descending);
+      break;
+
+    case PROP_SORT_DESCENDING:
+      apply_sort (self, self->sort_column_id, g_value_get_boolean (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -515,30 +561,62 @@ parasol_patient_list_view_set_property (GObject      *object,
 typedef struct {
   gsize offset;    /* of the GtkColumnViewColumn pointer in ParasolPatientListView */
   int   priority;  /* 0: always shown; higher drops out earlier */
+  int   min_width; /* of an expanding column; 0: EXPAND_MIN_WIDTH */
 } ColumnPriority;
 
+/* The Course column's minimum is measured (fit_course_column); Site and Arm hold short names
+ * ("Guangzhou", "Anlotinib arm"). */
 static const ColumnPriority column_priorities[] = {
-  { G_STRUCT_OFFSET (ParasolPatientListView, screening_column), 0 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, subject_column), 1 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, initials_column), 0 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, sex_column), 2 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, birth_date_column), 4 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, site_column), 3 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, status_column), 0 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, arm_column), 0 },
-  { G_STRUCT_OFFSET (ParasolPatientListView, course_column), 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, screening_column), 0, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, subject_column), 1, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, initials_column), 0, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, sex_column), 2, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, birth_date_column), 4, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, site_column), 3, 100 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, status_column), 0, 0 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, arm_column), 0, 120 },
+  { G_STRUCT_OFFSET (ParasolPatientListView, course_column), 0, 0 },
 };
 
 #define COLUMN_AT(self, i) \
   (*(GtkColumnViewColumn **) G_STRUCT_MEMBER_P ((self), column_priorities[i].offset))
 
 static int
-column_needs (GtkColumnViewColumn *column)
+column_needs (ParasolPatientListView *self,
+              guint                   i)
 {
+  GtkColumnViewColumn *column = COLUMN_AT (self, i);
+
+  if (column == self->course_column && self->course_width > 0)
+    return self->course_width;
   if (gtk_column_view_column_get_expand (column))
-    return EXPAND_MIN_WIDTH;
+    return column_priorities[i].min_width > 0 ? column_priorities[i].min_width
+                                              : EXPAND_MIN_WIDTH;
 
   return MAX (gtk_column_view_column_get_fixed_width (column), 0);
+}
+
+/* The Course cells are shown whole: the Course column needs the width of a long course in the
+ * interface language ("Died 2026-12-28 · PD · 12 not recorded"), measured like the pills. */
+static void
+fit_course_column (ParasolPatientListView *self)
+{
+  g_autofree char *sample = NULL;
+  GtkWidget *label;
+  int natural = 0;
+
+  if (self->course_width > 0)
+    return;
+
+  sample = parasol_patient_list_view_long_course_text ();
+  label = gtk_label_new (sample);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_set_parent (label, GTK_WIDGET (self));
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  gtk_widget_unparent (label);
+
+  /* The cell's padding on both sides. */
+  self->course_width = MAX (natural + 24, EXPAND_MIN_WIDTH);
 }
 
 /* The status pills are never cut: the Status column is as wide as the widest pill in the
@@ -594,7 +672,7 @@ fit_columns (ParasolPatientListView *self,
   gboolean changed = FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
-    needed += column_needs (COLUMN_AT (self, i));
+    needed += column_needs (self, i);
 
   while (needed > width && drop_from > 1)
     {
@@ -608,7 +686,7 @@ fit_columns (ParasolPatientListView *self,
 
       for (guint i = 0; i < G_N_ELEMENTS (column_priorities); i++)
         if (column_priorities[i].priority == highest)
-          needed -= column_needs (COLUMN_AT (self, i));
+          needed -= column_needs (self, i);
       drop_from = highest;
     }
 
@@ -624,12 +702,13 @@ fit_columns (ParasolPatientListView *self,
         }
     }
 
-  /* GTK 4.8 leaves the expanding columns narrow after columns were hidden: share out the
-   * rest of the width between them here, once per width (a column resized by hand stays so
-   * until the window is). */
+  /* GTK 4.8 leaves the expanding columns narrow after columns were hidden: give each its
+   * minimum and an equal share of the rest of the width here, once per width (a column
+   * resized by hand stays so until the window is). */
   if (width != self->fitted_width)
     {
-      int fixed = 0;
+      int used = 0;
+      int share;
       guint n_expand = 0;
 
       self->fitted_width = width;
@@ -641,18 +720,16 @@ fit_columns (ParasolPatientListView *self,
             continue;
           if (gtk_column_view_column_get_expand (column))
             n_expand++;
-          else
-            fixed += column_needs (column);
+          used += column_needs (self, i);
         }
+      share = n_expand > 0 ? MAX (width - used, 0) / (int) n_expand : 0;
       for (guint i = 0; n_expand > 0 && i < G_N_ELEMENTS (column_priorities); i++)
         {
           GtkColumnViewColumn *column = COLUMN_AT (self, i);
 
           if (gtk_column_view_column_get_visible (column) &&
               gtk_column_view_column_get_expand (column))
-            gtk_column_view_column_set_fixed_width (column,
-                                                    MAX ((width - fixed) / (int) n_expand,
-                                                         EXPAND_MIN_WIDTH));
+            gtk_column_view_column_set_fixed_width (column, column_needs (self, i) + share);
         }
       changed = TRUE;
     }
@@ -776,6 +853,7 @@ parasol_patient_list_view_root (GtkWidget *widget)
   GTK_WIDGET_CLASS (parasol_patient_list_view_parent_class)->root (widget);
 
   fit_status_column (PARASOL_PATIENT_LIST_VIEW (widget));
+  fit_course_column (PARASOL_PATIENT_LIST_VIEW (widget));
 }
 
 static gboolean
@@ -813,6 +891,14 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
   properties[PROP_N_VISIBLE] =
     g_param_spec_uint ("n-visible", NULL, NULL, 0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* The column the list is sorted by: "screening-number", "subject-number", "initials",
+   * "sex", "birth-date", "site", "status" or "arm" (GSettings' patient-sort-column). */
+  properties[PROP_SORT_COLUMN] =
+    g_param_spec_string ("sort-column", NULL, NULL, "screening-number",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SORT_DESCENDING] =
+    g_param_spec_boolean ("sort-descending", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_VISIBLE_PAGE] =
     g_param_spec_string ("visible-page", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -865,6 +951,136 @@ parasol_patient_list_view_class_init (ParasolPatientListViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "patientlistview");
 }
 
+static GtkSortType title_sort_order (GtkWidget *widget,
+                                     gboolean  *sorted);
+
+/* The columns the list can be sorted by, with their names in GSettings
+ * ("patient-sort-column"). */
+static const struct {
+  const char *id;
+  gsize       offset;
+} sort_columns[] = {
+  { "screening-number", G_STRUCT_OFFSET (ParasolPatientListView, screening_column) },
+  { "subject-number", G_STRUCT_OFFSET (ParasolPatientListView, subject_column) },
+  { "initials", G_STRUCT_OFFSET (ParasolPatientListView, initials_column) },
+  { "sex", G_STRUCT_OFFSET (ParasolPatientListView, sex_column) },
+  { "birth-date", G_STRUCT_OFFSET (ParasolPatientListView, birth_date_column) },
+  { "site", G_STRUCT_OFFSET (ParasolPatientListView, site_column) },
+  { "status", G_STRUCT_OFFSET (ParasolPatientListView, status_column) },
+  { "arm", G_STRUCT_OFFSET (ParasolPatientListView, arm_column) },
+};
+
+#define SORT_COLUMN_AT(self, i) \
+  (*(GtkColumnViewColumn **) G_STRUCT_MEMBER_P ((self), sort_columns[i].offset))
+
+/* Calls @func on each title of the header row (which GTK 4.8 keeps in the columns' order). */
+static void
+foreach_title (ParasolPatientListView *self,
+               void                  (*func) (ParasolPatientListView *, GtkWidget *, gpointer),
+               gpointer                data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_strcmp0 (gtk_widget_get_css_name (child), "header") != 0)
+        continue;
+      for (GtkWidget *title = gtk_widget_get_first_child (child); title != NULL;
+           title = gtk_widget_get_next_sibling (title))
+        func (self, title, data);
+    }
+}
+
+static void
+clear_indicator (GtkWidget *widget)
+{
+  gtk_widget_remove_css_class (widget, "ascending");
+  gtk_widget_remove_css_class (widget, "descending");
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    clear_indicator (child);
+}
+
+static void
+clear_stale_title (ParasolPatientListView *self,
+                   GtkWidget              *title,
+                   gpointer                column)
+{
+  if (g_object_get_data (G_OBJECT (title), "parasol-column") != column)
+    clear_indicator (title);
+}
+
+/* gtk_column_view_sort_by_column() in GTK 4.8 redraws the sort indicator of the column it
+ * sorts by only: the column sorted by before keeps its arrow.  Take the others' away. */
+static void
+clear_stale_indicators (ParasolPatientListView *self,
+                        GtkColumnViewColumn    *column)
+{
+  foreach_title (self, clear_stale_title, column);
+}
+
+typedef struct {
+  const char *id;
+  gboolean    descending;
+} SortRead;
+
+static void
+read_title (ParasolPatientListView *self,
+            GtkWidget              *title,
+            gpointer                data)
+{
+  SortRead *read = data;
+  GtkColumnViewColumn *column = g_object_get_data (G_OBJECT (title), "parasol-column");
+  gboolean sorted = FALSE;
+  GtkSortType order = title_sort_order (title, &sorted);
+
+  if (column == NULL || !sorted)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
+    if (SORT_COLUMN_AT (self, i) == column)
+      {
+        read->id = sort_columns[i].id;
+        read->descending = order == GTK_SORT_DESCENDING;
+      }
+}
+
+/* The column the table is sorted by, and which way, from the sort indicator of its title
+ * (GTK 4.8 has no getter for the column view sorter's primary column; a click on a title
+ * redraws the indicators of the old and the new column).  The store's order, by screening
+ * number, when no title shows one. */
+static void
+read_sort_from_titles (ParasolPatientListView *self,
+                       gboolean                adopt)
+{
+  SortRead read = { "screening-number", FALSE };
+
+  if (!adopt)
+    return;
+  foreach_title (self, read_title, &read);
+
+  if (g_strcmp0 (self->sort_column_id, read.id) != 0)
+    {
+      self->sort_column_id = read.id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
+    }
+  if (self->sort_descending != read.descending)
+    {
+      self->sort_descending = read.descending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
+    }
+}
+
+static gboolean
+read_sort_idle (gpointer data)
+{
+  ParasolPatientListView *self = data;
+
+  self->sort_idle = 0;
+  read_sort_from_titles (self, self->sort_adopt);
+  self->sort_adopt = FALSE;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_column_sorter_changed (ParasolPatientListView *self,
                           GtkSorterChange         change,
@@ -876,7 +1092,54 @@ on_column_sorter_changed (ParasolPatientListView *self,
   if (self->sort_model == NULL)
     return;
 
+  /* A first screenful (or page) sorted alone would show other patients than the whole list
+   * sorted. */
+  if (sorting)
+    {
+      show_whole_model (self);
+      if (self->model != NULL && PARASOL_IS_PATIENT_LIST (self->model))
+        parasol_patient_list_complete (PARASOL_PATIENT_LIST (self->model));
+    }
   gtk_sort_list_model_set_sorter (self->sort_model, sorting ? sorter : NULL);
+  /* The titles show the new sort indicator once the change has gone round. */
+  self->sort_adopt |= !self->applying_sort;
+  if (self->sort_idle == 0)
+    self->sort_idle = g_idle_add_full (G_PRIORITY_HIGH_IDLE, read_sort_idle, self, NULL);
+}
+
+/* Sorts the table by the column named @id ("arm"; see sort_columns), ascending or descending.
+ * An unknown name sorts by screening number. */
+static void
+apply_sort (ParasolPatientListView *self,
+            const char             *id,
+            gboolean                descending)
+{
+  guint found = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
+    if (g_strcmp0 (sort_columns[i].id, id) == 0)
+      found = i;
+
+  if (g_strcmp0 (self->sort_column_id, sort_columns[found].id) != 0)
+    {
+      self->sort_column_id = sort_columns[found].id;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_COLUMN]);
+    }
+  if (self->sort_descending != descending)
+    {
+      self->sort_descending = descending;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_DESCENDING]);
+    }
+
+  self->applying_sort = TRUE;
+  /* The store lists by screening number already: the default order costs no sorting. */
+  if (found == 0 && !descending)
+    gtk_column_view_sort_by_column (self->column_view, NULL, GTK_SORT_ASCENDING);
+  else
+    gtk_column_view_sort_by_column (self->column_view, SORT_COLUMN_AT (self, found),
+                                    descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  clear_stale_indicators (self, found == 0 && !descending ? NULL : SORT_COLUMN_AT (self, found));
+  self->applying_sort = FALSE;
 }
 
 /* Column headers sort by keyboard too.  GTK 4.8's column titles take no focus and offer no
@@ -929,6 +1192,7 @@ sort_by_title (ParasolPatientListView *self,
     order = GTK_SORT_ASCENDING;
 
   gtk_column_view_sort_by_column (self->column_view, column, order);
+  clear_stale_indicators (self, column);
 }
 
 static gboolean
@@ -1006,6 +1270,7 @@ static void
 parasol_patient_list_view_init (ParasolPatientListView *self)
 {
   self->course_cells = g_hash_table_new (NULL, NULL);
+  self->sort_column_id = "screening-number";
   self->words = g_array_new (FALSE, TRUE, sizeof (QueryWord));
   g_array_set_clear_func (self->words, query_word_clear);
 
@@ -1157,7 +1422,9 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->course_tick);
       self->course_tick = 0;
     }
-  if (model != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)) && PARASOL_IS_PATIENT_LIST (model))
+  if (model != NULL && PARASOL_IS_PATIENT_LIST (model) &&
+      (gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+       gtk_sort_list_model_get_sorter (self->sort_model) != NULL))
     parasol_patient_list_complete (PARASOL_PATIENT_LIST (model));
   if (model != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
@@ -1165,8 +1432,10 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
       self->course_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self),
                                                         courses_after_first_frame, NULL, NULL);
     }
+  /* Sorted by a column (GSettings), the first screenful would be other patients. */
   if (model != NULL && g_list_model_get_n_items (model) > FIRST_SCREEN_ROWS &&
-      gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE)
+      gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE &&
+      gtk_sort_list_model_get_sorter (self->sort_model) == NULL)
     {
       /* Before its first allocation GtkListView makes and measures up to 200 rows: give it a
        * screenful, and the rest once that is painted. */
@@ -1298,4 +1567,16 @@ parasol_patient_list_view_get_count_label (ParasolPatientListView *self)
   g_return_val_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self), NULL);
 
   return self->count_label;
+}
+
+void
+parasol_patient_list_view_bind_settings (ParasolPatientListView *self,
+                                         GSettings              *settings)
+{
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST_VIEW (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+
+  g_settings_bind (settings, "patient-sort-column", self, "sort-column", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "patient-sort-descending", self, "sort-descending",
+                   G_SETTINGS_BIND_DEFAULT);
 }

@@ -48,6 +48,10 @@ void           parasol_patient_list_view_focus_search      (ParasolPatientListVi
 void           parasol_patient_list_view_clear_filters     (ParasolPatientListView *self);
 /* The patients shown after filtering (search text and status), for other views. */
 GListModel    *parasol_patient_list_view_get_filtered_model (ParasolPatientListView *self);
+/* Keeps the sort (column and direction) in @settings' patient-sort-column and
+ * patient-sort-descending, applying what they hold now. */
+void           parasol_patient_list_view_bind_settings     (ParasolPatientListView *self,
+                                                            GSettings              *settings);
 
 /* The inner widgets, for the window (key capture); more for the UI tests in
  * parasol-patient-list-view-private.h. */

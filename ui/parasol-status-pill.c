@@ -13,7 +13,7 @@ struct _ParasolStatusPill
 {
   GtkWidget  parent_instance;
 
-  /* template */
+  /* child */
   GtkLabel  *label;
 
   ParasolPatientStatus status;
@@ -39,7 +39,7 @@ parasol_status_pill_dispose (GObject *object)
 {
   ParasolStatusPill *self = PARASOL_STATUS_PILL (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_STATUS_PILL);
+  g_clear_pointer ((GtkWidget **) &self->label, gtk_widget_unparent);
 
   G_OBJECT_CLASS (parasol_status_pill_parent_class)->dispose (object);
 }
@@ -141,15 +141,21 @@ parasol_status_pill_class_init (ParasolStatusPillClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "statuspill");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/parasol/Parasol/ui/parasol-status-pill.ui");
-  gtk_widget_class_bind_template_child (widget_class, ParasolStatusPill, label);
 }
 
+/* Built in code, not from a template: the patient table makes a pill per row before its first
+ * frame, and a template runs GtkBuilder for each. */
 static void
 parasol_status_pill_init (ParasolStatusPill *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_halign (GTK_WIDGET (self), GTK_ALIGN_START);
+  gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
+  gtk_widget_set_parent (label, GTK_WIDGET (self));
+  self->label = GTK_LABEL (label);
 }
 
 GtkWidget *

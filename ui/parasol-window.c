@@ -956,3 +956,12 @@ parasol_window_add_toast (ParasolWindow *self,
     adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
   }
 }
+
+void
+parasol_window_bind_settings (ParasolWindow *self,
+                              GSettings     *settings)
+{
+  g_return_if_fail (PARASOL_IS_WINDOW (self));
+
+  parasol_patient_list_view_bind_settings (self->patient_list_view, settings);
+}

@@ -53,5 +53,8 @@ gboolean                parasol_window_show_patient_by_key (ParasolWindow  *self
 /* A short, passing message at the bottom of the window. */
 void                    parasol_window_add_toast           (ParasolWindow  *self,
                                                             const char     *text);
+/* Keeps the patient list's sort in @settings (the application's org.parasol.Parasol). */
+void                    parasol_window_bind_settings       (ParasolWindow  *self,
+                                                            GSettings      *settings);
 
 G_END_DECLS

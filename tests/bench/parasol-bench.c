@@ -993,6 +993,70 @@ figure_filter (int n)
         baseline_matches_last);
 }
 
+/* ---- figure: courses ------------------------------------------------------------------------ */
+
+/* What the first search over the list's Course column costs: the course of every patient
+ * worked out (and kept on its item), against reading the list itself. */
+static void
+figure_courses (int n)
+{
+  g_autofree char *name = g_strdup_printf ("courses-%d", n);
+  g_autofree char *path = NULL;
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  g_autoptr(GArray) t = doubles ();
+  g_autoptr(GArray) tb = doubles ();
+  g_autoptr(GError) error = NULL;
+  guint n_with = 0;
+  long peak;
+
+  if (!wanted (name) && !wanted ("courses"))
+    return;
+  path = ensure_db (n);
+  progress ("%s", name);
+  store = open_store (path);
+  protocol = parasol_protocol_new_for_store (store, &error);
+  if (protocol == NULL)
+    g_error ("%s", error->message);
+
+  rss_reset ();
+  for (int rep = -1; rep < bench.reps; rep++)
+    {
+      double t0, dt, dtb;
+      g_autoptr(ParasolPatientList) list = NULL;
+      guint with = 0;
+
+      /* Baseline: the list read whole, every item made. */
+      t0 = now_ms ();
+      list = parasol_patient_list_new (store);
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+        g_object_unref (g_list_model_get_item (G_LIST_MODEL (list), i));
+      dtb = now_ms () - t0;
+
+      t0 = now_ms ();
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+        {
+          g_autoptr(ParasolPatient) patient = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+          if (parasol_patient_list_get_course (list, protocol, patient) != NULL)
+            with++;
+        }
+      dt = now_ms () - t0;
+      n_with = with;
+      if (rep >= 0)
+        {
+          push (t, dt);
+          push (tb, dtb);
+        }
+    }
+  peak = rss_peak_kb ();
+
+  emit (name, n, median (t), "the same list read whole, every item made", median (tb), peak,
+        "\"unit\": \"ms for every patient's course\", \"per_patient_us\": %.1f, "
+        "\"with_course\": %u",
+        median (t) * 1000.0 / MAX (n, 1), n_with);
+}
+
 /* ---- figure: audited writes ----------------------------------------------------------------- */
 
 static char *
@@ -2302,7 +2366,7 @@ main (int   argc,
     { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "Smaller N and fewer repetitions (CI smoke)", NULL },
     { "only", 'o', 0, G_OPTION_ARG_STRING, &only,
       "Only the figures whose name starts with NAME (demo, patient-list, store-open, audit-check, "
-      "filter, writes, screening, schedules, print, startup, swimmer, protocol-load, odm, "
+      "filter, courses, writes, screening, schedules, print, startup, swimmer, protocol-load, odm, "
       "lab-import)", "NAME" },
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir,
       "Where demo databases are cached (default $XDG_CACHE_HOME/parasol-bench)", "DIR" },
@@ -2350,6 +2414,7 @@ main (int   argc,
       figure_store_open (10000);
       figure_audit_check (10000);
       figure_filter (10000);
+      figure_courses (1000);
       figure_writes (1000, 100, 3, 100);
       figure_writes (200, 1, 3, 20);
       figure_screening (1000, 1000);
@@ -2375,6 +2440,7 @@ main (int   argc,
       figure_store_open (100000);
       figure_audit_check (100000);
       figure_filter (100000);
+      figure_courses (10000);
       figure_writes (10000, 100, 5, 500);
       figure_writes (10000, 1, 3, 200);
       figure_screening (10000, 10000);
