@@ -94,10 +94,12 @@ patient_drug (const ParasolRegimen      *regimen,
 {
   const ParasolArmRegimen *arm;
   const char *ici = facts->ici ? facts->ici : regimen->default_ici;
+  g_autoptr(GPtrArray) backbone = parasol_regimen_backbone_for (regimen, facts->platinum);
 
-  for (guint i = 0; regimen->backbone != NULL && i < regimen->backbone->len; i++)
+  /* Only the patient's platinum: the other is not in their regimen */
+  for (guint i = 0; i < backbone->len; i++)
     {
-      const ParasolDrug *d = g_ptr_array_index (regimen->backbone, i);
+      const ParasolDrug *d = g_ptr_array_index (backbone, i);
       if (g_strcmp0 (d->id, drug_id) == 0)
         return d;
     }
