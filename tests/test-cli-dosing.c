@@ -432,10 +432,11 @@ make_eligible_patient (const char *db)
   g_autoptr(CliResult) show = NULL;
   g_autoptr(CliResult) screen = NULL;
   const char *sets[][2] = {
-    { "ecog", "1" }, { "height_cm", "162" }, { "weight_kg", "60" },
+    { "ecog", "1" }, { "height_cm", "162" },
     { "liver_metastases", "no" }, { "liver_infiltration", "no" },
     { "childbearing_potential", "no" },
   };
+  g_autoptr(CliResult) weight = NULL;
 
   g_assert_cmpint (init->status, ==, 0);
   add = cli_run (db, "patient", "add", "--screening-id", "S-0301", "--sex", "female",
@@ -446,6 +447,10 @@ make_eligible_patient (const char *db)
       g_autoptr(CliResult) r = cli_run (db, "patient", "set", "S-0301", sets[i][0], sets[i][1], NULL);
       g_assert_cmpint (r->status, ==, 0);
     }
+  /* weighed at screening: enrolment's dose weight is the weight measured on or before C1D1 */
+  weight = cli_run (db, "patient", "set", "S-0301", "weight_kg", "60", "--measured-on", "2026-11-02",
+                    NULL);
+  g_assert_cmpint (weight->status, ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (labs); i++)
     {
       g_autoptr(CliResult) r = NULL;
