@@ -709,7 +709,7 @@ max_levels (GPtrArray *drugs,
 }
 
 gboolean
-parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
+parasol_administration_check_dose_request (ParasolProtocol           *protocol,
                                            const ParasolPatientFacts *facts,
                                            const char                *arm,
                                            const char                *ici,
@@ -718,8 +718,11 @@ parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
                                            double                     bsa_cap_m2,
                                            GError                   **error)
 {
+  const ParasolRegimen *regimen;
   guint levels = 1;
 
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (protocol), FALSE);
+  regimen = parasol_protocol_get_regimen (protocol);
   g_return_val_if_fail (regimen != NULL, FALSE);
 
   if (facts != NULL)
@@ -762,15 +765,9 @@ parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
                      "%u"), dose_level, levels - 1);
       return FALSE;
     }
-  if (!isnan (bsa_cap_m2) && !(bsa_cap_m2 >= 1.0 && bsa_cap_m2 <= 3.0))
-    {
-      g_autofree char *v = parasol_protocol_format_number (bsa_cap_m2);
-
-      g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID,
-                   _("A BSA cap of %s m² is not plausible; caps lie between 1.0 and 3.0 m² (2.0 "
-                     "is usual)"), v);
-      return FALSE;
-    }
+  /* The protocol's one table of plausible ranges, as for height, weight and age */
+  if (!isnan (bsa_cap_m2) && !parasol_protocol_check_quantity (protocol, "bsa-cap", bsa_cap_m2, error))
+    return FALSE;
   return TRUE;
 }
 

@@ -387,35 +387,54 @@ static void
 test_dose_request (WorkflowFixture *f,
                    gconstpointer    data)
 {
-  const ParasolRegimen *regimen = parasol_protocol_get_regimen (f->protocol);
   g_autoptr(GError) error = NULL;
   gint64 id = enrolled_patient (f, "S-A70", "anlotinib", 10, 8);
   g_autoptr(ParasolPatientFacts) facts = parasol_store_load_patient (f->store, id, &error);
 
-  g_assert_true (parasol_administration_check_dose_request (regimen, facts, "anlotinib", NULL, 1, 0,
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, facts, "anlotinib", NULL, 1, 0,
                                                             NAN, &error));
-  g_assert_false (parasol_administration_check_dose_request (regimen, facts, "xpo1", NULL, 1, 0,
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, facts, "xpo1", NULL, 1, 0,
                                                              NAN, &error));
   g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (parasol_administration_check_dose_request (regimen, facts, NULL, "durvalumab", 1,
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, facts, NULL, "durvalumab", 1,
                                                              0, NAN, &error));
   g_clear_error (&error);
   /* a what-if without a patient may name any arm */
-  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, "xpo1", "durvalumab", 1,
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, NULL, "xpo1", "durvalumab", 1,
                                                             0, NAN, &error));
   /* the BSA cap at its bounds */
-  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 1.0, &error));
-  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 3.0, &error));
-  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 0.99, &error));
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 0, 1.0, &error));
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 0, 3.0, &error));
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 0, 0.99, &error));
   g_clear_error (&error);
-  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 30, &error));
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 0, 30, &error));
   g_clear_error (&error);
+  /* ... from the protocol's <plausible> table: a site's narrower bsa-cap row is what counts */
+  {
+    const char *source = parasol_protocol_get_source (f->protocol);
+    g_auto(GStrv) parts = g_strsplit (source, "<range quantity=\"bsa-cap\" min=\"1.0\" max=\"3.0\"", 2);
+    g_autofree char *xml = NULL;
+    g_autoptr(ParasolProtocol) narrow = NULL;
+
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    xml = g_strjoin ("<range quantity=\"bsa-cap\" min=\"1.5\" max=\"2.2\"", parts[0], parts[1], NULL);
+    narrow = parasol_protocol_new_from_data (xml, strlen (xml), "narrow-bsa.xml", &error);
+    g_assert_no_error (error);
+    g_assert_true (parasol_administration_check_dose_request (narrow, NULL, NULL, NULL, 1, 0, 1.5, &error));
+    g_assert_true (parasol_administration_check_dose_request (narrow, NULL, NULL, NULL, 1, 0, 2.2, &error));
+    g_assert_false (parasol_administration_check_dose_request (narrow, NULL, NULL, NULL, 1, 0, 2.21, &error));
+    g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE);
+    g_assert_nonnull (strstr (error->message, "1.5–2.2"));
+    g_clear_error (&error);
+    g_assert_false (parasol_administration_check_dose_request (narrow, NULL, NULL, NULL, 1, 0, 1.49, &error));
+    g_clear_error (&error);
+  }
   /* dose levels 0..2 (etoposide 1, 0.75, 0.5), cycles 1..999 */
-  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 999, 2, NAN, &error));
-  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 3, NAN, &error));
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 999, 2, NAN, &error));
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 3, NAN, &error));
   g_clear_error (&error);
-  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1000, 0, NAN, &error));
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1000, 0, NAN, &error));
   g_clear_error (&error);
 }
 

@@ -464,7 +464,7 @@ parasol_cli_dose (int    argc,
     }
 
   /* What may be asked (core's rules): the patient's own arm, plausible numbers */
-  if (!parasol_administration_check_dose_request (regimen, standalone ? NULL : patient.facts, arm,
+  if (!parasol_administration_check_dose_request (protocol, standalone ? NULL : patient.facts, arm,
                                                   ici, cycle, dose_level,
                                                   input.bsa_cap ? input.bsa_cap_m2 : NAN, &error))
     return parasol_cli_fail (error);
