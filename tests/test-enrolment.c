@@ -249,6 +249,7 @@ test_demo_obeys_rules (WorkflowFixture *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint enrolled = 0;
+  guint cisplatin = 0;
 
   g_assert_true (parasol_demo_populate (f->store, f->protocol, 400, 1, &error));
   g_assert_no_error (error);
@@ -270,8 +271,19 @@ test_demo_obeys_rules (WorkflowFixture *f,
           g_autofree char *why = parasol_enrolment_describe_failures (el);
           g_error ("demo patient %s is not eligible on its C1D1: %s", facts->screening_number, why);
         }
+      /* ... and meets what its platinum asks (cisplatin: CrCl >= 60 mL/min) */
+      {
+        g_autofree char *why = NULL;
+
+        if (parasol_eligibility_check_platinum (f->protocol, facts, facts->platinum, &facts->c1d1,
+                                                &why) != PARASOL_STATUS_MET)
+          g_error ("demo patient %s cannot have %s: %s", facts->screening_number, facts->platinum,
+                   why);
+        cisplatin += g_strcmp0 (facts->platinum, "cisplatin") == 0;
+      }
     }
   g_assert_cmpuint (enrolled, >, 250);
+  g_assert_cmpuint (cisplatin, >, 0);
 }
 
 int
