@@ -197,7 +197,7 @@ enrol_locked (ParasolStore                  *store,
           /* Translators: "Patient S-0001 cannot be given Cisplatin on 2026-12-01:
            * Cockcroft-Gault CrCl 59.9 mL/min < 60 mL/min (...); Cisplatin needs a creatinine
            * clearance of at least 60 mL/min: choose another platinum" */
-          g_set_error (error, PARASOL_ENROLMENT_ERROR, PARASOL_ENROLMENT_ERROR_NOT_ELIGIBLE,
+          g_set_error (error, PARASOL_ENROLMENT_ERROR, PARASOL_ENROLMENT_ERROR_PLATINUM,
                        _("Patient %s cannot be given %s on %s: %s; %s needs a creatinine "
                          "clearance of at least %s mL/min (the protocol's crcl-min): choose "
                          "another platinum"),

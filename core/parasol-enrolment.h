@@ -31,6 +31,7 @@ typedef enum {
   PARASOL_ENROLMENT_ERROR_UNKNOWN_DRUG,    /* a checkpoint inhibitor the protocol does not list */
   PARASOL_ENROLMENT_ERROR_NOT_ELIGIBLE,
   PARASOL_ENROLMENT_ERROR_SUBJECT_NUMBER,  /* none free */
+  PARASOL_ENROLMENT_ERROR_PLATINUM,        /* below what the chosen platinum asks (CrCl) */
 } ParasolEnrolmentError;
 
 GQuark parasol_enrolment_error_quark (void);

@@ -154,7 +154,7 @@ test_platinum (WorkflowFixture *f,
   rows = audit_rows (f);
   refused = parasol_enrolment_enrol (f->store, f->protocol, below, &c1d1, &cisplatin, NULL, &error);
   g_assert_null (refused);
-  g_assert_error (error, PARASOL_ENROLMENT_ERROR, PARASOL_ENROLMENT_ERROR_NOT_ELIGIBLE);
+  g_assert_error (error, PARASOL_ENROLMENT_ERROR, PARASOL_ENROLMENT_ERROR_PLATINUM);
   g_assert_nonnull (strstr (error->message, "Cockcroft-Gault CrCl 59.9 mL/min < 60 mL/min"));
   g_assert_nonnull (strstr (error->message, "Cisplatin"));
   g_clear_error (&error);
