@@ -768,6 +768,20 @@ parasol_store_set_patient_platinum (ParasolStore *self,
 {
   g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
 
+  /* One of the trial protocol's platinum choices (an ODM file may name any drug) */
+  if (platinum != NULL)
+    {
+      g_autoptr(ParasolProtocol) protocol = parasol_protocol_new_for_store (self, NULL);
+      const ParasolRegimen *regimen = protocol ? parasol_protocol_get_regimen (protocol) : NULL;
+
+      if (regimen != NULL && parasol_regimen_find_platinum (regimen, platinum) == NULL)
+        {
+          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                       _("“%s” is not a platinum of the trial's protocol (carboplatin or "
+                         "cisplatin in BUTTONS-001)"), platinum);
+          return FALSE;
+        }
+    }
   return set_patient_field (self, patient_id, find_patient_field ("platinum"), platinum, 0, reason,
                             error);
 }

@@ -199,6 +199,10 @@ test_platinum (WorkflowFixture *f,
                                                    "test", &error));
   g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  /* and the workflows' own write takes only a platinum of the protocol (an ODM file may say any) */
+  g_assert_false (parasol_store_set_patient_platinum (f->store, at_60, "etoposide", "import", &error));
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_clear_error (&error);
 }
 
 /* Issue 8: the dose weight is the weight measured on or before C1D1, as each cycle's doses use;
