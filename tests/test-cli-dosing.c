@@ -551,6 +551,15 @@ test_enrol_platinum (Fixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (json_number (dose->out, "\"drug\": \"cisplatin\"", "dose_unrounded"),
                                   75 * bsa, 1e-9);
   g_assert_null (strstr (dose->out, "\"drug\": \"carboplatin\""));
+  cli_assert_json (dose->out, "{\"platinum\": \"cisplatin\"}");
+  {
+    g_autoptr(CliResult) schedule = cli_run (f->db, "schedule", "S-0301", "--json", NULL);
+
+    g_assert_cmpint (schedule->status, ==, 0);
+    cli_assert_json (schedule->out, "{\"platinum\": \"cisplatin\"}");
+    cli_assert_json (schedule->out, "{\"drug\": \"cisplatin\"}");
+    g_assert_null (strstr (schedule->out, "\"drug\": \"carboplatin\""));
+  }
 
   ics = cli_run (f->db, "schedule", "S-0301", "--ics", ics_path, NULL);
   g_assert_cmpint (ics->status, ==, 0);
