@@ -87,6 +87,32 @@ check_ready (const ParasolPatientFacts  *facts,
   return TRUE;
 }
 
+/* Cycle 1 starts only when the patient meets what the platinum asks that day (cisplatin: the
+ * creatinine clearance), as at enrolment */
+static gboolean
+platinum_holds (ParasolProtocol           *protocol,
+                const ParasolPatientFacts *facts,
+                const char                *key,
+                const GDate               *on,
+                GError                   **error)
+{
+  const ParasolDrug *drug = parasol_regimen_find_platinum (parasol_protocol_get_regimen (protocol),
+                                                           facts->platinum);
+  g_autofree char *why = NULL;
+  char a[PARASOL_DATE_BUF_SIZE];
+
+  if (drug == NULL ||
+      parasol_eligibility_check_platinum (protocol, facts, drug->id, on, &why) == PARASOL_STATUS_MET)
+    return TRUE;
+  /* Translators: "Patient BT-0001 cannot start cycle 1 with Cisplatin on 2026-12-01: CrCl ..." */
+  g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_ELIGIBLE,
+               _("Patient %s cannot start cycle 1 with %s on %s: %s. Record results valid on "
+                 "that day"),
+               key, parasol_protocol_translate (drug->name), parasol_date_format (on, a, sizeof a),
+               why ? why : "");
+  return FALSE;
+}
+
 static const ParasolDrug *
 patient_drug (const ParasolRegimen      *regimen,
               const ParasolPatientFacts *facts,
@@ -384,6 +410,8 @@ give_locked (ParasolStore           *store,
                            parasol_verdict_to_string (el->verdict), why);
               return NULL;
             }
+          if (!platinum_holds (protocol, facts, key, &entry->date, error))
+            return NULL;
         }
       else
         {
@@ -568,6 +596,8 @@ delay_locked (ParasolStore    *store,
                        parasol_verdict_to_string (el->verdict), why);
           return NULL;
         }
+      if (!platinum_holds (protocol, facts, key, to, error))
+        return NULL;
       if (parasol_eligibility_record (el, store, patient_id, "delay", error) == 0)
         return NULL;
     }

@@ -239,6 +239,39 @@ test_cisplatin (WorkflowFixture *f,
   g_assert_no_error (error);
 }
 
+/* Issue 8: cycle 1 starts on cisplatin only while its CrCl holds, as at enrolment: a creatinine
+ * that drops the CrCl below 60 mL/min after enrolment refuses the first dose and a move of C1D1 */
+static void
+test_cisplatin_first_dose (WorkflowFixture *f,
+                           gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = wf_eligible_patient (f, "S-A91", 10, "control");
+  GDate c1d1 = wf_days_from_today (-8);
+  GDate later = wf_days_from_today (-7);
+  GDate today = wf_days_from_today (0);
+  ParasolEnrolmentOptions options = { .platinum = "cisplatin" };
+  g_autoptr(ParasolEnrolment) e = parasol_enrolment_enrol (f->store, f->protocol, id, &c1d1,
+                                                           &options, NULL, &error);
+  ParasolGivenDose *g;
+  ParasolDelay *d;
+
+  g_assert_no_error (error);
+  /* creatinine 90 µmol/L (ULN 90: the inclusion criterion still holds) → CrCl 51.4 mL/min */
+  wf_lab (f, id, "creatinine", 90, "umol/L", 90, &later);
+  g = give (f, id, "etoposide", 7, 160, "started late", &error);
+  g_assert_null (g);
+  g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_ELIGIBLE);
+  g_assert_nonnull (strstr (error->message, "Cisplatin"));
+  g_assert_nonnull (strstr (error->message, "< 60 mL/min"));
+  g_clear_error (&error);
+  d = parasol_administration_delay (f->store, f->protocol, id, 1, &today, "bed shortage", &error);
+  g_assert_null (d);
+  g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_ELIGIBLE);
+  g_assert_nonnull (strstr (error->message, "< 60 mL/min"));
+  g_clear_error (&error);
+}
+
 /* A first dose of a cycle while the start-of-cycle check fails (no labs within 3 days of day 1),
  * and a cycle 1 that starts once the screening labs have lapsed */
 static void
@@ -644,6 +677,8 @@ main (int argc, char **argv)
   g_test_add ("/administration/days", WorkflowFixture, NULL, wf_set_up, test_days, wf_tear_down);
   g_test_add ("/administration/cisplatin", WorkflowFixture, NULL, wf_set_up, test_cisplatin,
               wf_tear_down);
+  g_test_add ("/administration/cisplatin-first-dose", WorkflowFixture, NULL, wf_set_up,
+              test_cisplatin_first_dose, wf_tear_down);
   g_test_add ("/administration/start-checks", WorkflowFixture, NULL, wf_set_up, test_start_checks, wf_tear_down);
   g_test_add ("/administration/cycle1-eligibility", WorkflowFixture, NULL, wf_set_up, test_cycle1_eligibility, wf_tear_down);
   g_test_add ("/administration/first-dose-lapsed", WorkflowFixture, NULL, wf_set_up, test_first_dose_lapsed, wf_tear_down);
