@@ -87,6 +87,32 @@ check_ready (const ParasolPatientFacts  *facts,
   return TRUE;
 }
 
+/* Cycle 1 starts only when the patient meets what the platinum asks that day (cisplatin: the
+ * creatinine clearance), as at enrolment */
+static gboolean
+platinum_holds (ParasolProtocol           *protocol,
+                const ParasolPatientFacts *facts,
+                const char                *key,
+                const GDate               *on,
+                GError                   **error)
+{
+  const ParasolDrug *drug = parasol_regimen_find_platinum (parasol_protocol_get_regimen (protocol),
+                                                           facts->platinum);
+  g_autofree char *why = NULL;
+  char a[PARASOL_DATE_BUF_SIZE];
+
+  if (drug == NULL ||
+      parasol_eligibility_check_platinum (protocol, facts, drug->id, on, &why) == PARASOL_STATUS_MET)
+    return TRUE;
+  /* Translators: "Patient BT-0001 cannot start cycle 1 with Cisplatin on 2026-12-01: CrCl ..." */
+  g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_ELIGIBLE,
+               _("Patient %s cannot start cycle 1 with %s on %s: %s. Record results valid on "
+                 "that day"),
+               key, parasol_protocol_translate (drug->name), parasol_date_format (on, a, sizeof a),
+               why ? why : "");
+  return FALSE;
+}
+
 static const ParasolDrug *
 patient_drug (const ParasolRegimen      *regimen,
               const ParasolPatientFacts *facts,
@@ -94,10 +120,12 @@ patient_drug (const ParasolRegimen      *regimen,
 {
   const ParasolArmRegimen *arm;
   const char *ici = facts->ici ? facts->ici : regimen->default_ici;
+  g_autoptr(GPtrArray) backbone = parasol_regimen_backbone_for (regimen, facts->platinum);
 
-  for (guint i = 0; regimen->backbone != NULL && i < regimen->backbone->len; i++)
+  /* Only the patient's platinum: the other is not in their regimen */
+  for (guint i = 0; i < backbone->len; i++)
     {
-      const ParasolDrug *d = g_ptr_array_index (regimen->backbone, i);
+      const ParasolDrug *d = g_ptr_array_index (backbone, i);
       if (g_strcmp0 (d->id, drug_id) == 0)
         return d;
     }
@@ -382,6 +410,8 @@ give_locked (ParasolStore           *store,
                            parasol_verdict_to_string (el->verdict), why);
               return NULL;
             }
+          if (!platinum_holds (protocol, facts, key, &entry->date, error))
+            return NULL;
         }
       else
         {
@@ -566,6 +596,8 @@ delay_locked (ParasolStore    *store,
                        parasol_verdict_to_string (el->verdict), why);
           return NULL;
         }
+      if (!platinum_holds (protocol, facts, key, to, error))
+        return NULL;
       if (parasol_eligibility_record (el, store, patient_id, "delay", error) == 0)
         return NULL;
     }
@@ -707,7 +739,7 @@ max_levels (GPtrArray *drugs,
 }
 
 gboolean
-parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
+parasol_administration_check_dose_request (ParasolProtocol           *protocol,
                                            const ParasolPatientFacts *facts,
                                            const char                *arm,
                                            const char                *ici,
@@ -716,8 +748,11 @@ parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
                                            double                     bsa_cap_m2,
                                            GError                   **error)
 {
+  const ParasolRegimen *regimen;
   guint levels = 1;
 
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (protocol), FALSE);
+  regimen = parasol_protocol_get_regimen (protocol);
   g_return_val_if_fail (regimen != NULL, FALSE);
 
   if (facts != NULL)
@@ -760,15 +795,9 @@ parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
                      "%u"), dose_level, levels - 1);
       return FALSE;
     }
-  if (!isnan (bsa_cap_m2) && !(bsa_cap_m2 >= 1.0 && bsa_cap_m2 <= 3.0))
-    {
-      g_autofree char *v = parasol_protocol_format_number (bsa_cap_m2);
-
-      g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID,
-                   _("A BSA cap of %s m² is not plausible; caps lie between 1.0 and 3.0 m² (2.0 "
-                     "is usual)"), v);
-      return FALSE;
-    }
+  /* The protocol's one table of plausible ranges, as for height, weight and age */
+  if (!isnan (bsa_cap_m2) && !parasol_protocol_check_quantity (protocol, "bsa-cap", bsa_cap_m2, error))
+    return FALSE;
   return TRUE;
 }
 

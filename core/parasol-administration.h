@@ -130,9 +130,9 @@ gint64            parasol_administration_correct_arm (ParasolStore    *store,
 /* Checks what a dose calculation is asked for.  For a patient (@facts not NULL): refuses an arm
  * other than the confirmed one and, once enrolled, a checkpoint inhibitor other than the chosen
  * one (a what-if calculation is done without a patient ID).  Always: a cycle outside 1–999, a
- * dose level beyond the deepest reduction the protocol lists, a BSA cap outside 1.0–3.0 m²
- * (NAN: none). */
-gboolean          parasol_administration_check_dose_request (const ParasolRegimen      *regimen,
+ * dose level beyond the deepest reduction the protocol lists, a BSA cap outside the protocol's
+ * plausible range (<plausible>'s bsa-cap row, parasol_protocol_check_quantity(); NAN: none). */
+gboolean          parasol_administration_check_dose_request (ParasolProtocol           *protocol,
                                                              const ParasolPatientFacts *facts,
                                                              const char                *arm,
                                                              const char                *ici,

@@ -15,6 +15,7 @@
 
 #include "parasol-demo.h"
 #include "parasol-dosing.h"
+#include "parasol-eligibility.h"
 
 #define DEMO_BATCH 500
 
@@ -276,6 +277,7 @@ add_treatment (Demo                *demo,
   input.age_years = parasol_age_on (&p->birth_date, &p->c1d1);
   input.sex = p->sex;
   input.creatinine_umol_l = scr != NULL && creat != NULL ? scr->value : 80;
+  input.platinum = p->platinum;
 
   for (int cycle = 1; cycle <= max_cycles; cycle++)
     {
@@ -464,6 +466,7 @@ add_patient (Demo    *demo,
 
       p->arm = g_strdup (arm->id);
       p->ici = g_strdup (ici->id);
+      p->platinum = g_strdup (demo->regimen->default_platinum);
       p->subject_number = g_strdup_printf ("BT-%0*d", demo->width, ++demo->next_subject);
       p->c1d1 = p->screening_date;
       g_date_add_days (&p->c1d1, g_rand_int_range (demo->rand, 7, 14));
@@ -525,6 +528,20 @@ add_patient (Demo    *demo,
 
     if (stored == NULL)
       return FALSE;
+    /* Every 25th subject from BT-0007 on cisplatin, the alternative platinum, when the
+     * creatinine clearance it needs holds on C1D1 (no random draw: the rest stays as it was) */
+    if (demo->regimen->platinums != NULL && demo->regimen->platinums->len > 1 &&
+        parasol_regimen_find_platinum (demo->regimen, "cisplatin") != NULL &&
+        demo->next_subject % 25 == 7 &&
+        parasol_eligibility_check_platinum (demo->protocol, stored, "cisplatin", &stored->c1d1,
+                                            NULL) == PARASOL_STATUS_MET)
+      {
+        if (!parasol_store_set_patient_platinum (demo->store, id, "cisplatin",
+                                                 "Demo: cisplatin chosen at enrolment", error))
+          return FALSE;
+        g_free (stored->platinum);
+        stored->platinum = g_strdup ("cisplatin");
+      }
     /* Earlier patients have had more time to progress. */
     stops = g_rand_double (demo->rand) < 0.85 - 0.6 * index / MAX (demo->n_patients, 1);
     return add_treatment (demo, id, stored, stops, error);

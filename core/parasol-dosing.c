@@ -1039,6 +1039,7 @@ parasol_dosing_compute (const ParasolRegimen     *regimen,
   const ParasolArmRegimen *arm = NULL;
   const ParasolDrug *ici = NULL;
   g_autoptr(GPtrArray) ici_list = g_ptr_array_new ();
+  g_autoptr(GPtrArray) backbone = NULL;
   GPtrArray *lists[3];
   DoseContext ctx = { 0 };
   GError *local = NULL;
@@ -1093,6 +1094,15 @@ parasol_dosing_compute (const ParasolRegimen     *regimen,
       g_ptr_array_add (ici_list, (gpointer) ici);
     }
 
+  if (input->platinum != NULL && parasol_regimen_find_platinum (regimen, input->platinum) == NULL)
+    {
+      g_set_error (error, PARASOL_DOSING_ERROR, PARASOL_DOSING_ERROR_UNKNOWN_DRUG,
+                   _("Unknown platinum “%s”; the protocol's backbone lists the platinum choices"),
+                   input->platinum);
+      return NULL;
+    }
+  backbone = parasol_regimen_backbone_for (regimen, input->platinum);
+
   set = g_new0 (ParasolDoseSet, 1);
   set->cycle = cycle;
   set->phase = parasol_dosing_cycle_phase (regimen, cycle);
@@ -1101,7 +1111,7 @@ parasol_dosing_compute (const ParasolRegimen     *regimen,
   set->bsa_m2 = set->bsa_uncapped_m2 = NAN;
   set->crcl_ml_min = set->gfr_used_ml_min = set->crcl_weight_kg = NAN;
 
-  lists[0] = regimen->backbone;
+  lists[0] = backbone;
   lists[1] = ici_list;
   lists[2] = arm ? arm->drugs : NULL;
 

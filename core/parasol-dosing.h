@@ -178,6 +178,7 @@ typedef struct {
   GHashTable        *drug_levels;         /* nullable: drug id -> GINT_TO_POINTER (level) */
   gboolean           bsa_cap;             /* force the cap on; the regimen may also enable it */
   double             bsa_cap_m2;          /* <= 0: the regimen's */
+  const char        *platinum;            /* the backbone's platinum; NULL: the site default */
 } ParasolDosingInput;
 
 typedef struct {

@@ -14,6 +14,7 @@
 #include "parasol-dosing.h"
 #include "parasol-eligibility.h"
 #include "parasol-json.h"
+#include "parasol-regimen.h"
 
 typedef struct {
   ParasolProtocol           *protocol;
@@ -971,6 +972,52 @@ parasol_eligibility_evaluate (ParasolProtocol           *protocol,
     e->verdict = PARASOL_VERDICT_ELIGIBLE;
 
   return e;
+}
+
+ParasolCriterionStatus
+parasol_eligibility_check_platinum (ParasolProtocol           *protocol,
+                                    const ParasolPatientFacts *facts,
+                                    const char                *platinum_id,
+                                    const GDate               *on,
+                                    char                     **reason)
+{
+  const ParasolRegimen *regimen;
+  const ParasolDrug *drug;
+  ParasolRule rule = { 0 };
+  Outcome o;
+  Ctx ctx;
+
+  g_return_val_if_fail (PARASOL_IS_PROTOCOL (protocol), PARASOL_STATUS_MISSING);
+  g_return_val_if_fail (facts != NULL, PARASOL_STATUS_MISSING);
+  g_return_val_if_fail (on != NULL && g_date_valid (on), PARASOL_STATUS_MISSING);
+
+  regimen = parasol_protocol_get_regimen (protocol);
+  drug = regimen ? parasol_regimen_find_platinum (regimen, platinum_id) : NULL;
+  if (drug == NULL || !(drug->crcl_min_ml_min > 0))
+    {
+      if (reason != NULL)
+        *reason = NULL;
+      return PARASOL_STATUS_MET;
+    }
+
+  ctx.protocol = protocol;
+  ctx.facts = facts;
+  ctx.criterion = NULL;
+  ctx.on = *on;
+  ctx.age_on = *on;
+  rule.type = PARASOL_RULE_CRCL;
+  rule.op = PARASOL_COMPARE_GE;
+  rule.value = drug->crcl_min_ml_min;
+  rule.times_uln = NAN;
+  rule.min = rule.max = NAN;
+  rule.required = TRUE;
+
+  outcome_init (&o);
+  eval_crcl (&ctx, &rule, &o);
+  if (reason != NULL)
+    *reason = g_steal_pointer (&o.reason);
+  outcome_clear (&o);
+  return o.status;
 }
 
 void

@@ -59,6 +59,16 @@ ParasolEligibility *parasol_eligibility_evaluate        (ParasolProtocol        
                                                          const GDate               *on);
 void                parasol_eligibility_free            (ParasolEligibility *eligibility);
 
+/* What the choice of the backbone's platinum @platinum_id (NULL: the site default) asks of the
+ * patient on @on: a Cockcroft-Gault creatinine clearance at or above the drug's crcl-min
+ * (cisplatin: 60 mL/min by default).  MET when the drug asks nothing; @reason (nullable) gets
+ * the engine's translated reason ("Cockcroft-Gault CrCl 59.9 mL/min < 60 mL/min (...)"). */
+ParasolCriterionStatus parasol_eligibility_check_platinum (ParasolProtocol           *protocol,
+                                                           const ParasolPatientFacts *facts,
+                                                           const char                *platinum_id,
+                                                           const GDate               *on,
+                                                           char                     **reason);
+
 /* The default evaluation date for @facts; FALSE (and @date cleared) if there is none. */
 gboolean            parasol_eligibility_default_date    (const ParasolPatientFacts *facts,
                                                          GDate                     *date);

@@ -26,6 +26,7 @@ parasol_enrolment_free (ParasolEnrolment *enrolment)
   g_free (enrolment->status);
   g_free (enrolment->arm);
   g_free (enrolment->ici);
+  g_free (enrolment->platinum);
   g_clear_pointer (&enrolment->eligibility, parasol_eligibility_free);
   g_clear_pointer (&enrolment->warnings, g_ptr_array_unref);
   g_free (enrolment);
@@ -93,6 +94,8 @@ enrol_locked (ParasolStore                  *store,
   g_autofree char *c1d1_iso = NULL;
   const ParasolRegimen *regimen = parasol_protocol_get_regimen (protocol);
   const char *ici;
+  const char *platinum;
+  const ParasolWeight *weight;
   GDate today;
   char buf[PARASOL_DATE_BUF_SIZE];
   char weight_buf[G_ASCII_DTOSTR_BUF_SIZE];
@@ -148,6 +151,26 @@ enrol_locked (ParasolStore                  *store,
     }
   e->ici = g_strdup (ici);
 
+  /* The platinum of the backbone: the patient's choice, else the site default */
+  platinum = options && options->platinum ? options->platinum
+             : facts->platinum ? facts->platinum : regimen->default_platinum;
+  if (platinum != NULL && parasol_regimen_find_platinum (regimen, platinum) == NULL)
+    {
+      g_autoptr(GString) ids = g_string_new (NULL);
+
+      for (guint i = 0; regimen->platinums != NULL && i < regimen->platinums->len; i++)
+        {
+          const ParasolDrug *d = g_ptr_array_index (regimen->platinums, i);
+          g_string_append_printf (ids, "%s%s", i ? ", " : "", d->id);
+        }
+      g_set_error (error, PARASOL_ENROLMENT_ERROR, PARASOL_ENROLMENT_ERROR_UNKNOWN_DRUG,
+                   _("Unknown platinum “%s”; the protocol allows: %s"), platinum,
+                   ids->len ? ids->str : "—");
+      return NULL;
+    }
+  if (platinum != NULL)
+    e->platinum = g_strdup (parasol_regimen_find_platinum (regimen, platinum)->id);
+
   /* Eligible on C1D1: every criterion met, with data still valid that day */
   e->eligibility = parasol_eligibility_evaluate (protocol, facts, c1d1);
   if (e->eligibility->verdict != PARASOL_VERDICT_ELIGIBLE)
@@ -158,6 +181,30 @@ enrol_locked (ParasolStore                  *store,
                    _("Patient %s is not eligible on %s (%s): %s"), e->key, c1d1_iso,
                    parasol_verdict_to_string (e->eligibility->verdict), why);
       return NULL;
+    }
+
+  /* What the platinum asks of the patient on C1D1 (cisplatin: a creatinine clearance) */
+  if (e->platinum != NULL)
+    {
+      g_autofree char *why = NULL;
+      const ParasolDrug *drug = parasol_regimen_find_platinum (regimen, e->platinum);
+
+      if (parasol_eligibility_check_platinum (protocol, facts, e->platinum, c1d1, &why) !=
+          PARASOL_STATUS_MET)
+        {
+          g_autofree char *limit = parasol_protocol_format_number (drug->crcl_min_ml_min);
+
+          /* Translators: "Patient S-0001 cannot be given Cisplatin on 2026-12-01:
+           * Cockcroft-Gault CrCl 59.9 mL/min < 60 mL/min (...); Cisplatin needs a creatinine
+           * clearance of at least 60 mL/min: choose another platinum" */
+          g_set_error (error, PARASOL_ENROLMENT_ERROR, PARASOL_ENROLMENT_ERROR_PLATINUM,
+                       _("Patient %s cannot be given %s on %s: %s; %s needs a creatinine "
+                         "clearance of at least %s mL/min (the protocol's crcl-min): choose "
+                         "another platinum"),
+                       e->key, parasol_protocol_translate (drug->name), c1d1_iso,
+                       why ? why : "", parasol_protocol_translate (drug->name), limit);
+          return NULL;
+        }
     }
 
   if (options && options->subject_number)
@@ -174,13 +221,17 @@ enrol_locked (ParasolStore                  *store,
     }
 
   audit_reason = reason ? g_strdup (reason) : g_strdup_printf (_("Enrolment with C1D1 %s"), c1d1_iso);
-  /* The doses are based on the weight at enrolment */
-  if (!isnan (facts->weight_kg))
-    {
-      dose_weight = g_strdup (g_ascii_formatd (weight_buf, sizeof weight_buf, "%.17g",
-                                               facts->weight_kg));
-      e->dose_weight_kg = facts->weight_kg;
-    }
+  /* The doses are based on the weight measured on or before C1D1, as each cycle's doses are
+   * (parasol-patient-dosing.c): a weight measured after C1D1 is not the enrolment's.  A weight
+   * saved before dated weights (schema 7) has no date: the weight on record. */
+  weight = parasol_patient_facts_weight_on (facts, c1d1);
+  if (weight != NULL)
+    e->dose_weight_kg = weight->weight_kg;
+  else if ((facts->weights == NULL || facts->weights->len == 0) && !isnan (facts->weight_kg))
+    e->dose_weight_kg = facts->weight_kg;
+  if (!isnan (e->dose_weight_kg))
+    dose_weight = g_strdup (g_ascii_formatd (weight_buf, sizeof weight_buf, "%.17g",
+                                             e->dose_weight_kg));
   parasol_date_set_today (&today);
   e->status = g_strdup (g_date_compare (c1d1, &today) <= 0 ? "on_treatment" : "enrolled");
 
@@ -188,6 +239,8 @@ enrol_locked (ParasolStore                  *store,
   if (parasol_eligibility_record (e->eligibility, store, patient_id, "enrolment", error) == 0 ||
       !set_field (store, patient_id, "subject_number", e->subject_number, audit_reason, error) ||
       !set_field (store, patient_id, "ici", ici, audit_reason, error) ||
+      (e->platinum != NULL &&
+       !parasol_store_set_patient_platinum (store, patient_id, e->platinum, audit_reason, error)) ||
       !set_field (store, patient_id, "c1d1", c1d1_iso, audit_reason, error) ||
       (dose_weight != NULL &&
        !set_field (store, patient_id, "dose_weight_kg", dose_weight, audit_reason, error)) ||
@@ -205,9 +258,15 @@ enrol_locked (ParasolStore                  *store,
   if (dose_weight == NULL)
     {
       e->flags |= PARASOL_ENROLMENT_FLAG_NO_WEIGHT;
-      g_ptr_array_add (e->warnings,
-                       g_strdup (_("No weight recorded: no dose weight was stored; record "
-                                   "weight_kg before the first dose")));
+      if (facts->weights != NULL && facts->weights->len > 0)
+        g_ptr_array_add (e->warnings,
+                         g_strdup_printf (_("No weight measured on or before C1D1 %s: no dose "
+                                            "weight was stored; record the weight measured by "
+                                            "then before the first dose"), c1d1_iso));
+      else
+        g_ptr_array_add (e->warnings,
+                         g_strdup (_("No weight recorded: no dose weight was stored; record "
+                                     "weight_kg before the first dose")));
     }
   for (guint i = 0; i < e->eligibility->warnings->len; i++)
     g_ptr_array_add (e->warnings, g_strdup (g_ptr_array_index (e->eligibility->warnings, i)));

@@ -5,9 +5,11 @@
  * One call for `parasol-cli enrol` and the window's enrolment form.  In one transaction, after
  * re-reading the patient inside it: refuses a patient already enrolled, a C1D1 before the
  * screening date, an unknown checkpoint inhibitor, and a patient who is not eligible on C1D1 by
- * the engine (with every criterion that fails and why); keeps the evaluation it rests on; sets
- * the subject number (the next free BT-NNNN unless given), the checkpoint inhibitor, C1D1, the
- * dose weight (the weight on record) and the status (on_treatment when C1D1 is today or past,
+ * the engine (with every criterion that fails and why), an unknown platinum, and a platinum
+ * whose creatinine clearance the patient does not reach on C1D1 (cisplatin: crcl-min, with the
+ * engine's reason); keeps the evaluation it rests on; sets the subject number (the next free
+ * BT-NNNN unless given), the checkpoint inhibitor, the platinum, C1D1, the dose weight (the
+ * weight measured on or before C1D1) and the status (on_treatment when C1D1 is today or past,
  * else enrolled).  What the first dose still needs (a confirmed arm, a weight) comes back as
  * flags and translated warnings.
  */
@@ -29,6 +31,7 @@ typedef enum {
   PARASOL_ENROLMENT_ERROR_UNKNOWN_DRUG,    /* a checkpoint inhibitor the protocol does not list */
   PARASOL_ENROLMENT_ERROR_NOT_ELIGIBLE,
   PARASOL_ENROLMENT_ERROR_SUBJECT_NUMBER,  /* none free */
+  PARASOL_ENROLMENT_ERROR_PLATINUM,        /* below what the chosen platinum asks (CrCl) */
 } ParasolEnrolmentError;
 
 GQuark parasol_enrolment_error_quark (void);
@@ -36,6 +39,8 @@ GQuark parasol_enrolment_error_quark (void);
 typedef struct {
   const char *ici;             /* NULL: the patient's, else the protocol's default */
   const char *subject_number;  /* NULL: the patient's, else the next free BT-NNNN */
+  const char *platinum;        /* the backbone's platinum; NULL: the patient's, else the
+                                * protocol's platinum-default */
 } ParasolEnrolmentOptions;
 
 typedef enum {
@@ -52,7 +57,8 @@ typedef struct {
   GDate                 c1d1;
   char                 *arm;             /* NULL when none confirmed */
   char                 *ici;
-  double                dose_weight_kg;  /* NAN without a weight */
+  char                 *platinum;        /* NULL when the protocol offers no platinum choice */
+  double                dose_weight_kg;  /* NAN without a weight measured on or before C1D1 */
   ParasolEligibility   *eligibility;     /* the evaluation on C1D1 it rests on */
   ParasolEnrolmentFlags flags;
   GPtrArray            *warnings;        /* char*, translated */

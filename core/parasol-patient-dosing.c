@@ -99,6 +99,7 @@ parasol_patient_dosing_init (ParasolPatientDosing      *pd,
   pd->input.sex = facts->sex;
   pd->input.age_years = parasol_age_on (&facts->birth_date, on);
   pd->input.weight_date = pd->weight_measured_on;
+  pd->input.platinum = facts->platinum;   /* NULL before enrolment: the site default */
 
   crea = parasol_patient_facts_find_lab (facts, "creatinine", on);
   if (crea == NULL)

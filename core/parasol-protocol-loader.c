@@ -957,6 +957,11 @@ parse_drug (xmlNode    *n,
     }
   drug->configurable = prop_bool (n, "configurable", FALSE);
   drug->note = child_text (n, "note");
+  drug->platinum = prop_bool (n, "platinum", FALSE);
+  drug->crcl_min_ml_min = prop_double (p, n, "crcl-min", 0);
+  if (!(drug->crcl_min_ml_min >= 0 && drug->crcl_min_ml_min <= 200))
+    problem_add (p, line_of (n), _("drug “%s”: crcl-min must lie between 0 (none) and 200 mL/min"),
+                 drug->id);
 
   if (drug->basis == PARASOL_DOSE_BASIS_CELLS && g_strcmp0 (drug->unit, "cells") != 0)
     problem_add (p, line_of (n), _("drug “%s” is dosed in cells; its unit must be “cells”"), drug->id);
@@ -1014,15 +1019,38 @@ parse_regimens (ParasolProtocol *self,
                                         "(off) and 200 µmol/L"));
 
   backbone = first_child (node, "backbone");
+  r->platinums = g_ptr_array_new ();
   for (xmlNode *n = backbone ? backbone->children : NULL; n != NULL; n = n->next)
     if (is_element (n, "drug"))
-      g_ptr_array_add (r->backbone, parse_drug (n, p, seen, r->cycle_days));
+      {
+        ParasolDrug *drug = parse_drug (n, p, seen, r->cycle_days);
+
+        g_ptr_array_add (r->backbone, drug);
+        if (drug->platinum)
+          g_ptr_array_add (r->platinums, drug);
+      }
+  /* The platinum chosen at enrolment: the site default must be one of the backbone's */
+  if (backbone != NULL)
+    require_note (p, backbone, "backbone");
+  r->default_platinum = prop (backbone, "platinum-default");
+  if (r->default_platinum != NULL &&
+      parasol_regimen_find_platinum (r, r->default_platinum) == NULL)
+    problem_add (p, line_of (backbone),
+                 _("the default platinum “%s” is not a drug of the backbone marked platinum=\"true\""),
+                 r->default_platinum);
+  else if (r->default_platinum == NULL && r->platinums->len > 0)
+    problem_add (p, line_of (backbone),
+                 _("the backbone has platinum choices but no platinum-default"));
 
   icis = first_child (node, "icis");
   r->default_ici = prop (icis, "default");
   for (xmlNode *n = icis ? icis->children : NULL; n != NULL; n = n->next)
     if (is_element (n, "drug"))
-      g_ptr_array_add (r->icis, parse_drug (n, p, seen, r->cycle_days));
+      {
+        g_ptr_array_add (r->icis, parse_drug (n, p, seen, r->cycle_days));
+        if (prop_bool (n, "platinum", FALSE))
+          problem_add (p, line_of (n), _("only a drug of the backbone can be a platinum choice"));
+      }
   if (icis != NULL && parasol_regimen_find_ici (r, r->default_ici) == NULL)
     problem_add (p, line_of (icis), _("the default checkpoint inhibitor “%s” is not listed"),
                  r->default_ici ? r->default_ici : "");
@@ -1041,7 +1069,11 @@ parse_regimens (ParasolProtocol *self,
         problem_add (p, line_of (n), _("regimen for unknown arm “%s”"), arm->id ? arm->id : "");
       for (xmlNode *d = n->children; d != NULL; d = d->next)
         if (is_element (d, "drug"))
-          g_ptr_array_add (arm->drugs, parse_drug (d, p, seen, r->cycle_days));
+          {
+            g_ptr_array_add (arm->drugs, parse_drug (d, p, seen, r->cycle_days));
+            if (prop_bool (d, "platinum", FALSE))
+              problem_add (p, line_of (d), _("only a drug of the backbone can be a platinum choice"));
+          }
       g_ptr_array_add (r->arms, arm);
     }
 

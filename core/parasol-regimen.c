@@ -47,6 +47,8 @@ parasol_regimen_free (ParasolRegimen *regimen)
   g_clear_pointer (&regimen->icis, g_ptr_array_unref);
   g_free (regimen->default_ici);
   g_clear_pointer (&regimen->arms, g_ptr_array_unref);
+  g_clear_pointer (&regimen->platinums, g_ptr_array_unref);
+  g_free (regimen->default_platinum);
   g_free (regimen);
 }
 
@@ -84,4 +86,44 @@ parasol_regimen_find_arm (const ParasolRegimen *regimen,
         return arm;
     }
   return NULL;
+}
+
+const ParasolDrug *
+parasol_regimen_find_platinum (const ParasolRegimen *regimen,
+                               const char           *platinum_id)
+{
+  g_return_val_if_fail (regimen != NULL, NULL);
+
+  if (platinum_id == NULL)
+    platinum_id = regimen->default_platinum;
+  if (platinum_id == NULL || regimen->platinums == NULL)
+    return NULL;
+  for (guint i = 0; i < regimen->platinums->len; i++)
+    {
+      const ParasolDrug *drug = g_ptr_array_index (regimen->platinums, i);
+
+      if (g_ascii_strcasecmp (drug->id, platinum_id) == 0)
+        return drug;
+    }
+  return NULL;
+}
+
+GPtrArray *
+parasol_regimen_backbone_for (const ParasolRegimen *regimen,
+                              const char           *platinum_id)
+{
+  const ParasolDrug *chosen;
+  GPtrArray *drugs = g_ptr_array_new ();
+
+  g_return_val_if_fail (regimen != NULL, drugs);
+
+  chosen = parasol_regimen_find_platinum (regimen, platinum_id);
+  for (guint i = 0; regimen->backbone != NULL && i < regimen->backbone->len; i++)
+    {
+      const ParasolDrug *drug = g_ptr_array_index (regimen->backbone, i);
+
+      if (!drug->platinum || drug == chosen)
+        g_ptr_array_add (drugs, (gpointer) drug);
+    }
+  return drugs;
 }

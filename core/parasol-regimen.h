@@ -45,6 +45,11 @@ typedef struct {
   GArray           *dose_levels;    /* double, fractions of the full dose: 1.0, 0.75, 0.5 */
   gboolean          configurable;   /* an open question of the protocol: shown as such */
   char             *note;           /* why it is configurable, for the person reading the dose */
+  /* A platinum of the backbone (platinum="true"): one of them is chosen at enrolment and only
+   * the chosen one is given; crcl_min_ml_min (0: none) is the Cockcroft-Gault creatinine
+   * clearance its choice requires (cisplatin: 60 mL/min by default). */
+  gboolean          platinum;
+  double            crcl_min_ml_min;
 } ParasolDrug;
 
 typedef struct {
@@ -76,6 +81,11 @@ typedef struct {
   /* Cockcroft-Gault uses at least this serum creatinine (µmol/L; 0: off), as protocols that
    * round a low creatinine up to 0.7 or 0.8 mg/dL do; the working says when it applied. */
   double     crcl_min_creatinine_umol_l;
+
+  /* The backbone's platinum choices (carboplatin, cisplatin), pointers into @backbone, and the
+   * site's default (<backbone platinum-default="carboplatin">); NULL when none is marked. */
+  GPtrArray *platinums;
+  char      *default_platinum;
 } ParasolRegimen;
 
 void                 parasol_drug_free               (ParasolDrug       *drug);
@@ -84,6 +94,13 @@ void                 parasol_regimen_free            (ParasolRegimen    *regimen
 
 const ParasolDrug   *parasol_regimen_find_ici        (const ParasolRegimen *regimen,
                                                       const char           *ici_id);
+/* The platinum @platinum_id of the backbone (NULL: the site default), or NULL. */
+const ParasolDrug   *parasol_regimen_find_platinum   (const ParasolRegimen *regimen,
+                                                      const char           *platinum_id);
+/* The backbone as given to a patient on @platinum_id (NULL: the default): every drug that is
+ * no platinum, and the chosen platinum only.  The drugs belong to @regimen. */
+GPtrArray           *parasol_regimen_backbone_for    (const ParasolRegimen *regimen,
+                                                      const char           *platinum_id);
 const ParasolArmRegimen *parasol_regimen_find_arm    (const ParasolRegimen *regimen,
                                                       const char           *arm_id);
 

@@ -504,7 +504,12 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
       return NULL;
     }
 
-  collect_drugs (drugs, regimen->backbone);
+  /* The backbone with the patient's platinum (facts: chosen at enrolment; else the default) */
+  {
+    g_autoptr(GPtrArray) backbone = parasol_regimen_backbone_for (regimen,
+                                                                  facts ? facts->platinum : NULL);
+    collect_drugs (drugs, backbone);
+  }
   if (ici != NULL)
     g_ptr_array_add (drugs, (gpointer) ici);
   if (arm != NULL)

@@ -564,6 +564,8 @@ parasol_store_odm_restore_patient_field (ParasolStore *store,
     return parasol_store_set_patient_status (store, patient_id, value, reason, error);
   if (g_str_equal (field, "arm"))
     return store_set_patient_arm (store, patient_id, value, reason, error);
+  if (g_str_equal (field, "platinum"))
+    return parasol_store_set_patient_platinum (store, patient_id, value, reason, error);
   /* The file holds the patient's weight as such, without the day it was measured: restored as
    * it was exported, not as a measurement taken on the day of the import */
   if (g_str_equal (field, "weight_kg"))

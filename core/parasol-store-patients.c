@@ -526,6 +526,33 @@ arm_change_allowed (ParasolStore *self,
   return store_arm_change_allowed (self, patient_id, old_arm, new_arm, error);
 }
 
+/* The platinum may not change after the first dose; inside the write transaction. */
+static gboolean
+platinum_change_allowed (ParasolStore *self,
+                         gint64        patient_id,
+                         const char   *new_platinum,
+                         GError      **error)
+{
+  sqlite3_stmt *stmt = store_prepare (self, "SELECT platinum FROM patient WHERE id = ?1", error);
+  g_autofree char *old_platinum = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    old_platinum = store_column_strdup (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the patient's platinum"));
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return store_platinum_change_allowed (self, patient_id, old_platinum, new_platinum, error);
+}
+
 /* Height and weights against the trial protocol's one table of plausible ranges (the same
  * check as `dose` and the window); a database without a protocol keeps the outer bounds. */
 static gboolean
@@ -608,6 +635,12 @@ set_patient_field (ParasolStore       *self,
       store_write_rollback (self);
       return FALSE;
     }
+  if (g_str_equal (field->name, "platinum") &&
+      !platinum_change_allowed (self, patient_id, normalised, error))
+    {
+      store_write_rollback (self);
+      return FALSE;
+    }
   if ((g_str_equal (field->name, "screening_number") || g_str_equal (field->name, "subject_number")) &&
       !check_number_unique (self, patient_id, normalised, error))
     {
@@ -663,6 +696,15 @@ parasol_store_set_patient_field (ParasolStore *self,
       return FALSE;
     }
 
+  if (g_str_equal (field->name, "platinum"))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("The platinum is chosen at enrolment, which checks the creatinine clearance "
+                     "cisplatin needs: use “parasol-cli enrol PATIENT --platinum "
+                     "carboplatin|cisplatin”."));
+      return FALSE;
+    }
+
   /* A weight is a measurement: without a date given, it was measured today */
   if (g_str_equal (field->name, "weight_kg") && value != NULL)
     {
@@ -714,6 +756,33 @@ parasol_store_set_patient_status (ParasolStore *self,
   g_return_val_if_fail (status != NULL, FALSE);
 
   return set_patient_field (self, patient_id, find_patient_field ("status"), status, 0, reason,
+                            error);
+}
+
+gboolean
+parasol_store_set_patient_platinum (ParasolStore *self,
+                                    gint64        patient_id,
+                                    const char   *platinum,
+                                    const char   *reason,
+                                    GError      **error)
+{
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+
+  /* One of the trial protocol's platinum choices (an ODM file may name any drug) */
+  if (platinum != NULL)
+    {
+      g_autoptr(ParasolProtocol) protocol = parasol_protocol_new_for_store (self, NULL);
+      const ParasolRegimen *regimen = protocol ? parasol_protocol_get_regimen (protocol) : NULL;
+
+      if (regimen != NULL && parasol_regimen_find_platinum (regimen, platinum) == NULL)
+        {
+          g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                       _("“%s” is not a platinum of the trial's protocol (carboplatin or "
+                         "cisplatin in BUTTONS-001)"), platinum);
+          return FALSE;
+        }
+    }
+  return set_patient_field (self, patient_id, find_patient_field ("platinum"), platinum, 0, reason,
                             error);
 }
 

@@ -288,6 +288,11 @@ void store_write_anchor (const char *path,
                          gint64      keyed_from);
 /* parasol-store-treatment.c: may @patient_id's arm change from @old_arm to @new_arm?  Not after
  * the first dose, except through parasol_store_correct_arm(). */
+gboolean store_platinum_change_allowed (ParasolStore  *self,
+                                        gint64         patient_id,
+                                        const char    *old_platinum,
+                                        const char    *new_platinum,
+                                        GError       **error);
 gboolean store_arm_change_allowed (ParasolStore  *self,
                                    gint64         patient_id,
                                    const char    *old_arm,

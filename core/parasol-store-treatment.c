@@ -70,6 +70,30 @@ store_arm_change_allowed (ParasolStore  *self,
   return FALSE;
 }
 
+gboolean
+store_platinum_change_allowed (ParasolStore  *self,
+                               gint64         patient_id,
+                               const char    *old_platinum,
+                               const char    *new_platinum,
+                               GError       **error)
+{
+  g_autofree char *first = NULL;
+  gboolean ok;
+
+  if (old_platinum == NULL || g_strcmp0 (old_platinum, new_platinum) == 0)
+    return TRUE;
+  first = first_dose_date (self, patient_id, error, &ok);
+  if (!ok)
+    return FALSE;
+  if (first == NULL)
+    return TRUE;
+  g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+               _("The patient has been treated with %s since %s; the platinum cannot change after "
+                 "the first dose"),
+               old_platinum, first);
+  return FALSE;
+}
+
 gint64
 parasol_store_correct_arm (ParasolStore *self,
                            gint64        patient_id,

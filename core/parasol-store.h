@@ -213,6 +213,13 @@ gboolean      parasol_store_set_patient_status     (ParasolStore *self,
                                                     const char   *status,
                                                     const char   *reason,
                                                     GError      **error);
+/* For the enrolment workflow (and the ODM import), which checks what cisplatin needs:
+ * parasol_store_set_patient_field() refuses "platinum".  Refused after the first dose. */
+gboolean      parasol_store_set_patient_platinum   (ParasolStore *self,
+                                                    gint64        patient_id,
+                                                    const char   *platinum,
+                                                    const char   *reason,
+                                                    GError      **error);
 gint64        parasol_store_count_patients         (ParasolStore *self);
 
 /* Records belonging to a patient: each returns the new row id, or 0 with @error set. */

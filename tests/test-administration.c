@@ -171,6 +171,107 @@ test_days (WorkflowFixture *f,
   }
 }
 
+/* Issue 8: a patient enrolled on cisplatin is given cisplatin (75 mg/m² on day 1), never
+ * carboplatin; the platinum cannot change after the first dose. */
+static void
+test_cisplatin (WorkflowFixture *f,
+                gconstpointer    data)
+{
+  const ParasolRegimen *regimen = parasol_protocol_get_regimen (f->protocol);
+  g_autoptr(GError) error = NULL;
+  gint64 id = wf_eligible_patient (f, "S-A90", 10, "control");
+  GDate c1d1 = wf_days_from_today (-8);
+  ParasolEnrolmentOptions options = { .platinum = "cisplatin" };
+  g_autoptr(ParasolEnrolment) e = parasol_enrolment_enrol (f->store, f->protocol, id, &c1d1,
+                                                           &options, NULL, &error);
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  g_autoptr(ParasolDoseSet) set = NULL;
+  g_autoptr(ParasolSchedule) schedule = NULL;
+  ParasolPatientDosing pd;
+  ParasolGivenDose *g;
+  double dose;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (e->platinum, ==, "cisplatin");
+
+  /* The doses and the calendar: cisplatin on day 1, BSA-based; no carboplatin */
+  facts = parasol_store_load_patient (f->store, id, &error);
+  g_assert_true (parasol_patient_dosing_init (&pd, facts, regimen, &c1d1, NULL, &error));
+  set = parasol_dosing_compute (regimen, facts->arm, facts->ici, 1, &pd.input, &error);
+  g_assert_no_error (error);
+  g_assert_null (parasol_dose_set_find (set, "carboplatin"));
+  g_assert_nonnull (parasol_dose_set_find (set, "cisplatin"));
+  dose = parasol_dose_set_find (set, "cisplatin")->dose;
+  g_assert_cmpfloat (dose, ==, round (75 * set->bsa_m2));
+  schedule = parasol_schedule_build (regimen, facts->arm, facts->ici, &facts->c1d1, facts, NULL,
+                                     NULL, &error);
+  g_assert_no_error (error);
+  {
+    const ParasolScheduleCycle *c = parasol_schedule_get_cycle (schedule, 1);
+    gboolean cis = FALSE, carbo = FALSE;
+
+    for (guint i = 0; i < c->doses->len; i++)
+      {
+        const ParasolScheduledDose *sd = g_ptr_array_index (c->doses, i);
+        cis |= g_strcmp0 (sd->drug, "cisplatin") == 0 && sd->cycle_day == 1;
+        carbo |= g_strcmp0 (sd->drug, "carboplatin") == 0;
+      }
+    g_assert_true (cis);
+    g_assert_false (carbo);
+  }
+
+  /* carboplatin is not this patient's drug */
+  g = give (f, id, "carboplatin", 8, 500, "wrong bag", &error);
+  g_assert_null (g);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g = give (f, id, "cisplatin", 8, dose, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g->flagged);
+  parasol_given_dose_free (g);
+
+  /* after the first dose the platinum is fixed */
+  g_assert_false (parasol_store_set_patient_platinum (f->store, id, "carboplatin", "switch", &error));
+  g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "cannot change after the first dose"));
+  g_clear_error (&error);
+  g_assert_true (parasol_store_set_patient_platinum (f->store, id, "cisplatin", "same", &error));
+  g_assert_no_error (error);
+}
+
+/* Issue 8: cycle 1 starts on cisplatin only while its CrCl holds, as at enrolment: a creatinine
+ * that drops the CrCl below 60 mL/min after enrolment refuses the first dose and a move of C1D1 */
+static void
+test_cisplatin_first_dose (WorkflowFixture *f,
+                           gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = wf_eligible_patient (f, "S-A91", 10, "control");
+  GDate c1d1 = wf_days_from_today (-8);
+  GDate later = wf_days_from_today (-7);
+  GDate today = wf_days_from_today (0);
+  ParasolEnrolmentOptions options = { .platinum = "cisplatin" };
+  g_autoptr(ParasolEnrolment) e = parasol_enrolment_enrol (f->store, f->protocol, id, &c1d1,
+                                                           &options, NULL, &error);
+  ParasolGivenDose *g;
+  ParasolDelay *d;
+
+  g_assert_no_error (error);
+  /* creatinine 90 µmol/L (ULN 90: the inclusion criterion still holds) → CrCl 51.4 mL/min */
+  wf_lab (f, id, "creatinine", 90, "umol/L", 90, &later);
+  g = give (f, id, "etoposide", 7, 160, "started late", &error);
+  g_assert_null (g);
+  g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_ELIGIBLE);
+  g_assert_nonnull (strstr (error->message, "Cisplatin"));
+  g_assert_nonnull (strstr (error->message, "< 60 mL/min"));
+  g_clear_error (&error);
+  d = parasol_administration_delay (f->store, f->protocol, id, 1, &today, "bed shortage", &error);
+  g_assert_null (d);
+  g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_ELIGIBLE);
+  g_assert_nonnull (strstr (error->message, "< 60 mL/min"));
+  g_clear_error (&error);
+}
+
 /* A first dose of a cycle while the start-of-cycle check fails (no labs within 3 days of day 1),
  * and a cycle 1 that starts once the screening labs have lapsed */
 static void
@@ -387,35 +488,54 @@ static void
 test_dose_request (WorkflowFixture *f,
                    gconstpointer    data)
 {
-  const ParasolRegimen *regimen = parasol_protocol_get_regimen (f->protocol);
   g_autoptr(GError) error = NULL;
   gint64 id = enrolled_patient (f, "S-A70", "anlotinib", 10, 8);
   g_autoptr(ParasolPatientFacts) facts = parasol_store_load_patient (f->store, id, &error);
 
-  g_assert_true (parasol_administration_check_dose_request (regimen, facts, "anlotinib", NULL, 1, 0,
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, facts, "anlotinib", NULL, 1, 0,
                                                             NAN, &error));
-  g_assert_false (parasol_administration_check_dose_request (regimen, facts, "xpo1", NULL, 1, 0,
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, facts, "xpo1", NULL, 1, 0,
                                                              NAN, &error));
   g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_INVALID);
   g_clear_error (&error);
-  g_assert_false (parasol_administration_check_dose_request (regimen, facts, NULL, "durvalumab", 1,
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, facts, NULL, "durvalumab", 1,
                                                              0, NAN, &error));
   g_clear_error (&error);
   /* a what-if without a patient may name any arm */
-  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, "xpo1", "durvalumab", 1,
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, NULL, "xpo1", "durvalumab", 1,
                                                             0, NAN, &error));
   /* the BSA cap at its bounds */
-  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 1.0, &error));
-  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 3.0, &error));
-  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 0.99, &error));
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 0, 1.0, &error));
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 0, 3.0, &error));
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 0, 0.99, &error));
   g_clear_error (&error);
-  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 0, 30, &error));
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 0, 30, &error));
   g_clear_error (&error);
+  /* ... from the protocol's <plausible> table: a site's narrower bsa-cap row is what counts */
+  {
+    const char *source = parasol_protocol_get_source (f->protocol);
+    g_auto(GStrv) parts = g_strsplit (source, "<range quantity=\"bsa-cap\" min=\"1.0\" max=\"3.0\"", 2);
+    g_autofree char *xml = NULL;
+    g_autoptr(ParasolProtocol) narrow = NULL;
+
+    g_assert_cmpuint (g_strv_length (parts), ==, 2);
+    xml = g_strjoin ("<range quantity=\"bsa-cap\" min=\"1.5\" max=\"2.2\"", parts[0], parts[1], NULL);
+    narrow = parasol_protocol_new_from_data (xml, strlen (xml), "narrow-bsa.xml", &error);
+    g_assert_no_error (error);
+    g_assert_true (parasol_administration_check_dose_request (narrow, NULL, NULL, NULL, 1, 0, 1.5, &error));
+    g_assert_true (parasol_administration_check_dose_request (narrow, NULL, NULL, NULL, 1, 0, 2.2, &error));
+    g_assert_false (parasol_administration_check_dose_request (narrow, NULL, NULL, NULL, 1, 0, 2.21, &error));
+    g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_RANGE);
+    g_assert_nonnull (strstr (error->message, "1.5–2.2"));
+    g_clear_error (&error);
+    g_assert_false (parasol_administration_check_dose_request (narrow, NULL, NULL, NULL, 1, 0, 1.49, &error));
+    g_clear_error (&error);
+  }
   /* dose levels 0..2 (etoposide 1, 0.75, 0.5), cycles 1..999 */
-  g_assert_true (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 999, 2, NAN, &error));
-  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1, 3, NAN, &error));
+  g_assert_true (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 999, 2, NAN, &error));
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1, 3, NAN, &error));
   g_clear_error (&error);
-  g_assert_false (parasol_administration_check_dose_request (regimen, NULL, NULL, NULL, 1000, 0, NAN, &error));
+  g_assert_false (parasol_administration_check_dose_request (f->protocol, NULL, NULL, NULL, 1000, 0, NAN, &error));
   g_clear_error (&error);
 }
 
@@ -555,6 +675,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/administration/not-ready", WorkflowFixture, NULL, wf_set_up, test_not_ready, wf_tear_down);
   g_test_add ("/administration/days", WorkflowFixture, NULL, wf_set_up, test_days, wf_tear_down);
+  g_test_add ("/administration/cisplatin", WorkflowFixture, NULL, wf_set_up, test_cisplatin,
+              wf_tear_down);
+  g_test_add ("/administration/cisplatin-first-dose", WorkflowFixture, NULL, wf_set_up,
+              test_cisplatin_first_dose, wf_tear_down);
   g_test_add ("/administration/start-checks", WorkflowFixture, NULL, wf_set_up, test_start_checks, wf_tear_down);
   g_test_add ("/administration/cycle1-eligibility", WorkflowFixture, NULL, wf_set_up, test_cycle1_eligibility, wf_tear_down);
   g_test_add ("/administration/first-dose-lapsed", WorkflowFixture, NULL, wf_set_up, test_first_dose_lapsed, wf_tear_down);

@@ -432,10 +432,11 @@ make_eligible_patient (const char *db)
   g_autoptr(CliResult) show = NULL;
   g_autoptr(CliResult) screen = NULL;
   const char *sets[][2] = {
-    { "ecog", "1" }, { "height_cm", "162" }, { "weight_kg", "60" },
+    { "ecog", "1" }, { "height_cm", "162" },
     { "liver_metastases", "no" }, { "liver_infiltration", "no" },
     { "childbearing_potential", "no" },
   };
+  g_autoptr(CliResult) weight = NULL;
 
   g_assert_cmpint (init->status, ==, 0);
   add = cli_run (db, "patient", "add", "--screening-id", "S-0301", "--sex", "female",
@@ -446,6 +447,10 @@ make_eligible_patient (const char *db)
       g_autoptr(CliResult) r = cli_run (db, "patient", "set", "S-0301", sets[i][0], sets[i][1], NULL);
       g_assert_cmpint (r->status, ==, 0);
     }
+  /* weighed at screening: enrolment's dose weight is the weight measured on or before C1D1 */
+  weight = cli_run (db, "patient", "set", "S-0301", "weight_kg", "60", "--measured-on", "2026-11-02",
+                    NULL);
+  g_assert_cmpint (weight->status, ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (labs); i++)
     {
       g_autoptr(CliResult) r = NULL;
@@ -483,6 +488,84 @@ make_eligible_patient (const char *db)
   screen = cli_run (db, "screen", "S-0301", "--json", NULL);
   g_assert_cmpint (screen->status, ==, 0);
   cli_assert_json (screen->out, "{\"verdict\": \"eligible\"}");
+}
+
+/* Issue 8: `enrol ID --platinum carboplatin|cisplatin` (default: the protocol's platinum-default);
+ * cisplatin needs a Cockcroft-Gault CrCl of at least 60 mL/min on C1D1; the chosen platinum is
+ * in `enrol --json`, `patient show`, the doses and the calendar. */
+static void
+test_enrol_platinum (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CliResult) unknown = NULL;
+  g_autoptr(CliResult) low_lab = NULL;
+  g_autoptr(CliResult) low = NULL;
+  g_autoptr(CliResult) lab = NULL;
+  g_autoptr(CliResult) enrol = NULL;
+  g_autoptr(CliResult) show = NULL;
+  g_autoptr(CliResult) set = NULL;
+  g_autoptr(CliResult) dose = NULL;
+  g_autoptr(CliResult) ics = NULL;
+  g_autoptr(CliResult) protocol = NULL;
+  g_autofree char *ics_path = g_build_filename (f->dir, "cisplatin.ics", NULL);
+  g_autofree char *ics_text = NULL;
+  double bsa = mosteller (162, 60);
+
+  make_eligible_patient (f->db);
+
+  protocol = cli_run (f->db, "protocol", "show", "--json", NULL);
+  g_assert_cmpint (protocol->status, ==, 0);
+  cli_assert_json (protocol->out, "{\"default_platinum\": \"carboplatin\"}");
+  g_assert_cmpfloat (json_number (protocol->out, "\"id\": \"cisplatin\"", "crcl_min_ml_min"), ==, 60);
+
+  unknown = cli_run (f->db, "enrol", "S-0301", "--c1d1", "2026-11-10", "--platinum", "oxaliplatin", NULL);
+  g_assert_cmpint (unknown->status, ==, 1);
+  cli_assert_contains (unknown->err, "carboplatin, cisplatin");
+
+  /* creatinine 90 µmol/L: CrCl (140 − 64) × 60 / (72 × 90 / 88.42) × 0.85 = 52.9 mL/min */
+  low_lab = cli_run (f->db, "lab", "add", "S-0301", "creatinine", "90", "--unit", "umol/L",
+                     "--date", "2026-11-03", "--uln", "90", NULL);
+  g_assert_cmpint (low_lab->status, ==, 0);
+  low = cli_run (f->db, "enrol", "S-0301", "--c1d1", "2026-11-10", "--platinum", "cisplatin", NULL);
+  g_assert_cmpint (low->status, ==, 1);
+  cli_assert_contains (low->err, "Cockcroft-Gault CrCl 52.9 mL/min < 60 mL/min");
+
+  lab = cli_run (f->db, "lab", "add", "S-0301", "creatinine", "70", "--unit", "umol/L",
+                 "--date", "2026-11-04", "--uln", "90", NULL);
+  g_assert_cmpint (lab->status, ==, 0);
+  enrol = cli_run (f->db, "enrol", "S-0301", "--c1d1", "2026-11-10", "--platinum", "cisplatin",
+                   "--json", NULL);
+  g_assert_cmpint (enrol->status, ==, 0);
+  cli_assert_json (enrol->out, "{\"platinum\": \"cisplatin\"}");
+  cli_assert_json (enrol->out, "{\"verdict\": \"eligible\"}");
+
+  show = cli_run (f->db, "patient", "show", "S-0301", NULL);
+  g_assert_cmpint (show->status, ==, 0);
+  cli_assert_json (show->out, "{\"platinum\": \"cisplatin\"}");
+  set = cli_run (f->db, "patient", "set", "S-0301", "platinum", "carboplatin", NULL);
+  g_assert_cmpint (set->status, ==, 1);
+  cli_assert_contains (set->err, "enrol");
+
+  /* cisplatin 75 mg/m² on day 1, no carboplatin */
+  dose = cli_run (f->db, "dose", "S-0301", "--json", NULL);
+  g_assert_cmpint (dose->status, ==, 0);
+  g_assert_cmpfloat_with_epsilon (json_number (dose->out, "\"drug\": \"cisplatin\"", "dose_unrounded"),
+                                  75 * bsa, 1e-9);
+  g_assert_null (strstr (dose->out, "\"drug\": \"carboplatin\""));
+  cli_assert_json (dose->out, "{\"platinum\": \"cisplatin\"}");
+  {
+    g_autoptr(CliResult) schedule = cli_run (f->db, "schedule", "S-0301", "--json", NULL);
+
+    g_assert_cmpint (schedule->status, ==, 0);
+    cli_assert_json (schedule->out, "{\"platinum\": \"cisplatin\"}");
+    cli_assert_json (schedule->out, "{\"drug\": \"cisplatin\"}");
+    g_assert_null (strstr (schedule->out, "\"drug\": \"carboplatin\""));
+  }
+
+  ics = cli_run (f->db, "schedule", "S-0301", "--ics", ics_path, NULL);
+  g_assert_cmpint (ics->status, ==, 0);
+  g_assert_true (g_file_get_contents (ics_path, &ics_text, NULL, NULL));
+  cli_assert_contains (ics_text, "Cisplatin");
+  g_assert_null (strstr (ics_text, "Carboplatin"));
 }
 
 static void
@@ -670,6 +753,7 @@ main (int argc, char *argv[])
   ADD ("/cli/schedule/delay-give", test_patient_schedule_delay_give);
   ADD ("/cli/enrol/refused", test_enrol_refused);
   ADD ("/cli/enrol/give-delay", test_enrol_give_delay);
+  ADD ("/cli/enrol/platinum", test_enrol_platinum);
 #undef ADD
 
   return g_test_run ();

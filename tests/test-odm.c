@@ -252,6 +252,9 @@ test_round_trip (OdmFixture    *f,
   assert_schema_valid (first);
   first_cd = clinical_data (first);
   cli_assert_contains (first_cd, "ItemOID=\"IT.WEIGHT.MEASURED_ON\"");
+  /* The platinum chosen at enrolment travels (the demo gives some patients cisplatin) */
+  cli_assert_contains (first_cd, "ItemOID=\"IT.PATIENT.PLATINUM\" Value=\"cisplatin\"");
+  cli_assert_contains (first_cd, "ItemOID=\"IT.PATIENT.PLATINUM\" Value=\"carboplatin\"");
 
   /* A dry run reports and writes nothing. */
   g_assert_true (parasol_odm_import_file (target, f->protocol, first, TRUE, &dry, &error));

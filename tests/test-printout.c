@@ -385,6 +385,39 @@ test_off_treatment_flag (PrintFixture *f, gconstpointer data)
   g_assert_null (strstr (text_on, "off treatment"));
 }
 
+/* Issue 8: the printed schedule gives the patient's own platinum (cisplatin or carboplatin) */
+static void
+test_platinum (PrintFixture *f, gconstpointer data)
+{
+  gint64 cisplatin = 0, carboplatin = 0;
+  GArray *lists[] = { f->treated, f->finished };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        gint64 id = g_array_index (lists[l], gint64, i);
+        g_autoptr(ParasolPatientFacts) facts = parasol_store_load_patient (f->store, id, NULL);
+
+        if (g_strcmp0 (facts->platinum, "cisplatin") == 0 && cisplatin == 0)
+          cisplatin = id;
+        else if (g_strcmp0 (facts->platinum, "carboplatin") == 0 && carboplatin == 0)
+          carboplatin = id;
+      }
+  g_assert_cmpint (cisplatin, >, 0);
+  g_assert_cmpint (carboplatin, >, 0);
+  {
+    g_autofree char *a = write_schedule (f, cisplatin, "en", PARASOL_PAPER_A4, 1, 1, "cis.pdf", NULL);
+    g_autofree char *b = write_schedule (f, carboplatin, "en", PARASOL_PAPER_A4, 1, 1, "carbo.pdf", NULL);
+    g_autofree char *text_cis = pdf_text (a);
+    g_autofree char *text_carbo = pdf_text (b);
+
+    g_assert_nonnull (strstr (text_cis, "Cisplatin"));
+    g_assert_null (strstr (text_cis, "Carboplatin"));
+    g_assert_nonnull (strstr (text_carbo, "Carboplatin"));
+    g_assert_null (strstr (text_carbo, "Cisplatin"));
+  }
+}
+
 /* Forty schedules in one document: each numbers its own pages */
 static void
 test_many_patients (PrintFixture *f, gconstpointer data)
@@ -723,6 +756,8 @@ main (int   argc,
   g_test_add ("/printout/schedule-chinese", PrintFixture, NULL, print_set_up,
               test_schedule_chinese, print_tear_down);
   g_test_add ("/printout/paper-sizes", PrintFixture, NULL, print_set_up, test_paper_sizes,
+              print_tear_down);
+  g_test_add ("/printout/platinum", PrintFixture, NULL, print_set_up, test_platinum,
               print_tear_down);
   g_test_add ("/printout/off-treatment", PrintFixture, NULL, print_set_up,
               test_off_treatment_flag, print_tear_down);

@@ -151,6 +151,31 @@ test_default_regimen (void)
   g_assert_cmpint (d->basis, ==, PARASOL_DOSE_BASIS_AUC);
   g_assert_cmpfloat (d->amount, ==, 5);
   g_assert_cmpfloat (d->max_dose, ==, 750);
+  g_assert_true (d->platinum);
+  g_assert_cmpfloat (d->crcl_min_ml_min, ==, 0);
+
+  /* Issue 8: cisplatin, the alternative platinum (75 mg/m² day 1, CrCl >= 60 mL/min), an open
+   * question; carboplatin the site default; a patient's backbone holds one platinum */
+  d = find_drug (r->backbone, "cisplatin");
+  g_assert_cmpint (d->basis, ==, PARASOL_DOSE_BASIS_MG_PER_M2);
+  g_assert_cmpfloat (d->amount, ==, 75);
+  g_assert_cmpint (d->phases, ==, PARASOL_PHASE_INDUCTION);
+  g_assert_cmpuint (d->days->len, ==, 1);
+  g_assert_true (d->platinum);
+  g_assert_cmpfloat (d->crcl_min_ml_min, ==, 60);
+  g_assert_true (d->configurable);
+  g_assert_nonnull (strstr (d->note, "Open question"));
+  g_assert_cmpstr (r->default_platinum, ==, "carboplatin");
+  g_assert_cmpuint (r->platinums->len, ==, 2);
+  g_assert_true (parasol_regimen_find_platinum (r, NULL) == find_drug (r->backbone, "carboplatin"));
+  g_assert_null (parasol_regimen_find_platinum (r, "etoposide"));
+  {
+    g_autoptr(GPtrArray) given = parasol_regimen_backbone_for (r, "cisplatin");
+
+    g_assert_cmpuint (given->len, ==, 2);
+    g_assert_cmpstr (((ParasolDrug *) g_ptr_array_index (given, 0))->id, ==, "etoposide");
+    g_assert_cmpstr (((ParasolDrug *) g_ptr_array_index (given, 1))->id, ==, "cisplatin");
+  }
 
   g_assert_cmpuint (r->icis->len, ==, G_N_ELEMENTS (icis));
   for (guint i = 0; i < G_N_ELEMENTS (icis); i++)
@@ -524,6 +549,36 @@ test_plausible_table (void)
   g_assert_nonnull (strstr (error->message, "min below max"));
 }
 
+/* Issue 8: the platinum default must be a platinum of the backbone */
+static void
+test_platinum_default (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  const char *source = parasol_protocol_get_source (p);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolProtocol) cis = NULL;
+  const char *variants[] = { "platinum-default=\"etoposide\"", "platinum-default=\"oxaliplatin\"" };
+  g_auto(GStrv) parts = g_strsplit (source, "platinum-default=\"carboplatin\"", 2);
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      g_autofree char *xml = g_strjoin (variants[i], parts[0], parts[1], NULL);
+
+      g_assert_null (parasol_protocol_new_from_data (xml, strlen (xml), "bad-platinum.xml", &error));
+      g_assert_nonnull (strstr (error->message, "default platinum"));
+      g_clear_error (&error);
+    }
+  /* a site that gives cisplatin first */
+  {
+    g_autofree char *xml = g_strjoin ("platinum-default=\"cisplatin\"", parts[0], parts[1], NULL);
+
+    cis = parasol_protocol_new_from_data (xml, strlen (xml), "cisplatin-first.xml", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (parasol_protocol_get_regimen (cis)->default_platinum, ==, "cisplatin");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -532,6 +587,7 @@ main (int   argc,
 
   g_test_add_func ("/protocol/default/trial", test_default_trial);
   g_test_add_func ("/protocol/plausible-table", test_plausible_table);
+  g_test_add_func ("/protocol/platinum-default", test_platinum_default);
   g_test_add_func ("/protocol/default/criteria", test_default_criteria);
   g_test_add_func ("/protocol/default/labs-markers-arms", test_default_labs_markers_arms);
   g_test_add_func ("/protocol/default/regimen", test_default_regimen);

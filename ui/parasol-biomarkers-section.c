@@ -78,6 +78,7 @@ struct _ParasolBiomarkersSection
   GtkEditable          *arm_reason;
   GtkLabel             *arm_error;
   GPtrArray            *ici_checks;     /* GtkToggleButton*, "parasol-ici" data: the drug id */
+  GPtrArray            *platinum_checks;/* GtkToggleButton*, "parasol-platinum" data: the drug id */
   GtkEditable          *c1d1;
   GtkEditable          *subject_number;
   GtkEditable          *enrol_note;
@@ -881,32 +882,35 @@ decide_arm_action (GtkWidget  *widget,
 
 /* ---- Enrolment -------------------------------------------------------------------------------- */
 
+/* "Carboplatin AUC 5", "Etoposide 100 mg/m²" */
+static char *
+drug_text (const ParasolDrug *drug)
+{
+  const char *name = parasol_protocol_translate (drug->name != NULL ? drug->name : drug->id);
+  g_autofree char *amount = parasol_protocol_format_number (drug->amount);
+
+  switch (drug->basis)
+    {
+    case PARASOL_DOSE_BASIS_AUC:
+      /* Translators: "Carboplatin AUC 5" */
+      return g_strdup_printf (_("%s AUC %s"), name, amount);
+    case PARASOL_DOSE_BASIS_MG_PER_M2:
+      /* Translators: "Etoposide 100 mg/m²" */
+      return g_strdup_printf (_("%s %s mg/m²"), name, amount);
+    default:
+      return g_strdup (name);
+    }
+}
+
 static char *
 backbone_text (const ParasolRegimen *regimen)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
+  /* The platinum is chosen below: the rest of the backbone */
   for (guint i = 0; regimen != NULL && i < regimen->backbone->len; i++)
-    {
-      const ParasolDrug *drug = g_ptr_array_index (regimen->backbone, i);
-      const char *name = parasol_protocol_translate (drug->name != NULL ? drug->name : drug->id);
-      g_autofree char *amount = parasol_protocol_format_number (drug->amount);
-
-      switch (drug->basis)
-        {
-        case PARASOL_DOSE_BASIS_AUC:
-          /* Translators: "Carboplatin AUC 5" */
-          g_ptr_array_add (parts, g_strdup_printf (_("%s AUC %s"), name, amount));
-          break;
-        case PARASOL_DOSE_BASIS_MG_PER_M2:
-          /* Translators: "Etoposide 100 mg/m²" */
-          g_ptr_array_add (parts, g_strdup_printf (_("%s %s mg/m²"), name, amount));
-          break;
-        default:
-          g_ptr_array_add (parts, g_strdup (name));
-          break;
-        }
-    }
+    if (!((const ParasolDrug *) g_ptr_array_index (regimen->backbone, i))->platinum)
+      g_ptr_array_add (parts, drug_text (g_ptr_array_index (regimen->backbone, i)));
   if (parts->len == 0)
     return NULL;
   g_ptr_array_add (parts, NULL);
@@ -960,7 +964,33 @@ fill_enrolment (ParasolBiomarkersSection  *self,
       parasol_section_add_row (group, row, self->added);
     }
 
-  /* The protocol gives one platinum: shown, not chosen */
+  /* The platinum of the backbone, chosen here; the protocol's default preselected */
+  if (regimen != NULL && regimen->platinums != NULL && regimen->platinums->len > 0)
+    {
+      const char *chosen = facts->platinum != NULL ? facts->platinum : regimen->default_platinum;
+      GtkToggleButton *group_first = NULL;
+      GtkWidget *box;
+
+      row = form_choice_row (_("Platinum"), &box);
+      for (guint i = 0; i < regimen->platinums->len; i++)
+        {
+          const ParasolDrug *drug = g_ptr_array_index (regimen->platinums, i);
+          g_autofree char *label = drug_text (drug);
+          /* Translators: the accessible name of a platinum choice: "Platinum: Cisplatin 75 mg/m²" */
+          g_autofree char *name = g_strdup_printf (_("Platinum: %s"), label);
+          GtkToggleButton *check = form_radio (label, name, group_first);
+
+          g_object_set_data_full (G_OBJECT (check), "parasol-platinum", g_strdup (drug->id), g_free);
+          group_first = group_first != NULL ? group_first : check;
+          if (g_strcmp0 (drug->id, chosen) == 0)
+            gtk_toggle_button_set_active (check, TRUE);
+          g_ptr_array_add (self->platinum_checks, check);
+          gtk_box_append (GTK_BOX (box), GTK_WIDGET (check));
+        }
+      parasol_section_add_row (group, row, self->added);
+    }
+
+  /* The rest of the backbone: shown, not chosen */
   if (backbone != NULL)
     {
       row = parasol_section_action_row (_("Chemotherapy"), _("Set by the protocol"));
@@ -1084,6 +1114,10 @@ enrol_action (GtkWidget  *widget,
   for (guint i = 0; i < self->ici_checks->len; i++)
     if (gtk_toggle_button_get_active (g_ptr_array_index (self->ici_checks, i)))
       options.ici = g_object_get_data (g_ptr_array_index (self->ici_checks, i), "parasol-ici");
+  for (guint i = 0; i < self->platinum_checks->len; i++)
+    if (gtk_toggle_button_get_active (g_ptr_array_index (self->platinum_checks, i)))
+      options.platinum = g_object_get_data (g_ptr_array_index (self->platinum_checks, i),
+                                            "parasol-platinum");
   subject = form_text (self->subject_number);
   note = form_text (self->enrol_note);
   options.subject_number = subject;
@@ -1302,6 +1336,7 @@ parasol_biomarkers_section_update (ParasolPatientSection       *section,
   g_hash_table_remove_all (self->marker_forms);
   g_ptr_array_set_size (self->arm_checks, 0);
   g_ptr_array_set_size (self->ici_checks, 0);
+  g_ptr_array_set_size (self->platinum_checks, 0);
   self->arm_reason = self->c1d1 = self->subject_number = self->enrol_note = NULL;
   self->arm_error = self->enrol_error = NULL;
   self->enrol_failures = NULL;
@@ -1343,6 +1378,7 @@ parasol_biomarkers_section_dispose (GObject *object)
   g_hash_table_remove_all (self->marker_forms);
   g_ptr_array_set_size (self->arm_checks, 0);
   g_ptr_array_set_size (self->ici_checks, 0);
+  g_ptr_array_set_size (self->platinum_checks, 0);
   g_ptr_array_set_size (self->added, 0);
   g_clear_object (&self->store);
   g_clear_object (&self->protocol);
@@ -1361,6 +1397,7 @@ parasol_biomarkers_section_finalize (GObject *object)
   g_clear_pointer (&self->marker_forms, g_hash_table_unref);
   g_clear_pointer (&self->arm_checks, g_ptr_array_unref);
   g_clear_pointer (&self->ici_checks, g_ptr_array_unref);
+  g_clear_pointer (&self->platinum_checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (parasol_biomarkers_section_parent_class)->finalize (object);
 }
@@ -1396,6 +1433,7 @@ parasol_biomarkers_section_init (ParasolBiomarkersSection *self)
   self->marker_forms = g_hash_table_new (g_str_hash, g_str_equal);
   self->arm_checks = g_ptr_array_new ();
   self->ici_checks = g_ptr_array_new ();
+  self->platinum_checks = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }

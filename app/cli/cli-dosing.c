@@ -464,7 +464,7 @@ parasol_cli_dose (int    argc,
     }
 
   /* What may be asked (core's rules): the patient's own arm, plausible numbers */
-  if (!parasol_administration_check_dose_request (regimen, standalone ? NULL : patient.facts, arm,
+  if (!parasol_administration_check_dose_request (protocol, standalone ? NULL : patient.facts, arm,
                                                   ici, cycle, dose_level,
                                                   input.bsa_cap ? input.bsa_cap_m2 : NAN, &error))
     return parasol_cli_fail (error);
@@ -493,6 +493,9 @@ parasol_cli_dose (int    argc,
       json_dose_set (json, set, &cycle_start);
       parasol_json_member_string (json, "arm", arm);
       parasol_json_member_string (json, "ici", ici ? ici : regimen->default_ici);
+      /* the platinum the doses are for: the patient's, else the protocol's default */
+      parasol_json_member_string (json, "platinum",
+                                  input.platinum ? input.platinum : regimen->default_platinum);
       parasol_json_member_string (json, "bsa_formula", parasol_bsa_formula_to_string (input.bsa_formula));
       parasol_json_member_string (json, "crcl_weight", parasol_crcl_weight_to_string (input.crcl_weight));
       parasol_json_member_double (json, "weight_kg", input.weight_kg);
@@ -590,6 +593,9 @@ json_schedule (ParasolJson           *json,
   parasol_json_member_date (json, "c1d1", &s->c1d1);
   parasol_json_member_string (json, "arm", s->arm);
   parasol_json_member_string (json, "ici", s->ici);
+  parasol_json_member_string (json, "platinum",
+                              p->facts && p->facts->platinum ? p->facts->platinum
+                              : regimen->default_platinum);
   parasol_json_member_int (json, "induction_cycles", regimen->induction_cycles);
   parasol_json_member_int (json, "induction_cycle_days", s->induction_cycle_days);
   parasol_json_member_int (json, "maintenance_cycle_days", s->maintenance_cycle_days);

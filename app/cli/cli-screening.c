@@ -269,6 +269,8 @@ json_drug (ParasolJson       *json,
   json_double_array (json, "dose_levels", drug->dose_levels);
   parasol_json_member_boolean (json, "configurable", drug->configurable);
   parasol_json_member_string (json, "note", parasol_protocol_translate (drug->note));
+  parasol_json_member_boolean (json, "platinum", drug->platinum);
+  parasol_json_member_double (json, "crcl_min_ml_min", drug->crcl_min_ml_min);
   parasol_json_end_object (json);
 }
 
@@ -444,6 +446,7 @@ show_json (ParasolProtocol *protocol)
   parasol_json_member_int (json, "induction_cycles", regimen->induction_cycles);
   parasol_json_member_int (json, "maintenance_cycle_days", regimen->maintenance_cycle_days);
   parasol_json_member_string (json, "default_ici", regimen->default_ici);
+  parasol_json_member_string (json, "default_platinum", regimen->default_platinum);
   parasol_json_member_int (json, "visit_window_days", regimen->visit_window_days);
   parasol_json_member_int (json, "imaging_every_days", regimen->imaging_every_days);
   parasol_json_member_int (json, "imaging_window_days", regimen->imaging_window_days);

@@ -363,6 +363,8 @@ parasol_cli_patient_show (int    argc,
   parasol_json_member_string (json, "status", p->status);
   parasol_json_member_string (json, "arm", p->arm);
   parasol_json_member_string (json, "ici", p->ici);
+  /* the backbone's platinum chosen at enrolment; null before */
+  parasol_json_member_string (json, "platinum", p->platinum);
   parasol_json_member_date (json, "screening_date", &p->screening_date);
   parasol_json_member_date (json, "c1d1", &p->c1d1);
   parasol_json_member (json, "ecog");

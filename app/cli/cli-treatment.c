@@ -57,10 +57,14 @@ parasol_cli_enrol (int    argc,
                    char **argv)
 {
   g_autofree char *c1d1_str = NULL, *ici = NULL, *subject = NULL, *reason = NULL;
+  g_autofree char *platinum = NULL;
   const GOptionEntry entries[] = {
     { "c1d1", 0, 0, G_OPTION_ARG_STRING, &c1d1_str, N_("Cycle 1 day 1 (YYYY-MM-DD)"), N_("DATE") },
     { "ici", 0, 0, G_OPTION_ARG_STRING, &ici,
       N_("Checkpoint inhibitor (default: the protocol's)"), N_("DRUG") },
+    { "platinum", 0, 0, G_OPTION_ARG_STRING, &platinum,
+      N_("Platinum of the backbone: carboplatin or cisplatin (default: the protocol's)"),
+      N_("DRUG") },
     { "subject-number", 0, 0, G_OPTION_ARG_STRING, &subject,
       N_("Subject number (default: the next free BT-NNNN)"), N_("NUMBER") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason, N_("Note for the audit trail"), N_("TEXT") },
@@ -77,7 +81,8 @@ parasol_cli_enrol (int    argc,
 
   status = parasol_cli_parse (&argc, &argv, entries, "ID",
                               N_("Enrol an eligible patient: set cycle 1 day 1, the checkpoint "
-                                 "inhibitor and the dose weight, and assign a subject number."), 1);
+                                 "inhibitor, the platinum and the dose weight, and assign a "
+                                 "subject number."), 1);
   if (status != PARASOL_CLI_OK)
     return status;
   if (c1d1_str == NULL)
@@ -90,6 +95,7 @@ parasol_cli_enrol (int    argc,
 
   options.ici = ici;
   options.subject_number = subject;
+  options.platinum = platinum;
   e = parasol_enrolment_enrol (store, protocol, patient_id, &c1d1, &options, reason, &error);
   if (e == NULL)
     return parasol_cli_fail (error);
@@ -110,6 +116,7 @@ parasol_cli_enrol (int    argc,
       parasol_json_member_string (json, "c1d1", c1d1_str);
       parasol_json_member_string (json, "arm", e->arm);
       parasol_json_member_string (json, "ici", e->ici);
+      parasol_json_member_string (json, "platinum", e->platinum);
       parasol_json_member_double (json, "dose_weight_kg", e->dose_weight_kg);
       parasol_json_member_string (json, "verdict", parasol_verdict_to_string (e->eligibility->verdict));
       json_strings (json, "warnings", e->warnings);
@@ -125,6 +132,8 @@ parasol_cli_enrol (int    argc,
     {
       printf (_("Enrolled %s as %s: C1D1 %s, checkpoint inhibitor %s, dose weight %.1f kg.\n"),
               argv[1], e->subject_number, c1d1_str, e->ici, e->dose_weight_kg);
+      if (e->platinum != NULL)
+        printf (_("Platinum: %s.\n"), e->platinum);
       if (e->flags & PARASOL_ENROLMENT_FLAG_NO_WEIGHT)
         printf (_("No weight recorded: record weight_kg before the first dose.\n"));
       if (e->flags & PARASOL_ENROLMENT_FLAG_NO_ARM)

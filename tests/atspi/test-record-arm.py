@@ -246,6 +246,10 @@ def decide_arm(app):
 def enrol(app):
     c1d1 = set_text(app, _('Cycle 1 day 1'), TOO_LATE.isoformat())
     check(app, _('Tislelizumab'))
+    # The platinum: the protocol's default (carboplatin) preselected, cisplatin the alternative
+    carboplatin = app.find('push button', _('Platinum: %s') % (_('%s AUC %s') % (_('Carboplatin'), '5')))
+    assert is_pressed(carboplatin), 'carboplatin is not preselected'
+    app.find('push button', _('Platinum: %s') % (_('%s %s mg/m²') % (_('Cisplatin'), '75')))
     press(app.find('push button', _('Enrol the Patient')))
     heading = _('Not eligible on %s: %s') % (TOO_LATE.isoformat(), '')
     error_label(app, lambda n: n.startswith(heading))
@@ -286,6 +290,7 @@ def test_record_biomarkers_arm_enrolment():
     assert values[('vim', 'hscore')]['value'] == 55
     assert values[('axl', 'hscore')]['value'] == 10
     assert shown['arm'] == 'dll3' and shown['ici'] == 'tislelizumab', shown
+    assert shown['platinum'] == 'carboplatin', shown
     assert shown['c1d1'] == TODAY.isoformat() and shown['subject_number'], shown
 
     # Each change with its audit rows: every result inserted, as stored
@@ -300,7 +305,7 @@ def test_record_biomarkers_arm_enrolment():
                               for r in assignment), assignment
     patient = cli_json('audit', 'show', '--patient', PATIENT, '--limit', '0')
     fields = {r['field'] for r in patient if r.get('field')}
-    for field in ('arm', 'c1d1', 'ici', 'status', 'subject_number'):
+    for field in ('arm', 'c1d1', 'ici', 'platinum', 'status', 'subject_number'):
         assert field in fields, 'no audit row for %s: %s' % (field, sorted(fields))
     verify = cli('audit', 'verify')
     assert verify.returncode == 0, verify.stdout
