@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "parasol-lab-entry.h"
 #include "parasol-outcomes.h"
@@ -588,9 +589,9 @@ load_without (ParasolStore *store,
                      is_event
                      /* Translators: "Event 12 of S-0003 was withdrawn as entered in error; record
                       * it again instead" */
-                     ? _("Event %" G_GINT64_FORMAT " of %s was withdrawn as entered in error; "
+                     ? _("Event %" PRId64 " of %s was withdrawn as entered in error; "
                          "record it again instead")
-                     : _("Response assessment %" G_GINT64_FORMAT " of %s was withdrawn as "
+                     : _("Response assessment %" PRId64 " of %s was withdrawn as "
                          "entered in error; record it again instead"),
                      record_id, patient_key (facts));
         return NULL;
@@ -598,8 +599,8 @@ load_without (ParasolStore *store,
   g_set_error (error, PARASOL_OUTCOMES_ERROR, PARASOL_OUTCOMES_ERROR_NOT_FOUND,
                is_event
                /* Translators: "S-0003 has no event 12; see the events in the patient's record" */
-               ? _("%s has no event %" G_GINT64_FORMAT "; see the events in the patient's record")
-               : _("%s has no response assessment %" G_GINT64_FORMAT "; see the responses in the "
+               ? _("%s has no event %" PRId64 "; see the events in the patient's record")
+               : _("%s has no response assessment %" PRId64 "; see the responses in the "
                    "patient's record"),
                patient_key (facts), record_id);
   return NULL;
