@@ -650,16 +650,17 @@ parasol_store_set_patient_field (ParasolStore *self,
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                    _("The status changes only through its workflow, which checks what it rests "
-                     "on: “parasol-cli enrol” enrols an eligible patient and “parasol-cli give” "
-                     "records the first dose. It cannot be set directly."));
+                     "on: enrolment enrols an eligible patient, the first dose given starts "
+                     "treatment, a discontinuation or death ends it. It cannot be set "
+                     "directly."));
       return FALSE;
     }
   if (g_str_equal (field->name, "arm"))
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("The arm is set only by the investigator's arm decision: use "
-                     "“parasol-cli assign PATIENT --confirm ARM --reason TEXT”, which checks the "
-                     "arm against the protocol and keeps the proposal."));
+                   _("The arm is set only by the investigator's arm decision (confirming or "
+                     "overriding the proposed arm, with the reason), which checks the arm "
+                     "against the protocol and keeps the proposal."));
       return FALSE;
     }
 

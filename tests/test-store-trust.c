@@ -335,11 +335,11 @@ test_status_arm_workflow_only (Fixture *f, gconstpointer data)
 
   g_assert_false (parasol_store_set_patient_field (store, id, "status", "on_treatment", 0, "x", &error));
   g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "parasol-cli enrol"));
+  g_assert_nonnull (strstr (error->message, "enrolment enrols"));
   g_clear_error (&error);
   g_assert_false (parasol_store_set_patient_field (store, id, "arm", "no-such-arm", 0, "x", &error));
   g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "parasol-cli assign"));
+  g_assert_nonnull (strstr (error->message, "arm decision"));
   g_clear_error (&error);
 
   /* The workflow calls still write them. */
