@@ -110,6 +110,42 @@ test_events (Fixture       *f,
   cli_assert_contains (r->err, "last-known-alive");
   g_clear_pointer (&r, cli_result_free);
 
+  /* the protocol's list: an unknown cause, "other" without words, --cause on another kind */
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "discontinuation", "--date", today,
+               "--cause", "bored", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  cli_assert_contains (r->err, "consent-withdrawn");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "discontinuation", "--date", today,
+               "--cause", "other", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  cli_assert_contains (r->err, "Other: say what the reason is");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "death", "--date", today,
+               "--cause", "toxicity", NULL);
+  g_assert_cmpint (r->status, ==, 2);
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "event", "add", "S-0004", "--kind", "discontinuation", "--date", today,
+               "--cause", "consent-withdrawn", "-r", "Moved abroad", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_json (r->out, "{\"kind\": \"discontinuation\", "
+                           "\"reason\": \"Withdrawal of consent: Moved abroad\"}");
+  g_clear_pointer (&r, cli_result_free);
+  {
+    g_autoptr(CliResult) show = cli_run (db, "patient", "show", "S-0004", "--json", NULL);
+    /* withdrawn, so that the discontinuation recorded the old way below is not a second one */
+    g_autoptr(JsonNode) events = cli_json_member (show->out, "events");
+    JsonArray *a = json_node_get_array (events);
+    JsonObject *last = json_array_get_object_element (a, json_array_get_length (a) - 1);
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                           json_object_get_int_member (last, "id"));
+
+    r = cli_run (db, "event", "withdraw", "S-0004", id, "--reason", "To test the old way", NULL);
+    g_assert_cmpint (r->status, ==, 0);
+    g_clear_pointer (&r, cli_result_free);
+  }
+
+  /* free text alone, as before the list, is kept as written */
   r = cli_run (db, "event", "add", "S-0004", "--kind", "discontinuation", "--date", today,
                "-r", "Withdrew consent", "--json", NULL);
   g_assert_cmpint (r->status, ==, 0);

@@ -17,6 +17,7 @@
 #include "parasol-cli-commands.h"
 #include "parasol-input.h"
 #include "parasol-outcomes.h"
+#include "parasol-protocol.h"
 
 static void
 print_outcome (const ParasolOutcome *o,
@@ -119,12 +120,17 @@ int
 parasol_cli_event_add (int    argc,
                        char **argv)
 {
-  g_autofree char *date_str = NULL, *kind = NULL, *reason = NULL;
+  g_autofree char *date_str = NULL, *kind = NULL, *reason = NULL, *cause = NULL;
+  g_autofree char *cause_text = NULL;
   const GOptionEntry entries[] = {
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
       N_("progression, discontinuation, death or last-known-alive"), N_("KIND") },
     { "date", 0, 0, G_OPTION_ARG_STRING, &date_str, N_("When it happened (YYYY-MM-DD)"),
       N_("DATE") },
+    { "cause", 0, 0, G_OPTION_ARG_STRING, &cause,
+      N_("A discontinuation's reason from the protocol's list (progression, toxicity, "
+         "consent-withdrawn, investigator, death, lost, other); --reason then adds the words, "
+         "which “other” needs"), N_("ID") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
       N_("Why (required for a discontinuation)"), N_("TEXT") },
     { NULL }
@@ -151,6 +157,8 @@ parasol_cli_event_add (int    argc,
   for (guint i = 0; kinds[i] != NULL; i++)
     if (g_str_equal (kinds[i], kind))
       event_kind = kind_values[i];
+  if (cause != NULL && event_kind != PARASOL_EVENT_KIND_DISCONTINUATION)
+    return parasol_cli_usage_error (_("--cause is for --kind discontinuation"));
 
   store = parasol_cli_open_store (FALSE, &error);
   if (store == NULL)
@@ -158,8 +166,20 @@ parasol_cli_event_add (int    argc,
   patient_id = parasol_cli_find_patient (store, argv[1], &error);
   if (patient_id == 0)
     return parasol_cli_fail (error);
+  if (cause != NULL)
+    {
+      /* the protocol's list; a --reason alone stays accepted as written, as before the list */
+      g_autoptr(ParasolProtocol) protocol = parasol_protocol_new_for_store (store, &error);
 
-  o = parasol_outcomes_record_event (store, patient_id, event_kind, &date, reason, &error);
+      if (protocol == NULL)
+        return parasol_cli_fail (error);
+      cause_text = parasol_protocol_discontinuation_reason_text (protocol, cause, reason, &error);
+      if (cause_text == NULL)
+        return parasol_cli_fail (error);
+    }
+
+  o = parasol_outcomes_record_event (store, patient_id, event_kind, &date,
+                                     cause_text != NULL ? cause_text : reason, &error);
   if (o == NULL)
     return parasol_cli_fail (error);
 
