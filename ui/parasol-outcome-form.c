@@ -10,10 +10,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "parasol-input.h"
 #include "parasol-outcome-form.h"
 #include "parasol-outcomes.h"
+#include "parasol-protocol.h"
 
 struct _ParasolOutcomeForm
 {
@@ -26,6 +28,9 @@ struct _ParasolOutcomeForm
   gint64                  record_id;    /* corrected or withdrawn record */
 
   GPtrArray              *choices;      /* GtkToggleButton*, in the order of the ids below */
+  ParasolProtocol        *protocol;     /* its reasons for discontinuation, or NULL */
+  GPtrArray              *causes;       /* GtkToggleButton*, one per reason of the protocol */
+  GtkWidget              *causes_group;
   GtkEntry               *date_entry;
   GtkEntry               *text_entry;
   AdwActionRow           *text_row;
@@ -57,6 +62,22 @@ show_error (ParasolOutcomeForm *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
 
+static gboolean
+is_discontinuation (ParasolOutcomeForm *self)
+{
+  return self->kind == PARASOL_OUTCOME_FORM_EVENT && chosen (self) >= 0 &&
+         event_kinds[chosen (self)] == PARASOL_EVENT_KIND_DISCONTINUATION;
+}
+
+static int
+chosen_cause (ParasolOutcomeForm *self)
+{
+  for (guint i = 0; i < self->causes->len; i++)
+    if (gtk_toggle_button_get_active (g_ptr_array_index (self->causes, i)))
+      return (int) i;
+  return -1;
+}
+
 static void
 update_text_row (ParasolOutcomeForm *self)
 {
@@ -67,11 +88,22 @@ update_text_row (ParasolOutcomeForm *self)
   /* When correcting, the event's own reason is told apart from the reason for the change. */
   if (self->kind == PARASOL_OUTCOME_FORM_RESPONSE)
     title = _("Note (optional)");
-  else if (chosen (self) >= 0 && event_kinds[chosen (self)] == PARASOL_EVENT_KIND_DISCONTINUATION)
+  else if (is_discontinuation (self) && self->causes->len > 0)
+    /* the reason is chosen from the protocol's list; the words add to it */
+    title = _("Details (required for “Other”)");
+  else if (is_discontinuation (self))
     title = change ? _("Reason for discontinuing (required)") : _("Reason (required)");
   else
     title = change ? _("Event note (optional)") : _("Reason or note (optional)");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->text_row), title);
+  if (self->causes_group != NULL)
+    gtk_widget_set_visible (self->causes_group, is_discontinuation (self));
+}
+
+static void
+show_error_cleared (ParasolOutcomeForm *self)
+{
+  show_error (self, NULL);
 }
 
 static void
@@ -90,6 +122,7 @@ save_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   g_autoptr(ParasolOutcome) outcome = NULL;
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->text_entry));
+  g_autofree char *composed = NULL;
   int choice = chosen (self);
   GDate date;
 
@@ -107,6 +140,30 @@ save_action (GtkWidget  *widget,
       show_error (self, message);
       gtk_widget_grab_focus (GTK_WIDGET (self->date_entry));
       return;
+    }
+
+  /* A discontinuation's reason: one of the protocol's, with the words given */
+  if (is_discontinuation (self) && self->causes->len > 0 &&
+      self->mode != PARASOL_OUTCOME_FORM_WITHDRAW)
+    {
+      const ParasolDiscontinuationReason *r;
+      int cause = chosen_cause (self);
+
+      if (cause < 0)
+        {
+          show_error (self, _("Choose the reason for discontinuation."));
+          return;
+        }
+      r = g_ptr_array_index (parasol_protocol_get_discontinuation_reasons (self->protocol), cause);
+      composed = parasol_protocol_discontinuation_reason_text (self->protocol, r->id, text,
+                                                               &error);
+      if (composed == NULL)
+        {
+          show_error (self, error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (self->text_entry));
+          return;
+        }
+      text = composed;
     }
 
   if (self->mode == PARASOL_OUTCOME_FORM_CORRECT || self->mode == PARASOL_OUTCOME_FORM_WITHDRAW)
@@ -163,7 +220,9 @@ parasol_outcome_form_dispose (GObject *object)
   ParasolOutcomeForm *self = PARASOL_OUTCOME_FORM (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->protocol);
   g_clear_pointer (&self->choices, g_ptr_array_unref);
+  g_clear_pointer (&self->causes, g_ptr_array_unref);
 
   G_OBJECT_CLASS (parasol_outcome_form_parent_class)->dispose (object);
 }
@@ -187,6 +246,7 @@ static void
 parasol_outcome_form_init (ParasolOutcomeForm *self)
 {
   self->choices = g_ptr_array_new ();
+  self->causes = g_ptr_array_new ();
 }
 
 /* AdwPreferencesGroup's list has no name of its own in libadwaita 1.2: give it the group's. */
@@ -272,7 +332,7 @@ form_new (GtkWindow              *parent,
                        "transient-for", parent,
                        "default-width", 520,
                        /* room for the refusal under the fields */
-                       "default-height", (kind == PARASOL_OUTCOME_FORM_RESPONSE ? 620 : 580) +
+                       "default-height", (kind == PARASOL_OUTCOME_FORM_RESPONSE ? 620 : 860) +
                                          (mode != PARASOL_OUTCOME_FORM_RECORD ? 60 : 0),
                        "destroy-with-parent", TRUE,
                        NULL);
@@ -359,6 +419,56 @@ form_new (GtkWindow              *parent,
   gtk_widget_set_sensitive (choices, mode != PARASOL_OUTCOME_FORM_WITHDRAW);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), choices);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+
+  /* The protocol's reasons for discontinuation, shown when a discontinuation is chosen; a
+   * reason recorded before the list (free text) stays in the text row as written. */
+  if (kind == PARASOL_OUTCOME_FORM_EVENT)
+    self->protocol = parasol_protocol_new_for_store (store, NULL);
+  if (self->protocol != NULL)
+    {
+      GPtrArray *reasons = parasol_protocol_get_discontinuation_reasons (self->protocol);
+      GtkToggleButton *first_cause = NULL;
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+      gtk_widget_add_css_class (box, "linked");
+      self->causes_group = adw_preferences_group_new ();
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->causes_group),
+                                       _("Reason for Discontinuation"));
+      for (guint i = 0; i < reasons->len; i++)
+        {
+          const ParasolDiscontinuationReason *r = g_ptr_array_index (reasons, i);
+          const char *label = parasol_protocol_translate (r->label);
+          g_autofree char *shown = r->specify
+                                   /* Translators: a reason that needs the investigator's own
+                                    * words: "Other (specify)" */
+                                   ? g_strdup_printf (_("%s (specify)"), label)
+                                   : g_strdup (label);
+          GtkWidget *check = gtk_toggle_button_new_with_label (shown);
+          size_t n = strlen (r->label);
+
+          gtk_label_set_xalign (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (check))), 0);
+          if (first_cause != NULL)
+            gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (check), first_cause);
+          else
+            first_cause = GTK_TOGGLE_BUTTON (check);
+          /* prefilled from a stored "Label" or "Label: words" */
+          if (detail != NULL && strncmp (detail, r->label, n) == 0 &&
+              (detail[n] == '\0' || detail[n] == ':'))
+            {
+              gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (check), TRUE);
+              detail += n;
+              while (*detail == ':' || *detail == ' ')
+                detail++;
+            }
+          g_signal_connect_swapped (check, "toggled", G_CALLBACK (show_error_cleared), self);
+          g_ptr_array_add (self->causes, check);
+          gtk_box_append (GTK_BOX (box), check);
+        }
+      gtk_widget_set_sensitive (box, mode != PARASOL_OUTCOME_FORM_WITHDRAW);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->causes_group), box);
+      adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                                ADW_PREFERENCES_GROUP (self->causes_group));
+    }
 
   group = adw_preferences_group_new ();
   name_group_list (group, _("Date and Note"));

@@ -76,7 +76,8 @@ change_button (const char *label,
 }
 
 static GtkWidget *
-outcome_row (const Outcome *o)
+outcome_row (const Outcome   *o,
+             ParasolProtocol *protocol)
 {
   g_autofree char *date = parasol_section_format_date (o->date);
   g_autofree char *title = NULL;
@@ -129,8 +130,19 @@ outcome_row (const Outcome *o)
         }
       else
         title = g_strdup (o->event->kind);
-      subtitle = o->event->reason != NULL && *o->event->reason
-                 ? g_strdup_printf ("%s · %s", date, o->event->reason) : g_strdup (date);
+      if (o->event->reason != NULL && *o->event->reason)
+        {
+          /* a reason from the protocol's list, translated; older free text as written */
+          g_autofree char *reason = protocol != NULL && g_strcmp0 (o->event->kind,
+                                                                   "discontinuation") == 0
+                                    ? parasol_protocol_discontinuation_reason_label (protocol,
+                                                                                     o->event->reason)
+                                    : g_strdup (o->event->reason);
+
+          subtitle = g_strdup_printf ("%s · %s", date, reason);
+        }
+      else
+        subtitle = g_strdup (date);
     }
 
   row = parasol_section_note_row (icon, css, title, title, subtitle);
@@ -184,7 +196,8 @@ fill (ParasolOutcomesSection      *self,
   g_array_sort (outcomes, compare_outcomes);
 
   for (guint i = 0; i < outcomes->len; i++)
-    parasol_section_add_row (group, outcome_row (&g_array_index (outcomes, Outcome, i)),
+    parasol_section_add_row (group, outcome_row (&g_array_index (outcomes, Outcome, i),
+                                                 context->protocol),
                              self->added);
   self->n_outcomes = outcomes->len;
 

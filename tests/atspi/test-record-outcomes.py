@@ -122,14 +122,19 @@ def test_record_response_and_discontinuation():
                  'the response in the store')
         app.find('label', 'Partial response (PR)')
 
-        # A discontinuation: refused inside the form without its reason, then recorded.
+        # A discontinuation: refused inside the form without its reason, then recorded with a
+        # reason from the protocol's list and the words that add to it.
         press(app.find('push button', 'Record Event…'))
         press(app.find('push button', 'Discontinuation'))
         press(app.find('push button', 'Save'))
-        app.find('label', lambda n: 'discontinuation needs its reason' in n)
+        app.find('label', 'Choose the reason for discontinuation.')
+        press(app.find('push button', 'Other (specify)'))
+        press(app.find('push button', 'Save'))
+        app.find('label', 'Other: say what the reason is')
         shot('record-event-refused')
         assert patient(db)['status'] == 'on_treatment', 'nothing written on a refusal'
-        set_text(app.find('text', 'Reason (required)'), 'Febrile neutropenia')
+        press(app.find('push button', 'Unacceptable toxicity'))
+        set_text(app.find('text', 'Details (required for “Other”)'), 'Febrile neutropenia')
         press(app.find('push button', 'Save'))
         wait_for(lambda: patient(db)['status'] == 'off_treatment', 'the patient off treatment')
         app.find('label', lambda n: 'Febrile neutropenia' in n)
@@ -138,11 +143,12 @@ def test_record_response_and_discontinuation():
         after = patient(db)
         events = [e for e in after['events'] if e['kind'] == 'discontinuation']
         assert events and events[-1]['date'] == TODAY, events
-        assert events[-1]['reason'] == 'Febrile neutropenia'
+        assert events[-1]['reason'] == 'Unacceptable toxicity: Febrile neutropenia', events
         rows = history(db)
         assert any(r['table'] == 'response' and r['reason'] == 'CT week 6: target lesions -32 %'
                    for r in rows), 'the response and its note in the audit trail'
-        assert any(r['table'] == 'event' and r['reason'] == 'Febrile neutropenia' for r in rows)
+        assert any(r['table'] == 'event' and
+                   r['reason'] == 'Unacceptable toxicity: Febrile neutropenia' for r in rows)
         assert any(r['table'] == 'patient' and r['field'] == 'status' and
                    r['new'] == 'off_treatment' and TODAY in (r['reason'] or '') for r in rows)
         log('recorded', len(rows), 'audit rows for S-0004')
@@ -264,7 +270,7 @@ def test_screenshots_zh_cn():
         press(app.find('push button', '记录事件…'))
         press(app.find('push button', '停止治疗'))
         press(app.find('push button', '保存'))
-        app.find('label', lambda n: '停止治疗必须填写原因' in n)
+        app.find('label', lambda n: '停止治疗的原因' in n)
         shot('record-event-refused-zh_CN')
         press(app.find('push button', '取消'))
         press(app.find('push button', '记录疗效…'))
