@@ -313,6 +313,17 @@ test_event_correct (Fixture       *f,
                            "\"withdrawn\": false, \"correction_reason\": \"Letter read again\"}");
   g_clear_pointer (&r, cli_result_free);
 
+  /* the protocol's list, as for event add */
+  r = cli_run (db, "event", "correct", "S-0004", id, "--cause", "other", "--reason", "List", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  cli_assert_contains (r->err, "Other: say what the reason is");
+  g_clear_pointer (&r, cli_result_free);
+  r = cli_run (db, "event", "correct", "S-0004", id, "--cause", "toxicity", "--detail",
+               "Grade 4 neutropenia", "--reason", "From the list", "--json", NULL);
+  g_assert_cmpint (r->status, ==, 0);
+  cli_assert_json (r->out, "{\"reason\": \"Unacceptable toxicity: Grade 4 neutropenia\"}");
+  g_clear_pointer (&r, cli_result_free);
+
   r = cli_run (db, "event", "withdraw", "S-0004", id, NULL);
   g_assert_cmpint (r->status, ==, 2);
   g_clear_pointer (&r, cli_result_free);
@@ -324,7 +335,8 @@ test_event_correct (Fixture       *f,
   g_clear_pointer (&r, cli_result_free);
   r = cli_run (db, "patient", "show", "S-0004", "--json", NULL);
   cli_assert_json (r->out, "{\"status\": \"on_treatment\"}");
-  cli_assert_json (r->out, "{\"kind\": \"discontinuation\", \"reason\": \"Unacceptable toxicity\"}");
+  cli_assert_json (r->out, "{\"kind\": \"discontinuation\", "
+                           "\"reason\": \"Unacceptable toxicity: Grade 4 neutropenia\"}");
   g_clear_pointer (&r, cli_result_free);
   r = cli_run (db, "audit", "show", "--patient", "S-0004", "--history", "--limit", "2", "--json",
                NULL);

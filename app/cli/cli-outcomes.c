@@ -314,6 +314,7 @@ event_change (int      argc,
               gboolean withdraw)
 {
   g_autofree char *date_str = NULL, *kind = NULL, *detail = NULL, *reason = NULL;
+  g_autofree char *cause = NULL, *cause_text = NULL;
   const GOptionEntry correct_entries[] = {
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
       N_("The corrected kind: progression, discontinuation, death or last-known-alive"),
@@ -323,6 +324,9 @@ event_change (int      argc,
     { "detail", 0, 0, G_OPTION_ARG_STRING, &detail,
       N_("The corrected reason of the event itself (the discontinuation's reason, the cause "
          "of death); an empty TEXT clears it"), N_("TEXT") },
+    { "cause", 0, 0, G_OPTION_ARG_STRING, &cause,
+      N_("A discontinuation's reason from the protocol's list, as for event add; --detail then "
+         "adds the words"), N_("ID") },
     { "reason", 'r', 0, G_OPTION_ARG_STRING, &reason,
       N_("Why it is corrected (required), kept in the audit trail"), N_("TEXT") },
     { NULL }
@@ -350,7 +354,7 @@ event_change (int      argc,
     return status;
   if (reason == NULL)
     return parasol_cli_usage_error (_("--reason TEXT is required"));
-  if (!withdraw && date_str == NULL && kind == NULL && detail == NULL)
+  if (!withdraw && date_str == NULL && kind == NULL && detail == NULL && cause == NULL)
     return parasol_cli_usage_error (_("--kind KIND, --date YYYY-MM-DD or --detail TEXT is "
                                       "required"));
   if (!parasol_cli_check_choice ("--kind", kind, kinds, &error) ||
@@ -363,6 +367,18 @@ event_change (int      argc,
   status = open_record (argv, &store, &patient_id, &event_id);
   if (status != PARASOL_CLI_OK)
     return status;
+  if (cause != NULL)
+    {
+      g_autoptr(ParasolProtocol) protocol = parasol_protocol_new_for_store (store, &error);
+
+      if (protocol == NULL)
+        return parasol_cli_fail (error);
+      cause_text = parasol_protocol_discontinuation_reason_text (protocol, cause, detail, &error);
+      if (cause_text == NULL)
+        return parasol_cli_fail (error);
+      g_free (detail);
+      detail = g_steal_pointer (&cause_text);
+    }
 
   if (withdraw)
     o = parasol_outcomes_withdraw_event (store, patient_id, event_id, reason, &error);
