@@ -73,15 +73,15 @@ check_ready (const ParasolPatientFacts  *facts,
   if (!g_date_valid (&facts->c1d1))
     {
       g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_READY,
-                   _("Patient %s has no cycle 1 day 1; enrol with “parasol-cli enrol %s --c1d1 "
-                     "YYYY-MM-DD”"), key, key);
+                   _("Patient %s has no cycle 1 day 1; enrol the patient first, with the date of "
+                     "cycle 1 day 1"), key);
       return FALSE;
     }
   if (facts->arm == NULL)
     {
       g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_READY,
-                   _("Patient %s has no confirmed arm; no dose can be recorded before the arm is "
-                     "confirmed with “parasol-cli assign %s --confirm ARM”"), key, key);
+                   _("Patient %s has no confirmed arm; confirm the arm before recording a dose"),
+                   key);
       return FALSE;
     }
   return TRUE;
@@ -242,7 +242,7 @@ give_locked (ParasolStore           *store,
   if (cycle == NULL)
     {
       g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_IN_CALENDAR,
-                   _("%s is not in patient %s's calendar (C1D1 %s); check the date or give --cycle"),
+                   _("%s is not in patient %s's calendar (C1D1 %s); check the date or give the cycle"),
                    parasol_date_format (&entry->date, a, sizeof a), key,
                    parasol_date_format (&facts->c1d1, b, sizeof b));
       return NULL;
@@ -304,7 +304,7 @@ give_locked (ParasolStore           *store,
       if (reason == NULL)
         {
           g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_REASON_REQUIRED,
-                       _("%s is not planned in cycle %d (%s); record it with --reason TEXT"),
+                       _("%s is not planned in cycle %d (%s); give a reason to record it anyway"),
                        drug->id, cycle->number,
                        cycle->phase == PARASOL_PHASE_MAINTENANCE ? _("maintenance") : _("induction"));
           return NULL;
@@ -317,7 +317,7 @@ give_locked (ParasolStore           *store,
       if (reason == NULL)
         {
           g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_REASON_REQUIRED,
-                       _("A dose of 0 records %s as not given; say why with --reason TEXT"), drug->id);
+                       _("A dose of 0 records %s as not given; give the reason"), drug->id);
           return NULL;
         }
       g->within_tolerance = FALSE;
@@ -382,12 +382,11 @@ give_locked (ParasolStore           *store,
       if (g->deviation && reason == NULL)
         {
           g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_REASON_REQUIRED,
-                       _("Cycle %d day 1 on %s is outside its window %s to %s: record the "
-                         "deviation with --reason TEXT, or reschedule first with “parasol-cli "
-                         "delay %s --cycle %d --to DATE --reason TEXT”"),
+                       _("Cycle %d day 1 on %s is outside its window %s to %s: give a reason to "
+                         "record the deviation, or delay cycle %d first"),
                        cycle->number, parasol_date_format (&entry->date, a, sizeof a),
                        parasol_date_format (&from, b, sizeof b), parasol_date_format (&to, c, sizeof c),
-                       key, cycle->number);
+                       cycle->number);
           return NULL;
         }
       if (!parasol_schedule_check_order (schedule, cycle->number, &entry->date, error))
@@ -554,8 +553,8 @@ delay_locked (ParasolStore    *store,
   if (!g_date_valid (&facts->c1d1))
     {
       g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_READY,
-                   _("Patient %s has no cycle 1 day 1; enrol with “parasol-cli enrol %s --c1d1 "
-                     "YYYY-MM-DD”"), key, key);
+                   _("Patient %s has no cycle 1 day 1; enrol the patient first, with the date of "
+                     "cycle 1 day 1"), key);
       return NULL;
     }
 
@@ -660,7 +659,7 @@ parasol_administration_delay (ParasolStore    *store,
   if (reason == NULL || *reason == '\0')
     {
       g_set_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_REASON_REQUIRED,
-                   _("A delay needs a reason (--reason TEXT)"));
+                   _("Give a reason for the delay."));
       return NULL;
     }
   if (cycle < 1 || to == NULL || !g_date_valid (to))

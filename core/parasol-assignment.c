@@ -525,7 +525,7 @@ parasol_assignment_check_choice (ParasolProtocol          *protocol,
       g_set_error (error, PARASOL_ASSIGNMENT_ERROR, PARASOL_ASSIGNMENT_ERROR_NOT_ELIGIBLE,
                    assignment->eligibility == PARASOL_VERDICT_NOT_ELIGIBLE
                    ? _("The patient is not eligible; no arm can be assigned")
-                   : _("Screening is incomplete; complete it (parasol-cli screen) before assigning an arm"));
+                   : _("Screening is incomplete; complete it before assigning an arm"));
       return FALSE;
     }
 

@@ -118,10 +118,9 @@ enrol_locked (ParasolStore                  *store,
       g_strcmp0 (facts->status, "off_treatment") == 0)
     {
       g_set_error (error, PARASOL_ENROLMENT_ERROR, PARASOL_ENROLMENT_ERROR_ALREADY_ENROLLED,
-                   _("Patient %s is already enrolled (status %s, C1D1 %s); to move cycle 1 use "
-                     "“parasol-cli delay %s --cycle 1 --to DATE --reason TEXT”"),
-                   e->key, facts->status, parasol_date_format (&facts->c1d1, buf, sizeof buf),
-                   e->key);
+                   _("Patient %s is already enrolled (status %s, C1D1 %s); to move cycle 1, delay "
+                     "it, with the reason"),
+                   e->key, facts->status, parasol_date_format (&facts->c1d1, buf, sizeof buf));
       return NULL;
     }
 
@@ -216,7 +215,7 @@ enrol_locked (ParasolStore                  *store,
   if (e->subject_number == NULL)
     {
       g_set_error (error, PARASOL_ENROLMENT_ERROR, PARASOL_ENROLMENT_ERROR_SUBJECT_NUMBER,
-                   _("No free subject number; give one with --subject-number"));
+                   _("No free subject number; give the subject number"));
       return NULL;
     }
 
@@ -252,8 +251,7 @@ enrol_locked (ParasolStore                  *store,
     {
       e->flags |= PARASOL_ENROLMENT_FLAG_NO_ARM;
       g_ptr_array_add (e->warnings,
-                       g_strdup (_("No arm confirmed yet: confirm it with “parasol-cli assign ID "
-                                   "--confirm ARM” before the first dose")));
+                       g_strdup (_("No arm confirmed yet: confirm it before the first dose")));
     }
   if (dose_weight == NULL)
     {

@@ -196,6 +196,8 @@ parasol_patient_facts_new (void)
   facts->responses = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_response_free);
   facts->events = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_event_free);
   facts->weights = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_weight_free);
+  facts->withdrawn_responses = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_response_free);
+  facts->withdrawn_events = g_ptr_array_new_with_free_func ((GDestroyNotify) parasol_event_free);
   return facts;
 }
 
@@ -220,6 +222,8 @@ parasol_patient_facts_free (ParasolPatientFacts *facts)
   g_clear_pointer (&facts->responses, g_ptr_array_unref);
   g_clear_pointer (&facts->events, g_ptr_array_unref);
   g_clear_pointer (&facts->weights, g_ptr_array_unref);
+  g_clear_pointer (&facts->withdrawn_responses, g_ptr_array_unref);
+  g_clear_pointer (&facts->withdrawn_events, g_ptr_array_unref);
   g_free (facts);
 }
 

@@ -111,6 +111,7 @@ typedef struct {
   gint64    id;
   GDate     date;
   char     *response;      /* RECIST 1.1: CR, PR, SD, PD, NE */
+  gint64    version;       /* 1 as recorded; more once corrected */
 } ParasolResponse;
 
 typedef struct {
@@ -118,6 +119,7 @@ typedef struct {
   char     *kind;          /* "death", "discontinuation", "progression", "last_known_alive" */
   GDate     date;
   char     *reason;
+  gint64    version;       /* 1 as recorded; more once corrected */
 } ParasolEvent;
 
 typedef struct {
@@ -151,6 +153,10 @@ typedef struct {
   GPtrArray  *responses;          /* ParasolResponse*, by date */
   GPtrArray  *events;             /* ParasolEvent*, by date */
   GPtrArray  *weights;            /* ParasolWeight*, by measurement date, oldest first */
+  /* Responses and events withdrawn as entered in error: kept to be shown, never used by a rule
+   * (responses and events above hold the live ones only) */
+  GPtrArray  *withdrawn_responses; /* ParasolResponse*, by date */
+  GPtrArray  *withdrawn_events;    /* ParasolEvent*, by date */
 } ParasolPatientFacts;
 
 ParasolPatientFacts     *parasol_patient_facts_new              (void);

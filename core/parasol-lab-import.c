@@ -464,7 +464,7 @@ lookup_patient (Lookup      *l,
       id = (gint64) GPOINTER_TO_SIZE (found);
       if (id == 0)
         g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_NOT_FOUND,
-                     _("No patient “%s”; add them first (parasol-cli patient add)"), key);
+                     _("No patient “%s”; add the patient first"), key);
       return id;
     }
   id = parasol_store_find_patient (l->store, key, error);

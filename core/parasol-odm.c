@@ -874,7 +874,7 @@ parasol_odm_export (ParasolStore                  *store,
   if (!options->force && g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, PARASOL_ODM_ERROR, PARASOL_ODM_ERROR_EXISTS,
-                   _("%s already exists; choose another file or replace it (--force)."), path);
+                   _("%s already exists; choose another file or replace it."), path);
       return FALSE;
     }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))

@@ -36,7 +36,10 @@ typedef enum {
   PARASOL_OUTCOMES_ERROR_DATE,             /* in the future, before 1900, before C1D1 */
   PARASOL_OUTCOMES_ERROR_AFTER_DEATH,      /* after the recorded death */
   PARASOL_OUTCOMES_ERROR_DUPLICATE,        /* a second death, response on a date, discontinuation */
-  PARASOL_OUTCOMES_ERROR_REASON_REQUIRED,  /* a discontinuation without its reason */
+  PARASOL_OUTCOMES_ERROR_REASON_REQUIRED,  /* a discontinuation without its reason, a correction
+                                            * without the reason for it */
+  PARASOL_OUTCOMES_ERROR_NOT_FOUND,        /* no such live response or event of the patient */
+  PARASOL_OUTCOMES_ERROR_WITHDRAWN,        /* correcting a record already withdrawn */
 } ParasolOutcomesError;
 
 GQuark parasol_outcomes_error_quark (void);
@@ -54,7 +57,9 @@ typedef struct {
   GDate       date;
   char       *reason;            /* the note or reason given, or NULL */
   char       *status;            /* the patient's status afterwards */
-  gboolean    status_changed;    /* this record moved the patient off treatment */
+  gboolean    status_changed;    /* this record (or its correction) changed the patient's status */
+  gboolean    withdrawn;         /* a correction: the record was withdrawn as entered in error */
+  char       *correction_reason; /* a correction: why, as the audit trail keeps it; else NULL */
 } ParasolOutcome;
 
 void            parasol_outcome_free               (ParasolOutcome *outcome);
@@ -74,6 +79,44 @@ ParasolOutcome *parasol_outcomes_record_event      (ParasolStore     *store,
                                                     gint64            patient_id,
                                                     ParasolEventKind  kind,
                                                     const GDate      *date,
+                                                    const char       *reason,
+                                                    GError          **error);
+
+/* Corrections of a recorded response assessment or event (@response_id, @event_id: the row's
+ * id, as `patient show` lists it).  @reason is required and kept in the audit trail with the
+ * old and new values; nothing is deleted.  A correction re-runs the rules of adding (above)
+ * against the patient's other live records: NULL for @date, @response, @kind or @detail keeps
+ * the recorded value ("" clears @detail, which a discontinuation refuses); a correction that
+ * changes nothing is refused.  A withdrawn record is kept, marked, and no longer counts for
+ * any rule, view or export.
+ *
+ * The patient's status follows the live events: a death or discontinuation keeps (or moves)
+ * the patient off treatment; withdrawing (or correcting the kind of) the last of them puts an
+ * off-treatment patient back on treatment when cycle 1 day 1 is set and a dose was given,
+ * else back to enrolled; the audit row of the status change says why. */
+ParasolOutcome *parasol_outcomes_correct_response  (ParasolStore     *store,
+                                                    gint64            patient_id,
+                                                    gint64            response_id,
+                                                    const GDate      *date,
+                                                    const char       *response,
+                                                    const char       *reason,
+                                                    GError          **error);
+ParasolOutcome *parasol_outcomes_withdraw_response (ParasolStore     *store,
+                                                    gint64            patient_id,
+                                                    gint64            response_id,
+                                                    const char       *reason,
+                                                    GError          **error);
+ParasolOutcome *parasol_outcomes_correct_event     (ParasolStore           *store,
+                                                    gint64                  patient_id,
+                                                    gint64                  event_id,
+                                                    const ParasolEventKind *kind,
+                                                    const GDate            *date,
+                                                    const char             *detail,
+                                                    const char             *reason,
+                                                    GError                **error);
+ParasolOutcome *parasol_outcomes_withdraw_event    (ParasolStore     *store,
+                                                    gint64            patient_id,
+                                                    gint64            event_id,
                                                     const char       *reason,
                                                     GError          **error);
 

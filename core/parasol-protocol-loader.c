@@ -1127,6 +1127,8 @@ build_model (ParasolProtocol *self,
     g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
 
     parasol_protocol_parse_plausible (self, first_child (root, "plausible"), found);
+    parasol_protocol_parse_discontinuation (self, first_child (root, "discontinuation-reasons"),
+                                            found);
     for (guint i = 0; i < found->len; i++)
       {
         const char *text = g_ptr_array_index (found, i);

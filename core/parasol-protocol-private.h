@@ -43,6 +43,7 @@ struct _ParasolProtocol
   GPtrArray       *rules;
   ParasolRegimen  *regimen;
   GPtrArray       *plausible;   /* ParasolPlausibleRange*: <plausible>, defaults filled in */
+  GPtrArray       *discontinuation_reasons; /* ParasolDiscontinuationReason*, or the defaults */
 };
 
 void                          parasol_protocol_lab_def_free          (ParasolLabDef *lab);
@@ -62,6 +63,12 @@ const ParasolMarkerThreshold *parasol_protocol_marker_threshold      (const Para
  * is added to @problems as "LINE\tmessage". */
 typedef struct _xmlNode xmlNode;
 void                          parasol_protocol_parse_plausible       (ParasolProtocol *self,
+                                                                      xmlNode         *node,
+                                                                      GPtrArray       *problems);
+
+/* parasol-protocol-discontinuation.c: reads <discontinuation-reasons> (@node may be NULL: the
+ * defaults); problems as above. */
+void                          parasol_protocol_parse_discontinuation (ParasolProtocol *self,
                                                                       xmlNode         *node,
                                                                       GPtrArray       *problems);
 

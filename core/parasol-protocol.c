@@ -43,6 +43,7 @@ parasol_protocol_finalize (GObject *object)
   g_free (self->validity.note);
   g_clear_pointer (&self->labs, g_ptr_array_unref);
   g_clear_pointer (&self->plausible, g_ptr_array_unref);
+  g_clear_pointer (&self->discontinuation_reasons, g_ptr_array_unref);
   g_clear_pointer (&self->criteria, g_ptr_array_unref);
   g_clear_pointer (&self->biomarkers, g_ptr_array_unref);
   g_clear_pointer (&self->arms, g_ptr_array_unref);

@@ -32,6 +32,7 @@ typedef enum {
   PARASOL_PROTOCOL_ERROR_UNKNOWN_ID,  /* a lab, marker, criterion or arm the protocol lacks */
   PARASOL_PROTOCOL_ERROR_UNIT,        /* a unit the lab does not accept */
   PARASOL_PROTOCOL_ERROR_RANGE,       /* a value outside the plausible range */
+  PARASOL_PROTOCOL_ERROR_REASON_REQUIRED, /* "other (specify)" without the words */
 } ParasolProtocolError;
 
 /* Largest protocol file accepted, in bytes. */
@@ -188,6 +189,14 @@ typedef struct {
   double  max;
 } ParasolPlausibleRange;
 
+/* One reason for discontinuation (<discontinuation-reasons>): @label in the protocol file's
+ * language (parasol_protocol_translate() for display); @specify: needs the person's words. */
+typedef struct {
+  char     *id;
+  char     *label;
+  gboolean  specify;
+} ParasolDiscontinuationReason;
+
 #define PARASOL_TYPE_PROTOCOL (parasol_protocol_get_type ())
 G_DECLARE_FINAL_TYPE (ParasolProtocol, parasol_protocol, PARASOL, PROTOCOL, GObject)
 
@@ -307,6 +316,24 @@ char             *parasol_protocol_format_number     (double value);
  * NEUROD1 high)".  Translated. */
 char             *parasol_rule_describe              (ParasolProtocol   *self,
                                                       const ParasolRule *rule);
+
+/* The reasons for discontinuation the protocol lists (ParasolDiscontinuationReason*), in
+ * order; the defaults when the file has none.  The CLI and the window offer exactly these. */
+GPtrArray        *parasol_protocol_get_discontinuation_reasons (ParasolProtocol *self);
+const ParasolDiscontinuationReason *
+                  parasol_protocol_find_discontinuation_reason (ParasolProtocol *self,
+                                                                const char      *id);
+/* The text a discontinuation stores for reason @id and the @words given (optional, required
+ * for a reason with specify): "Unacceptable toxicity", "Other: moved abroad".  Refuses an id
+ * the protocol lacks and a missing specification. */
+char             *parasol_protocol_discontinuation_reason_text (ParasolProtocol  *self,
+                                                                const char       *id,
+                                                                const char       *words,
+                                                                GError          **error);
+/* A stored discontinuation reason for display: a listed reason's label translated, the words
+ * as given; text recorded before the list (or not from it) as written. */
+char             *parasol_protocol_discontinuation_reason_label (ParasolProtocol *self,
+                                                                 const char      *stored);
 
 /* The plausible range of @quantity ("height", "weight", "age", "bsa-cap"), or NULL. */
 const ParasolPlausibleRange *parasol_protocol_get_plausible (ParasolProtocol *self,

@@ -491,7 +491,7 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
   if (arm_id != NULL && (arm = parasol_regimen_find_arm (regimen, arm_id)) == NULL)
     {
       g_set_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_UNKNOWN_ARM,
-                   _("Unknown arm “%s”: see `parasol-cli protocol show` for the arms"), arm_id);
+                   _("Unknown arm “%s”: see the protocol for its arms"), arm_id);
       return NULL;
     }
 
@@ -500,7 +500,7 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
   if (ici_id != NULL && (ici = parasol_regimen_find_ici (regimen, ici_id)) == NULL)
     {
       g_set_error (error, PARASOL_SCHEDULE_ERROR, PARASOL_SCHEDULE_ERROR_UNKNOWN_DRUG,
-                   _("Unknown checkpoint inhibitor “%s”: see `parasol-cli protocol show`"), ici_id);
+                   _("Unknown checkpoint inhibitor “%s”: see the protocol for its checkpoint inhibitors"), ici_id);
       return NULL;
     }
 

@@ -178,6 +178,9 @@ parasol_store_odm_foreach_row (ParasolStore      *self,
         g_string_append (sql, " AND (?2 = 0 OR number = ?2)");
       else if (table == PARASOL_ODM_TABLE_ADMINISTRATION)
         g_string_append (sql, " AND (?2 = 0 OR cycle = ?2)");
+      else if (table == PARASOL_ODM_TABLE_RESPONSE || table == PARASOL_ODM_TABLE_EVENT)
+        /* withdrawn as entered in error: not live data (the audit trail keeps them) */
+        g_string_append (sql, " AND withdrawn = 0");
       g_string_append (sql, " ORDER BY ");
       for (guint i = 0; i < n_columns; i++)
         g_string_append_printf (sql, "%s%u", i > 0 ? ", " : "", i + 1);

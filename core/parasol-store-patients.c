@@ -683,16 +683,17 @@ parasol_store_set_patient_field (ParasolStore *self,
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                    _("The status changes only through its workflow, which checks what it rests "
-                     "on: “parasol-cli enrol” enrols an eligible patient and “parasol-cli give” "
-                     "records the first dose. It cannot be set directly."));
+                     "on: enrolment enrols an eligible patient, the first dose given starts "
+                     "treatment, a discontinuation or death ends it. It cannot be set "
+                     "directly."));
       return FALSE;
     }
   if (g_str_equal (field->name, "arm"))
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("The arm is set only by the investigator's arm decision: use "
-                     "“parasol-cli assign PATIENT --confirm ARM --reason TEXT”, which checks the "
-                     "arm against the protocol and keeps the proposal."));
+                   _("The arm is set only by the investigator's arm decision (confirming or "
+                     "overriding the proposed arm, with the reason), which checks the arm "
+                     "against the protocol and keeps the proposal."));
       return FALSE;
     }
 
@@ -1085,8 +1086,8 @@ parasol_store_load_patient (ParasolStore *self,
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
-                  "SELECT id, assessed_on, response FROM response WHERE patient_id = ?1"
-                  " ORDER BY assessed_on, id", error);
+                  "SELECT id, assessed_on, response, version, withdrawn FROM response"
+                  " WHERE patient_id = ?1 ORDER BY assessed_on, id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
@@ -1097,13 +1098,15 @@ parasol_store_load_patient (ParasolStore *self,
       r->id = sqlite3_column_int64 (stmt, 0);
       store_column_date (stmt, 1, &r->date);
       r->response = store_column_strdup (stmt, 2);
-      g_ptr_array_add (facts->responses, r);
+      r->version = sqlite3_column_int64 (stmt, 3);
+      g_ptr_array_add (sqlite3_column_int (stmt, 4) != 0 ? facts->withdrawn_responses
+                                                         : facts->responses, r);
     }
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
-                  "SELECT id, kind, occurred_on, reason FROM event WHERE patient_id = ?1"
-                  " ORDER BY occurred_on, id", error);
+                  "SELECT id, kind, occurred_on, reason, version, withdrawn FROM event"
+                  " WHERE patient_id = ?1 ORDER BY occurred_on, id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
@@ -1115,7 +1118,9 @@ parasol_store_load_patient (ParasolStore *self,
       e->kind = store_column_strdup (stmt, 1);
       store_column_date (stmt, 2, &e->date);
       e->reason = store_column_strdup (stmt, 3);
-      g_ptr_array_add (facts->events, e);
+      e->version = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (sqlite3_column_int (stmt, 5) != 0 ? facts->withdrawn_events
+                                                         : facts->events, e);
     }
   sqlite3_reset (stmt);
 

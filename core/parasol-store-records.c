@@ -412,6 +412,97 @@ parasol_store_add_event (ParasolStore       *self,
   return store_insert_record (self, "event", patient_id, cols, G_N_ELEMENTS (cols), event->reason, error);
 }
 
+/* A correction of a response or event row (its values, or withdrawn as entered in error):
+ * the audited update, with @reason required; the workflow (parasol-outcomes.c) checks the
+ * rules first. */
+gboolean
+parasol_store_correct_response (ParasolStore          *self,
+                                gint64                 patient_id,
+                                const ParasolResponse *response,
+                                gboolean               withdrawn,
+                                const char            *reason,
+                                GError               **error)
+{
+  static const char *const responses[] = { "CR", "PR", "SD", "PD", "NE", NULL };
+  g_autofree char *date = parasol_date_to_iso (&response->date);
+  const Col cols[] = {
+    TEXT_COL ("assessed_on", date),
+    TEXT_COL ("response", response->response),
+    INT_COL ("withdrawn", withdrawn ? 1 : 0),
+  };
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+
+  if (response->response == NULL || !g_strv_contains (responses, response->response))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("“%s” is not a RECIST 1.1 response; use CR, PR, SD, PD or NE."),
+                   response->response ? response->response : "");
+      return FALSE;
+    }
+  if (reason == NULL || *reason == '\0')
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                   _("Give a reason for the correction."));
+      return FALSE;
+    }
+  if (!require_date (&response->date, _("response assessment"), error) ||
+      !store_check_past_date (&response->date, _("response assessment"), error))
+    return FALSE;
+
+  return store_update_record (self, "response", response->id, patient_id, cols,
+                              G_N_ELEMENTS (cols), response->version, reason, NULL, NULL, error);
+}
+
+gboolean
+parasol_store_correct_event (ParasolStore       *self,
+                             gint64              patient_id,
+                             const ParasolEvent *event,
+                             gboolean            withdrawn,
+                             const char         *reason,
+                             GError            **error)
+{
+  static const char *const kinds[] = { "death", "discontinuation", "progression",
+                                       "last_known_alive", NULL };
+  g_autofree char *date = parasol_date_to_iso (&event->date);
+  const Col cols[] = {
+    TEXT_COL ("kind", event->kind),
+    TEXT_COL ("occurred_on", date),
+    TEXT_COL ("reason", event->reason),
+    INT_COL ("withdrawn", withdrawn ? 1 : 0),
+  };
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+
+  if (event->kind == NULL || !g_strv_contains (kinds, event->kind))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
+                   _("“%s” is not an event kind; use death, discontinuation, progression or "
+                     "last_known_alive."),
+                   event->kind ? event->kind : "");
+      return FALSE;
+    }
+  if (g_strcmp0 (event->kind, "discontinuation") == 0 &&
+      (event->reason == NULL || *event->reason == '\0'))
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                   _("A discontinuation needs a reason."));
+      return FALSE;
+    }
+  if (reason == NULL || *reason == '\0')
+    {
+      g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
+                   _("Give a reason for the correction."));
+      return FALSE;
+    }
+  if (!require_date (&event->date, _("event"), error) ||
+      !store_check_past_date (&event->date, _("event"), error))
+    return FALSE;
+
+  return store_update_record (self, "event", event->id, patient_id, cols, G_N_ELEMENTS (cols),
+                              event->version, reason, NULL, NULL, error);
+}
+
 gint64
 parasol_store_record_assignment (ParasolStore *self,
                                  gint64        patient_id,

@@ -205,6 +205,12 @@ static const char *const migrations[] = {
   "  SELECT id, patient_id, kind, occurred_on, reason, version FROM event_7;"
   "DROP TABLE event_7;"
   "CREATE INDEX event_patient ON event (patient_id, occurred_on);",
+
+  /* 8 -> 9: corrections of outcomes: a response or event entered in error is withdrawn (with
+   * its reason, in the audit trail), never deleted; engines, views and exports read live rows
+   * only. */
+  "ALTER TABLE response ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1));"
+  "ALTER TABLE event ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PARASOL_STORE_SCHEMA_VERSION);

@@ -182,11 +182,11 @@ parasol_store_load_treated (ParasolStore  *self,
       !merge_rows (self, facts,
                    "SELECT r.patient_id, r.id, r.assessed_on, r.response"
                    " FROM response r JOIN patient p ON p.id = r.patient_id WHERE " TREATED
-                   " ORDER BY r.patient_id, r.assessed_on, r.id", add_response, error) ||
+                   " AND r.withdrawn = 0 ORDER BY r.patient_id, r.assessed_on, r.id", add_response, error) ||
       !merge_rows (self, facts,
                    "SELECT e.patient_id, e.id, e.kind, e.occurred_on, e.reason"
                    " FROM event e JOIN patient p ON p.id = e.patient_id WHERE " TREATED
-                   " ORDER BY e.patient_id, e.occurred_on, e.id", add_event, error) ||
+                   " AND e.withdrawn = 0 ORDER BY e.patient_id, e.occurred_on, e.id", add_event, error) ||
       !merge_rows (self, facts,
                    "SELECT a.patient_id, MAX (a.given_on)"
                    " FROM administration a JOIN patient p ON p.id = a.patient_id WHERE " TREATED

@@ -64,8 +64,8 @@ store_arm_change_allowed (ParasolStore  *self,
     return TRUE;
   g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                _("The patient has been treated on arm “%s” since %s; the arm cannot change after "
-                 "the first dose. If “%s” was recorded by mistake, record a correction with its "
-                 "reason (parasol-cli assign ID --confirm ARM --correction --reason TEXT)"),
+                 "the first dose. If “%s” was recorded by mistake, record a correction of the arm "
+                 "with its reason"),
                old_arm, first, old_arm);
   return FALSE;
 }
@@ -110,8 +110,8 @@ parasol_store_correct_arm (ParasolStore *self,
   if (reason == NULL || *reason == '\0')
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_REASON_REQUIRED,
-                   _("A correction of the arm needs its reason (--reason TEXT): what was wrong, "
-                     "and who decided the correction"));
+                   _("Give a reason for the correction of the arm: what was wrong, and who "
+                     "decided the correction."));
       return 0;
     }
   /* Translators: the audit trail's reason for an arm correction */

@@ -58,7 +58,7 @@ typedef enum {
 } ParasolStoreChange;
 
 /* Latest schema version this build writes. */
-#define PARASOL_STORE_SCHEMA_VERSION 8
+#define PARASOL_STORE_SCHEMA_VERSION 9
 
 #define PARASOL_TYPE_STORE (parasol_store_get_type ())
 G_DECLARE_FINAL_TYPE (ParasolStore, parasol_store, PARASOL, STORE, GObject)
@@ -262,6 +262,22 @@ gint64        parasol_store_add_response_with_note (ParasolStore          *self,
 gint64        parasol_store_add_event              (ParasolStore       *self,
                                                     gint64              patient_id,
                                                     const ParasolEvent *event,
+                                                    GError            **error);
+/* Corrects response (or event) row @response->id of @patient_id to the values given, or
+ * withdraws it (@withdrawn: entered in error); @reason is required and goes into the audit
+ * rows with the old and new values.  @response->version, when not 0, must still be the row's
+ * version.  The rules are the workflow's (parasol_outcomes_correct_response()). */
+gboolean      parasol_store_correct_response       (ParasolStore          *self,
+                                                    gint64                 patient_id,
+                                                    const ParasolResponse *response,
+                                                    gboolean               withdrawn,
+                                                    const char            *reason,
+                                                    GError               **error);
+gboolean      parasol_store_correct_event          (ParasolStore       *self,
+                                                    gint64              patient_id,
+                                                    const ParasolEvent *event,
+                                                    gboolean            withdrawn,
+                                                    const char         *reason,
                                                     GError            **error);
 /* The investigator's arm decision: stores the proposal, the chosen arm and the reason. */
 gint64        parasol_store_record_assignment      (ParasolStore *self,

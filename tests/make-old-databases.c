@@ -1,5 +1,5 @@
 /* make-old-databases.c — writes tests/data/store/schema-N.db: databases as Parasol made them at
- * schema versions 1 to 7, with a small trial in each
+ * schema versions 1 to 8, with a small trial in each
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -338,6 +338,11 @@ fill (Gen *g)
         }
       insert (g, "response", NULL, (V[]) { I ("patient_id", id), S ("assessed_on", "2026-05-27"),
                                            S ("response", p ? "PD" : "PR") }, 3);
+      /* Schema 8: "last known alive" as an event kind */
+      if (g->version >= 8 && p == 0)
+        insert (g, "event", "Seen in clinic",
+                (V[]) { I ("patient_id", id), S ("kind", "last_known_alive"),
+                        S ("occurred_on", "2026-05-29"), S ("reason", "Seen in clinic") }, 4);
       if (p == 1)
         {
           insert (g, "event", NULL, (V[]) { I ("patient_id", id), S ("kind", "progression"),
@@ -369,7 +374,7 @@ main (int argc, char *argv[])
       return 2;
     }
 
-  for (int version = 1; version <= 7; version++)
+  for (int version = 1; version <= 8; version++)
     {
       g_autofree char *path = g_strdup_printf ("%s/schema-%d.db", argv[1], version);
       g_autofree char *pragmas = g_strdup_printf ("PRAGMA application_id = %u; PRAGMA user_version = %d;",

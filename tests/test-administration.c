@@ -92,7 +92,7 @@ test_not_ready (WorkflowFixture *f,
   g = give (f, no_arm, "tislelizumab", 8, 200, NULL, &error);
   g_assert_null (g);
   g_assert_error (error, PARASOL_ADMINISTRATION_ERROR, PARASOL_ADMINISTRATION_ERROR_NOT_READY);
-  g_assert_nonnull (strstr (error->message, "assign"));
+  g_assert_nonnull (strstr (error->message, "confirm the arm"));
   g_clear_error (&error);
 
   /* A dose dated tomorrow */
@@ -454,7 +454,7 @@ test_arm_locked (WorkflowFixture *f,
   g_assert_cmpint (parasol_store_record_assignment (f->store, id, "control", "control", version,
                                                     "changed mind", &error), ==, 0);
   g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "--correction"));
+  g_assert_nonnull (strstr (error->message, "record a correction of the arm"));
   g_clear_error (&error);
   g_assert_false (parasol_store_set_patient_field (f->store, id, "arm", "control", 0, "x", &error));
   g_assert_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID);

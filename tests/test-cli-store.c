@@ -220,9 +220,9 @@ test_status_arm_refused (Fixture *f, gconstpointer data)
                                      "S-00\u200b36", "--reason", "x", NULL);
 
   g_assert_cmpint (status->status, ==, 1);
-  cli_assert_contains (status->err, "parasol-cli enrol");
+  cli_assert_contains (status->err, "enrolment enrols");
   g_assert_cmpint (arm->status, ==, 1);
-  cli_assert_contains (arm->err, "parasol-cli assign");
+  cli_assert_contains (arm->err, "arm decision");
   g_assert_cmpint (zw->status, ==, 1);
   cli_assert_contains (zw->err, "U+200B");
 }

@@ -579,6 +579,85 @@ test_platinum_default (void)
   }
 }
 
+/* Issue 10: the reasons for discontinuation come from the protocol file; "other" needs words,
+ * an unknown id is refused, old free text stays readable, a bad list is refused on load. */
+static void
+test_discontinuation_reasons (void)
+{
+  g_autoptr(ParasolProtocol) p = load_default ();
+  g_autoptr(ParasolProtocol) site = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *reasons = parasol_protocol_get_discontinuation_reasons (p);
+  const char *source = parasol_protocol_get_source (p);
+  g_autofree char *text = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *site_xml = NULL;
+  g_autofree char *dup_xml = NULL;
+  g_autofree char *none_xml = NULL;
+
+  g_assert_cmpuint (reasons->len, ==, 7);
+  g_assert_cmpstr (((ParasolDiscontinuationReason *) g_ptr_array_index (reasons, 0))->id, ==, "progression");
+  g_assert_true (((ParasolDiscontinuationReason *) g_ptr_array_index (reasons, 6))->specify);
+
+  text = parasol_protocol_discontinuation_reason_text (p, "toxicity", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "Unacceptable toxicity");
+  g_clear_pointer (&text, g_free);
+  text = parasol_protocol_discontinuation_reason_text (p, "toxicity", " febrile neutropenia ", &error);
+  g_assert_cmpstr (text, ==, "Unacceptable toxicity: febrile neutropenia");
+  g_clear_pointer (&text, g_free);
+  g_assert_null (parasol_protocol_discontinuation_reason_text (p, "other", "  ", &error));
+  g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_REASON_REQUIRED);
+  g_clear_error (&error);
+  text = parasol_protocol_discontinuation_reason_text (p, "other", "Moved abroad", &error);
+  g_assert_cmpstr (text, ==, "Other: Moved abroad");
+  g_assert_null (parasol_protocol_discontinuation_reason_text (p, "bored", NULL, &error));
+  g_assert_error (error, PARASOL_PROTOCOL_ERROR, PARASOL_PROTOCOL_ERROR_UNKNOWN_ID);
+  g_assert_nonnull (strstr (error->message, "consent-withdrawn"));
+  g_clear_error (&error);
+
+  label = parasol_protocol_discontinuation_reason_label (p, "Other: Moved abroad");
+  g_assert_cmpstr (label, ==, "Other: Moved abroad");
+  g_clear_pointer (&label, g_free);
+  /* recorded before the list: as written */
+  label = parasol_protocol_discontinuation_reason_label (p, "Febrile neutropenia");
+  g_assert_cmpstr (label, ==, "Febrile neutropenia");
+  g_clear_pointer (&label, g_free);
+  label = parasol_protocol_discontinuation_reason_label (p, "Othering");
+  g_assert_cmpstr (label, ==, "Othering");
+
+  /* A site's own list; a list with an id twice is refused */
+  {
+    const char *from = strstr (source, "<discontinuation-reasons");
+    const char *to = strstr (source, "</discontinuation-reasons>");
+    g_autofree char *head = NULL;
+
+    g_assert_nonnull (from);
+    g_assert_nonnull (to);
+    head = g_strndup (source, from - source);
+    to += strlen ("</discontinuation-reasons>");
+    site_xml = g_strconcat (head, "<discontinuation-reasons><reason id=\"toxicity\" label=\"Toxicity\"/>"
+                            "<reason id=\"other\" label=\"Other\" specify=\"true\"/></discontinuation-reasons>",
+                            to, NULL);
+    dup_xml = g_strconcat (head, "<discontinuation-reasons><reason id=\"toxicity\" label=\"Toxicity\"/>"
+                           "<reason id=\"toxicity\" label=\"Toxic\"/></discontinuation-reasons>", to, NULL);
+    none_xml = g_strconcat (head, to, NULL);
+  }
+  site = parasol_protocol_new_from_data (site_xml, strlen (site_xml), "site.xml", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parasol_protocol_get_discontinuation_reasons (site)->len, ==, 2);
+  g_assert_null (parasol_protocol_discontinuation_reason_text (site, "progression", NULL, &error));
+  g_clear_error (&error);
+  g_assert_null (parasol_protocol_new_from_data (dup_xml, strlen (dup_xml), "dup.xml", &error));
+  g_assert_nonnull (strstr (error->message, "listed twice"));
+  g_clear_error (&error);
+  g_clear_object (&site);
+  /* without the element: the defaults */
+  site = parasol_protocol_new_from_data (none_xml, strlen (none_xml), "none.xml", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (parasol_protocol_get_discontinuation_reasons (site)->len, ==, 7);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -588,6 +667,7 @@ main (int   argc,
   g_test_add_func ("/protocol/default/trial", test_default_trial);
   g_test_add_func ("/protocol/plausible-table", test_plausible_table);
   g_test_add_func ("/protocol/platinum-default", test_platinum_default);
+  g_test_add_func ("/protocol/discontinuation-reasons", test_discontinuation_reasons);
   g_test_add_func ("/protocol/default/criteria", test_default_criteria);
   g_test_add_func ("/protocol/default/labs-markers-arms", test_default_labs_markers_arms);
   g_test_add_func ("/protocol/default/regimen", test_default_regimen);

@@ -441,6 +441,12 @@ test_migrations (Fixture *f, gconstpointer data)
                                        "INSERT INTO patient (screening_number, sex, birth_date, status, ecog, weight_kg)"
                                        " VALUES ('S-OLD', 'male', '1955-01-02', 'screening', 1, 70.5);",
                                        NULL, NULL, NULL), ==, SQLITE_OK);
+      if (from >= 2)
+        g_assert_cmpint (sqlite3_exec (db,
+                                       "INSERT INTO response (patient_id, assessed_on, response)"
+                                       " SELECT id, '2026-05-01', 'PR' FROM patient"
+                                       " WHERE screening_number = 'S-OLD';",
+                                       NULL, NULL, NULL), ==, SQLITE_OK);
       sqlite3_close (db);
 
       store = parasol_store_open (path, PARASOL_STORE_OPEN_DEFAULT, &error);
@@ -456,6 +462,9 @@ test_migrations (Fixture *f, gconstpointer data)
           g_assert_no_error (error);
           g_assert_cmpint (p->ecog, ==, 1);
           g_assert_cmpint (p->sex, ==, PARASOL_SEX_MALE);
+          /* schema 9: a response recorded before is live (not withdrawn) */
+          g_assert_cmpuint (p->responses->len, ==, from >= 2 ? 1 : 0);
+          g_assert_cmpuint (p->withdrawn_responses->len, ==, 0);
           /* The newest schema's columns work on the migrated row. */
           g_assert_true (parasol_store_set_patient_field (store, id, "c1d1", "2026-11-02", 0, NULL, &error));
           g_assert_no_error (error);

@@ -4,8 +4,10 @@
  *
  * Lists the RECIST responses and the events (progression, discontinuation, death, last known
  * alive) by date, and offers the forms that record them (ParasolOutcomeForm, which calls core's
- * parasol-outcomes.h) and the patient's audit trail (ParasolAuditView).  Actions:
- * outcomes.record-response, outcomes.record-event, outcomes.history.
+ * parasol-outcomes.h) and the patient's audit trail (ParasolAuditView).  Each recorded row
+ * offers Correct… and Withdraw…, which open the same form prefilled and ask the reason.
+ * Actions: outcomes.record-response, outcomes.record-event, outcomes.history,
+ * outcomes.correct and outcomes.withdraw (parameter "(bx)": an event?, the record's id).
  */
 #define G_LOG_DOMAIN "parasol-outcomes-section"
 
@@ -55,7 +57,27 @@ compare_outcomes (gconstpointer a,
 }
 
 static GtkWidget *
-outcome_row (const Outcome *o)
+change_button (const char *label,
+               const char *action,
+               const char *accessible_name,
+               gboolean    is_event,
+               gint64      id)
+{
+  GtkWidget *button = gtk_button_new_with_label (label);
+
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(bx)", is_event, id);
+  gtk_widget_set_tooltip_text (button, accessible_name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible_name, -1);
+  return button;
+}
+
+static GtkWidget *
+outcome_row (const Outcome   *o,
+             ParasolProtocol *protocol)
 {
   g_autofree char *date = parasol_section_format_date (o->date);
   g_autofree char *title = NULL;
@@ -108,11 +130,39 @@ outcome_row (const Outcome *o)
         }
       else
         title = g_strdup (o->event->kind);
-      subtitle = o->event->reason != NULL && *o->event->reason
-                 ? g_strdup_printf ("%s · %s", date, o->event->reason) : g_strdup (date);
+      if (o->event->reason != NULL && *o->event->reason)
+        {
+          /* a reason from the protocol's list, translated; older free text as written */
+          g_autofree char *reason = protocol != NULL && g_strcmp0 (o->event->kind,
+                                                                   "discontinuation") == 0
+                                    ? parasol_protocol_discontinuation_reason_label (protocol,
+                                                                                     o->event->reason)
+                                    : g_strdup (o->event->reason);
+
+          subtitle = g_strdup_printf ("%s · %s", date, reason);
+        }
+      else
+        subtitle = g_strdup (date);
     }
 
   row = parasol_section_note_row (icon, css, title, title, subtitle);
+  {
+    gboolean is_event = o->event != NULL;
+    gint64 id = is_event ? o->event->id : o->response->id;
+    /* Translators: the accessible name of a row's button: "Correct Partial response (PR) of
+     * 2026-03-01" */
+    g_autofree char *correct = g_strdup_printf (_("Correct %s of %s"), title, date);
+    /* Translators: the accessible name of a row's button: "Withdraw Partial response (PR) of
+     * 2026-03-01" */
+    g_autofree char *withdraw = g_strdup_printf (_("Withdraw %s of %s"), title, date);
+
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               change_button (_("Correct…"), "outcomes.correct", correct,
+                                              is_event, id));
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               change_button (_("Withdraw…"), "outcomes.withdraw", withdraw,
+                                              is_event, id));
+  }
   return row;
 }
 
@@ -146,7 +196,8 @@ fill (ParasolOutcomesSection      *self,
   g_array_sort (outcomes, compare_outcomes);
 
   for (guint i = 0; i < outcomes->len; i++)
-    parasol_section_add_row (group, outcome_row (&g_array_index (outcomes, Outcome, i)),
+    parasol_section_add_row (group, outcome_row (&g_array_index (outcomes, Outcome, i),
+                                                 context->protocol),
                              self->added);
   self->n_outcomes = outcomes->len;
 
@@ -171,6 +222,8 @@ fill (ParasolOutcomesSection      *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "outcomes.record-event",
                                  enrolled && writable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "outcomes.history", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "outcomes.correct", writable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "outcomes.withdraw", writable);
 }
 
 static void
@@ -230,6 +283,54 @@ record_action (GtkWidget  *widget,
                                                             self->patient_id, self->key, kind)));
 }
 
+/* Correct… and Withdraw… on a row: the form, prefilled with the record as stored now. */
+static void
+change_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ParasolOutcomesSection *self = PARASOL_OUTCOMES_SECTION (widget);
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  g_autoptr(GError) error = NULL;
+  ParasolOutcomeFormMode mode = g_str_equal (action_name, "outcomes.withdraw")
+                                ? PARASOL_OUTCOME_FORM_WITHDRAW : PARASOL_OUTCOME_FORM_CORRECT;
+  gboolean is_event = FALSE;
+  gint64 id = 0;
+  GPtrArray *records;
+
+  if (self->store == NULL)
+    return;
+  g_variant_get (parameter, "(bx)", &is_event, &id);
+  facts = parasol_store_load_patient (self->store, self->patient_id, &error);
+  if (facts == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  records = is_event ? facts->events : facts->responses;
+  for (guint i = 0; i < records->len; i++)
+    {
+      if (is_event)
+        {
+          const ParasolEvent *e = g_ptr_array_index (records, i);
+
+          if (e->id == id)
+            gtk_window_present (GTK_WINDOW (parasol_outcome_form_new_change (
+              parent_window (self), self->store, self->patient_id, self->key,
+              PARASOL_OUTCOME_FORM_EVENT, mode, id, e->kind, &e->date, e->reason)));
+        }
+      else
+        {
+          const ParasolResponse *r = g_ptr_array_index (records, i);
+
+          if (r->id == id)
+            gtk_window_present (GTK_WINDOW (parasol_outcome_form_new_change (
+              parent_window (self), self->store, self->patient_id, self->key,
+              PARASOL_OUTCOME_FORM_RESPONSE, mode, id, r->response, &r->date, NULL)));
+        }
+    }
+}
+
 static void
 history_action (GtkWidget  *widget,
                 const char *action_name,
@@ -270,6 +371,8 @@ parasol_outcomes_section_class_init (ParasolOutcomesSectionClass *klass)
   gtk_widget_class_install_action (widget_class, "outcomes.record-response", NULL, record_action);
   gtk_widget_class_install_action (widget_class, "outcomes.record-event", NULL, record_action);
   gtk_widget_class_install_action (widget_class, "outcomes.history", NULL, history_action);
+  gtk_widget_class_install_action (widget_class, "outcomes.correct", "(bx)", change_action);
+  gtk_widget_class_install_action (widget_class, "outcomes.withdraw", "(bx)", change_action);
 }
 
 /* AdwPreferencesGroup's list has no name of its own in libadwaita 1.2: give it the title. */

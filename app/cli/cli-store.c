@@ -503,6 +503,9 @@ parasol_cli_patient_show (int    argc,
       parasol_json_begin_object (json);
       parasol_json_member_date (json, "date", &r->date);
       parasol_json_member_string (json, "response", r->response);
+      parasol_json_member_int (json, "id", r->id);
+      /* corrected: changed since it was recorded (the audit trail says how and why) */
+      parasol_json_member_boolean (json, "corrected", r->version > 1);
       parasol_json_end_object (json);
     }
   parasol_json_end_array (json);
@@ -517,6 +520,37 @@ parasol_cli_patient_show (int    argc,
       parasol_json_member_string (json, "kind", e->kind);
       parasol_json_member_date (json, "date", &e->date);
       parasol_json_member_string (json, "reason", e->reason);
+      parasol_json_member_int (json, "id", e->id);
+      parasol_json_member_boolean (json, "corrected", e->version > 1);
+      parasol_json_end_object (json);
+    }
+  parasol_json_end_array (json);
+
+  /* Withdrawn as entered in error: kept and shown, counted nowhere */
+  parasol_json_member (json, "withdrawn_responses");
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < p->withdrawn_responses->len; i++)
+    {
+      const ParasolResponse *r = g_ptr_array_index (p->withdrawn_responses, i);
+
+      parasol_json_begin_object (json);
+      parasol_json_member_date (json, "date", &r->date);
+      parasol_json_member_string (json, "response", r->response);
+      parasol_json_member_int (json, "id", r->id);
+      parasol_json_end_object (json);
+    }
+  parasol_json_end_array (json);
+  parasol_json_member (json, "withdrawn_events");
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < p->withdrawn_events->len; i++)
+    {
+      const ParasolEvent *e = g_ptr_array_index (p->withdrawn_events, i);
+
+      parasol_json_begin_object (json);
+      parasol_json_member_string (json, "kind", e->kind);
+      parasol_json_member_date (json, "date", &e->date);
+      parasol_json_member_string (json, "reason", e->reason);
+      parasol_json_member_int (json, "id", e->id);
       parasol_json_end_object (json);
     }
   parasol_json_end_array (json);

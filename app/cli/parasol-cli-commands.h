@@ -42,6 +42,10 @@ int parasol_cli_delay             (int argc, char **argv);
 /* cli-outcomes.c: responses and events (progression, discontinuation, death, last known alive) */
 int parasol_cli_response_add      (int argc, char **argv);
 int parasol_cli_event_add         (int argc, char **argv);
+int parasol_cli_response_correct  (int argc, char **argv);
+int parasol_cli_response_withdraw (int argc, char **argv);
+int parasol_cli_event_correct     (int argc, char **argv);
+int parasol_cli_event_withdraw    (int argc, char **argv);
 
 /* cli-swimmer.c: the swimmer plot */
 int parasol_cli_swimmer           (int argc, char **argv);

@@ -122,14 +122,19 @@ def test_record_response_and_discontinuation():
                  'the response in the store')
         app.find('label', 'Partial response (PR)')
 
-        # A discontinuation: refused inside the form without its reason, then recorded.
+        # A discontinuation: refused inside the form without its reason, then recorded with a
+        # reason from the protocol's list and the words that add to it.
         press(app.find('push button', 'Record Event…'))
         press(app.find('push button', 'Discontinuation'))
         press(app.find('push button', 'Save'))
-        app.find('label', lambda n: 'discontinuation needs its reason' in n)
+        app.find('label', 'Choose the reason for discontinuation.')
+        press(app.find('push button', 'Other (specify)'))
+        press(app.find('push button', 'Save'))
+        app.find('label', 'Other: say what the reason is')
         shot('record-event-refused')
         assert patient(db)['status'] == 'on_treatment', 'nothing written on a refusal'
-        set_text(app.find('text', 'Reason (required)'), 'Febrile neutropenia')
+        press(app.find('push button', 'Unacceptable toxicity'))
+        set_text(app.find('text', 'Details (required for “Other”)'), 'Febrile neutropenia')
         press(app.find('push button', 'Save'))
         wait_for(lambda: patient(db)['status'] == 'off_treatment', 'the patient off treatment')
         app.find('label', lambda n: 'Febrile neutropenia' in n)
@@ -138,11 +143,12 @@ def test_record_response_and_discontinuation():
         after = patient(db)
         events = [e for e in after['events'] if e['kind'] == 'discontinuation']
         assert events and events[-1]['date'] == TODAY, events
-        assert events[-1]['reason'] == 'Febrile neutropenia'
+        assert events[-1]['reason'] == 'Unacceptable toxicity: Febrile neutropenia', events
         rows = history(db)
         assert any(r['table'] == 'response' and r['reason'] == 'CT week 6: target lesions -32 %'
                    for r in rows), 'the response and its note in the audit trail'
-        assert any(r['table'] == 'event' and r['reason'] == 'Febrile neutropenia' for r in rows)
+        assert any(r['table'] == 'event' and
+                   r['reason'] == 'Unacceptable toxicity: Febrile neutropenia' for r in rows)
         assert any(r['table'] == 'patient' and r['field'] == 'status' and
                    r['new'] == 'off_treatment' and TODAY in (r['reason'] or '') for r in rows)
         log('recorded', len(rows), 'audit rows for S-0004')
@@ -162,6 +168,78 @@ def test_record_response_and_discontinuation():
     finally:
         shut_down(app)
     assert cli('audit', 'verify', '--database', db, '--json')
+
+
+def test_correct_and_withdraw():
+    """A response corrected and a discontinuation withdrawn with the rows' Correct… and
+    Withdraw… buttons: the forms open prefilled, a missing reason is refused inside the form
+    with nothing written, and the store then holds the correction, the withdrawn record and the
+    patient back on treatment, each with its audit row."""
+    db = demo('corrections.db')
+    added = json.loads(cli('response', 'add', 'S-0004', '--date', TODAY, '--response', 'PR',
+                           '--database', db, '--json'))
+    stopped = json.loads(cli('event', 'add', 'S-0004', '--kind', 'discontinuation', '--date',
+                             TODAY, '--reason', 'Febrile neutropenia', '--database', db,
+                             '--json'))
+    assert patient(db)['status'] == 'off_treatment'
+    app = App(['--database', db], {'PARASOL_OPEN_PATIENT': 'S-0004'})
+    try:
+        # Correct the response: PR -> SD; refused without a reason, then saved.
+        press(app.find('push button', 'Correct Partial response (PR) of ' + TODAY))
+        form = own_window(app, 'Correct Response for BT-0004')
+        bad = unnamed_controls(form)
+        assert not bad, 'controls without a real accessible name: ' + ', '.join(bad)
+        press(find_in(form, 'push button', 'Stable disease (SD)'))
+        press(find_in(form, 'push button', 'Save'))
+        find_in(form, 'label', 'Give a reason for the correction.')
+        shot('correct-response-refused')
+        assert [r for r in patient(db)['responses'] if r['id'] == added['id']][0]['response'] == 'PR'
+        set_text(find_in(form, 'text', 'Reason for the change (required)'), 'Second reader')
+        press(find_in(form, 'push button', 'Save'))
+        wait_for(lambda: any(r['id'] == added['id'] and r['response'] == 'SD' and r['corrected']
+                             for r in patient(db)['responses']),
+                 'the corrected response in the store')
+
+        # Withdraw the discontinuation: the patient goes back on treatment.
+        press(app.find('push button', 'Withdraw Discontinuation of ' + TODAY))
+        form = own_window(app, 'Withdraw Event for BT-0004')
+        press(find_in(form, 'push button', 'Withdraw'))
+        find_in(form, 'label', 'Give a reason for the correction.')
+        assert patient(db)['status'] == 'off_treatment', 'nothing written on a refusal'
+        set_text(find_in(form, 'text', 'Reason for withdrawing (required)'),
+                 'Entered for the wrong patient')
+        shot('withdraw-event-form')
+        press(find_in(form, 'push button', 'Withdraw'))
+        wait_for(lambda: patient(db)['status'] == 'on_treatment', 'the patient back on treatment')
+        after = patient(db)
+        assert any(e['id'] == stopped['id'] for e in after['withdrawn_events']), after
+        assert not any(e['id'] == stopped['id'] for e in after['events'])
+
+        rows = history(db)
+        assert any(r['table'] == 'response' and r['field'] == 'response' and r['old'] == 'PR' and
+                   r['new'] == 'SD' and r['reason'] == 'Second reader' for r in rows)
+        assert any(r['table'] == 'event' and r['field'] == 'withdrawn' and r['new'] == '1' and
+                   r['reason'] == 'Entered for the wrong patient' for r in rows)
+        assert any(r['table'] == 'patient' and r['field'] == 'status' and
+                   r['new'] == 'on_treatment' for r in rows)
+    finally:
+        shut_down(app)
+    assert cli('audit', 'verify', '--database', db, '--json')
+
+
+def test_corrections_zh_cn():
+    db = demo('corrections-zh.db')
+    cli('response', 'add', 'S-0004', '--date', TODAY, '--response', 'PR', '--database', db)
+    env = {'PARASOL_OPEN_PATIENT': 'S-0004', 'LANGUAGE': 'zh_CN'}
+    app = App(['--database', db], env)
+    try:
+        press(app.find('push button', lambda n: n.startswith('更正') and TODAY in n))
+        press(app.find('push button', '保存'))
+        app.find('label', lambda n: '原因' in n and n.endswith('。'))
+        shot('correct-response-refused-zh_CN')
+        press(app.find('push button', '取消'))
+    finally:
+        shut_down(app)
 
 
 def test_trial_audit_trail():
@@ -192,7 +270,7 @@ def test_screenshots_zh_cn():
         press(app.find('push button', '记录事件…'))
         press(app.find('push button', '停止治疗'))
         press(app.find('push button', '保存'))
-        app.find('label', lambda n: '停止治疗必须填写原因' in n)
+        app.find('label', lambda n: '停止治疗的原因' in n)
         shot('record-event-refused-zh_CN')
         press(app.find('push button', '取消'))
         press(app.find('push button', '记录疗效…'))
@@ -212,5 +290,9 @@ if __name__ == '__main__':
         run([test_screenshots_zh_cn])
     elif sys.argv[1:] == ['trail']:
         run([test_trial_audit_trail])
+    elif sys.argv[1:] == ['corrections']:
+        run([test_correct_and_withdraw])
+    elif sys.argv[1:] == ['corrections-zh_CN']:
+        run([test_corrections_zh_cn])
     else:
         run([test_record_response_and_discontinuation])

@@ -236,7 +236,7 @@ def test_record_cycle_1_and_delay():
                  'the start-of-cycle check in the delay form')
         shot('delay')
         press(find(form, 'push button', 'Delay'))
-        wait_for(lambda: find(form, 'label', lambda n: n.startswith('A delay needs a reason')),
+        wait_for(lambda: find(form, 'label', lambda n: n.startswith('Give a reason for the delay')),
                  'the missing reason, inline')
         shot('delay-refused')
         set_text(find_entry(form, 'Reason'), 'ANC 0.9')
