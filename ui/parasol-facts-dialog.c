@@ -72,6 +72,29 @@ clear_errors (ParasolFactsDialog *self)
     }
 }
 
+/* Once laid out: the page scrolled so that the refusal under the focused field shows too */
+static gboolean
+reveal_error_row (gpointer data)
+{
+  GtkWidget *row = data;
+  GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *child = scrolled != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))
+                                      : NULL;
+  double x, bottom;
+
+  if (child != NULL && gtk_widget_get_mapped (row) &&
+      gtk_widget_translate_coordinates (row, child, 0, gtk_widget_get_height (row), &x, &bottom))
+    {
+      GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      double shown_to = gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj);
+
+      if (bottom > shown_to)
+        gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + bottom - shown_to + 12);
+    }
+  g_object_unref (row);
+  return G_SOURCE_REMOVE;
+}
+
 /* The refusal, in a row right under the field it concerns */
 static void
 show_error (ParasolFactsDialog *self,
@@ -84,6 +107,7 @@ show_error (ParasolFactsDialog *self,
   gtk_widget_set_visible (self->error_rows[field], TRUE);
   gtk_widget_add_css_class (self->field_rows[field], "error");
   gtk_widget_grab_focus (self->field_rows[field]);
+  g_timeout_add (100, reveal_error_row, g_object_ref (self->error_rows[field]));
 }
 
 static void
