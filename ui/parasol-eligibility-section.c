@@ -791,7 +791,8 @@ parasol_eligibility_section_class_init (ParasolEligibilitySectionClass *klass)
   gtk_widget_class_install_action (widget_class, "section.enter-lab", "s", enter_lab_action);
   gtk_widget_class_install_action (widget_class, "section.attest", "s", attest_action);
   gtk_widget_class_install_action (widget_class, "section.import-labs", NULL, import_labs_action);
-  gtk_widget_class_install_action (widget_class, "section.edit-facts", NULL, edit_facts_action);
+  /* The criterion's id from its row, "" from the group's button (the form is the same) */
+  gtk_widget_class_install_action (widget_class, "section.edit-facts", "s", edit_facts_action);
 }
 
 static void
