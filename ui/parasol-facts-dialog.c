@@ -78,18 +78,17 @@ reveal_error_row (gpointer data)
 {
   GtkWidget *row = data;
   GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
-  GtkWidget *child = scrolled != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))
-                                      : NULL;
   double x, bottom;
 
-  if (child != NULL && gtk_widget_get_mapped (row) &&
-      gtk_widget_translate_coordinates (row, child, 0, gtk_widget_get_height (row), &x, &bottom))
+  /* The row's bottom edge in the scrolled window's visible area */
+  if (scrolled != NULL && gtk_widget_get_mapped (row) &&
+      gtk_widget_translate_coordinates (row, scrolled, 0, gtk_widget_get_height (row), &x, &bottom) &&
+      bottom > gtk_widget_get_height (scrolled))
     {
       GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-      double shown_to = gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj);
 
-      if (bottom > shown_to)
-        gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + bottom - shown_to + 12);
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + bottom -
+                                     gtk_widget_get_height (scrolled) + 12);
     }
   g_object_unref (row);
   return G_SOURCE_REMOVE;
