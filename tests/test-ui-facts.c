@@ -81,6 +81,21 @@ type (GtkWidget  *dialog,
   gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
+/* A UiCondition: the row @data lies wholly inside its scrolled window's visible area */
+static gboolean
+row_in_view (gpointer data)
+{
+  GtkWidget *row = data;
+  GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  double x, top, bottom;
+
+  return scrolled != NULL && gtk_widget_get_mapped (row) && gtk_widget_get_height (row) > 0 &&
+         gtk_widget_translate_coordinates (row, scrolled, 0, 0, &x, &top) &&
+         gtk_widget_translate_coordinates (row, scrolled, 0, gtk_widget_get_height (row), &x,
+                                           &bottom) &&
+         top >= 0 && bottom <= gtk_widget_get_height (scrolled);
+}
+
 /* The refusal under @field is shown in the row right after the row titled @row_title, the
  * field is marked, and its text contains @needle. */
 static void
@@ -104,6 +119,9 @@ assert_refused_under (GtkWidget  *dialog,
   label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (next));
   g_assert_true (GTK_IS_LABEL (label));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, message);
+  /* ... and scrolled into view with the field */
+  g_assert_true (ui_wait_until (row_in_view, next));
+  g_assert_true (row_in_view (row));
 }
 
 static char *
