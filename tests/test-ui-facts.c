@@ -178,6 +178,11 @@ test_facts_refusals (void)
   type (dialog, _("Weight measured on (YYYY-MM-DD)"), tomorrow_text);
   g_assert_false (parasol_facts_dialog_save (PARASOL_FACTS_DIALOG (dialog)));
   assert_refused_under (dialog, "weight_kg", _("Weight measured on (YYYY-MM-DD)"), tomorrow_text);
+  /* the date is marked, not the weight */
+  g_assert_true (gtk_widget_has_css_class (find_row (dialog, _("Weight measured on (YYYY-MM-DD)")),
+                                           "error"));
+  g_assert_false (gtk_widget_has_css_class (find_row (dialog, _("New weight (kg); empty: none measured")),
+                                            "error"));
   g_assert_null (parasol_facts_dialog_get_error (PARASOL_FACTS_DIALOG (dialog), "height_cm"));
 
   /* Typing clears the refusal */

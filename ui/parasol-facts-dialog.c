@@ -261,10 +261,14 @@ parasol_facts_dialog_save (ParasolFactsDialog *self)
 
       any = TRUE;
       changed[FIELD_WEIGHT] = TRUE;
+      /* The weight, then its date (the refusal marks the row it concerns) */
       if (!parasol_parse_double (weight_text, &kg, &error) ||
-          !parasol_parse_date (date, &measured_on, &error) ||
-          !parasol_store_check_weight (kg, &measured_on, &error) ||
           !parasol_store_check_patient_field (self->store, "weight_kg", weight_text, &error))
+        self->field_rows[FIELD_WEIGHT] = GTK_WIDGET (self->weight_row);
+      else if (!parasol_parse_date (date, &measured_on, &error) ||
+               !parasol_store_check_weight (kg, &measured_on, &error))
+        self->field_rows[FIELD_WEIGHT] = GTK_WIDGET (self->weight_date_row);
+      if (error != NULL)
         {
           show_error (self, FIELD_WEIGHT, error->message);
           g_clear_error (&error);
