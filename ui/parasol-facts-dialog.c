@@ -216,7 +216,8 @@ gboolean
 parasol_facts_dialog_save (ParasolFactsDialog *self)
 {
   static const guint order[] = { FIELD_ECOG, FIELD_HEIGHT, FIELD_CBP, FIELD_TRANSFUSION };
-  g_autofree char *values[N_FIELDS] = { NULL };
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  char *values[N_FIELDS] = { NULL };
   gboolean changed[N_FIELDS] = { FALSE };
   g_autofree char *reason = NULL;
   g_autofree char *weight_text = NULL;
@@ -239,6 +240,7 @@ parasol_facts_dialog_save (ParasolFactsDialog *self)
       guint field = order[i];
 
       changed[field] = field_value (self, field, &values[field]);
+      g_ptr_array_add (owned, values[field]);
       if (!changed[field])
         continue;
       any = TRUE;
