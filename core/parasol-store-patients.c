@@ -576,17 +576,16 @@ plausible_in_protocol (ParasolStore *self,
   return parasol_protocol_check_quantity (protocol, quantity, value, error);
 }
 
+/* What set_patient_field() checks before it writes: the value's form, a date that has
+ * happened, the protocol's plausible range.  @normalised receives the stored form. */
 static gboolean
-set_patient_field (ParasolStore       *self,
-                   gint64              patient_id,
-                   const PatientField *field,
-                   const char         *value,
-                   gint64              expected_version,
-                   const char         *reason,
-                   GError            **error)
+check_patient_field (ParasolStore       *self,
+                     const PatientField *field,
+                     const char         *value,
+                     char              **normalised_out,
+                     GError            **error)
 {
   g_autofree char *normalised = NULL;
-  Col col = TEXT_COL (field->name, NULL);
 
   if (!normalise_field_value (field, value, &normalised, error))
     return FALSE;
@@ -609,6 +608,25 @@ set_patient_field (ParasolStore       *self,
           !store_check_past_date (&given, _("transfusion"), error))
         return FALSE;
     }
+  if (normalised_out != NULL)
+    *normalised_out = g_steal_pointer (&normalised);
+  return TRUE;
+}
+
+static gboolean
+set_patient_field (ParasolStore       *self,
+                   gint64              patient_id,
+                   const PatientField *field,
+                   const char         *value,
+                   gint64              expected_version,
+                   const char         *reason,
+                   GError            **error)
+{
+  g_autofree char *normalised = NULL;
+  Col col = TEXT_COL (field->name, NULL);
+
+  if (!check_patient_field (self, field, value, &normalised, error))
+    return FALSE;
 
   if (normalised != NULL && (field->kind == FIELD_INT || field->kind == FIELD_YESNO))
     {
@@ -720,6 +738,23 @@ parasol_store_set_patient_field (ParasolStore *self,
     }
 
   return set_patient_field (self, patient_id, field, value, expected_version, reason, error);
+}
+
+gboolean
+parasol_store_check_patient_field (ParasolStore *self,
+                                   const char   *field_name,
+                                   const char   *value,
+                                   GError      **error)
+{
+  const PatientField *field;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+
+  field = find_patient_field (field_name);
+  if (field == NULL || g_str_equal (field->name, "status") || g_str_equal (field->name, "arm"))
+    /* the refusal parasol_store_set_patient_field() gives */
+    return parasol_store_set_patient_field (self, 0, field_name, value, 0, NULL, error);
+  return check_patient_field (self, field, value, NULL, error);
 }
 
 gboolean

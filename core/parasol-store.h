@@ -178,6 +178,13 @@ gboolean      parasol_store_set_patient_field      (ParasolStore *self,
                                                     gint64        expected_version,
                                                     const char   *reason,
                                                     GError      **error);
+/* The checks parasol_store_set_patient_field() makes of @value before writing (its form, a date
+ * that has happened, the protocol's plausible range), without writing: for a form that saves
+ * several fields to refuse before it writes any. */
+gboolean      parasol_store_check_patient_field    (ParasolStore *self,
+                                                    const char   *field,
+                                                    const char   *value,
+                                                    GError      **error);
 /* Records a weight of @weight_kg measured on @measured_on (not after today nor before 1900):
  * a new row of the patient's weights, or for a day already measured a correction, which needs
  * @reason when the weight differs.  When it is the newest measurement, patient.weight_kg

@@ -962,6 +962,57 @@ test_crash (Fixture *f, gconstpointer data)
   run_crash_rounds (f->dir, 3, 10000);
 }
 
+/* What a form asks before it writes several fields: the same refusals as
+ * parasol_store_set_patient_field(), and nothing written. */
+static void
+test_check_patient_field (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
+  g_autoptr(ParasolPatientFacts) facts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tomorrow_text = NULL;
+  gint64 id = test_add_patient (store, "S-0001");
+  int audit_rows = raw_int (f->db, "SELECT count(*) FROM audit");
+  GDate tomorrow;
+  char buf[PARASOL_DATE_BUF_SIZE];
+  const struct { const char *field, *value; } good[] = {
+    { "ecog", "1" }, { "height_cm", "163" }, { "childbearing_potential", "no" },
+    { "last_transfusion", "2025-10-01" }, { "last_transfusion", NULL }, { "weight_kg", "61" },
+  };
+  const struct { const char *field, *value, *needle; } bad[] = {
+    { "ecog", "7", "7" }, { "height_cm", "16.3", "16.3" }, { "height_cm", "tall", "tall" },
+    { "childbearing_potential", "maybe", "maybe" }, { "last_transfusion", "2025-02-30", "2025-02-30" },
+    { "status", "enrolled", "status" }, { "arm", "dll3", "arm" }, { "shoe_size", "42", "shoe_size" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_assert_true (parasol_store_check_patient_field (store, good[i].field, good[i].value, &error));
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (parasol_store_check_patient_field (store, bad[i].field, bad[i].value, &error));
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, bad[i].needle));
+      g_clear_error (&error);
+    }
+  /* A transfusion that has not happened yet */
+  parasol_date_set_today (&tomorrow);
+  g_date_add_days (&tomorrow, 1);
+  tomorrow_text = g_strdup (parasol_date_format (&tomorrow, buf, sizeof buf));
+  g_assert_false (parasol_store_check_patient_field (store, "last_transfusion", tomorrow_text, &error));
+  g_assert_nonnull (strstr (error->message, tomorrow_text));
+  g_clear_error (&error);
+
+  /* Checked, not written */
+  g_assert_cmpint (raw_int (f->db, "SELECT count(*) FROM audit"), ==, audit_rows);
+  facts = parasol_store_load_patient (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (facts->ecog, ==, -1);
+  g_assert_true (isnan (facts->height_cm));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -970,6 +1021,7 @@ main (int argc, char *argv[])
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/store/open/create", test_create);
+  ADD ("/store/patient/check-field", test_check_patient_field);
   ADD ("/store/open/missing-without-create", test_missing_without_create);
   ADD ("/store/open/permissions", test_permissions);
   g_test_add_func ("/store/open/default-folder", test_default_folder);

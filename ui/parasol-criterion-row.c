@@ -250,6 +250,22 @@ action_button (const char *label,
   return button;
 }
 
+/* Whether @rule reads a screening fact of the "Screening Facts" form (ECOG, the pregnancy
+ * test's childbearing potential, the last transfusion) */
+static gboolean
+rule_reads_facts (const ParasolRule *rule)
+{
+  if (rule == NULL)
+    return FALSE;
+  if (rule->type == PARASOL_RULE_ECOG || rule->type == PARASOL_RULE_PREGNANCY_TEST ||
+      rule->type == PARASOL_RULE_TRANSFUSION_FREE)
+    return TRUE;
+  for (guint i = 0; rule->children != NULL && i < rule->children->len; i++)
+    if (rule_reads_facts (g_ptr_array_index (rule->children, i)))
+      return TRUE;
+  return FALSE;
+}
+
 void
 parasol_criterion_row_add_actions (ParasolCriterionRow    *self,
                                    const ParasolCriterion *criterion)
@@ -271,6 +287,15 @@ parasol_criterion_row_add_actions (ParasolCriterionRow    *self,
 
       adw_expander_row_add_action (ADW_EXPANDER_ROW (self),
                                    action_button (_("Result…"), name, "section.enter-lab",
+                                                  criterion->id));
+    }
+  if (rule_reads_facts (criterion->rule))
+    {
+      /* Translators: %s is a criterion's title, "Performance status" */
+      g_autofree char *name = g_strdup_printf (_("Edit the screening facts for %s"), title);
+
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (self),
+                                   action_button (_("Facts…"), name, "section.edit-facts",
                                                   criterion->id));
     }
   if (criterion->evaluation == PARASOL_EVALUATION_ATTESTED || criterion->attest_text != NULL)

@@ -10,11 +10,14 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "parasol-attestation-dialog.h"
 #include "parasol-criterion-row.h"
 #include "parasol-eligibility-section.h"
+#include "parasol-facts-dialog.h"
 #include "parasol-lab-dialog.h"
 #include "parasol-lab-import.h"
 #include "parasol-patient-section.h"
@@ -27,6 +30,8 @@ struct _ParasolEligibilitySection
   AdwPreferencesGroup  *group;
   AdwPreferencesGroup  *inclusion_group;
   AdwPreferencesGroup  *exclusion_group;
+  AdwPreferencesGroup  *facts_group;
+  GtkWidget            *edit_facts_button;
   GtkWidget            *inclusion_empty_row;
   GtkWidget            *exclusion_empty_row;
   GtkToggleButton      *today_button;
@@ -260,6 +265,79 @@ kept_row (ParasolEligibilitySection   *self,
 }
 
 static void
+add_fact_row (ParasolEligibilitySection *self,
+              const char                *title,
+              const char                *value)
+{
+  GtkWidget *row = parasol_section_action_row (title, NULL);
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), parasol_section_value_label (value));
+  parasol_section_add_row (self->facts_group, row, self->added);
+}
+
+/* The screening facts the rules read besides labs and attestations (`patient set`) */
+static void
+fill_facts (ParasolEligibilitySection *self,
+            ParasolStore              *store,
+            gint64                     patient_id,
+            const ParasolPatientFacts *facts)
+{
+  g_autofree char *ecog = NULL;
+  g_autofree char *height = NULL;
+  g_autofree char *weight = NULL;
+  g_autofree char *transfusion = NULL;
+  const char *cbp;
+  GDate weighed;
+
+  ecog = facts->ecog >= 0 ? g_strdup_printf ("%d", facts->ecog) : g_strdup (_("Not recorded"));
+  add_fact_row (self, _("ECOG performance status"), ecog);
+
+  height = isnan (facts->height_cm) ? g_strdup (_("Not recorded"))
+                                    : parasol_section_format_amount (facts->height_cm, "cm");
+  add_fact_row (self, _("Height"), height);
+
+  if (isnan (facts->weight_kg))
+    weight = g_strdup (_("Not recorded"));
+  else
+    {
+      g_autofree char *kg = parasol_section_format_amount (facts->weight_kg, "kg");
+
+      g_date_clear (&weighed, 1);
+      if (store != NULL && parasol_store_get_weight_date (store, patient_id, &weighed, NULL) &&
+          g_date_valid (&weighed))
+        {
+          g_autofree char *on = parasol_section_format_date (&weighed);
+
+          /* Translators: "61 kg, measured on 2026-11-30" */
+          weight = g_strdup_printf (_("%s, measured on %s"), kg, on);
+        }
+      else
+        weight = g_steal_pointer (&kg);
+    }
+  add_fact_row (self, _("Weight"), weight);
+
+  switch (facts->childbearing_potential)
+    {
+    case PARASOL_TRI_YES:
+      cbp = _("Yes");
+      break;
+    case PARASOL_TRI_NO:
+      cbp = _("No");
+      break;
+    case PARASOL_TRI_UNKNOWN:
+    default:
+      cbp = _("Not recorded");
+      break;
+    }
+  add_fact_row (self, _("Childbearing potential"), cbp);
+
+  transfusion = g_date_valid (&facts->last_transfusion)
+                ? parasol_section_format_date (&facts->last_transfusion)
+                : g_strdup (_("None recorded"));
+  add_fact_row (self, _("Last blood transfusion"), transfusion);
+}
+
+static void
 fill_criteria (ParasolEligibilitySection *self,
                ParasolProtocol           *protocol,
                const ParasolEligibility  *e,
@@ -315,7 +393,7 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
   ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (section);
   const ParasolEligibility *e;
   g_autoptr(ParasolKeptEvaluation) kept = NULL;
-  gboolean editable, screening;
+  gboolean editable, screening, writable;
 
   g_set_object (&self->store, context != NULL ? (gpointer) context->store : NULL);
   g_set_object (&self->protocol, context != NULL ? (gpointer) context->protocol : NULL);
@@ -330,6 +408,7 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
   if (context == NULL)
     {
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.edit-facts", FALSE);
       apply_filter (self);
       return;
     }
@@ -371,6 +450,7 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
                                                        g_ptr_array_index (e->warnings, i), NULL),
                              self->added);
 
+  fill_facts (self, context->store, context->patient_id, context->facts);
   fill_criteria (self, context->protocol, e, PARASOL_CRITERION_INCLUSION);
   fill_criteria (self, context->protocol, e, PARASOL_CRITERION_EXCLUSION);
   apply_today (self);
@@ -390,6 +470,10 @@ parasol_eligibility_section_update (ParasolPatientSection       *section,
   apply_filter (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", editable);
   gtk_widget_set_visible (self->import_labs_button, editable);
+  /* A new weight or ECOG is recorded during treatment too */
+  writable = context->store != NULL && !parasol_store_is_read_only (context->store);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.edit-facts", writable);
+  gtk_widget_set_visible (self->edit_facts_button, writable);
 }
 
 /* ---- Recording: each form calls the core function the CLI calls ---- */
@@ -432,6 +516,21 @@ attest_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (parasol_attestation_dialog_new (parent_window (self), self->store,
                                                                   self->protocol, self->patient_id,
                                                                   id)));
+}
+
+static void
+edit_facts_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  ParasolEligibilitySection *self = PARASOL_ELIGIBILITY_SECTION (widget);
+  GtkWidget *dialog;
+
+  if (self->store == NULL || self->patient_id <= 0)
+    return;
+  dialog = parasol_facts_dialog_new (parent_window (self), self->store, self->patient_id);
+  if (dialog != NULL)
+    gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -685,11 +784,15 @@ parasol_eligibility_section_class_init (ParasolEligibilitySectionClass *klass)
                                         exclusion_empty_row);
   gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, today_button);
   gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, import_labs_button);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, facts_group);
+  gtk_widget_class_bind_template_child (widget_class, ParasolEligibilitySection, edit_facts_button);
   gtk_widget_class_bind_template_callback (widget_class, on_today_toggled);
 
   gtk_widget_class_install_action (widget_class, "section.enter-lab", "s", enter_lab_action);
   gtk_widget_class_install_action (widget_class, "section.attest", "s", attest_action);
   gtk_widget_class_install_action (widget_class, "section.import-labs", NULL, import_labs_action);
+  /* The criterion's id from its row, "" from the group's button (the form is the same) */
+  gtk_widget_class_install_action (widget_class, "section.edit-facts", "s", edit_facts_action);
 }
 
 static void
@@ -701,6 +804,7 @@ parasol_eligibility_section_init (ParasolEligibilitySection *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.import-labs", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "section.edit-facts", FALSE);
 }
 
 gboolean

@@ -24,6 +24,9 @@ struct _ParasolLabDialog
   AdwPreferencesGroup    *form_group;
   AdwPreferencesGroup    *lab_group;
   AdwEntryRow            *value_row;
+  AdwActionRow           *qualitative_row;
+  GtkToggleButton        *negative_check;
+  GtkToggleButton        *positive_check;
   AdwComboRow            *unit_row;
   AdwEntryRow            *uln_row;
   AdwEntryRow            *date_row;
@@ -56,6 +59,8 @@ collect_labs (const ParasolRule *rule,
     id = rule->ref;
   else if (rule->type == PARASOL_RULE_CRCL)
     id = "creatinine";  /* Cockcroft-Gault reads the serum creatinine */
+  else if (rule->type == PARASOL_RULE_PREGNANCY_TEST)
+    id = rule->ref;     /* the pregnancy test, a negative/positive lab */
   if (id != NULL && !g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
     g_ptr_array_add (ids, g_strdup (id));
   for (guint i = 0; rule->children != NULL && i < rule->children->len; i++)
@@ -167,9 +172,28 @@ read_entry (ParasolLabDialog  *self,
   entry->lab = lab->id;
   entry->unit = selected_unit (self);
 
-  *row = GTK_WIDGET (self->value_row);
-  if (!parasol_parse_double (value, &entry->value, error))
-    return FALSE;
+  if (lab->qualitative)
+    {
+      /* Negative or positive, as `lab add ID hcg negative` takes it */
+      *row = GTK_WIDGET (self->qualitative_row);
+      entry->unit = lab->unit;
+      if (!gtk_toggle_button_get_active (self->negative_check) &&
+          !gtk_toggle_button_get_active (self->positive_check))
+        {
+          g_set_error_literal (error, PARASOL_LAB_ENTRY_ERROR, PARASOL_LAB_ENTRY_ERROR_INVALID,
+                               _("Choose negative or positive."));
+          return FALSE;
+        }
+      if (!parasol_lab_def_parse_value (lab, gtk_toggle_button_get_active (self->negative_check)
+                                             ? "negative" : "positive", &entry->value, error))
+        return FALSE;
+    }
+  else
+    {
+      *row = GTK_WIDGET (self->value_row);
+      if (!parasol_parse_double (value, &entry->value, error))
+        return FALSE;
+    }
   *row = GTK_WIDGET (self->uln_row);
   if (lab->needs_uln)
     {
@@ -200,7 +224,10 @@ update_preview (ParasolLabDialog *self)
   ParasolLabEntry entry;
   GtkWidget *row = NULL;
 
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->value_row)) == '\0')
+  if (selected_lab (self) != NULL && selected_lab (self)->qualitative
+      ? !gtk_toggle_button_get_active (self->negative_check) &&
+        !gtk_toggle_button_get_active (self->positive_check)
+      : *gtk_editable_get_text (GTK_EDITABLE (self->value_row)) == '\0')
     {
       clear_error (self);
       set_verdict (self, _("Type the value to see the verdict"), NULL, PARASOL_STATUS_MISSING, FALSE);
@@ -253,6 +280,9 @@ lab_changed (ParasolLabDialog *self)
   adw_combo_row_set_model (self->unit_row, G_LIST_MODEL (units));
   adw_combo_row_set_selected (self->unit_row, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->uln_row), lab->needs_uln);
+  gtk_widget_set_visible (GTK_WIDGET (self->value_row), !lab->qualitative);
+  gtk_widget_set_visible (GTK_WIDGET (self->unit_row), !lab->qualitative);
+  gtk_widget_set_visible (GTK_WIDGET (self->qualitative_row), lab->qualitative);
   if (!lab->needs_uln)
     gtk_editable_set_text (GTK_EDITABLE (self->uln_row), "");
   input_changed (self);
@@ -348,6 +378,9 @@ parasol_lab_dialog_class_init (ParasolLabDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, form_group);
   gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, lab_group);
   gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, value_row);
+  gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, qualitative_row);
+  gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, negative_check);
+  gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, positive_check);
   gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, unit_row);
   gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, uln_row);
   gtk_widget_class_bind_template_child (widget_class, ParasolLabDialog, date_row);

@@ -421,7 +421,8 @@ parasol_treatment_form_open (GtkWidget                *section,
   cancel = gtk_button_new_with_label (_("Cancel"));
   g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), window);
   adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  form->ok = gtk_button_new_with_label (kind == PARASOL_TREATMENT_FORM_DELAY ? _("Delay")
+  /* Translators: the delay form's button, a verb ("Postpone the cycle") */
+  form->ok = gtk_button_new_with_label (kind == PARASOL_TREATMENT_FORM_DELAY ? C_("button", "Delay")
                                                                               : _("Record"));
   gtk_widget_add_css_class (form->ok, "suggested-action");
   g_signal_connect_swapped (form->ok, "clicked", G_CALLBACK (on_ok), form);

@@ -374,6 +374,9 @@ parasol_cli_patient_show (int    argc,
     parasol_json_null (json);
   parasol_json_member_string (json, "liver_metastases", tri_string (p->liver_metastases));
   parasol_json_member_string (json, "liver_infiltration", tri_string (p->liver_infiltration));
+  parasol_json_member_string (json, "childbearing_potential",
+                              tri_string (p->childbearing_potential));
+  parasol_json_member_date (json, "last_transfusion", &p->last_transfusion);
   parasol_json_member_double (json, "height_cm", p->height_cm);
   parasol_json_member_double (json, "weight_kg", p->weight_kg);
   parasol_json_member_double (json, "dose_weight_kg", p->dose_weight_kg);
