@@ -391,11 +391,11 @@ def outcomes(app):
     d = open_dialog(app, _('Record Event…'), matches('Record Event for %s'))
     choose(d, _('Discontinuation'))
     press(d.find('push button', _('Save')))
-    word = '原因' if LANG == 'zh_CN' else 'reason'
-    d.find('label', lambda n: word in n.lower() and n != _('Reason (required)'))
+    d.find('label', _('Choose the reason for discontinuation.'))
     screenshot('discontinuation-refused')
     assert patient()['status'] == 'on_treatment', 'nothing written on a refusal'
-    type_into(d, _('Reason (required)'), 'Febrile neutropenia')
+    press(d.find('push button', _('Unacceptable toxicity')))
+    type_into(d, _('Details (required for “Other”)'), 'Febrile neutropenia')
     press(d.find('push button', _('Save')))
     d.closed()
     wait_for(lambda: patient()['status'] == 'off_treatment', 'the patient off treatment')
@@ -432,7 +432,8 @@ def test_journey():
     assert p['arm'] == 'dll3' and p['c1d1'] == TODAY.isoformat(), p
     assert len(p['administrations']) >= 4 and p['status'] == 'off_treatment', p
     assert [r['response'] for r in p['responses']] == ['PR'], p['responses']
-    assert any(e['kind'] == 'discontinuation' and e['reason'] == 'Febrile neutropenia'
+    assert any(e['kind'] == 'discontinuation' and
+               e['reason'] == 'Unacceptable toxicity: Febrile neutropenia'
                for e in p['events']), p['events']
 
     rows = cli_json('audit', 'show', '--patient', KEY, '--history', '--limit', '0')
