@@ -496,8 +496,34 @@ parasol_store_count_patients (ParasolStore *self)
   return n;
 }
 
-/* The one place a patient's field is written: normalise, keep numbers unique, then the
- * audited update. */
+/* One text column of one patient (@sql selects it by ?1), NULL when unset. */
+static gboolean
+patient_text (ParasolStore  *self,
+              const char    *sql,
+              gint64         patient_id,
+              const char    *doing,
+              char         **value,
+              GError       **error)
+{
+  sqlite3_stmt *stmt = store_prepare (self, sql, error);
+  int rc;
+
+  *value = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, patient_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *value = store_column_strdup (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, doing);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The arm may not change after the first dose, except as a documented correction
  * (store_arm_change_allowed()); inside the write transaction. */
 static gboolean
@@ -506,24 +532,11 @@ arm_change_allowed (ParasolStore *self,
                     const char   *new_arm,
                     GError      **error)
 {
-  sqlite3_stmt *stmt = store_prepare (self, "SELECT arm FROM patient WHERE id = ?1", error);
   g_autofree char *old_arm = NULL;
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, patient_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    old_arm = store_column_strdup (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    {
-      store_set_error (self, error, rc, _("reading the patient's arm"));
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  sqlite3_reset (stmt);
-  return store_arm_change_allowed (self, patient_id, old_arm, new_arm, error);
+  return patient_text (self, "SELECT arm FROM patient WHERE id = ?1", patient_id,
+                       _("reading the patient's arm"), &old_arm, error) &&
+         store_arm_change_allowed (self, patient_id, old_arm, new_arm, error);
 }
 
 /* The platinum may not change after the first dose; inside the write transaction. */
@@ -533,24 +546,11 @@ platinum_change_allowed (ParasolStore *self,
                          const char   *new_platinum,
                          GError      **error)
 {
-  sqlite3_stmt *stmt = store_prepare (self, "SELECT platinum FROM patient WHERE id = ?1", error);
   g_autofree char *old_platinum = NULL;
-  int rc;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, patient_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    old_platinum = store_column_strdup (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    {
-      store_set_error (self, error, rc, _("reading the patient's platinum"));
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  sqlite3_reset (stmt);
-  return store_platinum_change_allowed (self, patient_id, old_platinum, new_platinum, error);
+  return patient_text (self, "SELECT platinum FROM patient WHERE id = ?1", patient_id,
+                       _("reading the patient's platinum"), &old_platinum, error) &&
+         store_platinum_change_allowed (self, patient_id, old_platinum, new_platinum, error);
 }
 
 /* Height and weights against the trial protocol's one table of plausible ranges (the same
