@@ -284,6 +284,21 @@ eval_lab (Ctx               *ctx,
   }
 }
 
+/* The weight a CrCl on @on rests on: the last measured on or before that day.  Facts without
+ * dated weights (a database from before schema 7, or facts built by hand) have only the
+ * weight on record. */
+static double
+weight_on (const ParasolPatientFacts *facts,
+           const GDate               *on)
+{
+  const ParasolWeight *w;
+
+  if (facts->weights == NULL || facts->weights->len == 0)
+    return facts->weight_kg;
+  w = parasol_patient_facts_weight_on (facts, on);
+  return w != NULL ? w->weight_kg : NAN;
+}
+
 static void
 eval_crcl (Ctx               *ctx,
            const ParasolRule *rule,
@@ -294,6 +309,7 @@ eval_crcl (Ctx               *ctx,
   g_autoptr(GError) error = NULL;
   double scr_umol;
   double crcl;
+  double weight_kg;
   int age;
 
   if (lab == NULL)
@@ -314,10 +330,18 @@ eval_crcl (Ctx               *ctx,
       o->reason = g_strdup_printf (_("CrCl: %s"), error->message);
       return;
     }
-  if (isnan (ctx->facts->weight_kg))
+  weight_kg = weight_on (ctx->facts, &ctx->on);
+  if (isnan (weight_kg))
     {
+      char iso[PARASOL_DATE_BUF_SIZE];
+
       o->status = PARASOL_STATUS_MISSING;
-      o->reason = g_strdup (_("CrCl: weight not recorded"));
+      if (ctx->facts->weights != NULL && ctx->facts->weights->len > 0)
+        /* Translators: "CrCl: no weight measured on or before 2026-12-01" */
+        o->reason = g_strdup_printf (_("CrCl: no weight measured on or before %s"),
+                                     parasol_date_format (&ctx->on, iso, sizeof iso));
+      else
+        o->reason = g_strdup (_("CrCl: weight not recorded"));
       return;
     }
   if (ctx->facts->sex != PARASOL_SEX_FEMALE && ctx->facts->sex != PARASOL_SEX_MALE)
@@ -334,7 +358,7 @@ eval_crcl (Ctx               *ctx,
       return;
     }
 
-  crcl = parasol_dosing_crcl_cockcroft_gault (age, ctx->facts->sex, ctx->facts->weight_kg,
+  crcl = parasol_dosing_crcl_cockcroft_gault (age, ctx->facts->sex, weight_kg,
                                               scr_umol, &error);
   if (isnan (crcl))
     {
@@ -347,7 +371,7 @@ eval_crcl (Ctx               *ctx,
   {
     g_autofree char *crcl_s = parasol_protocol_format_number (round (crcl * 10) / 10);
     g_autofree char *lim_s = parasol_protocol_format_number (rule->value);
-    g_autofree char *w_s = parasol_protocol_format_number (ctx->facts->weight_kg);
+    g_autofree char *w_s = parasol_protocol_format_number (weight_kg);
     g_autofree char *scr_s = value_with_unit (lab, r->value);
     gboolean holds = parasol_compare_holds (rule->op, crcl, rule->value);
 

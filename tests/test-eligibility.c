@@ -267,6 +267,65 @@ test_creatinine_or_crcl (void)
     }
 }
 
+static void
+add_weight (ParasolPatientFacts *f,
+            double               kg,
+            int                  days_after_screening)
+{
+  ParasolWeight *w = parasol_weight_new ();
+
+  w->id = f->weights->len + 1;
+  w->weight_kg = kg;
+  g_date_set_dmy (&w->date, SCREEN_D, SCREEN_M, SCREEN_Y);
+  g_date_add_days (&w->date, days_after_screening);
+  g_ptr_array_add (f->weights, w);
+  f->weight_kg = kg;
+}
+
+/* The CrCl of an evaluation rests on the weight measured on or before its day, not on a weight
+ * measured later (issue 8: the newest weight was used). */
+static void
+test_crcl_weight_on_date (void)
+{
+  g_autoptr(ParasolPatientFacts) f = eligible_patient ();
+  GDate on;
+
+  set_lab (f, "creatinine", 160, 100);
+  add_weight (f, 110, 0);   /* CrCl 67.5: met */
+  add_weight (f, 90, 1);    /* CrCl 55.3: not met */
+  g_date_clear (&on, 1);
+  g_date_set_dmy (&on, SCREEN_D, SCREEN_M, SCREEN_Y);
+  {
+    g_autoptr(ParasolEligibility) e = parasol_eligibility_evaluate (protocol, f, &on);
+    const ParasolCriterionResult *r = result_of (e, "inc-07");
+
+    g_assert_cmpint (r->status, ==, PARASOL_STATUS_MET);
+    g_assert_nonnull (strstr (r->reason, "110 kg"));
+  }
+  g_date_add_days (&on, 1);
+  {
+    g_autoptr(ParasolEligibility) e = parasol_eligibility_evaluate (protocol, f, &on);
+    const ParasolCriterionResult *r = result_of (e, "inc-07");
+
+    g_assert_cmpint (r->status, ==, PARASOL_STATUS_NOT_MET);
+    g_assert_nonnull (strstr (r->reason, "90 kg"));
+  }
+  /* only weights measured after the day: none to rest on */
+  g_date_subtract_days (&on, 1);
+  {
+    g_autoptr(ParasolPatientFacts) later = eligible_patient ();
+    g_autoptr(ParasolEligibility) e = NULL;
+    const ParasolCriterionResult *r;
+
+    set_lab (later, "creatinine", 160, 100);
+    add_weight (later, 110, 1);
+    e = parasol_eligibility_evaluate (protocol, later, &on);
+    r = result_of (e, "inc-07");
+    g_assert_cmpint (r->status, ==, PARASOL_STATUS_MISSING);
+    g_assert_nonnull (strstr (r->reason, "no weight measured on or before"));
+  }
+}
+
 typedef struct {
   int  days_after;     /* evaluation date = samples + this */
   int  status;
@@ -588,6 +647,7 @@ main (int   argc,
   g_test_add_func ("/eligibility/age", test_age);
   g_test_add_func ("/eligibility/labs", test_labs);
   g_test_add_func ("/eligibility/creatinine-or-crcl", test_creatinine_or_crcl);
+  g_test_add_func ("/eligibility/crcl-weight-on-date", test_crcl_weight_on_date);
   g_test_add_func ("/eligibility/expiry", test_expiry);
   g_test_add_func ("/eligibility/verdicts", test_verdicts);
   g_test_add_func ("/eligibility/cardiac", test_cardiac);
