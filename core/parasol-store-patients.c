@@ -73,6 +73,43 @@ static const PatientField patient_fields[] = {
   { "platinum", FIELD_CODE },
 };
 
+/* What a person reads for a field in a refusal: the field id is for the CLI and the code. */
+static const struct {
+  const char *name;
+  const char *label;
+} field_labels[] = {
+  { "screening_number", N_("screening number") },
+  { "subject_number", N_("subject number") },
+  { "initials", N_("initials") },
+  { "sex", N_("sex") },
+  { "birth_date", N_("date of birth") },
+  { "site", N_("site") },
+  { "status", N_("status") },
+  { "arm", N_("arm") },
+  { "ici", N_("checkpoint inhibitor") },
+  { "screening_date", N_("screening date") },
+  { "c1d1", N_("cycle 1 day 1") },
+  { "ecog", N_("ECOG performance status") },
+  { "liver_metastases", N_("liver metastases") },
+  { "liver_infiltration", N_("liver infiltration") },
+  { "height_cm", N_("height") },
+  { "weight_kg", N_("weight") },
+  { "dose_weight_kg", N_("dose weight") },
+  { "language", N_("printout language") },
+  { "childbearing_potential", N_("childbearing potential") },
+  { "last_transfusion", N_("date of the last transfusion") },
+  { "platinum", N_("platinum") },
+};
+
+static const char *
+field_label (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (field_labels); i++)
+    if (g_str_equal (field_labels[i].name, name))
+      return _(field_labels[i].label);
+  return name;
+}
+
 static const PatientField *
 find_patient_field (const char *name)
 {
@@ -107,7 +144,7 @@ normalise_identity (const char *field,
   if (!g_utf8_validate (value, -1, NULL))
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                   _("The %s is not valid UTF-8 text."), field);
+                   _("The %s is not valid UTF-8 text."), field_label (field));
       return NULL;
     }
   nfc = g_utf8_normalize (value, -1, G_NORMALIZE_NFC);
@@ -117,7 +154,8 @@ normalise_identity (const char *field,
     {
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                    _("“%s” is not a valid %s: it must be 1 to %d characters, without spaces "
-                     "at either end."), value, field, g_str_equal (field, "site") ? 200 : 64);
+                     "at either end."), value, field_label (field),
+                   g_str_equal (field, "site") ? 200 : 64);
       return NULL;
     }
   for (const char *p = nfc; *p; p = g_utf8_next_char (p))
@@ -132,7 +170,7 @@ normalise_identity (const char *field,
           g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                        _("The %s contains an invisible or control character (U+%04X) at "
                          "position %ld; type it again using visible characters only."),
-                       field, (guint) c, g_utf8_pointer_to_offset (nfc, p) + 1);
+                       field_label (field), (guint) c, g_utf8_pointer_to_offset (nfc, p) + 1);
           return NULL;
         }
       if (!g_unichar_isdigit (c))
@@ -144,7 +182,7 @@ normalise_identity (const char *field,
       g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                    _("“%s” is not a valid %s: a number made of digits only could be taken for "
                      "a patient's internal id. Use the site's prefix, for example S-%s."),
-                   value, field, nfc);
+                   value, field_label (field), nfc);
       return NULL;
     }
   return g_steal_pointer (&nfc);
@@ -190,7 +228,7 @@ normalise_field_value (const PatientField *field,
           {
             g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                          _("“%s” is not a date for %s; write it as YYYY-MM-DD."), value,
-                         field->name);
+                         field_label (field->name));
             return FALSE;
           }
         *normalised = g_strdup (value);
@@ -207,7 +245,8 @@ normalise_field_value (const PatientField *field,
         {
           g_autofree char *choices = g_strjoinv (", ", (char **) field->choices);
           g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                       _("“%s” is not a valid %s; choose one of: %s."), value, field->name,
+                       _("“%s” is not a valid %s; choose one of: %s."), value,
+                       field_label (field->name),
                        choices);
           return FALSE;
         }
@@ -219,7 +258,7 @@ normalise_field_value (const PatientField *field,
           {
             g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                          _("“%s” is not a valid %s; it must be a whole number from %d to %d."),
-                         value, field->name, (int) field->min, (int) field->max);
+                         value, field_label (field->name), (int) field->min, (int) field->max);
             return FALSE;
           }
         *normalised = g_strdup_printf ("%" G_GINT64_FORMAT, v);
@@ -235,7 +274,7 @@ normalise_field_value (const PatientField *field,
           {
             g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
                          _("“%s” is not a plausible %s; it must be a number from %g to %g %s."),
-                         value, field->name, field->min, field->max, field->unit);
+                         value, field_label (field->name), field->min, field->max, field->unit);
             return FALSE;
           }
         *normalised = store_format_double (v);
@@ -252,14 +291,15 @@ normalise_field_value (const PatientField *field,
       else
         {
           g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-                       _("“%s” is not valid for %s; answer yes or no."), value, field->name);
+                       _("“%s” is not valid for %s; answer yes or no."), value,
+                       field_label (field->name));
           return FALSE;
         }
       return TRUE;
     }
 
   g_set_error (error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_INVALID,
-               _("“%s” is not a valid %s."), value, field->name);
+               _("“%s” is not a valid %s."), value, field_label (field->name));
   return FALSE;
 }
 
