@@ -267,6 +267,7 @@ check_values (Importer *im)
       int line = im->value_lines[c] ? im->value_lines[c] : im->group_line;
       g_autofree char *oid = odm_item_oid (g, cols[c].name);
       CodeListId cl = odm_column_codelist (g->table, cols[c].name);
+      gboolean value_ok = TRUE;
 
       if (v == NULL)
         {
@@ -286,7 +287,7 @@ check_values (Importer *im)
             if (!g_ascii_string_to_signed (v, 10, G_MININT32, G_MAXINT32, &i, NULL))
               {
                 refuse (im, line, _("%s: “%s” is not an integer"), oid, v);
-                ok = FALSE;
+                value_ok = FALSE;
               }
             break;
           }
@@ -294,7 +295,7 @@ check_values (Importer *im)
           if (strcmp (v, "0") != 0 && strcmp (v, "1") != 0)
             {
               refuse (im, line, _("%s: “%s” is not in code list CL.NOYES (0, 1)"), oid, v);
-              ok = FALSE;
+              value_ok = FALSE;
             }
           break;
         case PARASOL_ODM_KIND_REAL:
@@ -304,7 +305,7 @@ check_values (Importer *im)
             if (*v == '\0' || endp == NULL || *endp != '\0' || !isfinite (d))
               {
                 refuse (im, line, _("%s: “%s” is not a number"), oid, v);
-                ok = FALSE;
+                value_ok = FALSE;
               }
             break;
           }
@@ -314,7 +315,7 @@ check_values (Importer *im)
             if (!parasol_date_parse_iso (v, &date))
               {
                 refuse (im, line, _("%s: “%s” is not a date (YYYY-MM-DD)"), oid, v);
-                ok = FALSE;
+                value_ok = FALSE;
               }
             break;
           }
@@ -325,7 +326,7 @@ check_values (Importer *im)
               {
                 refuse (im, line, _("%s: “%s” is not a date and time with a time zone"),
                         oid, v);
-                ok = FALSE;
+                value_ok = FALSE;
               }
             break;
           }
@@ -334,18 +335,21 @@ check_values (Importer *im)
             {
               refuse (im, line, _("%s: a text of %" PRIu64 " bytes is too long"), oid,
                       (guint64) strlen (v));
-              ok = FALSE;
+              value_ok = FALSE;
             }
           break;
         }
-      if (ok && cl != CL_NONE && !in_codelist (im, cl, v))
+      /* each value on its own: one refused value does not hide the next */
+      if (value_ok && cl != CL_NONE && !in_codelist (im, cl, v))
         {
           g_autoptr(GString) codes = g_string_new (NULL);
           odm_foreach_code (im->protocol, cl, odm_code_join_cb, codes);
           refuse (im, line, _("%s: “%s” is not in code list %s (%s)"), oid, v,
                   codelist_oids[cl], codes->str);
-          ok = FALSE;
+          value_ok = FALSE;
         }
+      if (!value_ok)
+        ok = FALSE;
     }
   return ok;
 }
