@@ -36,12 +36,15 @@ typedef enum {
   CL_RESPONSE,
   CL_EVENT_KIND,
   CL_NOYES,
+  CL_ICI,
+  CL_PLATINUM,
   N_CODELISTS
 } CodeListId;
 
 static const char *const codelist_oids[N_CODELISTS] = {
   NULL, "CL.SEX", "CL.STATUS", "CL.ARM", "CL.DRUG", "CL.LAB", "CL.CRITERION", "CL.VERDICT",
   "CL.MARKER", "CL.METHOD", "CL.CYCLE_STATUS", "CL.RESPONSE", "CL.EVENT_KIND", "CL.NOYES",
+  "CL.ICI", "CL.PLATINUM",
 };
 
 static const char *const sex_codes[] = { "female", "male", NULL };

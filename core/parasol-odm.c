@@ -56,8 +56,8 @@ odm_column_codelist (ParasolOdmTable table,
     { PARASOL_ODM_TABLE_PATIENT, "sex", CL_SEX },
     { PARASOL_ODM_TABLE_PATIENT, "status", CL_STATUS },
     { PARASOL_ODM_TABLE_PATIENT, "arm", CL_ARM },
-    { PARASOL_ODM_TABLE_PATIENT, "ici", CL_DRUG },
-    { PARASOL_ODM_TABLE_PATIENT, "platinum", CL_DRUG },
+    { PARASOL_ODM_TABLE_PATIENT, "ici", CL_ICI },
+    { PARASOL_ODM_TABLE_PATIENT, "platinum", CL_PLATINUM },
     { PARASOL_ODM_TABLE_LAB, "lab", CL_LAB },
     { PARASOL_ODM_TABLE_ATTESTATION, "criterion", CL_CRITERION },
     { PARASOL_ODM_TABLE_EVALUATION, "verdict", CL_VERDICT },
@@ -183,6 +183,17 @@ odm_foreach_code (ParasolProtocol *protocol,
           }
         return;
       }
+    case CL_ICI:
+    case CL_PLATINUM:
+      {
+        /* What a patient can be given as such: a drug of another kind is refused on import */
+        const ParasolRegimen *regimen = parasol_protocol_get_regimen (protocol);
+        g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+        if (regimen != NULL)
+          add_drugs (cl == CL_ICI ? regimen->icis : regimen->platinums, seen, func, user_data);
+        return;
+      }
     case CL_DRUG:
       {
         const ParasolRegimen *regimen = parasol_protocol_get_regimen (protocol);
@@ -229,6 +240,29 @@ odm_code_join_cb (const char *code,
   if (s->len > 0)
     g_string_append (s, ", ");
   g_string_append (s, code);
+}
+
+static void
+count_code_cb (const char *code,
+               const char *decode,
+               gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+/* A code list with no code (CL.PLATINUM of a protocol that offers no platinum choice) is not
+ * written: ODM wants at least one item.  Its items then have no code list; the importer still
+ * refuses any value for them, since none is in the (empty) list. */
+static gboolean
+codelist_written (ParasolProtocol *protocol,
+                  CodeListId       cl)
+{
+  guint n = 0;
+
+  if (cl == CL_NONE)
+    return FALSE;
+  odm_foreach_code (protocol, cl, count_code_cb, &n);
+  return n > 0;
 }
 
 /* --- Export ---------------------------------------------------------------------------------- */
@@ -477,7 +511,7 @@ write_metadata (Exporter *ex)
               attr (ex, "MeasurementUnitOID", mu);
               end (ex);
             }
-          if (cl != CL_NONE)
+          if (codelist_written (p, cl))
             {
               start (ex, "CodeListRef");
               attr (ex, "CodeListOID", codelist_oids[cl]);
@@ -489,6 +523,8 @@ write_metadata (Exporter *ex)
 
   for (guint cl = CL_NONE + 1; cl < N_CODELISTS; cl++)
     {
+      if (!codelist_written (p, cl))
+        continue;
       start (ex, "CodeList");
       attr (ex, "OID", codelist_oids[cl]);
       attr (ex, "Name", codelist_oids[cl] + 3);

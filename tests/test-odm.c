@@ -136,6 +136,31 @@ export (OdmFixture     *f,
   return path;
 }
 
+/* A protocol that offers no platinum choice: CL.PLATINUM would be empty, which ODM does not
+ * allow, so it is left out and the export still validates. */
+static void
+test_export_no_platinum_choice (OdmFixture    *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GString) source = g_string_new (parasol_protocol_get_source (f->protocol));
+  g_autoptr(ParasolStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpuint (g_string_replace (source, " platinum-default=\"carboplatin\"", "", 0), ==, 1);
+  g_assert_cmpuint (g_string_replace (source, "platinum=\"true\"", "", 0), ==, 2);
+  g_clear_object (&f->protocol);
+  f->protocol = parasol_protocol_new_from_data (source->str, source->len, "no-choice.xml", &error);
+  g_assert_no_error (error);
+  store = make_trial (f, "trial.db", 0);
+  path = export (f, store, "no-choice.xml", PARASOL_ODM_SNAPSHOT);
+  assert_schema_valid (path);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_null (strstr (text, "CL.PLATINUM"));
+  cli_assert_contains (text, "CL.ICI");
+}
+
 static void
 test_export_validates (OdmFixture    *f,
                        gconstpointer  data)
@@ -429,6 +454,35 @@ test_refusals (OdmFixture    *f,
     cli_assert_contains (error->message, "anc: 2.5 10^9/L does not match the entered 1.5 10^9/L");
     g_assert_cmpint (audit_rows (store), ==, before);
   }
+
+  /* A new patient's platinum and checkpoint inhibitor: only what can be given as such. */
+  {
+    g_autoptr(ParasolOdmImportReport) r3 = NULL;
+    g_autofree char *drugs = g_strconcat (head,
+      " <ClinicalData StudyOID=\"BUTTONS-001\" MetaDataVersionOID=\"MDV.BUTTONS-001.1.0\">\n"
+      "  <SubjectData SubjectKey=\"S-0002\">\n"
+      "   <StudyEventData StudyEventOID=\"SE.SCREENING\">\n"
+      "    <FormData FormOID=\"F.DEMOG\">\n"
+      "     <ItemGroupData ItemGroupOID=\"IG.PATIENT\">\n"
+      "      <ItemData ItemOID=\"IT.PATIENT.SCREENING_NUMBER\" Value=\"S-0002\"/>\n"
+      "      <ItemData ItemOID=\"IT.PATIENT.STATUS\" Value=\"screening\"/>\n"
+      "      <ItemData ItemOID=\"IT.PATIENT.PLATINUM\" Value=\"etoposide\"/>\n"   /* line 11 */
+      "      <ItemData ItemOID=\"IT.PATIENT.ICI\" Value=\"carboplatin\"/>\n"      /* line 12 */
+      "     </ItemGroupData>\n"
+      "    </FormData>\n"
+      "   </StudyEventData>\n"
+      "  </SubjectData>\n"
+      " </ClinicalData>\n"
+      "</ODM>\n", NULL);
+
+    before = audit_rows (store);
+    g_clear_error (&error);
+    g_assert_false (import_text (f, store, drugs, &r3, &error));
+    g_assert_error (error, PARASOL_ODM_ERROR, PARASOL_ODM_ERROR_REFUSED);
+    cli_assert_contains (error->message, "test.xml:11: IT.PATIENT.PLATINUM: “etoposide” is not in code list CL.PLATINUM");
+    cli_assert_contains (error->message, "test.xml:12: IT.PATIENT.ICI: “carboplatin” is not in code list CL.ICI");
+    g_assert_cmpint (audit_rows (store), ==, before);
+  }
 }
 
 static void
@@ -530,6 +584,7 @@ main (int    argc,
 
 #define ADD(path, fn) g_test_add (path, OdmFixture, NULL, odm_set_up, fn, odm_tear_down)
   ADD ("/odm/export-validates", test_export_validates);
+  ADD ("/odm/export-no-platinum-choice", test_export_no_platinum_choice);
   ADD ("/odm/round-trip", test_round_trip);
   ADD ("/odm/refusals", test_refusals);
   ADD ("/odm/external-labs", test_external_labs);
