@@ -480,9 +480,22 @@ add_patient (Demo    *demo,
   else
     p->status = g_strdup ("screening");
 
-  id = parasol_store_add_patient (demo->store, p, error);
-  if (id == 0)
-    return FALSE;
+  /* The weight is recorded as measured on the screening day, as a site records it: a weight
+   * without its date would read as measured the day the demo was made, after the cycles it
+   * dosed. */
+  {
+    double kg = p->weight_kg;
+    GDate measured = p->screening_date, today;
+
+    parasol_date_set_today (&today);
+    if (g_date_compare (&measured, &today) > 0)
+      measured = today;
+    p->weight_kg = NAN;
+    id = parasol_store_add_patient (demo->store, p, error);
+    p->weight_kg = kg;
+    if (id == 0 || parasol_store_add_weight (demo->store, id, kg, &measured, 0, NULL, error) == 0)
+      return FALSE;
+  }
 
   /* Labs a few days before screening; a patient still in screening may lack some. */
   sample = p->screening_date;
