@@ -42,8 +42,6 @@ quiet_log (const char     *log_domain,
 static void
 remove_tmpdir (void)
 {
-  g_autofree char *db = NULL;
-
   g_clear_object (&store);
   g_clear_object (&protocol);
   if (tmpdir == NULL)
