@@ -97,7 +97,6 @@ add_labs (Demo                 *demo,
     {
       const LabRecipe *r = &lab_recipes[i];
       const ParasolLabDef *def = parasol_protocol_find_lab (demo->protocol, r->lab);
-      g_autoptr(GError) local = NULL;
       ParasolLabResult lab = { 0 };
       double value;
 

@@ -963,7 +963,6 @@ parasol_store_init_trial (ParasolStore *self,
                           GError      **error)
 {
   g_autofree char *now = store_utc_now_iso ();
-  g_autofree char *xml_digest = NULL;
   const Col cols[] = {
     INT_COL ("id", 1),
     TEXT_COL ("trial_id", trial_id),
