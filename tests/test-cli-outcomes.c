@@ -272,7 +272,7 @@ test_response_correct (Fixture       *f,
   r = cli_run (db, "patient", "show", "S-0004", "--json", NULL);
   g_clear_pointer (&expect, g_free);
   expect = g_strdup_printf ("{\"withdrawn_responses\": [{\"date\": \"%s\", \"response\": \"SD\", "
-                            "\"id\": %s}]}", today, id);
+                            "\"id\": %s, \"corrected\": true}]}", today, id);
   cli_assert_json (r->out, expect);
   g_clear_pointer (&r, cli_result_free);
   r = cli_run (db, "response", "withdraw", "S-0004", id, "--reason", "Again", NULL);

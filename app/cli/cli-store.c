@@ -319,6 +319,51 @@ parasol_cli_patient_list (int    argc,
   return PARASOL_CLI_OK;
 }
 
+
+/* corrected: changed since it was recorded (the audit trail says how and why) */
+static void
+json_responses (ParasolJson *json,
+                const char  *name,
+                GPtrArray   *responses)
+{
+  parasol_json_member (json, name);
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < responses->len; i++)
+    {
+      const ParasolResponse *r = g_ptr_array_index (responses, i);
+
+      parasol_json_begin_object (json);
+      parasol_json_member_date (json, "date", &r->date);
+      parasol_json_member_string (json, "response", r->response);
+      parasol_json_member_int (json, "id", r->id);
+      parasol_json_member_boolean (json, "corrected", r->version > 1);
+      parasol_json_end_object (json);
+    }
+  parasol_json_end_array (json);
+}
+
+static void
+json_events (ParasolJson *json,
+             const char  *name,
+             GPtrArray   *events)
+{
+  parasol_json_member (json, name);
+  parasol_json_begin_array (json);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const ParasolEvent *e = g_ptr_array_index (events, i);
+
+      parasol_json_begin_object (json);
+      parasol_json_member_string (json, "kind", e->kind);
+      parasol_json_member_date (json, "date", &e->date);
+      parasol_json_member_string (json, "reason", e->reason);
+      parasol_json_member_int (json, "id", e->id);
+      parasol_json_member_boolean (json, "corrected", e->version > 1);
+      parasol_json_end_object (json);
+    }
+  parasol_json_end_array (json);
+}
+
 static const char *
 tri_string (ParasolTri value)
 {
@@ -497,66 +542,11 @@ parasol_cli_patient_show (int    argc,
     }
   parasol_json_end_array (json);
 
-  parasol_json_member (json, "responses");
-  parasol_json_begin_array (json);
-  for (guint i = 0; i < p->responses->len; i++)
-    {
-      const ParasolResponse *r = g_ptr_array_index (p->responses, i);
-
-      parasol_json_begin_object (json);
-      parasol_json_member_date (json, "date", &r->date);
-      parasol_json_member_string (json, "response", r->response);
-      parasol_json_member_int (json, "id", r->id);
-      /* corrected: changed since it was recorded (the audit trail says how and why) */
-      parasol_json_member_boolean (json, "corrected", r->version > 1);
-      parasol_json_end_object (json);
-    }
-  parasol_json_end_array (json);
-
-  parasol_json_member (json, "events");
-  parasol_json_begin_array (json);
-  for (guint i = 0; i < p->events->len; i++)
-    {
-      const ParasolEvent *e = g_ptr_array_index (p->events, i);
-
-      parasol_json_begin_object (json);
-      parasol_json_member_string (json, "kind", e->kind);
-      parasol_json_member_date (json, "date", &e->date);
-      parasol_json_member_string (json, "reason", e->reason);
-      parasol_json_member_int (json, "id", e->id);
-      parasol_json_member_boolean (json, "corrected", e->version > 1);
-      parasol_json_end_object (json);
-    }
-  parasol_json_end_array (json);
-
+  json_responses (json, "responses", p->responses);
+  json_events (json, "events", p->events);
   /* Withdrawn as entered in error: kept and shown, counted nowhere */
-  parasol_json_member (json, "withdrawn_responses");
-  parasol_json_begin_array (json);
-  for (guint i = 0; i < p->withdrawn_responses->len; i++)
-    {
-      const ParasolResponse *r = g_ptr_array_index (p->withdrawn_responses, i);
-
-      parasol_json_begin_object (json);
-      parasol_json_member_date (json, "date", &r->date);
-      parasol_json_member_string (json, "response", r->response);
-      parasol_json_member_int (json, "id", r->id);
-      parasol_json_end_object (json);
-    }
-  parasol_json_end_array (json);
-  parasol_json_member (json, "withdrawn_events");
-  parasol_json_begin_array (json);
-  for (guint i = 0; i < p->withdrawn_events->len; i++)
-    {
-      const ParasolEvent *e = g_ptr_array_index (p->withdrawn_events, i);
-
-      parasol_json_begin_object (json);
-      parasol_json_member_string (json, "kind", e->kind);
-      parasol_json_member_date (json, "date", &e->date);
-      parasol_json_member_string (json, "reason", e->reason);
-      parasol_json_member_int (json, "id", e->id);
-      parasol_json_end_object (json);
-    }
-  parasol_json_end_array (json);
+  json_responses (json, "withdrawn_responses", p->withdrawn_responses);
+  json_events (json, "withdrawn_events", p->withdrawn_events);
   parasol_json_end_object (json);
 
   /* The record is the same either way; JSON is also the readable form. */
