@@ -760,7 +760,10 @@ parasol_application_startup (GApplication *application)
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *open_accels[] = { "<Control>o", NULL };
   static const char *new_trial_accels[] = { "<Shift><Control>n", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
+  /* On another core while GTK connects to the display. */
+  parasol_store_prepare ();
   G_APPLICATION_CLASS (parasol_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
@@ -771,6 +774,8 @@ parasol_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.open", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.new-trial",
                                          new_trial_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         shortcuts_accels);
 
   self->settings = settings_new ();
 }

@@ -33,6 +33,8 @@ struct _ParasolPatientList
   guint         first_page; /* rows read at construction, 0: all */
   gboolean      partial;    /* the rows after the first page are still to be read */
   guint         n_total;    /* while partial: how many patients there are */
+  guint         counting;   /* while partial: the count asked for, still to come; 0: none */
+  guint         counts;     /* counts asked for, so that only the last one is taken */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -45,6 +47,7 @@ enum {
   PROP_STORE,
   PROP_N_ITEMS,
   PROP_FIRST_PAGE,
+  PROP_N_PATIENTS,
   N_PROPS
 };
 
@@ -241,6 +244,7 @@ load_all_clear (ParasolPatientList *self)
   g_array_set_size (self->rows, 0);
   g_clear_pointer (&self->strings, g_string_chunk_free);
   self->strings = g_string_chunk_new (64 * 1024);
+  self->counting = 0;  /* a count still to come is of the rows before */
 }
 
 static void
@@ -252,7 +256,38 @@ load_all (ParasolPatientList *self)
     g_warning ("Could not read the patient list");
 }
 
-/* The first screenful only; the rest in parasol_patient_list_complete(). */
+typedef struct {
+  ParasolPatientList *list;
+  guint               count;
+} Counting;
+
+static void
+count_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Counting *counting = user_data;
+  ParasolPatientList *self = counting->list;
+  g_autoptr(GError) error = NULL;
+  gint64 n = parasol_store_count_patients_finish (PARASOL_STORE (source), result, &error);
+
+  if (self->counting == counting->count)
+    {
+      if (n < 0)
+        {
+          g_debug ("%s; counting on the store's connection", error->message);
+          n = parasol_store_count_patients (self->store);
+        }
+      self->counting = 0;
+      self->n_total = (guint) n;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PATIENTS]);
+    }
+  g_object_unref (self);
+  g_free (counting);
+}
+
+/* The first screenful only; the rest in parasol_patient_list_complete().  How many patients
+ * there are comes a moment later, from a worker thread. */
 static void
 load_first_page (ParasolPatientList *self)
 {
@@ -261,8 +296,15 @@ load_first_page (ParasolPatientList *self)
                                             self, NULL))
     g_warning ("Could not read the patient list");
   self->partial = self->rows->len == self->first_page;
-  self->n_total = self->partial ? (guint) parasol_store_count_patients (self->store)
-                                : self->rows->len;
+  self->n_total = self->rows->len;
+  if (self->partial)
+    {
+      Counting *counting = g_new0 (Counting, 1);
+
+      counting->list = g_object_ref (self);
+      counting->count = self->counting = ++self->counts;
+      parasol_store_count_patients_async (self->store, NULL, count_done_cb, counting);
+    }
 }
 
 void
@@ -285,6 +327,14 @@ parasol_patient_list_complete (ParasolPatientList *self)
     g_warning ("Could not read the patient list");
   if (self->rows->len > old_n)
     emit_items_changed (self, old_n, 0, self->rows->len - old_n);
+}
+
+gboolean
+parasol_patient_list_is_counted (ParasolPatientList *self)
+{
+  g_return_val_if_fail (PARASOL_IS_PATIENT_LIST (self), TRUE);
+
+  return !self->partial || self->counting == 0;
 }
 
 gboolean
@@ -523,6 +573,9 @@ parasol_patient_list_get_property (GObject    *object,
     case PROP_FIRST_PAGE:
       g_value_set_uint (value, self->first_page);
       break;
+    case PROP_N_PATIENTS:
+      g_value_set_uint (value, parasol_patient_list_get_n_patients (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -567,6 +620,8 @@ parasol_patient_list_class_init (ParasolPatientListClass *klass)
   properties[PROP_FIRST_PAGE] = g_param_spec_uint ("first-page", NULL, NULL, 0, G_MAXUINT, 0,
                                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                                                    G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_PATIENTS] = g_param_spec_uint ("n-patients", NULL, NULL, 0, G_MAXUINT, 0,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -29,8 +29,10 @@ ParasolPatientList *parasol_patient_list_new_paged  (ParasolStore       *store,
 /* Reads the rows after the first page (one items-changed at the end); nothing when complete. */
 void                parasol_patient_list_complete   (ParasolPatientList *self);
 gboolean            parasol_patient_list_is_complete (ParasolPatientList *self);
-/* How many patients there are, also those not read yet. */
+/* How many patients there are, also those not read yet (::notify::n-patients).  Until a paged
+ * list has counted them, only those read. */
 guint               parasol_patient_list_get_n_patients (ParasolPatientList *self);
+gboolean            parasol_patient_list_is_counted (ParasolPatientList *self);
 ParasolStore       *parasol_patient_list_get_store  (ParasolPatientList *self);
 /* Position of the patient with @patient_id, or G_MAXUINT. */
 guint               parasol_patient_list_find       (ParasolPatientList *self,

@@ -250,6 +250,22 @@ check_data_free (CheckData *data)
   g_free (data);
 }
 
+int
+store_open_reader (const char  *path,
+                   sqlite3    **db)
+{
+  int rc = sqlite3_open_v2 (path, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_close_v2 (*db);
+      *db = NULL;
+      return rc;
+    }
+  sqlite3_busy_timeout (*db, BUSY_TIMEOUT_MS);
+  return SQLITE_OK;
+}
+
 static void
 check_thread (GTask        *task,
               gpointer      source_object,
@@ -262,14 +278,12 @@ check_thread (GTask        *task,
   sqlite3 *db = NULL;
   int rc;
 
-  /* A connection of its own: the store's connection stays with the main thread. */
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  rc = store_open_reader (path, &db);
   if (rc != SQLITE_OK)
     g_set_error (&error, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_CORRUPT,
                  _("The database %s could not be checked: %s"), path, sqlite3_errstr (rc));
   else
     {
-      sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
       /* Then the audit trail: chain, anchor, and every value reconciled with it. */
       if (quick_check_db (db, path, &error))
         data->report = store_audit_check_db (db, data->info, cancellable, &error);

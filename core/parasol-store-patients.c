@@ -536,6 +536,63 @@ parasol_store_count_patients (ParasolStore *self)
   return n;
 }
 
+static void
+count_patients_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  const char *path = task_data;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int rc = store_open_reader (path, &db);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT count(*) FROM patient", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      gint64 n = sqlite3_column_int64 (stmt, 0);
+
+      sqlite3_finalize (stmt);
+      sqlite3_close_v2 (db);
+      g_task_return_int (task, n);
+      return;
+    }
+  g_task_return_new_error (task, PARASOL_STORE_ERROR, PARASOL_STORE_ERROR_FAILED,
+                           _("The patients of %s could not be counted: %s"), path,
+                           db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+}
+
+void
+parasol_store_count_patients_async (ParasolStore        *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (PARASOL_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, parasol_store_count_patients_async);
+  g_task_set_task_data (task, g_strdup (self->path), g_free);
+  g_task_run_in_thread (task, count_patients_thread);
+}
+
+gint64
+parasol_store_count_patients_finish (ParasolStore  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
 /* One text column of one patient (@sql selects it by ?1), NULL when unset. */
 static gboolean
 patient_text (ParasolStore  *self,

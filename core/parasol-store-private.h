@@ -108,6 +108,10 @@ void store_set_error (ParasolStore *self,
                       int           rc,
                       const char   *doing);
 
+/* A read-only connection of a worker thread's own (the store's stays with the main thread),
+ * with the store's busy timeout: an SQLite result code, *db NULL unless SQLITE_OK. */
+int store_open_reader (const char  *path,
+                       sqlite3    **db);
 sqlite3_stmt *store_prepare (ParasolStore *self,
                              const char   *sql,
                              GError      **error);

@@ -283,6 +283,23 @@ expected_schema (int version)
   return rows;
 }
 
+static gpointer
+prepare_thread (gpointer data)
+{
+  expected_schema (PARASOL_STORE_SCHEMA_VERSION);
+  return NULL;
+}
+
+void
+parasol_store_prepare (void)
+{
+  GThread *thread = g_thread_try_new ("parasol-schema", prepare_thread, NULL, NULL);
+
+  /* Without a thread, store_check_schema () builds it when it is needed. */
+  if (thread != NULL)
+    g_thread_unref (thread);
+}
+
 static gboolean
 schema_contains (GPtrArray  *rows,
                  const char *row)

@@ -87,6 +87,9 @@ char         *parasol_store_default_path           (void);
 /* Creates the default folder 0700 if missing. */
 gboolean      parasol_store_ensure_default_folder  (GError **error);
 
+/* Starts building, in a thread, what parasol_store_open() checks a file's schema against, so
+ * that a program can overlap it with its own start-up.  Optional. */
+void          parasol_store_prepare                (void);
 ParasolStore *parasol_store_open                   (const char            *path,
                                                     ParasolStoreOpenFlags  flags,
                                                     GError               **error);
@@ -228,6 +231,16 @@ gboolean      parasol_store_set_patient_platinum   (ParasolStore *self,
                                                     const char   *reason,
                                                     GError      **error);
 gint64        parasol_store_count_patients         (ParasolStore *self);
+/* The same on a connection of its own in a worker thread: counting 100 000 patients reads
+ * the whole index, which a window's first frame need not wait for. */
+void          parasol_store_count_patients_async   (ParasolStore        *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+/* -1 with @error set when the count could not be read. */
+gint64        parasol_store_count_patients_finish  (ParasolStore  *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
 
 /* Records belonging to a patient: each returns the new row id, or 0 with @error set. */
 gint64        parasol_store_add_lab                (ParasolStore           *self,

@@ -200,8 +200,17 @@ test_list (void)
   cli_rm_rf (dir);
 }
 
+static void
+count_notified (GObject    *list,
+                GParamSpec *pspec,
+                gboolean   *notified)
+{
+  *notified = TRUE;
+}
+
 /* A paged list reads a screenful first and the rest on asking, in the same order as a whole
- * read; a change to a patient not read yet waits for the rest. */
+ * read, and counts the patients in a worker thread; a change to a patient not read yet waits
+ * for the rest. */
 static void
 test_list_paged (void)
 {
@@ -213,11 +222,20 @@ test_list_paged (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(ParasolPatient) last = NULL;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (whole));
+  gboolean notified = FALSE;
 
   g_assert_cmpuint (n, ==, 30);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paged)), ==, 8);
   g_assert_false (parasol_patient_list_is_complete (paged));
+  /* The count comes from a worker thread; until then, only the rows read. */
+  g_assert_false (parasol_patient_list_is_counted (paged));
+  g_assert_cmpuint (parasol_patient_list_get_n_patients (paged), ==, 8);
+  g_signal_connect (paged, "notify::n-patients", G_CALLBACK (count_notified), &notified);
+  while (!parasol_patient_list_is_counted (paged))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (notified);
   g_assert_cmpuint (parasol_patient_list_get_n_patients (paged), ==, 30);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (paged)), ==, 8);
 
   /* A change beyond the first page: not inserted out of order. */
   last = g_list_model_get_item (G_LIST_MODEL (whole), n - 1);

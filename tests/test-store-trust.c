@@ -413,6 +413,24 @@ test_schema_trigger (Fixture *f, gconstpointer data)
   assert_open_refused (f->db, "lab_x");
 }
 
+/* The schema built ahead in a thread (the window's start-up) checks as the one built on open:
+ * a clean file opens, a changed one is refused. */
+static void
+test_schema_prepared (Fixture *f, gconstpointer data)
+{
+  g_autoptr(ParasolStore) store = NULL;
+
+  parasol_store_prepare ();
+  parasol_store_prepare ();
+  store = test_open_store (f->db, TRUE);
+  test_add_patient (store, "S-0001");
+  g_clear_object (&store);
+  store = test_open_store (f->db, FALSE);
+  g_clear_object (&store);
+  raw_ok (f->db, "CREATE INDEX patient_x ON patient (site)");
+  assert_open_refused (f->db, "patient_x");
+}
+
 /* Issue 12: a view named patient hid a patient. */
 static void
 test_schema_view (Fixture *f, gconstpointer data)
@@ -1134,6 +1152,8 @@ main (int argc, char *argv[])
   g_setenv ("PARASOL_BUSY_TIMEOUT_MS", "200", TRUE);
 
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  /* First: the expected schema is not built yet. */
+  ADD ("/store/schema/prepared", test_schema_prepared);
   ADD ("/store/update/reattestation", test_reattestation);
   ADD ("/store/changed/detailed", test_detailed_signal);
   ADD ("/store/identity/printable", test_identities);

@@ -591,6 +591,7 @@ test_sort_kept_in_settings (void)
   parasol_window_bind_settings (window, settings);
   gtk_window_present (GTK_WINDOW (window));
   ui_wait_mapped (GTK_WIDGET (window));
+  ui_wait_table_complete (window);
 
   /* A click on the Initials title, with the mouse. */
   click_widget (GTK_WIDGET (window), find_title (column_view, _("Initials")));
@@ -666,7 +667,7 @@ static GHashTable *
 shortcuts_window_keys (void)
 {
   g_autoptr(GtkBuilder) builder =
-    gtk_builder_new_from_resource ("/org/parasol/Parasol/gtk/help-overlay.ui");
+    gtk_builder_new_from_resource ("/org/parasol/Parasol/ui/parasol-shortcuts-window.ui");
   GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (builder, "help_overlay"));
   GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) stack = g_ptr_array_new ();
@@ -800,7 +801,27 @@ test_shortcuts_window_lists_every_shortcut (void)
                                        listed);
   g_assert_cmpuint (n_bindings, >=, 5);
 
-  ui_destroy_window (window);
+  /* Ctrl+? and the menu's Keyboard Shortcuts build the window on request, once. */
+  {
+    GtkWindow *shortcuts = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+    for (GList *l = gtk_window_list_toplevels (); l != NULL; l = g_list_delete_link (l, l))
+      if (GTK_IS_SHORTCUTS_WINDOW (l->data))
+        {
+          g_assert_null (shortcuts);
+          shortcuts = l->data;
+        }
+    g_assert_nonnull (shortcuts);
+    g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+    gtk_window_close (shortcuts);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
+    g_object_add_weak_pointer (G_OBJECT (shortcuts), (gpointer *) &shortcuts);
+    ui_destroy_window (window);
+    g_assert_null (shortcuts);
+  }
 }
 
 static gboolean
@@ -812,8 +833,14 @@ table_has_all (gpointer data)
   return g_list_model_get_n_items (model) == 200;
 }
 
+static gboolean
+count_shown (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
 /* A big trial's table gets a first screenful before its first frame, and every row after; the
- * count says the whole trial all along. */
+ * count says the whole trial as soon as it shows. */
 static void
 test_first_screen_then_all (void)
 {
@@ -825,11 +852,16 @@ test_first_screen_then_all (void)
   GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (parasol_patient_list_view_get_column_view (view)));
   g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u patient",
                                                          "%u patients", 200), 200);
+  GtkWidget *count_label = GTK_WIDGET (parasol_patient_list_view_get_count_label (view));
 
+  /* The count comes from a worker thread: no number until it is there, then the whole trial's,
+   * while the table still holds its first screenful. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), <, 200);
+  g_assert_false (gtk_widget_get_visible (count_label));
+  g_assert_true (ui_wait_until (count_shown, count_label));
   g_assert_cmpuint (g_list_model_get_n_items (model), <, 200);
   g_assert_cmpuint (parasol_patient_list_view_get_n_visible (view), ==, 200);
-  g_assert_cmpstr (gtk_label_get_label (parasol_patient_list_view_get_count_label (view)), ==,
-                   count);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count_label)), ==, count);
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (ui_wait_until (table_has_all, view));

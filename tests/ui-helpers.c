@@ -97,6 +97,24 @@ ui_open_store (const char *path)
   return store;
 }
 
+/* The table holds every patient: the first screenful was painted and the rest came after. */
+static gboolean
+table_complete (gpointer data)
+{
+  ParasolPatientListView *view = data;
+  GtkColumnView *column_view = parasol_patient_list_view_get_column_view (view);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (column_view))) ==
+         parasol_patient_list_view_get_n_visible (view);
+}
+
+void
+ui_wait_table_complete (ParasolWindow *window)
+{
+  if (!ui_wait_until (table_complete, parasol_window_get_patient_list_view (window)))
+    g_error ("The patient table did not get past its first screenful");
+}
+
 ParasolWindow *
 ui_present_window (ParasolStore *store)
 {
@@ -104,6 +122,7 @@ ui_present_window (ParasolStore *store)
 
   gtk_window_present (GTK_WINDOW (window));
   ui_wait_mapped (GTK_WIDGET (window));
+  ui_wait_table_complete (window);
 
   return window;
 }

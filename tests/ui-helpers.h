@@ -48,8 +48,10 @@ void           ui_drain              (void);
 
 /* Opens the database at @path; fails the test if that does not work. */
 ParasolStore  *ui_open_store         (const char    *path);
-/* A new ParasolWindow on @store, presented and mapped. */
+/* A new ParasolWindow on @store, presented and mapped, its table holding every patient. */
 ParasolWindow *ui_present_window     (ParasolStore  *store);
+/* Waits until the window's table holds every patient, not only its first screenful. */
+void           ui_wait_table_complete (ParasolWindow *window);
 /* The window holds the last reference; destroys it and lets GTK finish. */
 void           ui_destroy_window     (ParasolWindow *window);
 

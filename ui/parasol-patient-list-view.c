@@ -279,7 +279,11 @@ update_state (ParasolPatientListView *self)
                                           n_total),
                              n_visible, n_total);
   gtk_label_set_label (self->count_label, count);
-  gtk_widget_set_visible (GTK_WIDGET (self->count_label), n_total > 0);
+  /* A big trial's count comes a moment after its first rows: no number until it is right. */
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label),
+                          n_total > 0 &&
+                          (!PARASOL_IS_PATIENT_LIST (self->model) ||
+                           parasol_patient_list_is_counted (PARASOL_PATIENT_LIST (self->model))));
   /* Nothing to search in an empty trial; keep the bar in place so the layout does not jump. */
   gtk_widget_set_sensitive (self->filter_bar, n_total > 0);
 
@@ -649,6 +653,23 @@ fit_status_column (ParasolPatientListView *self)
   gtk_column_view_column_set_fixed_width (self->status_column, self->status_width);
 }
 
+/* The size the window will open at, if it is not maximized or full screen (GTK 4.8 wants both
+ * pointers). */
+static gboolean
+window_default_size (ParasolPatientListView *self,
+                     int                    *width,
+                     int                    *height)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  *width = *height = 0;
+  if (!GTK_IS_WINDOW (root) || gtk_window_is_maximized (GTK_WINDOW (root)) ||
+      gtk_window_is_fullscreen (GTK_WINDOW (root)))
+    return FALSE;
+  gtk_window_get_default_size (GTK_WINDOW (root), width, height);
+  return *width > 0 && *height > 0;
+}
+
 static gboolean
 relayout_table (GtkWidget     *widget,
                 GdkFrameClock *clock,
@@ -662,8 +683,9 @@ relayout_table (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* Shows the columns that fit in @width, dropping the highest priority numbers first. */
-static void
+/* Shows the columns that fit in @width, dropping the highest priority numbers first.  TRUE
+ * if a column came, went or changed its width. */
+static gboolean
 fit_columns (ParasolPatientListView *self,
              int                     width)
 {
@@ -734,11 +756,7 @@ fit_columns (ParasolPatientListView *self,
       changed = TRUE;
     }
 
-  /* The table measured its columns before some came or went: once more, at the next frame
-   * (a resize queued while the table is being allocated would be lost). */
-  if (changed && self->relayout_tick == 0)
-    self->relayout_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), relayout_table, NULL,
-                                                        NULL);
+  return changed;
 }
 
 /* A vertical box (the filter bar, a separator, the stack taking what is left), which fits the
@@ -794,7 +812,11 @@ parasol_patient_list_view_size_allocate (GtkWidget *widget,
   GtkWidget *last = gtk_widget_get_last_child (widget);
   int y = 0;
 
-  fit_columns (self, width);
+  /* The table measured its columns before some came or went: once more, at the next frame
+   * (a resize queued while the table is being allocated would be lost). */
+  if (fit_columns (self, width) && self->relayout_tick == 0)
+    self->relayout_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), relayout_table, NULL,
+                                                        NULL);
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -850,10 +872,18 @@ parasol_patient_list_view_focus (GtkWidget        *widget,
 static void
 parasol_patient_list_view_root (GtkWidget *widget)
 {
+  ParasolPatientListView *self = PARASOL_PATIENT_LIST_VIEW (widget);
+  int width, height;
+
   GTK_WIDGET_CLASS (parasol_patient_list_view_parent_class)->root (widget);
 
-  fit_status_column (PARASOL_PATIENT_LIST_VIEW (widget));
-  fit_course_column (PARASOL_PATIENT_LIST_VIEW (widget));
+  fit_status_column (self);
+  fit_course_column (self);
+
+  /* Fitted to the window's width before the table is first measured, so that it does not
+   * measure every cell of the expanding columns, only to be fitted and measured again. */
+  if (window_default_size (self, &width, &height))
+    fit_columns (self, width);
 }
 
 static gboolean
@@ -1307,8 +1337,24 @@ parasol_patient_list_view_new (void)
   return g_object_new (PARASOL_TYPE_PATIENT_LIST_VIEW, NULL);
 }
 
-/* Rows in the first screenful, at 1920x1200 and more. */
-#define FIRST_SCREEN_ROWS 64
+/* Rows in the first screenful: at most a maximized window's at 1920x1200, else as many as the
+ * window's height holds below the header bar, the filter bar and the column titles, with
+ * Adwaita's default font, and a spare one.  With a smaller font the last rows come a frame
+ * later, with the rest. */
+#define FIRST_SCREEN_MAX_ROWS 64
+#define ROW_HEIGHT            28
+#define ABOVE_THE_ROWS        130
+
+static guint
+first_screen_rows (ParasolPatientListView *self)
+{
+  int width, height;
+
+  if (!window_default_size (self, &width, &height))
+    return FIRST_SCREEN_MAX_ROWS;
+
+  return CLAMP ((height - ABOVE_THE_ROWS) / ROW_HEIGHT + 2, 2, FIRST_SCREEN_MAX_ROWS);
+}
 
 /* The whole model from now on.  The slice grows in place: the rows made stay. */
 static void
@@ -1415,6 +1461,9 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
   if (self->model != NULL)
     g_signal_connect_object (self->model, "items-changed",
                              G_CALLBACK (on_model_items_changed), self, G_CONNECT_SWAPPED);
+  if (self->model != NULL && PARASOL_IS_PATIENT_LIST (self->model))
+    g_signal_connect_object (self->model, "notify::n-patients", G_CALLBACK (update_state), self,
+                             G_CONNECT_SWAPPED);
 
   show_whole_model (self);
   if (self->course_tick != 0)
@@ -1433,13 +1482,14 @@ parasol_patient_list_view_set_model (ParasolPatientListView *self,
                                                         courses_after_first_frame, NULL, NULL);
     }
   /* Sorted by a column (GSettings), the first screenful would be other patients. */
-  if (model != NULL && g_list_model_get_n_items (model) > FIRST_SCREEN_ROWS &&
+  if (model != NULL && g_list_model_get_n_items (model) > first_screen_rows (self) &&
       gtk_widget_get_mapped (GTK_WIDGET (self)) == FALSE &&
       gtk_sort_list_model_get_sorter (self->sort_model) == NULL)
     {
       /* Before its first allocation GtkListView makes and measures up to 200 rows: give it a
        * screenful, and the rest once that is painted. */
-      self->first_screen = gtk_slice_list_model_new (g_object_ref (model), 0, FIRST_SCREEN_ROWS);
+      self->first_screen = gtk_slice_list_model_new (g_object_ref (model), 0,
+                                                     first_screen_rows (self));
       self->first_screen_frame = 0;
       gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (self->first_screen));
       self->first_screen_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self),

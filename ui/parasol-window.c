@@ -37,7 +37,10 @@ struct _ParasolWindow
   ParasolPatientPage     *patient_page;   /* made when a patient is first opened */
   AdwViewStack           *view_stack;
   GtkWidget              *view_switcher;
-  ParasolSwimmerView     *swimmer_view;
+  AdwBin                 *swimmer_bin;
+  GtkMenuButton          *primary_menu_button;
+  GMenuModel             *primary_menu;
+  ParasolSwimmerView     *swimmer_view;   /* made when the plot is first shown */
   AdwStatusPage          *message_page;
   GtkLabel               *message_path_label;
   GtkExpander            *details_expander;
@@ -47,6 +50,7 @@ struct _ParasolWindow
   GtkWidget              *new_trial_button;
   GtkRevealer            *read_only_revealer;
 
+  GtkWindow              *shortcuts_window;  /* made when first asked for */
   ParasolStore           *store;
   ParasolProtocol        *protocol;
   ParasolPatientList     *patients;
@@ -150,6 +154,7 @@ static void
 on_is_active_changed (ParasolWindow *self)
 {
   g_clear_handle_id (&self->poll_source, g_source_remove);
+  g_clear_pointer (&self->shortcuts_window, gtk_window_destroy);
 
   if (self->store == NULL || !gtk_window_is_active (GTK_WINDOW (self)))
     return;
@@ -229,6 +234,29 @@ show_page (ParasolWindow *self,
   update_title (self);
 }
 
+static void on_swimmer_patient_activated (ParasolWindow *self,
+                                          gint64         patient_id);
+
+/* The swimmer plot's page is made when it is first shown (or asked for): a window that only
+ * lists patients does not pay for it at start-up. */
+static ParasolSwimmerView *
+ensure_swimmer_view (ParasolWindow *self)
+{
+  if (self->swimmer_view != NULL)
+    return self->swimmer_view;
+
+  self->swimmer_view = PARASOL_SWIMMER_VIEW (parasol_swimmer_view_new ());
+  g_signal_connect_object (self->swimmer_view, "patient-activated",
+                           G_CALLBACK (on_swimmer_patient_activated), self, G_CONNECT_SWAPPED);
+  parasol_swimmer_view_set_filter_model (self->swimmer_view,
+                                         parasol_patient_list_view_get_filtered_model (self->patient_list_view));
+  if (self->store != NULL)
+    parasol_swimmer_view_set_store (self->swimmer_view, self->store, self->protocol);
+  adw_bin_set_child (self->swimmer_bin, GTK_WIDGET (self->swimmer_view));
+
+  return self->swimmer_view;
+}
+
 static void
 back_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -241,7 +269,7 @@ back_action (GSimpleAction *action,
 
   show_page (self, "patients");
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "swimmer") == 0)
-    gtk_widget_grab_focus (GTK_WIDGET (parasol_swimmer_view_get_canvas (self->swimmer_view)));
+    gtk_widget_grab_focus (GTK_WIDGET (parasol_swimmer_view_get_canvas (ensure_swimmer_view (self))));
   else
     gtk_widget_grab_focus (GTK_WIDGET (parasol_patient_list_view_get_column_view (self->patient_list_view)));
 }
@@ -263,6 +291,8 @@ on_swimmer_patient_activated (ParasolWindow *self,
 static void
 on_view_stack_changed (ParasolWindow *self)
 {
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "swimmer") == 0)
+    ensure_swimmer_view (self);
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "patients") == 0)
     set_key_capture (self, TRUE);
 }
@@ -469,7 +499,30 @@ audit_trail_action (GSimpleAction *action,
                                                           trial_id)));
 }
 
+/* Built on request rather than by GtkApplication for every window (resources/gtk/
+ * help-overlay.ui): a third of the time it takes to make the window went to it. */
+static void
+show_help_overlay_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  ParasolWindow *self = user_data;
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/org/parasol/Parasol/ui/parasol-shortcuts-window.ui");
+
+      self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+      gtk_window_set_destroy_with_parent (self->shortcuts_window, TRUE);
+    }
+  gtk_window_present (self->shortcuts_window);
+}
+
 static const GActionEntry win_entries[] = {
+  { "show-help-overlay", show_help_overlay_action },
   { "new-patient", new_patient_action },
   { "search", search_action },
   { "back", back_action },
@@ -488,6 +541,7 @@ parasol_window_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_WINDOW);
   self->patient_page = NULL;  /* the bin's child */
+  self->swimmer_view = NULL;  /* the other bin's child */
 
   g_clear_object (&self->patients);
   g_clear_object (&self->protocol);
@@ -561,7 +615,6 @@ parasol_window_class_init (ParasolWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (PARASOL_TYPE_PATIENT_LIST_VIEW);
-  g_type_ensure (PARASOL_TYPE_SWIMMER_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/parasol/Parasol/ui/parasol-window.ui");
@@ -573,7 +626,9 @@ parasol_window_class_init (ParasolWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, patient_page_bin);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, view_switcher);
-  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, swimmer_view);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, swimmer_bin);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, ParasolWindow, primary_menu);
 
   /* Back from a patient: Alt+Left as in a browser, Escape as in a dialog */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
@@ -594,6 +649,18 @@ parasol_window_class_init (ParasolWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ParasolWindow, read_only_revealer);
 }
 
+/* The main menu's popover is made when it is first opened (by click, F10 or a screen reader),
+ * not with the window. */
+static void
+create_primary_menu (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  ParasolWindow *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 parasol_window_init (ParasolWindow *self)
 {
@@ -609,14 +676,11 @@ parasol_window_init (ParasolWindow *self)
                                FALSE);
 
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu, self, NULL);
   g_signal_connect_object (self->patient_list_view, "patient-activated",
                            G_CALLBACK (on_patient_activated), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->swimmer_view, "patient-activated",
-                           G_CALLBACK (on_swimmer_patient_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
                            G_CALLBACK (on_view_stack_changed), self, G_CONNECT_SWAPPED);
-  parasol_swimmer_view_set_filter_model (self->swimmer_view,
-                                         parasol_patient_list_view_get_filtered_model (self->patient_list_view));
 
   {
     GtkGesture *click = gtk_gesture_click_new ();
@@ -669,7 +733,8 @@ parasol_window_set_store (ParasolWindow *self,
       parasol_patient_page_set_store (self->patient_page, NULL);
       parasol_patient_page_set_protocol (self->patient_page, NULL);
     }
-  parasol_swimmer_view_set_store (self->swimmer_view, NULL, NULL);
+  if (self->swimmer_view != NULL)
+    parasol_swimmer_view_set_store (self->swimmer_view, NULL, NULL);
   g_clear_object (&self->patients);
   g_clear_object (&self->protocol);
 
@@ -697,7 +762,8 @@ parasol_window_set_store (ParasolWindow *self,
           parasol_patient_page_set_store (self->patient_page, store);
           parasol_patient_page_set_protocol (self->patient_page, self->protocol);
         }
-      parasol_swimmer_view_set_store (self->swimmer_view, store, self->protocol);
+      if (self->swimmer_view != NULL)
+        parasol_swimmer_view_set_store (self->swimmer_view, store, self->protocol);
       show_page (self, "patients");
     }
 
@@ -889,7 +955,7 @@ parasol_window_get_swimmer_view (ParasolWindow *self)
 {
   g_return_val_if_fail (PARASOL_IS_WINDOW (self), NULL);
 
-  return self->swimmer_view;
+  return ensure_swimmer_view (self);
 }
 
 void
