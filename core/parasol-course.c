@@ -66,14 +66,19 @@ count_not_recorded (ParasolProtocol           *protocol,
 {
   const ParasolRegimen *regimen = protocol != NULL ? parasol_protocol_get_regimen (protocol) : NULL;
   g_autoptr(GError) error = NULL;
+  ParasolScheduleOptions options;
   ParasolSchedule *schedule;
   guint n = 0;
 
   if (regimen == NULL || !g_date_valid (&facts->c1d1) || facts->arm == NULL)
     return 0;
 
+  /* Cycles starting after @until hold no past dose: listed up to it, not a year ahead. */
+  parasol_schedule_options_init (&options);
+  options.doses_only = TRUE;
+  options.horizon_days = MAX (0, g_date_days_between (&facts->c1d1, until));
   schedule = parasol_schedule_build (regimen, facts->arm, facts->ici, &facts->c1d1, facts, NULL,
-                                     NULL, &error);
+                                     &options, &error);
   if (schedule == NULL)
     return 0;
 

@@ -70,6 +70,7 @@ parasol_schedule_options_init (ParasolScheduleOptions *options)
 
   options->horizon_days = DEFAULT_HORIZON_DAYS;
   options->max_maintenance_cycles = 0;
+  options->doses_only = FALSE;
 }
 
 static void
@@ -690,7 +691,8 @@ parasol_schedule_build (const ParasolRegimen         *regimen,
       g_ptr_array_sort (cycle->doses, compare_doses);
 
       g_ptr_array_add (schedule->cycles, cycle);
-      add_cycle_visits (schedule, regimen, cycle);
+      if (!options->doses_only)
+        add_cycle_visits (schedule, regimen, cycle);
 
       prev_start = cycle->start;
       prev_length = cycle->length_days;

@@ -102,8 +102,10 @@ typedef struct {
  * 1, when later), or, when max_maintenance_cycles > 0, that many cycles after induction (or after
  * the last recorded cycle, when later). */
 typedef struct {
-  int   horizon_days;             /* 365 */
-  int   max_maintenance_cycles;   /* 0 = use horizon_days */
+  int       horizon_days;             /* 365 */
+  int       max_maintenance_cycles;   /* 0 = use horizon_days */
+  gboolean  doses_only;               /* FALSE; TRUE: no visits, only the cycles and doses
+                                       * (half the time, for a course's count) */
 } ParasolScheduleOptions;
 
 typedef struct {
