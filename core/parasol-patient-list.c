@@ -428,6 +428,65 @@ parasol_patient_list_get_course (ParasolPatientList *self,
   return parasol_patient_get_course (patient);
 }
 
+typedef struct {
+  ParasolPatientList *list;
+  ParasolProtocol    *protocol;
+  GHashTable         *positions;  /* patient id -> position + 1 */
+  GDate               today;      /* once: the local time zone is read from disk each time */
+} LoadingCourses;
+
+static void
+course_facts_cb (const ParasolPatientFacts *facts,
+                 gpointer                   user_data)
+{
+  LoadingCourses *loading = user_data;
+  guint position = GPOINTER_TO_UINT (g_hash_table_lookup (loading->positions,
+                                                          GINT_TO_POINTER (facts->id)));
+  g_autoptr(ParasolPatient) patient = NULL;
+
+  if (position == 0)
+    return;
+  patient = g_list_model_get_item (G_LIST_MODEL (loading->list), position - 1);
+  if (parasol_patient_get_course (patient) != NULL)
+    return;
+  parasol_patient_set_course (patient, parasol_course_new (loading->protocol, facts,
+                                                          &loading->today));
+  g_hash_table_add (loading->list->coursed, GINT_TO_POINTER (facts->id));
+}
+
+void
+parasol_patient_list_load_courses (ParasolPatientList *self,
+                                   ParasolProtocol    *protocol)
+{
+  g_autoptr(GHashTable) positions = NULL;
+  g_autoptr(GError) error = NULL;
+  LoadingCourses loading;
+  gboolean all = TRUE;
+
+  g_return_if_fail (PARASOL_IS_PATIENT_LIST (self));
+  g_return_if_fail (protocol == NULL || PARASOL_IS_PROTOCOL (protocol));
+
+  if (protocol == NULL)
+    return;
+  parasol_patient_list_complete (self);
+  for (guint i = 0; i < self->rows->len && all; i++)
+    all = g_hash_table_contains (self->coursed,
+                                 GINT_TO_POINTER (g_array_index (self->rows, Row, i).row.id));
+  if (all)
+    return;
+
+  positions = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < self->rows->len; i++)
+    g_hash_table_insert (positions, GINT_TO_POINTER (g_array_index (self->rows, Row, i).row.id),
+                         GUINT_TO_POINTER (i + 1));
+  loading.list = self;
+  loading.protocol = protocol;
+  loading.positions = positions;
+  parasol_date_set_today (&loading.today);
+  if (!parasol_store_foreach_course_facts (self->store, course_facts_cb, &loading, &error))
+    g_warning ("Could not work out the courses: %s", error->message);
+}
+
 guint
 parasol_patient_list_filter (ParasolPatientList *self,
                              const char         *query,

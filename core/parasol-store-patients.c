@@ -1044,6 +1044,75 @@ parasol_store_foreach_patient_after (ParasolStore          *self,
   return TRUE;
 }
 
+/* The records a course is worked out from, read the same way for one patient
+ * (parasol_store_load_patient) and for all (parasol_store_foreach_course_facts): the columns,
+ * then a row into the facts. */
+#define CYCLE_COLUMNS          "id, number, start_date, status, reason"
+#define ADMINISTRATION_COLUMNS "id, cycle, drug, given_on, dose, unit, given_by, reason, flagged"
+#define RESPONSE_COLUMNS       "id, assessed_on, response, version, withdrawn"
+#define EVENT_COLUMNS          "id, kind, occurred_on, reason, version, withdrawn"
+
+static void
+add_cycle_row (ParasolPatientFacts *facts,
+               sqlite3_stmt        *stmt)
+{
+  ParasolCycleRecord *c = parasol_cycle_record_new ();
+
+  c->id = sqlite3_column_int64 (stmt, 0);
+  c->number = sqlite3_column_int (stmt, 1);
+  store_column_date (stmt, 2, &c->start);
+  c->status = store_column_strdup (stmt, 3);
+  c->reason = store_column_strdup (stmt, 4);
+  g_ptr_array_add (facts->cycles, c);
+}
+
+static void
+add_administration_row (ParasolPatientFacts *facts,
+                        sqlite3_stmt        *stmt)
+{
+  ParasolAdministration *a = parasol_administration_new ();
+
+  a->id = sqlite3_column_int64 (stmt, 0);
+  a->cycle = sqlite3_column_int (stmt, 1);
+  a->drug = store_column_strdup (stmt, 2);
+  store_column_date (stmt, 3, &a->date);
+  a->dose = store_column_double_or_nan (stmt, 4);
+  a->unit = store_column_strdup (stmt, 5);
+  a->given_by = store_column_strdup (stmt, 6);
+  a->reason = store_column_strdup (stmt, 7);
+  a->flagged = sqlite3_column_int (stmt, 8) != 0;
+  g_ptr_array_add (facts->administrations, a);
+}
+
+static void
+add_response_row (ParasolPatientFacts *facts,
+                  sqlite3_stmt        *stmt)
+{
+  ParasolResponse *r = parasol_response_new ();
+
+  r->id = sqlite3_column_int64 (stmt, 0);
+  store_column_date (stmt, 1, &r->date);
+  r->response = store_column_strdup (stmt, 2);
+  r->version = sqlite3_column_int64 (stmt, 3);
+  g_ptr_array_add (sqlite3_column_int (stmt, 4) != 0 ? facts->withdrawn_responses
+                                                     : facts->responses, r);
+}
+
+static void
+add_event_row (ParasolPatientFacts *facts,
+               sqlite3_stmt        *stmt)
+{
+  ParasolEvent *e = parasol_event_new ();
+
+  e->id = sqlite3_column_int64 (stmt, 0);
+  e->kind = store_column_strdup (stmt, 1);
+  store_column_date (stmt, 2, &e->date);
+  e->reason = store_column_strdup (stmt, 3);
+  e->version = sqlite3_column_int64 (stmt, 4);
+  g_ptr_array_add (sqlite3_column_int (stmt, 5) != 0 ? facts->withdrawn_events
+                                                     : facts->events, e);
+}
+
 ParasolPatientFacts *
 parasol_store_load_patient (ParasolStore *self,
                             gint64        patient_id,
@@ -1176,84 +1245,43 @@ parasol_store_load_patient (ParasolStore *self,
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
-                  "SELECT id, number, start_date, status, reason FROM cycle"
-                  " WHERE patient_id = ?1 ORDER BY number", error);
+                  "SELECT " CYCLE_COLUMNS " FROM cycle WHERE patient_id = ?1 ORDER BY number",
+                  error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ParasolCycleRecord *c = parasol_cycle_record_new ();
-
-      c->id = sqlite3_column_int64 (stmt, 0);
-      c->number = sqlite3_column_int (stmt, 1);
-      store_column_date (stmt, 2, &c->start);
-      c->status = store_column_strdup (stmt, 3);
-      c->reason = store_column_strdup (stmt, 4);
-      g_ptr_array_add (facts->cycles, c);
-    }
+    add_cycle_row (facts, stmt);
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
-                  "SELECT id, cycle, drug, given_on, dose, unit, given_by, reason, flagged"
-                  " FROM administration WHERE patient_id = ?1 ORDER BY given_on, id", error);
+                  "SELECT " ADMINISTRATION_COLUMNS " FROM administration WHERE patient_id = ?1"
+                  " ORDER BY given_on, id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ParasolAdministration *a = parasol_administration_new ();
-
-      a->id = sqlite3_column_int64 (stmt, 0);
-      a->cycle = sqlite3_column_int (stmt, 1);
-      a->drug = store_column_strdup (stmt, 2);
-      store_column_date (stmt, 3, &a->date);
-      a->dose = store_column_double_or_nan (stmt, 4);
-      a->unit = store_column_strdup (stmt, 5);
-      a->given_by = store_column_strdup (stmt, 6);
-      a->reason = store_column_strdup (stmt, 7);
-      a->flagged = sqlite3_column_int (stmt, 8) != 0;
-      g_ptr_array_add (facts->administrations, a);
-    }
+    add_administration_row (facts, stmt);
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
-                  "SELECT id, assessed_on, response, version, withdrawn FROM response"
-                  " WHERE patient_id = ?1 ORDER BY assessed_on, id", error);
+                  "SELECT " RESPONSE_COLUMNS " FROM response WHERE patient_id = ?1"
+                  " ORDER BY assessed_on, id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ParasolResponse *r = parasol_response_new ();
-
-      r->id = sqlite3_column_int64 (stmt, 0);
-      store_column_date (stmt, 1, &r->date);
-      r->response = store_column_strdup (stmt, 2);
-      r->version = sqlite3_column_int64 (stmt, 3);
-      g_ptr_array_add (sqlite3_column_int (stmt, 4) != 0 ? facts->withdrawn_responses
-                                                         : facts->responses, r);
-    }
+    add_response_row (facts, stmt);
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
-                  "SELECT id, kind, occurred_on, reason, version, withdrawn FROM event"
-                  " WHERE patient_id = ?1 ORDER BY occurred_on, id", error);
+                  "SELECT " EVENT_COLUMNS " FROM event WHERE patient_id = ?1"
+                  " ORDER BY occurred_on, id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      ParasolEvent *e = parasol_event_new ();
-
-      e->id = sqlite3_column_int64 (stmt, 0);
-      e->kind = store_column_strdup (stmt, 1);
-      store_column_date (stmt, 2, &e->date);
-      e->reason = store_column_strdup (stmt, 3);
-      e->version = sqlite3_column_int64 (stmt, 4);
-      g_ptr_array_add (sqlite3_column_int (stmt, 5) != 0 ? facts->withdrawn_events
-                                                         : facts->events, e);
-    }
+    add_event_row (facts, stmt);
   sqlite3_reset (stmt);
 
   if (rc == SQLITE_DONE)
@@ -1283,5 +1311,113 @@ parasol_store_load_patient (ParasolStore *self,
     }
 
   return g_steal_pointer (&facts);
+}
+
+/* One table's rows for every patient, ordered by patient: a cursor the pass below advances
+ * patient by patient.  The patient's id is the column after the record's. */
+typedef struct {
+  sqlite3_stmt *stmt;
+  int           patient_column;
+  int           rc;
+  void        (*add) (ParasolPatientFacts *facts,
+                      sqlite3_stmt        *stmt);
+} RecordCursor;
+
+static void
+cursor_take (RecordCursor        *cursor,
+             ParasolPatientFacts *facts)
+{
+  while (cursor->rc == SQLITE_ROW &&
+         sqlite3_column_int64 (cursor->stmt, cursor->patient_column) <= facts->id)
+    {
+      if (sqlite3_column_int64 (cursor->stmt, cursor->patient_column) == facts->id)
+        cursor->add (facts, cursor->stmt);
+      cursor->rc = sqlite3_step (cursor->stmt);
+    }
+}
+
+gboolean
+parasol_store_foreach_course_facts (ParasolStore           *self,
+                                    ParasolCourseFactsFunc  func,
+                                    gpointer                user_data,
+                                    GError                **error)
+{
+  static const struct {
+    const char *sql;
+    int         patient_column;
+    void      (*add) (ParasolPatientFacts *facts,
+                      sqlite3_stmt        *stmt);
+  } tables[] = {
+    { "SELECT " CYCLE_COLUMNS ", patient_id FROM cycle ORDER BY patient_id, number",
+      5, add_cycle_row },
+    { "SELECT " ADMINISTRATION_COLUMNS ", patient_id FROM administration"
+      " ORDER BY patient_id, given_on, id", 9, add_administration_row },
+    { "SELECT " RESPONSE_COLUMNS ", patient_id FROM response ORDER BY patient_id, assessed_on, id",
+      5, add_response_row },
+    { "SELECT " EVENT_COLUMNS ", patient_id FROM event ORDER BY patient_id, occurred_on, id",
+      6, add_event_row },
+  };
+  RecordCursor cursors[G_N_ELEMENTS (tables)] = { { 0 } };
+  sqlite3_stmt *patients;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (PARASOL_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  /* Prepared on their own (store_prepare keeps one of each, and a caller may be stepping
+   * through the same ones). */
+  for (guint t = 0; t < G_N_ELEMENTS (tables) && ok; t++)
+    {
+      rc = sqlite3_prepare_v2 (self->db, tables[t].sql, -1, &cursors[t].stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          store_set_error (self, error, rc, _("reading the courses"));
+          ok = FALSE;
+          break;
+        }
+      cursors[t].patient_column = tables[t].patient_column;
+      cursors[t].add = tables[t].add;
+      cursors[t].rc = sqlite3_step (cursors[t].stmt);
+    }
+  patients = NULL;
+  if (ok && (rc = sqlite3_prepare_v2 (self->db, "SELECT id, status, arm, ici, c1d1, platinum"
+                                                 " FROM patient ORDER BY id",
+                                      -1, &patients, NULL)) != SQLITE_OK)
+    {
+      store_set_error (self, error, rc, _("reading the courses"));
+      ok = FALSE;
+    }
+
+  while (ok && (rc = sqlite3_step (patients)) == SQLITE_ROW)
+    {
+      g_autoptr(ParasolPatientFacts) facts = parasol_patient_facts_new ();
+
+      facts->id = sqlite3_column_int64 (patients, 0);
+      facts->status = store_column_strdup (patients, 1);
+      facts->arm = store_column_strdup (patients, 2);
+      facts->ici = store_column_strdup (patients, 3);
+      store_column_date (patients, 4, &facts->c1d1);
+      facts->platinum = store_column_strdup (patients, 5);
+      for (guint t = 0; t < G_N_ELEMENTS (cursors); t++)
+        cursor_take (&cursors[t], facts);
+      func (facts, user_data);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      store_set_error (self, error, rc, _("reading the courses"));
+      ok = FALSE;
+    }
+  for (guint t = 0; ok && t < G_N_ELEMENTS (cursors); t++)
+    if (cursors[t].rc != SQLITE_DONE && cursors[t].rc != SQLITE_ROW)
+      {
+        store_set_error (self, error, cursors[t].rc, _("reading the courses"));
+        ok = FALSE;
+      }
+
+  sqlite3_finalize (patients);
+  for (guint t = 0; t < G_N_ELEMENTS (cursors); t++)
+    sqlite3_finalize (cursors[t].stmt);
+  return ok;
 }
 

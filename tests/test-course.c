@@ -201,6 +201,115 @@ test_list (void)
 }
 
 static void
+assert_same_course (const ParasolCourse *a,
+                    const ParasolCourse *b)
+{
+  g_assert_cmpint (a->ended, ==, b->ended);
+  g_assert_cmpint (g_date_valid (&a->end_date), ==, g_date_valid (&b->end_date));
+  if (g_date_valid (&a->end_date))
+    g_assert_cmpint (g_date_compare (&a->end_date, &b->end_date), ==, 0);
+  g_assert_cmpint (a->end_kind, ==, b->end_kind);
+  g_assert_cmpstr (a->end_reason, ==, b->end_reason);
+  g_assert_cmpint (a->dead, ==, b->dead);
+  g_assert_cmpint (g_date_valid (&a->death_date), ==, g_date_valid (&b->death_date));
+  if (g_date_valid (&a->death_date))
+    g_assert_cmpint (g_date_compare (&a->death_date, &b->death_date), ==, 0);
+  g_assert_cmpstr (a->last_response, ==, b->last_response);
+  g_assert_cmpuint (a->n_not_recorded, ==, b->n_not_recorded);
+}
+
+typedef struct {
+  ParasolStore    *store;
+  ParasolProtocol *protocol;
+  guint            n;
+  guint            n_withdrawn;
+} OnePass;
+
+static void
+one_pass_cb (const ParasolPatientFacts *facts,
+             gpointer                   user_data)
+{
+  OnePass *pass = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ParasolPatientFacts) loaded = parasol_store_load_patient (pass->store, facts->id,
+                                                                      &error);
+  g_autoptr(ParasolCourse) one = NULL;
+  g_autoptr(ParasolCourse) each = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (facts->cycles->len, ==, loaded->cycles->len);
+  g_assert_cmpuint (facts->administrations->len, ==, loaded->administrations->len);
+  g_assert_cmpuint (facts->responses->len, ==, loaded->responses->len);
+  g_assert_cmpuint (facts->events->len, ==, loaded->events->len);
+  g_assert_cmpuint (facts->withdrawn_responses->len, ==, loaded->withdrawn_responses->len);
+  pass->n_withdrawn += facts->withdrawn_responses->len;
+  one = parasol_course_new (pass->protocol, facts, NULL);
+  each = parasol_course_new (pass->protocol, loaded, NULL);
+  assert_same_course (one, each);
+  pass->n++;
+}
+
+/* The courses worked out in one pass over the store are those worked out patient by patient,
+ * a withdrawn response included; the list keeps them with its items. */
+static void
+test_one_pass (void)
+{
+  g_autofree char *dir = cli_make_tmpdir ();
+  g_autofree char *db = cli_make_demo (dir, 40);
+  g_autoptr(ParasolStore) store = test_open_store (db, FALSE);
+  g_autoptr(ParasolProtocol) protocol = NULL;
+  g_autoptr(ParasolPatientList) list = NULL;
+  g_autoptr(ParasolPatientFacts) f = NULL;
+  g_autoptr(GError) error = NULL;
+  OnePass pass = { 0 };
+  gint64 patient_id = 0;
+
+  protocol = parasol_protocol_new_for_store (store, &error);
+  g_assert_no_error (error);
+
+  /* The last response of a patient who has one, withdrawn as entered in error. */
+  for (gint64 id = 1; id <= 40 && patient_id == 0; id++)
+    {
+      g_clear_pointer (&f, parasol_patient_facts_free);
+      f = parasol_store_load_patient (store, id, &error);
+      g_assert_no_error (error);
+      if (f->responses->len > 1)
+        patient_id = id;
+    }
+  g_assert_cmpint (patient_id, >, 0);
+  g_assert_true (parasol_store_correct_response (store, patient_id,
+                                                 g_ptr_array_index (f->responses,
+                                                                    f->responses->len - 1),
+                                                 TRUE, "Test: entered in error", &error));
+  g_assert_no_error (error);
+
+  pass.store = store;
+  pass.protocol = protocol;
+  g_assert_true (parasol_store_foreach_course_facts (store, one_pass_cb, &pass, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pass.n, ==, 40);
+  g_assert_cmpuint (pass.n_withdrawn, ==, 1);
+
+  list = parasol_patient_list_new_paged (store, 5);
+  parasol_patient_list_load_courses (list, protocol);
+  g_assert_true (parasol_patient_list_is_complete (list));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+    {
+      g_autoptr(ParasolPatient) patient = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_autoptr(ParasolPatientFacts) loaded =
+        parasol_store_load_patient (store, parasol_patient_get_id (patient), &error);
+      g_autoptr(ParasolCourse) each = parasol_course_new (protocol, loaded, NULL);
+      const ParasolCourse *kept = parasol_patient_list_get_course (list, NULL, patient);
+
+      /* Kept with the item: asked for without the protocol, it is there already. */
+      g_assert_nonnull (kept);
+      assert_same_course (kept, each);
+    }
+
+  cli_rm_rf (dir);
+}
+
+static void
 count_notified (GObject    *list,
                 GParamSpec *pspec,
                 gboolean   *notified)
@@ -281,6 +390,7 @@ main (int   argc,
   g_test_add_func ("/course/by-hand", test_by_hand);
   g_test_add_func ("/course/list", test_list);
   g_test_add_func ("/course/list-paged", test_list_paged);
+  g_test_add_func ("/course/one-pass", test_one_pass);
 
   return g_test_run ();
 }

@@ -74,10 +74,11 @@ status_rank (gpointer    this_,
  * must occur in the patient's own search text (numbers, initials, site, arm id, status), or in
  * the displayed name of the patient's arm ("DLL3 arm", "对照组"), or in the displayed label of
  * the patient's status ("治疗中", "On treatment"), or in the Course cell ("Died", "PD",
- * "1 not recorded", "死亡"; in trials of up to COURSE_SEARCH_MAX_PATIENTS).  The arms and
- * statuses each word names are worked out once per query, so that a keystroke costs the same
- * at 100 000 patients; the Course cell is read (and kept) only for a word that can be part of
- * one and matched nothing else. */
+ * "1 not recorded", "死亡").  The arms and statuses each word names are worked out once per
+ * query, so that a keystroke costs the same at 100 000 patients; the Course cell is read only
+ * for a word that can be part of one and matched nothing else.  The first such word works out
+ * every patient's course at once (parasol_patient_list_load_courses(), one pass over the
+ * store), kept until the patient's data change. */
 typedef struct {
   char      *word;      /* casefolded */
   GPtrArray *arm_ids;   /* arms whose displayed name holds the word */
@@ -137,14 +138,6 @@ find_named (ParasolPatientListView *self,
   return word->arm_ids->len > 0 || word->statuses != 0;
 }
 
-/* A course costs about a millisecond to work out (parasol-bench's courses-N figure: a store
- * read per patient), once per patient, kept until the patient's data change.  Above this many
- * patients a search would stall the window for seconds the first time: there, the Course
- * column is not searched (HACKING.md, "Still to come"). */
-#define COURSE_SEARCH_MAX_PATIENTS 1000
-
-static guint n_patients (ParasolPatientListView *self);
-
 /* Splits the query into words, keeping together the longest runs of words that are part of
  * an arm's name or a status's label: "on treatment" names one status (not "off treatment"),
  * "DLL3 arm" one arm. */
@@ -154,6 +147,7 @@ update_query_words (ParasolPatientListView *self)
   g_auto(GStrv) split = NULL;
   g_autoptr(GPtrArray) words = g_ptr_array_new ();
   guint i = 0;
+  gboolean course = FALSE;
 
   g_array_set_size (self->words, 0);
   if (self->query == NULL)
@@ -177,11 +171,11 @@ update_query_words (ParasolPatientListView *self)
             g_string_append_printf (phrase, " %s", (const char *) g_ptr_array_index (words, k));
           word.word = g_string_free (g_steal_pointer (&phrase), FALSE);
           word.phrase = j - i > 1;
-          word.course = n_patients (self) <= COURSE_SEARCH_MAX_PATIENTS &&
-                        parasol_patient_list_view_course_may_hold (word.word);
+          word.course = parasol_patient_list_view_course_may_hold (word.word);
 
           if (find_named (self, &word) || !word.phrase || word.course)
             {
+              course |= word.course;
               g_array_append_val (self->words, word);
               break;
             }
@@ -189,6 +183,9 @@ update_query_words (ParasolPatientListView *self)
         }
       i = j;
     }
+
+  if (course && self->model != NULL && PARASOL_IS_PATIENT_LIST (self->model))
+    parasol_patient_list_load_courses (PARASOL_PATIENT_LIST (self->model), self->protocol);
 }
 
 static gboolean

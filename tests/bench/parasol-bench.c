@@ -996,7 +996,9 @@ figure_filter (int n)
 /* ---- figure: courses ------------------------------------------------------------------------ */
 
 /* What the first search over the list's Course column costs: the course of every patient
- * worked out (and kept on its item), against reading the list itself. */
+ * worked out in one pass over the store (parasol_patient_list_load_courses()) and kept on its
+ * item, against reading the list itself.  once_by_one_ms: the same patient by patient, as the
+ * table's cells ask (once, not repeated). */
 static void
 figure_courses (int n)
 {
@@ -1007,6 +1009,7 @@ figure_courses (int n)
   g_autoptr(GArray) t = doubles ();
   g_autoptr(GArray) tb = doubles ();
   g_autoptr(GError) error = NULL;
+  double one_by_one = 0;
   guint n_with = 0;
   long peak;
 
@@ -1020,7 +1023,7 @@ figure_courses (int n)
     g_error ("%s", error->message);
 
   rss_reset ();
-  for (int rep = -1; rep < bench.reps; rep++)
+  for (int rep = -2; rep < bench.reps; rep++)
     {
       double t0, dt, dtb;
       g_autoptr(ParasolPatientList) list = NULL;
@@ -1034,14 +1037,26 @@ figure_courses (int n)
       dtb = now_ms () - t0;
 
       t0 = now_ms ();
+      if (rep == -2)
+        {
+          for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+            {
+              g_autoptr(ParasolPatient) patient = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+              parasol_patient_list_get_course (list, protocol, patient);
+            }
+          one_by_one = now_ms () - t0;
+          continue;
+        }
+      parasol_patient_list_load_courses (list, protocol);
+      dt = now_ms () - t0;
       for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
         {
           g_autoptr(ParasolPatient) patient = g_list_model_get_item (G_LIST_MODEL (list), i);
 
-          if (parasol_patient_list_get_course (list, protocol, patient) != NULL)
+          if (parasol_patient_list_get_course (list, NULL, patient) != NULL)
             with++;
         }
-      dt = now_ms () - t0;
       n_with = with;
       if (rep >= 0)
         {
@@ -1052,9 +1067,9 @@ figure_courses (int n)
   peak = rss_peak_kb ();
 
   emit (name, n, median (t), "the same list read whole, every item made", median (tb), peak,
-        "\"unit\": \"ms for every patient's course\", \"per_patient_us\": %.1f, "
-        "\"with_course\": %u",
-        median (t) * 1000.0 / MAX (n, 1), n_with);
+        "\"unit\": \"ms for every patient's course, in one pass\", \"per_patient_us\": %.1f, "
+        "\"one_by_one_ms\": %.1f, \"with_course\": %u",
+        median (t) * 1000.0 / MAX (n, 1), one_by_one, n_with);
 }
 
 /* ---- figure: audited writes ----------------------------------------------------------------- */
