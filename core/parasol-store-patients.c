@@ -1044,17 +1044,10 @@ parasol_store_foreach_patient_after (ParasolStore          *self,
   return TRUE;
 }
 
-/* The records a course is worked out from, read the same way for one patient
- * (parasol_store_load_patient) and for all (parasol_store_foreach_course_facts): the columns,
- * then a row into the facts. */
-#define CYCLE_COLUMNS          "id, number, start_date, status, reason"
-#define ADMINISTRATION_COLUMNS "id, cycle, drug, given_on, dose, unit, given_by, reason, flagged"
-#define RESPONSE_COLUMNS       "id, assessed_on, response, version, withdrawn"
-#define EVENT_COLUMNS          "id, kind, occurred_on, reason, version, withdrawn"
-
-static void
-add_cycle_row (ParasolPatientFacts *facts,
-               sqlite3_stmt        *stmt)
+/* Rows of the records a course and a swimmer lane are drawn from (parasol-store-private.h). */
+void
+store_add_cycle_row (ParasolPatientFacts *facts,
+                     sqlite3_stmt        *stmt)
 {
   ParasolCycleRecord *c = parasol_cycle_record_new ();
 
@@ -1066,9 +1059,9 @@ add_cycle_row (ParasolPatientFacts *facts,
   g_ptr_array_add (facts->cycles, c);
 }
 
-static void
-add_administration_row (ParasolPatientFacts *facts,
-                        sqlite3_stmt        *stmt)
+void
+store_add_administration_row (ParasolPatientFacts *facts,
+                              sqlite3_stmt        *stmt)
 {
   ParasolAdministration *a = parasol_administration_new ();
 
@@ -1084,9 +1077,9 @@ add_administration_row (ParasolPatientFacts *facts,
   g_ptr_array_add (facts->administrations, a);
 }
 
-static void
-add_response_row (ParasolPatientFacts *facts,
-                  sqlite3_stmt        *stmt)
+void
+store_add_response_row (ParasolPatientFacts *facts,
+                        sqlite3_stmt        *stmt)
 {
   ParasolResponse *r = parasol_response_new ();
 
@@ -1098,9 +1091,9 @@ add_response_row (ParasolPatientFacts *facts,
                                                      : facts->responses, r);
 }
 
-static void
-add_event_row (ParasolPatientFacts *facts,
-               sqlite3_stmt        *stmt)
+void
+store_add_event_row (ParasolPatientFacts *facts,
+                     sqlite3_stmt        *stmt)
 {
   ParasolEvent *e = parasol_event_new ();
 
@@ -1251,7 +1244,7 @@ parasol_store_load_patient (ParasolStore *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    add_cycle_row (facts, stmt);
+    store_add_cycle_row (facts, stmt);
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
@@ -1261,7 +1254,7 @@ parasol_store_load_patient (ParasolStore *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    add_administration_row (facts, stmt);
+    store_add_administration_row (facts, stmt);
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
@@ -1271,7 +1264,7 @@ parasol_store_load_patient (ParasolStore *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    add_response_row (facts, stmt);
+    store_add_response_row (facts, stmt);
   sqlite3_reset (stmt);
 
   stmt = store_prepare (self,
@@ -1281,7 +1274,7 @@ parasol_store_load_patient (ParasolStore *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, patient_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    add_event_row (facts, stmt);
+    store_add_event_row (facts, stmt);
   sqlite3_reset (stmt);
 
   if (rc == SQLITE_DONE)
@@ -1349,13 +1342,13 @@ parasol_store_foreach_course_facts (ParasolStore           *self,
                       sqlite3_stmt        *stmt);
   } tables[] = {
     { "SELECT " CYCLE_COLUMNS ", patient_id FROM cycle ORDER BY patient_id, number",
-      5, add_cycle_row },
+      5, store_add_cycle_row },
     { "SELECT " ADMINISTRATION_COLUMNS ", patient_id FROM administration"
-      " ORDER BY patient_id, given_on, id", 9, add_administration_row },
+      " ORDER BY patient_id, given_on, id", 9, store_add_administration_row },
     { "SELECT " RESPONSE_COLUMNS ", patient_id FROM response ORDER BY patient_id, assessed_on, id",
-      5, add_response_row },
+      5, store_add_response_row },
     { "SELECT " EVENT_COLUMNS ", patient_id FROM event ORDER BY patient_id, occurred_on, id",
-      6, add_event_row },
+      6, store_add_event_row },
   };
   RecordCursor cursors[G_N_ELEMENTS (tables)] = { { 0 } };
   sqlite3_stmt *patients;

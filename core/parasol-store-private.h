@@ -112,6 +112,22 @@ void store_set_error (ParasolStore *self,
  * with the store's busy timeout: an SQLite result code, *db NULL unless SQLITE_OK. */
 int store_open_reader (const char  *path,
                        sqlite3    **db);
+/* The records a course or a swimmer lane is drawn from, read the same way for one patient
+ * (parasol_store_load_patient) and for all (parasol_store_foreach_course_facts,
+ * parasol_store_load_treated): the columns to select, then a row into the facts (a withdrawn
+ * response or event into the withdrawn ones). */
+#define CYCLE_COLUMNS          "id, number, start_date, status, reason"
+#define ADMINISTRATION_COLUMNS "id, cycle, drug, given_on, dose, unit, given_by, reason, flagged"
+#define RESPONSE_COLUMNS       "id, assessed_on, response, version, withdrawn"
+#define EVENT_COLUMNS          "id, kind, occurred_on, reason, version, withdrawn"
+void store_add_cycle_row          (ParasolPatientFacts *facts,
+                                   sqlite3_stmt        *stmt);
+void store_add_administration_row (ParasolPatientFacts *facts,
+                                   sqlite3_stmt        *stmt);
+void store_add_response_row       (ParasolPatientFacts *facts,
+                                   sqlite3_stmt        *stmt);
+void store_add_event_row          (ParasolPatientFacts *facts,
+                                   sqlite3_stmt        *stmt);
 sqlite3_stmt *store_prepare (ParasolStore *self,
                              const char   *sql,
                              GError      **error);

@@ -18,21 +18,6 @@
 
 #define TREATED "p.c1d1 IS NOT NULL AND p.status IN ('on_treatment', 'off_treatment')"
 
-static char *
-col_text (sqlite3_stmt *stmt,
-          int           col)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, col));
-}
-
-static void
-col_date (sqlite3_stmt *stmt,
-          int           col,
-          GDate        *date)
-{
-  parasol_date_parse_iso ((const char *) sqlite3_column_text (stmt, col), date);
-}
-
 /* The facts of @patient_id: rows come ordered by patient id, like @facts. */
 static ParasolPatientFacts *
 find_facts (GPtrArray *facts,
@@ -55,10 +40,12 @@ find_facts (GPtrArray *facts,
 typedef void (*RowFunc) (ParasolPatientFacts *facts,
                          sqlite3_stmt        *stmt);
 
+/* @sql selects the patient's id in column @patient_column. */
 static gboolean
 merge_rows (ParasolStore  *self,
             GPtrArray     *facts,
             const char    *sql,
+            int            patient_column,
             RowFunc        func,
             GError       **error)
 {
@@ -70,7 +57,8 @@ merge_rows (ParasolStore  *self,
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      ParasolPatientFacts *f = find_facts (facts, &cursor, sqlite3_column_int64 (stmt, 0));
+      ParasolPatientFacts *f = find_facts (facts, &cursor,
+                                           sqlite3_column_int64 (stmt, patient_column));
 
       if (f != NULL)
         func (f, stmt);
@@ -85,51 +73,12 @@ merge_rows (ParasolStore  *self,
 }
 
 static void
-add_cycle (ParasolPatientFacts *f,
-           sqlite3_stmt        *stmt)
-{
-  ParasolCycleRecord *c = parasol_cycle_record_new ();
-
-  c->id = sqlite3_column_int64 (stmt, 1);
-  c->number = sqlite3_column_int (stmt, 2);
-  col_date (stmt, 3, &c->start);
-  c->status = col_text (stmt, 4);
-  c->reason = col_text (stmt, 5);
-  g_ptr_array_add (f->cycles, c);
-}
-
-static void
-add_response (ParasolPatientFacts *f,
-              sqlite3_stmt        *stmt)
-{
-  ParasolResponse *r = parasol_response_new ();
-
-  r->id = sqlite3_column_int64 (stmt, 1);
-  col_date (stmt, 2, &r->date);
-  r->response = col_text (stmt, 3);
-  g_ptr_array_add (f->responses, r);
-}
-
-static void
-add_event (ParasolPatientFacts *f,
-           sqlite3_stmt        *stmt)
-{
-  ParasolEvent *e = parasol_event_new ();
-
-  e->id = sqlite3_column_int64 (stmt, 1);
-  e->kind = col_text (stmt, 2);
-  col_date (stmt, 3, &e->date);
-  e->reason = col_text (stmt, 4);
-  g_ptr_array_add (f->events, e);
-}
-
-static void
 add_last_dose (ParasolPatientFacts *f,
                sqlite3_stmt        *stmt)
 {
   ParasolAdministration *a = parasol_administration_new ();
 
-  col_date (stmt, 1, &a->date);
+  store_column_date (stmt, 1, &a->date);
   g_ptr_array_add (f->administrations, a);
 }
 
@@ -156,14 +105,14 @@ parasol_store_load_treated (ParasolStore  *self,
 
       f->id = sqlite3_column_int64 (stmt, 0);
       f->version = sqlite3_column_int64 (stmt, 1);
-      f->screening_number = col_text (stmt, 2);
-      f->subject_number = col_text (stmt, 3);
-      f->initials = col_text (stmt, 4);
-      f->site = col_text (stmt, 5);
-      f->status = col_text (stmt, 6);
-      f->arm = col_text (stmt, 7);
-      f->ici = col_text (stmt, 8);
-      col_date (stmt, 9, &f->c1d1);
+      f->screening_number = store_column_strdup (stmt, 2);
+      f->subject_number = store_column_strdup (stmt, 3);
+      f->initials = store_column_strdup (stmt, 4);
+      f->site = store_column_strdup (stmt, 5);
+      f->status = store_column_strdup (stmt, 6);
+      f->arm = store_column_strdup (stmt, 7);
+      f->ici = store_column_strdup (stmt, 8);
+      store_column_date (stmt, 9, &f->c1d1);
       g_ptr_array_add (facts, f);
     }
   sqlite3_reset (stmt);
@@ -175,22 +124,25 @@ parasol_store_load_treated (ParasolStore  *self,
   if (facts->len == 0)
     return g_steal_pointer (&facts);
 
+  /* The records' columns as parasol_store_load_patient() reads them, then the patient's id. */
   if (!merge_rows (self, facts,
-                   "SELECT c.patient_id, c.id, c.number, c.start_date, c.status, c.reason"
-                   " FROM cycle c JOIN patient p ON p.id = c.patient_id WHERE " TREATED
-                   " ORDER BY c.patient_id, c.number", add_cycle, error) ||
+                   "SELECT " CYCLE_COLUMNS ", patient_id FROM cycle"
+                   " WHERE patient_id IN (SELECT p.id FROM patient p WHERE " TREATED ")"
+                   " ORDER BY patient_id, number", 5, store_add_cycle_row, error) ||
       !merge_rows (self, facts,
-                   "SELECT r.patient_id, r.id, r.assessed_on, r.response"
-                   " FROM response r JOIN patient p ON p.id = r.patient_id WHERE " TREATED
-                   " AND r.withdrawn = 0 ORDER BY r.patient_id, r.assessed_on, r.id", add_response, error) ||
+                   "SELECT " RESPONSE_COLUMNS ", patient_id FROM response"
+                   " WHERE withdrawn = 0 AND patient_id IN (SELECT p.id FROM patient p WHERE "
+                   TREATED ") ORDER BY patient_id, assessed_on, id", 5, store_add_response_row,
+                   error) ||
       !merge_rows (self, facts,
-                   "SELECT e.patient_id, e.id, e.kind, e.occurred_on, e.reason"
-                   " FROM event e JOIN patient p ON p.id = e.patient_id WHERE " TREATED
-                   " AND e.withdrawn = 0 ORDER BY e.patient_id, e.occurred_on, e.id", add_event, error) ||
+                   "SELECT " EVENT_COLUMNS ", patient_id FROM event"
+                   " WHERE withdrawn = 0 AND patient_id IN (SELECT p.id FROM patient p WHERE "
+                   TREATED ") ORDER BY patient_id, occurred_on, id", 6, store_add_event_row,
+                   error) ||
       !merge_rows (self, facts,
                    "SELECT a.patient_id, MAX (a.given_on)"
                    " FROM administration a JOIN patient p ON p.id = a.patient_id WHERE " TREATED
-                   " GROUP BY a.patient_id ORDER BY a.patient_id", add_last_dose, error))
+                   " GROUP BY a.patient_id ORDER BY a.patient_id", 0, add_last_dose, error))
     return NULL;
 
   return g_steal_pointer (&facts);
