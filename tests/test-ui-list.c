@@ -814,11 +814,18 @@ test_shortcuts_window_lists_every_shortcut (void)
         }
     g_assert_nonnull (shortcuts);
     g_assert_true (gtk_window_get_transient_for (shortcuts) == GTK_WINDOW (window));
+    /* It stays while it takes the focus from the main window. */
+    g_object_add_weak_pointer (G_OBJECT (shortcuts), (gpointer *) &shortcuts);
+    for (int i = 0; i < 30; i++)
+      {
+        g_usleep (5000);
+        ui_drain ();
+      }
+    g_assert_nonnull (shortcuts);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
     gtk_window_close (shortcuts);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (shortcuts)));
-    g_object_add_weak_pointer (G_OBJECT (shortcuts), (gpointer *) &shortcuts);
     ui_destroy_window (window);
     g_assert_null (shortcuts);
   }

@@ -154,7 +154,6 @@ static void
 on_is_active_changed (ParasolWindow *self)
 {
   g_clear_handle_id (&self->poll_source, g_source_remove);
-  g_clear_pointer (&self->shortcuts_window, gtk_window_destroy);
 
   if (self->store == NULL || !gtk_window_is_active (GTK_WINDOW (self)))
     return;
@@ -538,6 +537,7 @@ parasol_window_dispose (GObject *object)
   ParasolWindow *self = PARASOL_WINDOW (object);
 
   g_clear_handle_id (&self->poll_source, g_source_remove);
+  g_clear_pointer (&self->shortcuts_window, gtk_window_destroy);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PARASOL_TYPE_WINDOW);
   self->patient_page = NULL;  /* the bin's child */
