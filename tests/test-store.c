@@ -269,11 +269,14 @@ check_done_cb (GObject      *source,
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NONE, "ok");
 }
 
-/* The task of a check may hold the last reference for a moment after its callback: wait until
- * the store is really closed, so its write-ahead log is in the file. */
+/* The task of a check may hold the last reference for a moment after its callback, and then
+ * closes the store in its worker thread, after the weak reference is cleared: wait until the
+ * store is gone and its write-ahead log with it (the end of the last close), so that everything
+ * is in the file. */
 static void
 close_store (ParasolStore **store)
 {
+  g_autofree char *wal = g_strconcat (parasol_store_get_path (*store), "-wal", NULL);
   GWeakRef ref;
   ParasolStore *alive;
 
@@ -286,6 +289,9 @@ close_store (ParasolStore **store)
       g_usleep (1000);
     }
   g_weak_ref_clear (&ref);
+  for (int i = 0; i < 10000 && g_file_test (wal, G_FILE_TEST_EXISTS); i++)
+    g_usleep (1000);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 }
 
 /* Opened with the check deferred, a damaged file opens; the check in the background finds
@@ -296,7 +302,6 @@ test_deferred_check (Fixture *f, gconstpointer data)
   g_autoptr(ParasolStore) store = test_open_store (f->db, TRUE);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
-  g_autofree char *wal = NULL;
   gsize len = 0;
 
   for (int i = 0; i < 200; i++)
@@ -311,15 +316,6 @@ test_deferred_check (Fixture *f, gconstpointer data)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NONE);
   g_clear_error (&error);
   close_store (&store);
-
-  /* The task of the check may drop the last reference in its thread, which then closes the
-   * store (checkpointing its write-ahead log into the file) while this one goes on: wait until
-   * the log is gone, or the damage would be written under a checkpoint still running (on a
-   * loaded machine the open then failed, not the check). */
-  wal = g_strconcat (f->db, "-wal", NULL);
-  for (int i = 0; i < 10000 && g_file_test (wal, G_FILE_TEST_EXISTS); i++)
-    g_usleep (1000);
-  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 
   g_assert_true (g_file_get_contents (f->db, &contents, &len, NULL));
   memset (contents + 4096 + 100, 0xA5, 2 * 4096);
